@@ -1,0 +1,149 @@
+"""Run the rules over a corpus and decide what may be published (the gate).
+
+Rules run in two phases. Rules that look only at the content run once. Rules
+that depend on what is blocked (a link into a blocked page blocks the linking
+page too) then run in a loop until the set of blocked pages stops growing —
+so a quarantined page leaves no trace in the pages that pointed to it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import cached_property
+
+from .config import Policy
+from .content import Corpus, Document, load_corpus
+from .findings import Finding, Severity
+from .rules import Rule, registry
+from .timeparse import DateFormatError, parse_datetime
+
+
+@dataclass
+class CheckContext:
+    """What a rule may read: the policy, the whole corpus, the time, the gate state."""
+
+    policy: Policy
+    corpus: Corpus
+    now: datetime
+    blocked: set[str] = field(default_factory=set)
+
+    def severity_of(self, rule: type[Rule] | Rule) -> Severity:
+        return self.policy.severity_overrides.get(rule.id, rule.severity)
+
+    def finding(self, rule: type[Rule] | Rule, doc: Document | str, line: int, message: str,
+                column: int = 1) -> Finding:
+        path = doc if isinstance(doc, str) else doc.repo_path
+        return Finding(path, max(1, line), max(1, column), rule.id, self.severity_of(rule),
+                       message)
+
+    def type_of(self, doc: Document) -> str | None:
+        column = self.policy.column_for(doc.path)
+        return column.type if column else None
+
+    def published(self, doc: Document) -> datetime | None:
+        """The page's parsed ``published`` time, or None when absent or malformed."""
+        return self._dates.get(doc.path, {}).get("published")
+
+    def updated(self, doc: Document) -> datetime | None:
+        return self._dates.get(doc.path, {}).get("updated")
+
+    @cached_property
+    def _dates(self) -> dict[str, dict[str, datetime]]:
+        tz = self.policy.timezone
+        dates: dict[str, dict[str, datetime]] = {}
+        for doc in self.corpus.pages():
+            if not doc.has_meta:
+                continue
+            for key in ("published", "updated"):
+                if key in doc.meta:
+                    try:
+                        dates.setdefault(doc.path, {})[key] = parse_datetime(doc.meta[key], tz)
+                    except DateFormatError:
+                        pass
+        return dates
+
+    def is_publishable(self, content_path: str) -> bool:
+        return content_path in self.corpus.documents and content_path not in self.blocked
+
+
+@dataclass
+class CheckResult:
+    context: CheckContext
+    findings: list[Finding]
+
+    @property
+    def blocked(self) -> set[str]:
+        return self.context.blocked
+
+    @property
+    def publishable(self) -> list[Document]:
+        return [d for path, d in self.context.corpus.documents.items()
+                if path not in self.context.blocked]
+
+    def findings_for(self, content_path: str) -> list[Finding]:
+        repo_path = "content/" + content_path
+        return [f for f in self.findings if f.path == repo_path]
+
+    @property
+    def blocking(self) -> list[Finding]:
+        return [f for f in self.findings if f.blocking]
+
+
+def _allowed(doc: Document | None, rule: type[Rule]) -> bool:
+    if doc is None or not rule.allowable or not doc.has_meta:
+        return False
+    entries = doc.meta.get("allow")
+    if not isinstance(entries, list):
+        return False
+    return any(isinstance(e, dict) and e.get("rule") == rule.id and str(e.get("reason", "")).strip()
+               for e in entries)
+
+
+def _blocking_paths(findings: list[Finding], rules: dict[str, type[Rule]]) -> set[str]:
+    paths = set()
+    for f in findings:
+        if f.path.startswith("content/") and (f.blocking or rules[f.rule].holds_back):
+            paths.add(f.path.removeprefix("content/"))
+    return paths
+
+
+def _run(rule: type[Rule], ctx: CheckContext) -> list[Finding]:
+    out = []
+    for finding in rule().check(ctx):
+        doc = ctx.corpus.get(finding.path.removeprefix("content/"))
+        if not _allowed(doc, rule):
+            out.append(finding)
+    return out
+
+
+def run_checks(policy: Policy, corpus: Corpus, now: datetime,
+               rules: list[type[Rule]] | None = None) -> CheckResult:
+    rules = rules if rules is not None else registry.all()
+    by_id = {r.id: r for r in rules}
+    ctx = CheckContext(policy=policy, corpus=corpus, now=now)
+    findings: list[Finding] = []
+    for rule in rules:
+        if not rule.needs_gate:
+            findings.extend(_run(rule, ctx))
+    ctx.blocked = _blocking_paths(findings, by_id)
+    gate_rules = [r for r in rules if r.needs_gate]
+    gate_findings: list[Finding] = []
+    while gate_rules:
+        gate_findings = [f for rule in gate_rules for f in _run(rule, ctx)]
+        grown = ctx.blocked | _blocking_paths(gate_findings, by_id)
+        if grown == ctx.blocked:
+            break
+        ctx.blocked = grown
+    findings.extend(gate_findings)
+    findings.sort(key=Finding.sort_key)
+    return CheckResult(context=ctx, findings=findings)
+
+
+def check_repository(policy: Policy, now: datetime) -> CheckResult:
+    corpus = load_corpus(policy.content_dir, max_page_bytes=policy.max_page_bytes,
+                         max_attachment_bytes=policy.max_attachment_bytes)
+    return run_checks(policy, corpus, now)
+
+
+__all__ = ["CheckContext", "CheckResult", "Severity", "check_repository", "run_checks"]

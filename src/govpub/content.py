@@ -1,0 +1,263 @@
+"""Loading ``content/`` strictly: every file becomes a :class:`Document`.
+
+This is the one front-matter parser of the project; the build, the hook, the
+review commands and the watcher's draft writer all read pages through it.
+Loading never raises for bad content: each problem is recorded on the
+document as a :class:`LoadProblem` under a stable rule id (see
+``govpub.rules.loading``), with the line where it occurs.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .digest import BOM, digest_for, normalize_text_bytes
+from .yamlstrict import parse_yaml
+
+PAGE_SUFFIXES = frozenset({".md", ".markdown"})
+IGNORED_NAMES = frozenset({".gitkeep"})
+_MMD_HEADER = re.compile(r"^[A-Za-z][A-Za-z0-9_ -]{0,40}:\s*\S")
+_FENCE = re.compile(r"^---[ \t]*$")
+_END_MARKER = re.compile(r"^\.\.\.[ \t]*$")
+
+_YAML_RULE = {"syntax": "GP001", "too-complex": "GP001", "duplicate-key": "GP003",
+              "yaml11": "GP004"}
+
+
+@dataclass(frozen=True, slots=True)
+class LoadProblem:
+    rule: str
+    line: int
+    column: int
+    message: str
+
+
+@dataclass(slots=True)
+class Document:
+    """One file under ``content/``: a Markdown page or an attachment."""
+
+    path: str  # relative to content/, POSIX separators
+    file: Path  # absolute path on disk
+    is_page: bool
+    digest: str = ""
+    size: int = 0
+    meta: dict = field(default_factory=dict)
+    body: str = ""
+    body_line: int = 1
+    key_lines: dict[tuple, int] = field(default_factory=dict)
+    problems: list[LoadProblem] = field(default_factory=list)
+    readable: bool = True  # False when the file could not be read as a page at all
+
+    @property
+    def repo_path(self) -> str:
+        return "content/" + self.path
+
+    @property
+    def column(self) -> str:
+        return self.path.split("/", 1)[0] if "/" in self.path else ""
+
+    @property
+    def has_meta(self) -> bool:
+        """The page loaded with a front-matter mapping that rules can inspect."""
+        return self.is_page and self.readable and isinstance(self.meta, dict) and bool(self.meta)
+
+    def line_of(self, *keys, default: int | None = None) -> int:
+        path = tuple(keys)
+        while path:
+            if path in self.key_lines:
+                return self.key_lines[path]
+            path = path[:-1]
+        return default if default is not None else 1
+
+    def problem(self, rule: str, line: int, message: str, column: int = 1) -> None:
+        self.problems.append(LoadProblem(rule, line, column, message))
+
+
+def _line_of_offset(data: bytes, offset: int) -> int:
+    return data.count(b"\n", 0, offset) + 1
+
+
+def load_document(file: Path, rel_path: str, *, max_page_bytes: int,
+                  max_attachment_bytes: int) -> Document:
+    """Read one regular file (the caller has already refused symlinks)."""
+    is_page = Path(rel_path).suffix.lower() in PAGE_SUFFIXES
+    doc = Document(path=rel_path, file=file, is_page=is_page)
+    limit = max_page_bytes if is_page else max_attachment_bytes
+    try:
+        size = file.stat().st_size
+        doc.size = size
+        if size > limit:
+            doc.readable = False
+            doc.problem("GP008", 1, f"file is {size:,} bytes, over the {limit:,} byte limit "
+                        "for this kind of file — split it, or compress the attachment")
+            return doc
+        raw = file.read_bytes()
+    except OSError as exc:
+        doc.readable = False
+        doc.problem("GP009", 1, f"cannot read the file: {exc.strerror or exc}")
+        return doc
+    doc.digest = digest_for(rel_path, raw)
+    if is_page:
+        _parse_page(doc, raw)
+    elif not raw:
+        doc.problem("GP007", 1, "attachment is empty — add the file's content or delete it")
+    return doc
+
+
+def _parse_page(doc: Document, raw: bytes) -> None:
+    if raw.startswith(BOM):
+        doc.problem("GP010", 1, "file starts with a UTF-8 byte order mark; accepted, and "
+                    "ignored by the sign-off digest — save as UTF-8 without BOM to silence this")
+    if b"\r" in raw:
+        doc.problem("GP010", _line_of_offset(raw, raw.index(b"\r")),
+                    "file has CR or CRLF line endings; accepted, and normalized to LF by "
+                    "the sign-off digest")
+    data = normalize_text_bytes(raw)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        doc.readable = False
+        doc.problem("GP005", _line_of_offset(data, exc.start),
+                    f"byte 0x{data[exc.start]:02x} at offset {exc.start} is not valid UTF-8 — "
+                    "save the file as UTF-8 (GBK/GB2312 files must be converted)")
+        return
+    if "\x00" in text:
+        doc.readable = False
+        doc.problem("GP005", _line_of_offset(data, data.index(b"\x00")),
+                    "file contains NUL bytes; it is not a text file — is it misnamed?")
+        return
+    if not text.strip():
+        doc.readable = False
+        doc.problem("GP007", 1, "page is empty — add front matter and content, or delete it")
+        return
+    lines = text.split("\n")
+    if not _FENCE.match(lines[0]):
+        doc.readable = False
+        if _MMD_HEADER.match(lines[0]):
+            doc.problem("GP006", 1, "page starts with MultiMarkdown-style `Key: value` headers, "
+                        "which MkDocs and other readers interpret differently — put the fields "
+                        "between two `---` lines as YAML front matter")
+        else:
+            doc.problem("GP002", 1, "page has no front matter — start the file with a `---` "
+                        "line, the YAML fields, and another `---` line")
+        return
+    close = None
+    for index in range(1, len(lines)):
+        if _FENCE.match(lines[index]):
+            close = index
+            break
+        if _END_MARKER.match(lines[index]):
+            doc.readable = False
+            doc.problem("GP006", index + 1, "front matter ends with `...`, which MkDocs accepts "
+                        "but other readers do not — end it with `---`")
+            return
+    if close is None:
+        doc.readable = False
+        doc.problem("GP002", 1, "front matter is not closed — add a `---` line after the "
+                    "last field")
+        return
+    result = parse_yaml("\n".join(lines[1:close]) + "\n")
+    for p in result.problems:
+        doc.problem(_YAML_RULE[p.kind], p.line + 1, p.message, p.column)
+    if any(p.kind in ("syntax", "too-complex") for p in result.problems):
+        doc.readable = False
+        return
+    if result.data is None:
+        doc.readable = False
+        doc.problem("GP002", 2, "front matter is empty — add at least title, source, "
+                    "published and disclosure")
+        return
+    if not isinstance(result.data, dict):
+        doc.readable = False
+        doc.problem("GP002", 2, f"front matter must be a mapping of `field: value` lines, "
+                    f"got a {type(result.data).__name__}")
+        return
+    doc.meta = result.data
+    doc.key_lines = {path: line + 1 for path, line in result.lines.items()}
+    doc.body = "\n".join(lines[close + 1:])
+    doc.body_line = close + 2
+
+
+@dataclass
+class Corpus:
+    """Every file under ``content/``, keyed by its path relative to ``content/``."""
+
+    root: Path
+    documents: dict[str, Document]
+
+    def pages(self):
+        return (d for d in self.documents.values() if d.is_page)
+
+    def attachments(self):
+        return (d for d in self.documents.values() if not d.is_page)
+
+    def get(self, path: str) -> Document | None:
+        return self.documents.get(path)
+
+
+def _walk(content_dir: Path):
+    """Yield (path, rel, problem) for every entry, never following links."""
+    stack = [(content_dir, "")]
+    while stack:
+        folder, prefix = stack.pop()
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError as exc:
+            yield folder, prefix.rstrip("/") or ".", f"cannot list the folder: {exc.strerror}"
+            continue
+        for entry in entries:
+            rel = prefix + entry.name
+            if entry.name in IGNORED_NAMES:
+                continue
+            if entry.is_symlink():
+                yield Path(entry.path), rel, ("symbolic links are not allowed in content/ — "
+                                              "they can point outside the reviewed tree; "
+                                              "copy the file instead")
+            elif entry.name.startswith("."):
+                yield Path(entry.path), rel, ("hidden files are never published — remove "
+                                              "it or give it a visible name")
+            elif entry.is_dir(follow_symlinks=False):
+                stack.append((Path(entry.path), rel + "/"))
+            elif entry.is_file(follow_symlinks=False):
+                yield Path(entry.path), rel, None
+            else:
+                yield Path(entry.path), rel, "not a regular file (device, pipe or socket)"
+
+
+def load_corpus(content_dir: Path, *, max_page_bytes: int = 5 * 1024 * 1024,
+                max_attachment_bytes: int = 50 * 1024 * 1024) -> Corpus:
+    documents: dict[str, Document] = {}
+    for file, rel, refusal in _walk(content_dir):
+        if refusal:
+            doc = Document(path=rel, file=file,
+                           is_page=Path(rel).suffix.lower() in PAGE_SUFFIXES, readable=False)
+            doc.problem("GP009", 1, refusal)
+        else:
+            doc = load_document(file, rel, max_page_bytes=max_page_bytes,
+                                max_attachment_bytes=max_attachment_bytes)
+        documents[rel] = doc
+    _flag_colliding_names(documents)
+    return Corpus(root=content_dir, documents=dict(sorted(documents.items())))
+
+
+def portable_key(path: str) -> str:
+    return unicodedata.normalize("NFC", path).casefold()
+
+
+def _flag_colliding_names(documents: dict[str, Document]) -> None:
+    seen: dict[str, str] = {}
+    for rel in sorted(documents):
+        key = portable_key(rel)
+        if key in seen:
+            other = seen[key]
+            for a, b in ((rel, other), (other, rel)):
+                documents[a].readable = False
+                documents[a].problem(
+                    "GP009", 1, f"file name collides with content/{b} on case-insensitive or "
+                    "Unicode-normalizing file systems — rename one of them")
+        else:
+            seen[key] = rel

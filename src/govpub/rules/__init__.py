@@ -1,0 +1,104 @@
+"""The rules: one module per rule (or per family of loader rules).
+
+A rule is a class with a stable ``id`` (``GP102``), a short ``name``, a
+default ``severity`` that ``site_config/rules.yml`` may raise or lower, and a
+``check(ctx)`` that yields :class:`~govpub.findings.Finding` records. Its
+docstring, written as *What it checks / Why / Example / Fix*, is its
+documentation: ``govpub rules`` prints it and ``docs/rules.md`` is generated
+from it.
+
+Every module in this package is discovered automatically; decorate each rule
+class with :func:`register`.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import pkgutil
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, ClassVar
+
+from ..findings import Finding, Severity
+
+if TYPE_CHECKING:
+    from ..checker import CheckContext
+    from ..content import Document
+
+
+class Rule:
+    id: ClassVar[str]
+    name: ClassVar[str]
+    severity: ClassVar[Severity] = Severity.ERROR
+    #: the rule guards publication: configuration may not lower it below error
+    locked: ClassVar[bool] = False
+    #: a finding holds the page back even when its severity does not block (scheduled pages)
+    holds_back: ClassVar[bool] = False
+    #: the rule reads ``ctx.blocked`` and runs in the gate's fixed-point loop
+    needs_gate: ClassVar[bool] = False
+    #: a page may grant a reviewed exception with ``allow: [{rule: ID, reason: ...}]``
+    allowable: ClassVar[bool] = False
+
+    def check(self, ctx: CheckContext) -> Iterator[Finding]:
+        raise NotImplementedError
+
+    @classmethod
+    def doc(cls) -> str:
+        return inspect.cleandoc(cls.__doc__ or "")
+
+    @classmethod
+    def summary(cls) -> str:
+        return cls.doc().split("\n", 1)[0]
+
+
+class DocumentRule(Rule):
+    """A rule that looks at one document at a time."""
+
+    pages: ClassVar[bool] = True
+    attachments: ClassVar[bool] = False
+    #: only pages whose front matter loaded as a mapping
+    needs_meta: ClassVar[bool] = True
+
+    def check(self, ctx: CheckContext) -> Iterator[Finding]:
+        for doc in ctx.corpus.documents.values():
+            if doc.is_page and not self.pages or not doc.is_page and not self.attachments:
+                continue
+            if doc.is_page and self.needs_meta and not doc.has_meta:
+                continue
+            yield from self.check_document(doc, ctx)
+
+    def check_document(self, doc: Document, ctx: CheckContext) -> Iterator[Finding]:
+        raise NotImplementedError
+
+
+class _Registry:
+    def __init__(self) -> None:
+        self._rules: dict[str, type[Rule]] = {}
+        self._loaded = False
+
+    def add(self, rule: type[Rule]) -> None:
+        if rule.id in self._rules and self._rules[rule.id] is not rule:
+            raise RuntimeError(f"rule id {rule.id} is used twice")
+        self._rules[rule.id] = rule
+
+    def _load(self) -> None:
+        if not self._loaded:
+            self._loaded = True
+            for module in pkgutil.iter_modules(__path__):
+                importlib.import_module(f"{__name__}.{module.name}")
+
+    def all(self) -> list[type[Rule]]:
+        self._load()
+        return [self._rules[k] for k in sorted(self._rules)]
+
+    def get(self, rule_id: str) -> type[Rule] | None:
+        self._load()
+        return self._rules.get(rule_id)
+
+
+registry = _Registry()
+
+
+def register(rule: type[Rule]) -> type[Rule]:
+    registry.add(rule)
+    return rule

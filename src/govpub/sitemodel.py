@@ -1,0 +1,88 @@
+"""The approved site as data: what the renderers, open data, feeds and reports read.
+
+Built only from the gate's publishable documents, so anything derived from a
+:class:`SiteModel` can never contain a blocked page.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import PurePosixPath
+
+from .checker import CheckResult
+from .config import Column, Policy
+from .content import Document
+
+
+def page_url(content_path: str) -> str:
+    """Site-relative URL of a page (MkDocs directory URLs): ``notices/x.md`` → ``notices/x/``."""
+    path = PurePosixPath(content_path)
+    if path.suffix.lower() in (".md", ".markdown"):
+        if path.stem in ("index", "README"):
+            parent = str(path.parent)
+            return "" if parent == "." else parent + "/"
+        return str(path.with_suffix("")) + "/"
+    return content_path
+
+
+@dataclass(frozen=True)
+class Page:
+    doc: Document
+    type: str
+    column: Column | None
+    published: datetime
+    updated: datetime | None
+    url: str  # site-relative, e.g. "notices/2026-11-20-fee-reduction/"
+
+    @property
+    def path(self) -> str:
+        return self.doc.path
+
+    @property
+    def meta(self) -> dict:
+        return self.doc.meta
+
+    @property
+    def title(self) -> str:
+        return str(self.doc.meta.get("title", ""))
+
+    @property
+    def modified(self) -> datetime:
+        return self.updated or self.published
+
+
+@dataclass
+class SiteModel:
+    policy: Policy
+    now: datetime
+    pages: list[Page]
+    attachments: list[Document]
+
+    def absolute(self, url: str) -> str:
+        return self.policy.base_url + url
+
+    def of_type(self, type_name: str) -> list[Page]:
+        """Pages of one type, newest first (ties broken by path, for stable output)."""
+        pages = [p for p in self.pages if p.type == type_name]
+        return sorted(pages, key=lambda p: (-p.published.timestamp(), p.path))
+
+    def by_column(self, folder: str) -> list[Page]:
+        return sorted((p for p in self.pages if p.doc.column == folder),
+                      key=lambda p: (-p.published.timestamp(), p.path))
+
+
+def build_site_model(result: CheckResult) -> SiteModel:
+    ctx = result.context
+    pages, attachments = [], []
+    for doc in result.publishable:
+        if not doc.is_page:
+            attachments.append(doc)
+            continue
+        published = ctx.published(doc)
+        if published is None:  # the gate blocks undated pages; never publish one by accident
+            continue
+        pages.append(Page(doc=doc, type=ctx.type_of(doc) or "page",
+                          column=ctx.policy.column_for(doc.path), published=published,
+                          updated=ctx.updated(doc), url=page_url(doc.path)))
+    return SiteModel(policy=ctx.policy, now=ctx.now, pages=pages, attachments=attachments)
