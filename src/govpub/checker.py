@@ -27,6 +27,13 @@ class CheckContext:
     corpus: Corpus
     now: datetime
     blocked: set[str] = field(default_factory=set)
+    #: results shared between rules (parsed links, approval states), computed once
+    cache: dict = field(default_factory=dict)
+
+    def memo(self, key: str, factory):
+        if key not in self.cache:
+            self.cache[key] = factory()
+        return self.cache[key]
 
     def severity_of(self, rule: type[Rule] | Rule) -> Severity:
         return self.policy.severity_overrides.get(rule.id, rule.severity)

@@ -155,7 +155,9 @@ def parse_yaml(text: str) -> YamlResult:
         if node is not None:
             result.data = _Builder(loader, result).build(node, ())
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
+        # Point at where the broken construct starts (an unclosed quote, say):
+        # that is where the editor must look; the scanner fails further down.
+        mark = exc.context_mark or exc.problem_mark
         line = mark.line + 1 if mark else 1
         column = mark.column + 1 if mark else 1
         detail = exc.problem or "invalid YAML"

@@ -1,0 +1,45 @@
+# govpub — two commands on a fresh machine:
+#   make demo   set everything up, build the bundled demo site and serve it on http://127.0.0.1:8000
+#   make test   set everything up and run ruff and the whole test suite
+
+PYTHON ?= python3.11
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.govpub-installed
+PYTEST_ARGS ?=
+
+.PHONY: setup system-deps test lint demo demo-build watch-demo bench docs clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+system-deps:
+	@scripts/bootstrap-system.sh
+
+setup: $(STAMP) system-deps
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+test: setup lint
+	$(BIN)/pytest -q -n 2 --dist loadfile $(PYTEST_ARGS)
+
+demo-build: setup
+	$(BIN)/govpub build
+
+demo: demo-build
+	$(BIN)/govpub watch --once || true
+	$(BIN)/govpub watch status || true
+	$(BIN)/govpub serve --port 8000
+
+bench: setup
+	$(BIN)/python bench/run_all.py
+
+docs: $(STAMP)
+	$(BIN)/govpub rules --format markdown > docs/rules.md
+
+clean:
+	rm -rf site .govpub build dist

@@ -1,0 +1,54 @@
+"""Heading anchors of a Markdown page, as the renderer will generate them.
+
+The site's ``mkdocs.yml`` configures the ``toc`` extension with
+``pymdownx.slugs.slugify(case="lower")``, which keeps Chinese characters
+(MkDocs' default slugify would turn every Chinese heading into ``_1``,
+``_2``…). This module computes the same ids so that ``#anchor`` links can be
+checked before the build.
+"""
+
+from __future__ import annotations
+
+import re
+
+from pymdownx.slugs import slugify
+
+_slugify = slugify(case="lower")
+_HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*?)[ \t]*(?:#+[ \t]*)?$")
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_ATTR_ID = re.compile(r"\{[^}]*#([\w\-:.]+)[^}]*\}\s*$")
+_INLINE_MARKUP = re.compile(r"[*_`]|\[([^\]]*)\]\([^)]*\)")
+
+
+def heading_anchors(markdown: str) -> set[str]:
+    anchors: set[str] = set()
+    counts: dict[str, int] = {}
+    fence: str | None = None
+    for line in markdown.split("\n"):
+        fence_match = _FENCE.match(line)
+        if fence_match:
+            marker = fence_match.group(1)
+            if fence is None:
+                fence = marker[0] * 3
+            elif marker.startswith(fence):
+                fence = None
+            continue
+        if fence is not None:
+            continue
+        match = _HEADING.match(line)
+        if not match:
+            continue
+        text = match.group(2)
+        explicit = _ATTR_ID.search(text)
+        if explicit:
+            anchors.add(explicit.group(1))
+            continue
+        text = _INLINE_MARKUP.sub(lambda m: m.group(1) or "", text)
+        slug = _slugify(text, "-")
+        if slug in counts:
+            counts[slug] += 1
+            slug = f"{slug}_{counts[slug]}"
+        else:
+            counts[slug] = 0
+        anchors.add(slug)
+    return anchors

@@ -1,0 +1,109 @@
+"""`govpub check` and `govpub rules`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ..checker import check_repository
+from ..errors import GovpubError, UsageError
+from ..findings import exit_code_for
+from ..formatters import FORMATTERS
+from ..rules import registry
+from ..timeparse import DateFormatError, parse_now
+from .common import format_option, now_option, policy_of, root_of
+
+
+def resolve_now(policy, now_text: str | None):
+    try:
+        return parse_now(now_text, policy.timezone)
+    except DateFormatError as exc:
+        raise UsageError(f"--now: {exc}") from None
+
+
+def _repo_relative(root: Path, path: str) -> str:
+    candidate = Path(path)
+    if not candidate.is_absolute():
+        candidate = Path.cwd() / candidate
+    candidate = candidate.resolve(strict=False)
+    if not candidate.is_relative_to(root):
+        raise UsageError(f"{path} is outside the repository {root}")
+    if not candidate.exists():
+        raise UsageError(f"{path} does not exist")
+    return candidate.relative_to(root).as_posix()
+
+
+def _selected(finding_path: str, selectors: list[str]) -> bool:
+    return any(finding_path == s or finding_path.startswith(s.rstrip("/") + "/") or s == "."
+               for s in selectors)
+
+
+@click.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=str))
+@click.option("--changed-since", "changed_since", metavar="REF",
+              help="Pull-request mode: report files changed since REF and verify the "
+                   "sign-offs changed in that range against git history.")
+@format_option
+@now_option
+@click.pass_context
+def check(ctx, paths, changed_since, output_format, now_text) -> int:
+    """Run every rule over the whole content set.
+
+    PATH narrows what is reported, not what is loaded, so cross-file rules
+    (unique codes, links into blocked pages) stay right. Exit 0 when nothing
+    blocks, 1 when something does, 2 for usage or configuration errors.
+    """
+    root = root_of(ctx)
+    policy = policy_of(ctx)
+    now = resolve_now(policy, now_text)
+    result = check_repository(policy, now)
+    findings = result.findings
+    selectors = [_repo_relative(root, p) for p in paths]
+    if changed_since:
+        from ..review.history import verify_changes
+
+        changed, history_findings = verify_changes(policy, changed_since)
+        findings = sorted([*findings, *history_findings], key=lambda f: f.sort_key())
+        changed_selectors = [p if p.startswith(("content/", "review/", "site_config/"))
+                             else "content/" + p for p in changed]
+        selectors = selectors + changed_selectors if selectors else changed_selectors
+        if not selectors:
+            selectors = ["\0nothing"]
+        config_changed = any(s.startswith("site_config/") for s in selectors)
+        if config_changed:
+            selectors = ["."]  # policy changed: every file's verdict may have changed
+    if selectors:
+        findings = [f for f in findings if _selected(f.path, selectors)]
+    click.echo(FORMATTERS[output_format](findings), nl=False)
+    if output_format == "text":
+        blocking = sum(f.blocking for f in findings)
+        summary = (f"{len(findings)} finding(s), {blocking} blocking; "
+                   f"{len(result.publishable)} of {len(result.context.corpus.documents)} "
+                   "files publishable")
+        click.echo(summary, err=True)
+    return exit_code_for(findings)
+
+
+@click.command()
+@click.option("--format", "output_format", type=click.Choice(["text", "markdown"]),
+              default="text", show_default=True)
+@click.pass_context
+def rules(ctx, output_format) -> int:
+    """List every rule with its id, severity and explanation."""
+    overrides = {}
+    try:
+        overrides = policy_of(ctx).severity_overrides
+    except GovpubError:  # rules are documented even outside a site repository
+        overrides = {}
+    for rule in registry.all():
+        severity = overrides.get(rule.id, rule.severity)
+        if output_format == "markdown":
+            click.echo(f"## {rule.id} {rule.name}\n\nDefault severity: **{rule.severity}**"
+                       f"{' (cannot be lowered)' if rule.locked else ''}\n\n{rule.doc()}\n")
+        else:
+            click.echo(f"{rule.id}  {rule.name}  [{severity}]")
+            for line in rule.doc().splitlines():
+                click.echo(f"    {line}")
+            click.echo()
+    return 0

@@ -1,0 +1,77 @@
+"""GP406–GP407: references between pages by code or path resolve to published pages."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from . import DocumentRule, register
+
+
+@register
+class GuideItems(DocumentRule):
+    """A guide names a service item that is not in the published catalog.
+
+    What it checks: each code in a guide's `items` is the code of a service
+    item that will be published.
+    Why: a guide must explain a real, current item; a guide pointing at a
+    withdrawn or quarantined item would republish what was held back.
+    Example: `items: ["100000000099"]` with no such item.
+    Fix: correct the code, or fix the item's own findings.
+    """
+
+    id = "GP406"
+    name = "guide-items"
+    needs_gate = True
+    locked = True
+
+    def check_document(self, doc, ctx) -> Iterator:
+        if ctx.type_of(doc) != "guide" or not isinstance(doc.meta.get("items"), list):
+            return
+        codes = {}
+        for item in ctx.corpus.pages():
+            if item.has_meta and ctx.type_of(item) == "service-item" and "code" in item.meta:
+                codes[str(item.meta["code"])] = item
+        for index, code in enumerate(doc.meta["items"]):
+            item = codes.get(str(code))
+            line = doc.line_of("items", index)
+            if item is None:
+                yield ctx.finding(self, doc, line, f"no service item has code {code}")
+            elif item.path in ctx.blocked:
+                yield ctx.finding(self, doc, line,
+                                  f"service item {code} (content/{item.path}) is not published "
+                                  "— this guide is held back until it is")
+
+
+@register
+class Interprets(DocumentRule):
+    """A policy interpretation does not point at a published policy.
+
+    What it checks: `interprets` of a policy page names a policy page under
+    `content/` that will be published.
+    Why: an interpretation without its policy misleads; the work plan asks
+    that policies and their interpretations be published together.
+    Example: `interprets: policies/missing.md`.
+    Fix: give the content path of the policy, e.g.
+    `interprets: policies/2026-work-plan.md`.
+    """
+
+    id = "GP407"
+    name = "interprets"
+    needs_gate = True
+    locked = True
+
+    def check_document(self, doc, ctx) -> Iterator:
+        target = doc.meta.get("interprets")
+        if not isinstance(target, str) or not target:
+            return
+        target = target.removeprefix("content/")
+        line = doc.line_of("interprets")
+        policy = ctx.corpus.get(target)
+        if policy is None or not policy.is_page:
+            yield ctx.finding(self, doc, line, f"interprets content/{target}, which does not "
+                              "exist — give the content path of the policy page")
+        elif ctx.type_of(policy) != "policy":
+            yield ctx.finding(self, doc, line, f"content/{target} is not a policy page")
+        elif target in ctx.blocked:
+            yield ctx.finding(self, doc, line, f"content/{target} is not published — this "
+                              "interpretation is held back until it is")

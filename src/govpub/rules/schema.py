@@ -1,0 +1,66 @@
+"""GP101: front matter valid for its type's JSON Schema."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import jsonschema
+
+from ..config import describe_schema_error
+from . import DocumentRule, register
+
+PROVENANCE = ("source", "published", "disclosure")
+_UNEXPECTED = re.compile(r"'([^']+)'")
+
+
+@register
+class FrontMatterSchema(DocumentRule):
+    """Front matter does not match the schema of the page's type.
+
+    What it checks: the fields against `site_config/types/<type>.schema.json`
+    (the type comes from the column). Every error is reported, each with the
+    field's path and the line where it is written.
+    Why: the schema is the General Office's definition of a complete page; a
+    misspelled field is silently ignored by renderers.
+    Example: `tittle: ...`, `online_depth: 5`, `documents[0].form: scan`.
+    Fix: follow the message; `govpub new TYPE TITLE` writes a valid skeleton,
+    and docs/content-model.md lists every field.
+    """
+
+    id = "GP101"
+    name = "front-matter-schema"
+    locked = True
+
+    def check_document(self, doc, ctx) -> Iterator:
+        type_name = ctx.type_of(doc)
+        if type_name is None:
+            return
+        validators = ctx.memo("schema-validators", dict)
+        if type_name not in validators:
+            validators[type_name] = jsonschema.Draft202012Validator(
+                ctx.policy.type_schemas[type_name], registry=ctx.policy.schemas)
+        meta = {k: v for k, v in doc.meta.items()}
+        for error in validators[type_name].iter_errors(meta):
+            yield from self._report(doc, ctx, error)
+
+    def _report(self, doc, ctx, error) -> Iterator:
+        path = tuple(error.absolute_path)
+        if path and path[0] in PROVENANCE:
+            return  # GP102 reports these with a more specific message
+        if error.validator == "required":
+            missing = _UNEXPECTED.search(error.message)
+            if missing and not path and missing.group(1) in PROVENANCE:
+                return
+            line = doc.line_of(*path) if path else doc.body_line - 1
+            yield ctx.finding(self, doc, line, describe_schema_error(error) +
+                              " — add the field (see docs/content-model.md)")
+        elif error.validator in ("unevaluatedProperties", "additionalProperties"):
+            for name in _UNEXPECTED.findall(error.message):
+                if name in (error.instance if isinstance(error.instance, dict) else {}):
+                    shown = ".".join(map(str, (*path, name)))
+                    yield ctx.finding(self, doc, doc.line_of(*path, name),
+                                      f"unknown field `{shown}` for type {ctx.type_of(doc)} — "
+                                      "check its spelling, or remove it")
+        else:
+            yield ctx.finding(self, doc, doc.line_of(*path), describe_schema_error(error))

@@ -1,0 +1,231 @@
+"""GP201–GP209: nothing is published without a sign-off on its exact bytes.
+
+The sign-off record format and the digest are DESIGN.md section 5. These
+rules read ``review/`` only; on pull requests, ``govpub check
+--changed-since`` adds the git-history checks (GP210–GP213) that make sure
+the reviewer is who the record says and did not author the change.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ..review.approval import evaluate
+from . import Rule, register
+
+
+def _states(ctx):
+    return ctx.memo("approval", lambda: evaluate(ctx.policy, ctx.corpus.documents))
+
+
+def _record_shown(ctx, state) -> str:
+    return state.record_file.relative_to(ctx.policy.root).as_posix()
+
+
+class SignoffRule(Rule):
+    locked = True
+    attachments = False
+
+    def check(self, ctx) -> Iterator:
+        states, _orphans = _states(ctx)
+        for path, state in states.items():
+            doc = ctx.corpus.documents[path]
+            if doc.is_page != (not self.attachments):
+                continue
+            yield from self.check_state(doc, state, ctx)
+
+    def check_state(self, doc, state, ctx) -> Iterator:
+        raise NotImplementedError
+
+
+def _missing_message(ctx, doc, state, what: str) -> str | None:
+    if state.record_file is None:
+        return (f"{what} has no sign-off record — a reviewer runs "
+                f"`govpub review approve {doc.repo_path}`")
+    if state.record is None:
+        return (f"{what}'s sign-off record {_record_shown(ctx, state)} is malformed — "
+                "see the finding there")
+    return None
+
+
+@register
+class PageSignoff(SignoffRule):
+    """A page has no usable sign-off record.
+
+    What it checks: `review/<path>.yml` exists for the page and can be read.
+    Why: nothing reaches the public site without a confidentiality review.
+    Example: a new notice in a pull request with no record.
+    Fix: a reviewer runs `govpub review approve content/<path>`.
+    """
+
+    id = "GP201"
+    name = "page-signoff"
+
+    def check_state(self, doc, state, ctx) -> Iterator:
+        message = _missing_message(ctx, doc, state, "page")
+        if message:
+            yield ctx.finding(self, doc, 1, message)
+
+
+@register
+class AttachmentSignoff(SignoffRule):
+    """An attachment (any non-Markdown file) has no usable sign-off record.
+
+    What it checks: every file under `content/` that is not a page has its own
+    `review/<path>.yml`.
+    Why: an attachment is content too: a PDF form can leak as much as a page.
+    Fix: a reviewer runs `govpub review approve content/<path>`.
+    """
+
+    id = "GP209"
+    name = "attachment-signoff"
+    attachments = True
+
+    def check_state(self, doc, state, ctx) -> Iterator:
+        message = _missing_message(ctx, doc, state, "attachment")
+        if message:
+            yield ctx.finding(self, doc, 1, message)
+
+
+class _BothKinds(SignoffRule):
+    def check(self, ctx) -> Iterator:
+        states, _orphans = _states(ctx)
+        for path, state in states.items():
+            if state.record is not None:
+                yield from self.check_state(ctx.corpus.documents[path], state, ctx)
+
+
+@register
+class StaleSignoff(_BothKinds):
+    """The file changed after it was signed off.
+
+    What it checks: the digest in the record equals the digest of the file's
+    current bytes (BOM and line endings normalized for text files).
+    Why: a sign-off binds to an exact version; any byte changed after approval
+    voids it.
+    Fix: a reviewer reviews the change (`govpub review diff PATH`) and approves
+    again.
+    """
+
+    id = "GP202"
+    name = "stale-signoff"
+
+    def check_state(self, doc, state, ctx) -> Iterator:
+        if not state.digest_matches:
+            yield ctx.finding(self, doc, 1,
+                              f"changed since it was signed off (record "
+                              f"{_record_shown(ctx, state)} has {state.record.digest[:19]}…, "
+                              f"the file is {doc.digest[:19]}…) — review and approve again")
+
+
+@register
+class UnknownReviewer(_BothKinds):
+    """A sign-off names someone who is not a reviewer.
+
+    What it checks: every `reviewer:` in the record is an id in
+    `site_config/reviewers.yml`.
+    Why: only authorized reviewers may approve publication.
+    Fix: have an authorized reviewer sign off; the General Office adds
+    reviewers to `site_config/reviewers.yml`.
+    """
+
+    id = "GP203"
+    name = "unknown-reviewer"
+
+    def check_state(self, doc, state, ctx) -> Iterator:
+        for reviewer in state.unknown_reviewers:
+            line = next((s.line for s in state.record.signoffs if s.reviewer == reviewer), 1)
+            yield ctx.finding(self, _record_shown(ctx, state), line,
+                              f"{reviewer!r} is not a reviewer in site_config/reviewers.yml — "
+                              f"content/{doc.path} is not approved by them")
+
+
+@register
+class NotPublicDecision(_BothKinds):
+    """A reviewer decided this version must not be published.
+
+    What it checks: no sign-off on the current version has `decision: not-public`.
+    Why: one reviewer's refusal stops publication, whatever the others said.
+    Fix: address the reason given in the record, change the file, and ask for
+    a new review.
+    """
+
+    id = "GP204"
+    name = "not-public"
+
+    def check_state(self, doc, state, ctx) -> Iterator:
+        for reviewer in state.rejected_by:
+            signoff = next(s for s in state.record.signoffs if s.reviewer == reviewer)
+            reason = f": {signoff.note}" if signoff.note else ""
+            yield ctx.finding(self, doc, 1, f"{reviewer} decided not-public{reason}")
+
+
+@register
+class ReviewLevels(_BothKinds):
+    """Fewer distinct reviewers approved than the review level requires.
+
+    What it checks: the number of distinct authorized reviewers with decision
+    `public` on the current version reaches `levels` in
+    `site_config/reviewers.yml` (or the column's `column_levels`).
+    Why: two-level review (e.g. for policies) needs two people.
+    Fix: a second reviewer runs `govpub review approve content/<path>`.
+    """
+
+    id = "GP205"
+    name = "review-levels"
+
+    def check_state(self, doc, state, ctx) -> Iterator:
+        if state.digest_matches and not state.rejected_by \
+                and len(state.approvers) < state.required:
+            yield ctx.finding(self, doc, 1,
+                              f"approved by {len(state.approvers)} of {state.required} required "
+                              "distinct reviewers — another reviewer must approve")
+
+
+@register
+class OrphanRecord(Rule):
+    """A sign-off record names a file that no longer exists.
+
+    What it checks: every `review/<path>.yml` has its `content/<path>`.
+    Why: after a rename or deletion, a leftover record could approve a
+    different file that later appears at the old path.
+    Fix: delete the record, or move it along with the renamed file (and have
+    it reviewed again).
+    """
+
+    id = "GP206"
+    name = "orphan-record"
+    locked = True
+
+    def check(self, ctx) -> Iterator:
+        _states_, orphans = _states(ctx)
+        for path, (record_file, _record, _problems) in orphans.items():
+            yield ctx.finding(self, record_file.relative_to(ctx.policy.root).as_posix(), 1,
+                              f"content/{path} does not exist — delete this record or move it "
+                              "with the renamed file")
+
+
+@register
+class MalformedRecord(Rule):
+    """A sign-off record cannot be read, or names a different file than its location.
+
+    What it checks: the record is valid YAML in the format of DESIGN.md
+    section 5, and its `content:` equals its path under `review/`.
+    Why: a record that cannot be read approves nothing; a record that names
+    another file could be copied to approve the wrong one.
+    Fix: correct the record, or delete it and approve again with
+    `govpub review approve`.
+    """
+
+    id = "GP207"
+    name = "malformed-record"
+    locked = True
+
+    def check(self, ctx) -> Iterator:
+        states, orphans = _states(ctx)
+        entries = [(s.record_file, s.problems) for s in states.values() if s.record_file]
+        entries += [(record_file, problems) for record_file, _r, problems in orphans.values()]
+        for record_file, problems in entries:
+            shown = record_file.relative_to(ctx.policy.root).as_posix()
+            for problem in problems:
+                yield ctx.finding(self, shown, problem.line, problem.message)
