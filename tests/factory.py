@@ -51,3 +51,41 @@ def sign_off(root: Path, paths) -> None:
     for rel in paths:
         for reviewer in reviewers[: policy.levels_for(rel)]:
             add_signoff(policy, rel, reviewer, "public", "checked", NOW)
+
+
+def service_item(code: str = "113500100001", **overrides) -> str:
+    """A complete, valid service item; ``overrides`` replace top-level YAML lines."""
+    fields = {
+        "title": "专利申请受理",
+        "source": "专利局初审及流程管理部",
+        "published": "'2026-01-05T09:00:00+08:00'",
+        "disclosure": "proactive",
+        "code": f"'{code}'",
+        "item_type": "administrative-confirmation",
+        "category": "专利申请",
+        "legal_basis": "['《中华人民共和国专利法》第二十六条']",
+        "conditions": "['申请文件齐备']",
+        "documents": "[{name: 请求书, form: electronic, copies: 1, required: true}]",
+        "process": "[{step: 申请, description: 在线提交}, {step: 受理, description: 确定申请日, "
+                   "days: 5}]",
+        "time_limit": "{statutory_days: 20, promised_days: 5}",
+        "free": "true",
+        "online_depth": "4",
+        "visits": "0",
+        "channels": "[online, hall]",
+        "online_url": "https://cponline.cnipa.gov.cn/",
+        "contact": "{enquiry: '12330', complaint: 010-62083114}",
+    }
+    fields.update(overrides)
+    lines = ["---", *(f"{k}: {v}" for k, v in fields.items() if v is not None), "---", "",
+             "办理说明。", ""]
+    return "\n".join(lines)
+
+
+def guide(codes=("113500100001",), body: str = "## 办理流程\n\n说明。", **overrides) -> str:
+    fields = {"title": "专利申请指南", "source": "专利局初审及流程管理部",
+              "published": "'2026-01-05T09:00:00+08:00'", "disclosure": "proactive",
+              "items": "[" + ", ".join(f"'{c}'" for c in codes) + "]"}
+    fields.update(overrides)
+    return "\n".join(["---", *(f"{k}: {v}" for k, v in fields.items() if v is not None), "---",
+                      "", body, ""])

@@ -68,8 +68,10 @@ def skeleton(policy: Policy, type_name: str, title: str, now: datetime,
             kind = prop.get("type", "string")
             value = _PLACEHOLDER_BY_TYPE.get(kind if isinstance(kind, str) else kind[0], "")
         dumped = yaml.safe_dump({name: value}, allow_unicode=True, sort_keys=False,
-                                default_flow_style=None, width=1000).rstrip("\n")
-        description = prop.get("description", "").split(". ")[0].strip().rstrip(".")
+                                default_flow_style=False, width=1000).rstrip("\n")
+        description = " ".join(prop.get("description", "").split())
+        if len(description) > 100:
+            description = description[:99] + "…"
         comment = f"  # {description}" if description and "\n" not in dumped else ""
         lines.append(dumped + comment)
     lines += ["---", "", f"# {title}", "", "<!-- Write the page here. -->", ""]

@@ -1,0 +1,3 @@
+from govpub.cli import run
+
+run()
