@@ -42,6 +42,12 @@ class Rule:
     def check(self, ctx: CheckContext) -> Iterator[Finding]:
         raise NotImplementedError
 
+    def edges(self, ctx: CheckContext) -> Iterator[tuple[str, str]]:
+        """For ``needs_gate`` rules: (page, target) pairs where the page is held back
+        whenever the target is. The checker closes the blocked set over these
+        edges in one graph walk instead of re-running the rule once per hop."""
+        return iter(())
+
     @classmethod
     def doc(cls) -> str:
         return inspect.cleandoc(cls.__doc__ or "")

@@ -157,6 +157,11 @@ class LinkToBlocked(Rule):
     locked = True
     needs_gate = True
 
+    def edges(self, ctx) -> Iterator:
+        for link in internal_links(ctx):
+            if not link.escapes and link.target in ctx.corpus.documents:
+                yield link.source, link.target
+
     def check(self, ctx) -> Iterator:
         for link in internal_links(ctx):
             if link.escapes or link.target is None or link.is_column_index:

@@ -24,13 +24,32 @@ class GuideItems(DocumentRule):
     needs_gate = True
     locked = True
 
+    @staticmethod
+    def _guides(ctx):
+        return [d for d in ctx.corpus.pages() if d.has_meta and ctx.type_of(d) == "guide"
+                and isinstance(d.meta.get("items"), list)]
+
+    @staticmethod
+    def _codes(ctx) -> dict:
+        def collect():
+            return {str(item.meta["code"]): item for item in ctx.corpus.pages()
+                    if item.has_meta and ctx.type_of(item) == "service-item"
+                    and "code" in item.meta}
+        return ctx.memo("item-codes", collect)
+
+    def edges(self, ctx) -> Iterator:
+        codes = self._codes(ctx)
+        for doc in self._guides(ctx):
+            for code in doc.meta["items"]:
+                if str(code) in codes:
+                    yield doc.path, codes[str(code)].path
+
+    def check(self, ctx) -> Iterator:
+        for doc in self._guides(ctx):
+            yield from self.check_document(doc, ctx)
+
     def check_document(self, doc, ctx) -> Iterator:
-        if ctx.type_of(doc) != "guide" or not isinstance(doc.meta.get("items"), list):
-            return
-        codes = {}
-        for item in ctx.corpus.pages():
-            if item.has_meta and ctx.type_of(item) == "service-item" and "code" in item.meta:
-                codes[str(item.meta["code"])] = item
+        codes = self._codes(ctx)
         for index, code in enumerate(doc.meta["items"]):
             item = codes.get(str(code))
             line = doc.line_of("items", index)
@@ -59,6 +78,13 @@ class Interprets(DocumentRule):
     name = "interprets"
     needs_gate = True
     locked = True
+
+    def edges(self, ctx) -> Iterator:
+        for doc in ctx.corpus.pages():
+            target = doc.meta.get("interprets") if doc.has_meta else None
+            if isinstance(target, str) and target.removeprefix("content/") in \
+                    ctx.corpus.documents:
+                yield doc.path, target.removeprefix("content/")
 
     def check_document(self, doc, ctx) -> Iterator:
         target = doc.meta.get("interprets")
