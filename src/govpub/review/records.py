@@ -25,9 +25,10 @@ from pathlib import Path
 import yaml
 
 from ..atomic import write_atomic
-from ..config import REVIEW_DIR, Policy, describe_schema_error, schema_errors
+from ..config import REVIEW_DIR, Policy, describe_schema_error
 from ..digest import digest_for
 from ..errors import UsageError
+from ..typeschema import plain_schema
 from ..yamlstrict import parse_yaml
 
 RECORD_SUFFIX = ".yml"
@@ -57,6 +58,9 @@ RECORD_SCHEMA = {
         },
     },
 }
+
+
+_RECORD_VALIDATOR = plain_schema(RECORD_SCHEMA)
 
 
 @dataclass(frozen=True)
@@ -113,7 +117,8 @@ def read_record(record_file: Path) -> tuple[SignoffRecord | None, list[RecordPro
     result = parse_yaml(text)
     if result.problems:
         return None, [RecordProblem(p.line, p.message) for p in result.problems]
-    errors = schema_errors(RECORD_SCHEMA, result.data)
+    errors = sorted(_RECORD_VALIDATOR.iter_errors(result.data),
+                    key=lambda e: list(map(str, e.absolute_path)))
     if errors:
         return None, [RecordProblem(result.line_of(tuple(e.absolute_path)),
                                     "malformed sign-off record: " + describe_schema_error(e))

@@ -5,9 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-import jsonschema
-
 from ..config import describe_schema_error
+from ..typeschema import compile_schema
 from . import DocumentRule, register
 
 PROVENANCE = ("source", "published", "disclosure")
@@ -36,12 +35,18 @@ class FrontMatterSchema(DocumentRule):
         type_name = ctx.type_of(doc)
         if type_name is None:
             return
-        validators = ctx.memo("schema-validators", dict)
-        if type_name not in validators:
-            validators[type_name] = jsonschema.Draft202012Validator(
-                ctx.policy.type_schemas[type_name], registry=ctx.policy.schemas)
-        meta = {k: v for k, v in doc.meta.items()}
-        for error in validators[type_name].iter_errors(meta):
+        compiled = ctx.memo("schema-validators", dict)
+        if type_name not in compiled:
+            compiled[type_name] = compile_schema(ctx.policy.type_schemas[type_name],
+                                                 ctx.policy.schemas)
+        schema = compiled[type_name]
+        if schema.known_fields is not None:
+            for name in doc.meta:
+                if name not in schema.known_fields:
+                    yield ctx.finding(self, doc, doc.line_of(name),
+                                      f"unknown field `{name}` for type {type_name} — check "
+                                      "its spelling, or remove it")
+        for error in schema.iter_errors(doc.meta):
             yield from self._report(doc, ctx, error)
 
     def _report(self, doc, ctx, error) -> Iterator:
