@@ -146,3 +146,21 @@ def test_interpretation_must_point_at_a_policy(tmp_path):
                     interprets="policies/missing.md", category=None)
     result = check(tmp_path, {"policies/2026-01-01-interp.md": interp})
     assert ("GP407", "content/policies/2026-01-01-interp.md", 8) in found(result)
+
+
+def test_parallel_check_finds_exactly_what_the_serial_check_finds(tmp_path, monkeypatch):
+    import govpub.checker as checker
+
+    files = {f"notices/2026-11-{day:02d}-n.md": notice(body=f"[next](2026-11-{day + 1:02d}-n.md)")
+             for day in range(1, 20)}
+    files["notices/2026-11-20-n.md"] = notice()
+    files["notices/2026-11-05-n.md"] = notice(disclosure="withheld")
+    files["notices/bad.md"] = "---\ntitle: [\n---\n"
+    root = make_repo(tmp_path, files)
+    policy = load_policy(root)
+    serial = check_repository(policy, NOW)
+    monkeypatch.setattr(checker, "PARALLEL_MIN_FILES", 1)
+    parallel = check_repository(policy, NOW)
+    assert parallel.findings == serial.findings
+    assert parallel.blocked == serial.blocked
+    assert len(serial.blocked) == 6  # the withheld page, the bad one, and the four linking back

@@ -10,13 +10,16 @@ chain of links costs one walk, not one pass per hop.
 
 from __future__ import annotations
 
+import contextlib
+import multiprocessing
+import os
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
 
 from .config import Policy
-from .content import Corpus, Document, load_corpus
+from .content import Corpus, Document, Entry, list_entries, load_entry
 from .findings import Finding, Severity
 from .rules import Rule, registry
 from .timeparse import DateFormatError, parse_datetime
@@ -67,10 +70,8 @@ class CheckContext:
                 continue
             for key in ("published", "updated"):
                 if key in doc.meta:
-                    try:
+                    with contextlib.suppress(DateFormatError):  # GP102 reports it
                         dates.setdefault(doc.path, {})[key] = parse_datetime(doc.meta[key], tz)
-                    except DateFormatError:
-                        pass
         return dates
 
     def is_publishable(self, content_path: str) -> bool:
@@ -140,13 +141,15 @@ def _run(rule: type[Rule], ctx: CheckContext) -> list[Finding]:
 
 
 def run_checks(policy: Policy, corpus: Corpus, now: datetime,
-               rules: list[type[Rule]] | None = None) -> CheckResult:
+               rules: list[type[Rule]] | None = None, *,
+               local_findings: list[Finding] | None = None) -> CheckResult:
+    """Run ``rules`` (default: all). ``local_findings``: the local rules already ran."""
     rules = rules if rules is not None else registry.all()
     by_id = {r.id: r for r in rules}
     ctx = CheckContext(policy=policy, corpus=corpus, now=now)
-    findings: list[Finding] = []
+    findings: list[Finding] = list(local_findings or [])
     for rule in rules:
-        if not rule.needs_gate:
+        if not rule.needs_gate and not (rule.local and local_findings is not None):
             findings.extend(_run(rule, ctx))
     ctx.blocked = _blocking_paths(findings, by_id)
     gate_rules = [r for r in rules if r.needs_gate]
@@ -167,10 +170,44 @@ def run_checks(policy: Policy, corpus: Corpus, now: datetime,
     return CheckResult(context=ctx, findings=findings)
 
 
+#: below this many files one process is faster than starting workers
+PARALLEL_MIN_FILES = 1500
+_FORKED: dict = {}
+
+
+def _load_and_check_share(index: int) -> tuple[list[Document], list[Finding]]:
+    """In a forked worker: load every n-th file and run the local rules on them."""
+    policy, entries, now, rules, workers = (_FORKED[k] for k in
+                                            ("policy", "entries", "now", "rules", "workers"))
+    documents = {e.rel: _load(policy, e) for e in entries[index::workers]}
+    ctx = CheckContext(policy=policy, corpus=Corpus(policy.content_dir, documents), now=now)
+    return list(documents.values()), [f for rule in rules for f in _run(rule, ctx)]
+
+
+def _load(policy: Policy, entry: Entry) -> Document:
+    return load_entry(entry, max_page_bytes=policy.max_page_bytes,
+                      max_attachment_bytes=policy.max_attachment_bytes)
+
+
 def check_repository(policy: Policy, now: datetime) -> CheckResult:
-    corpus = load_corpus(policy.content_dir, max_page_bytes=policy.max_page_bytes,
-                         max_attachment_bytes=policy.max_attachment_bytes)
-    return run_checks(policy, corpus, now)
+    """Load ``content/`` and run every rule; large trees use every core."""
+    entries = list_entries(policy.content_dir)
+    workers = min(os.cpu_count() or 1, 4)
+    if len(entries) < PARALLEL_MIN_FILES or workers < 2 or \
+            "fork" not in multiprocessing.get_all_start_methods():
+        corpus = Corpus(policy.content_dir, {e.rel: _load(policy, e) for e in entries})
+        return run_checks(policy, corpus, now)
+    local_rules = [r for r in registry.all() if r.local and not r.needs_gate]
+    _FORKED.update(policy=policy, entries=entries, now=now, rules=local_rules, workers=workers)
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            shares = pool.map(_load_and_check_share, range(workers))
+    finally:
+        _FORKED.clear()
+    documents = {d.path: d for docs, _ in shares for d in docs}
+    corpus = Corpus(policy.content_dir, dict(sorted(documents.items())))
+    return run_checks(policy, corpus, now,
+                      local_findings=[f for _, found in shares for f in found])
 
 
 __all__ = ["CheckContext", "CheckResult", "Severity", "check_repository", "run_checks"]

@@ -228,36 +228,53 @@ def _walk(content_dir: Path):
                 yield Path(entry.path), rel, "not a regular file (device, pipe or socket)"
 
 
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """A file found under ``content/``, before it is read."""
+
+    file: Path
+    rel: str
+    refusal: str | None = None  # why it must not be read at all (link, hidden, special)
+    collides_with: str | None = None
+
+
+def list_entries(content_dir: Path) -> list[Entry]:
+    """Every file under ``content/``, sorted, with name collisions already detected."""
+    entries = sorted((Entry(file, rel, refusal) for file, rel, refusal in _walk(content_dir)),
+                     key=lambda e: e.rel)
+    seen: dict[str, str] = {}
+    colliding: dict[str, str] = {}
+    for entry in entries:
+        key = portable_key(entry.rel)
+        if key in seen:
+            colliding[entry.rel], colliding[seen[key]] = seen[key], entry.rel
+        else:
+            seen[key] = entry.rel
+    return [Entry(e.file, e.rel, e.refusal, colliding.get(e.rel)) for e in entries]
+
+
+def load_entry(entry: Entry, *, max_page_bytes: int, max_attachment_bytes: int) -> Document:
+    if entry.refusal:
+        doc = Document(path=entry.rel, file=entry.file,
+                       is_page=Path(entry.rel).suffix.lower() in PAGE_SUFFIXES, readable=False)
+        doc.problem("GP009", 1, entry.refusal)
+    else:
+        doc = load_document(entry.file, entry.rel, max_page_bytes=max_page_bytes,
+                            max_attachment_bytes=max_attachment_bytes)
+    if entry.collides_with:
+        doc.readable = False
+        doc.problem("GP009", 1, f"file name collides with content/{entry.collides_with} on "
+                    "case-insensitive or Unicode-normalizing file systems — rename one of them")
+    return doc
+
+
 def load_corpus(content_dir: Path, *, max_page_bytes: int = 5 * 1024 * 1024,
                 max_attachment_bytes: int = 50 * 1024 * 1024) -> Corpus:
-    documents: dict[str, Document] = {}
-    for file, rel, refusal in _walk(content_dir):
-        if refusal:
-            doc = Document(path=rel, file=file,
-                           is_page=Path(rel).suffix.lower() in PAGE_SUFFIXES, readable=False)
-            doc.problem("GP009", 1, refusal)
-        else:
-            doc = load_document(file, rel, max_page_bytes=max_page_bytes,
-                                max_attachment_bytes=max_attachment_bytes)
-        documents[rel] = doc
-    _flag_colliding_names(documents)
-    return Corpus(root=content_dir, documents=dict(sorted(documents.items())))
+    documents = {entry.rel: load_entry(entry, max_page_bytes=max_page_bytes,
+                                       max_attachment_bytes=max_attachment_bytes)
+                 for entry in list_entries(content_dir)}
+    return Corpus(root=content_dir, documents=documents)
 
 
 def portable_key(path: str) -> str:
     return unicodedata.normalize("NFC", path).casefold()
-
-
-def _flag_colliding_names(documents: dict[str, Document]) -> None:
-    seen: dict[str, str] = {}
-    for rel in sorted(documents):
-        key = portable_key(rel)
-        if key in seen:
-            other = seen[key]
-            for a, b in ((rel, other), (other, rel)):
-                documents[a].readable = False
-                documents[a].problem(
-                    "GP009", 1, f"file name collides with content/{b} on case-insensitive or "
-                    "Unicode-normalizing file systems — rename one of them")
-        else:
-            seen[key] = rel

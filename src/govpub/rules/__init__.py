@@ -38,6 +38,9 @@ class Rule:
     needs_gate: ClassVar[bool] = False
     #: a page may grant a reviewed exception with ``allow: [{rule: ID, reason: ...}]``
     allowable: ClassVar[bool] = False
+    #: findings depend only on the document itself, the policy and the time — so the
+    #: rule can run in a worker process on a share of the files
+    local: ClassVar[bool] = False
 
     def check(self, ctx: CheckContext) -> Iterator[Finding]:
         raise NotImplementedError

@@ -24,6 +24,7 @@ class Column(DocumentRule):
 
     id = "GP105"
     name = "column"
+    local = True
     locked = True
 
     def check_document(self, doc, ctx) -> Iterator:

@@ -21,6 +21,7 @@ class Disclosure(DocumentRule):
 
     id = "GP103"
     name = "disclosure"
+    local = True
     locked = True
 
     def check_document(self, doc, ctx) -> Iterator:

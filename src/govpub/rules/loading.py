@@ -16,6 +16,7 @@ from . import Rule, register
 
 class LoaderRule(Rule):
     locked = True
+    local = True
 
     def check(self, ctx) -> Iterator[Finding]:
         for doc in ctx.corpus.documents.values():

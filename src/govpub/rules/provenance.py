@@ -32,6 +32,7 @@ class Provenance(DocumentRule):
 
     id = "GP102"
     name = "provenance"
+    local = True
     locked = True
 
     def check_document(self, doc, ctx) -> Iterator:

@@ -22,6 +22,7 @@ class Scheduled(DocumentRule):
 
     id = "GP104"
     name = "scheduled"
+    local = True
     severity = Severity.INFO
     holds_back = True
 

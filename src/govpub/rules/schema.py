@@ -29,6 +29,7 @@ class FrontMatterSchema(DocumentRule):
 
     id = "GP101"
     name = "front-matter-schema"
+    local = True
     locked = True
 
     def check_document(self, doc, ctx) -> Iterator:

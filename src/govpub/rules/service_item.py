@@ -30,6 +30,8 @@ def code_pattern(ctx) -> re.Pattern:
 
 
 class ItemRule(DocumentRule):
+    local = True
+
     def check(self, ctx) -> Iterator:
         for doc in _items(ctx):
             yield from self.check_document(doc, ctx)
