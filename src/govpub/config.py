@@ -51,6 +51,11 @@ def describe_schema_error(error: jsonschema.ValidationError) -> str:
                 f"{type(error.instance).__name__} {error.instance!r}")
     if error.validator == "enum":
         return f"{where}: {error.instance!r} is not one of {error.validator_value}"
+    if error.validator == "pattern":
+        # a regular expression means nothing to an editor; the field's description does
+        described = error.schema.get("description") if isinstance(error.schema, dict) else None
+        expected = described or f"text matching {error.validator_value}"
+        return f"{where}: {error.instance!r} is not in the expected form — {expected}"
     return f"{where}: {error.message}"
 
 

@@ -10,6 +10,8 @@ from ..typeschema import compile_schema
 from . import DocumentRule, register
 
 PROVENANCE = ("source", "published", "disclosure")
+#: fields GP102 checks with messages of its own; GP101 leaves them alone
+CHECKED_BY_GP102 = (*PROVENANCE, "updated")
 _UNEXPECTED = re.compile(r"'([^']+)'")
 
 
@@ -52,7 +54,7 @@ class FrontMatterSchema(DocumentRule):
 
     def _report(self, doc, ctx, error) -> Iterator:
         path = tuple(error.absolute_path)
-        if path and path[0] in PROVENANCE:
+        if path and path[0] in CHECKED_BY_GP102:
             return  # GP102 reports these with a more specific message
         if error.validator == "required":
             missing = _UNEXPECTED.search(error.message)
