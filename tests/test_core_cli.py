@@ -81,3 +81,13 @@ def test_new_writes_a_skeleton_that_only_lacks_what_the_editor_must_fill(tmp_pat
     check = run(root, "check", "--format", "json", "--now", "2026-11-28T10:00")
     rules = {f["rule"] for f in json.loads(check.stdout)}
     assert rules == {"GP101", "GP102", "GP201"}  # empty source and category; not signed off
+
+
+def test_rules_yml_may_raise_a_rule_but_not_loosen_a_guard(tmp_path):
+    root = make_repo(tmp_path, {"notices/a.md": notice(body="[x](a.md#nowhere)")})
+    rules_file = root / "site_config" / "rules.yml"
+    rules_file.write_text("severity:\n  GP304: error\n", encoding="utf-8")
+    assert run(root, "check").returncode == 1  # the missing anchor now blocks
+    rules_file.write_text("severity:\n  GP201: warning\n", encoding="utf-8")
+    proc = run(root, "check")
+    assert proc.returncode == 2 and "GP201 guards publication" in proc.stderr

@@ -274,9 +274,10 @@ def load_policy(root: Path) -> Policy:
                               path=Path(CONFIG_DIR) / "rules.yml",
                               hint="run `govpub rules` for the list of ids")
         sev = Severity.parse(severity)
-        if rule.locked and sev < Severity.ERROR:
+        if rule.locked and sev != rule.severity:
             raise ConfigError(
-                f"rule {rule_id} guards publication and cannot be lowered to {sev}",
+                f"rule {rule_id} guards publication; its severity ({rule.severity}) cannot "
+                f"be changed to {sev}",
                 path=Path(CONFIG_DIR) / "rules.yml",
                 hint="remove the override; use a page's `allow:` entry for reviewed exceptions")
         overrides[rule_id] = sev

@@ -30,7 +30,7 @@ class Rule:
     id: ClassVar[str]
     name: ClassVar[str]
     severity: ClassVar[Severity] = Severity.ERROR
-    #: the rule guards publication: configuration may not lower it below error
+    #: the rule guards publication: configuration may not change its severity
     locked: ClassVar[bool] = False
     #: a finding holds the page back even when its severity does not block (scheduled pages)
     holds_back: ClassVar[bool] = False
