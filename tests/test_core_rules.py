@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from factory import NOW, guide, make_repo, notice, service_item
+from factory import NOW, REPO, guide, make_repo, notice, service_item
 from govpub.checker import check_repository
 from govpub.config import load_policy
 
@@ -164,3 +164,16 @@ def test_parallel_check_finds_exactly_what_the_serial_check_finds(tmp_path, monk
     assert parallel.findings == serial.findings
     assert parallel.blocked == serial.blocked
     assert len(serial.blocked) == 6  # the withheld page, the bad one, and the four linking back
+
+
+def test_comments_are_published_only_once_answered(tmp_path):
+    demo = REPO / "content" / "comments"
+    files = {f"comments/{p.name}": p.read_text(encoding="utf-8") for p in demo.glob("*.md")}
+    result = check(tmp_path, files)
+    held = {f.path.removeprefix("content/") for f in result.findings if f.rule == "GP108"}
+    outcomes = {path: ("outcome: answered" in text, "outcome: withheld" in text)
+                for path, text in files.items()}
+    assert held == {p for p, (answered, _) in outcomes.items() if not answered}
+    assert any(withheld for _, withheld in outcomes.values())
+    assert held <= result.blocked
+    assert any(answered for answered, _ in outcomes.values())
