@@ -1,0 +1,104 @@
+"""PDF handouts of the service items, printed from the approved source.
+
+Path convention (the item page links to it):
+    the handout of the item page at ``catalog/<code>/`` is
+    ``catalog/<code>/handout.pdf`` — i.e. ``page.url + "handout.pdf"``,
+    linked from the item page as the relative URL ``handout.pdf``
+    (:func:`handout_link_html` gives the ready-made link).
+
+The PDF is rendered by Chromium's print-to-PDF from
+:func:`~govpub.handouts.document.handout_html`. Rendering is incremental: each
+PDF is cached under ``.govpub/cache/handouts/`` keyed by the SHA-256 of its
+HTML (which contains the page's sign-off digest, the rendered guide and the
+layout version), so only changed items are printed again, and an unchanged
+item gives the same bytes (PDF dates are set to the page's update time).
+
+If Chromium is missing and a handout is not in the cache, the build fails
+with a clear message (BuildError, exit 2), leaving the previous site live:
+a site whose item pages link to handouts that do not exist, or a hall that
+prints last month's copy, is the inconsistency this module exists to
+prevent. Set ``GOVPUB_CHROMIUM`` to the binary if it is not on PATH.
+
+Build hook: :func:`write_handouts` is a post-build step ``(model, site_dir)``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+
+from ..errors import BuildError
+from ..opendata import safe_code
+from ..opendata.records import HANDOUT_NAME, item_code, service_items
+from ..sitemodel import Page, SiteModel
+from .chromium import ENV_BINARY, Job, find_chromium, render_pdfs
+from .document import LAYOUT_VERSION, handout_html
+
+CACHE_DIR = ".govpub/cache/handouts"
+
+
+def handout_path(page: Page) -> str:
+    """Site-relative path of an item's handout: ``catalog/<code>/handout.pdf``."""
+    return page.url + HANDOUT_NAME
+
+
+def handout_link_html(page: Page) -> str:
+    """The link the item page shows (relative to the item page's own URL)."""
+    return (f'<p class="gp-handout"><a href="{HANDOUT_NAME}" download>'
+            f"下载打印版办事指南（PDF）Printable handout (PDF)</a></p>")
+
+
+def _cache_key(html: str) -> str:
+    return hashlib.sha256(f"{LAYOUT_VERSION}\n{html}".encode()).hexdigest()
+
+
+def plan(model: SiteModel) -> list[tuple[Page, str, str]]:
+    """(page, html, cache key) for every approved item with a usable code."""
+    out = []
+    for page in service_items(model):
+        if safe_code(item_code(page)):
+            html = handout_html(page, model)
+            out.append((page, html, _cache_key(html)))
+    return out
+
+
+def write_handouts(model: SiteModel, site_dir: Path, *, cache_dir: Path | None = None,
+                   binary: str | None = None, echo=None) -> dict[str, int]:
+    """Post-build step: a PDF per approved service item; returns counts (printed, cached)."""
+    cache = Path(cache_dir) if cache_dir else model.policy.root / CACHE_DIR
+    cache.mkdir(parents=True, exist_ok=True)
+    items = plan(model)
+    missing = [(page, html, key) for page, html, key in items
+               if not (cache / f"{key}.pdf").is_file()]
+    if missing:
+        binary = binary or find_chromium()
+        if binary is None:
+            codes = ", ".join(item_code(p) for p, _, _ in missing[:5])
+            raise BuildError(
+                f"Chromium is needed to print {len(missing)} PDF handout(s) ({codes}"
+                f"{', …' if len(missing) > 5 else ''}) and was not found",
+                hint=f"install it (apt-get install chromium) or set {ENV_BINARY} to its path; "
+                     "the previous site stays live")
+        render_pdfs(binary, [Job(html, cache / f"{key}.pdf", page.modified)
+                             for page, html, key in missing])
+    for page, _, key in items:
+        target = Path(site_dir) / handout_path(page)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(cache / f"{key}.pdf", target)
+    _prune(cache, {key for _, _, key in items})
+    if echo and missing:
+        echo(f"handouts: printed {len(missing)}, reused {len(items) - len(missing)}")
+    return {"printed": len(missing), "cached": len(items) - len(missing)}
+
+
+def _prune(cache: Path, keep: set[str]) -> None:
+    """Drop PDFs of versions no longer published (the cache holds one set)."""
+    for path in cache.glob("*.pdf"):
+        if path.stem not in keep:
+            path.unlink(missing_ok=True)
+    for path in cache.glob("*.tmp"):
+        path.unlink(missing_ok=True)
+
+
+__all__ = ["CACHE_DIR", "handout_link_html", "handout_path", "write_handouts"]
