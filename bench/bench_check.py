@@ -19,7 +19,7 @@ from pathlib import Path
 import frontmatter
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from corpus import generate  # noqa: E402
+from corpus import generate
 
 OUT = Path(__file__).resolve().parent / "out"
 GOVPUB = [sys.executable, "-m", "govpub"]

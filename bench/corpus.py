@@ -25,12 +25,8 @@ REPO = Path(__file__).resolve().parent.parent
 TZ = ZoneInfo("Asia/Shanghai")
 START = datetime(2024, 1, 1, 9, 0, tzinfo=TZ)
 
-ZH = ("国家知识产权局 专利 商标 审查 申请人 办理 受理 通知 规定 实施 服务 事项 材料 期限 "
-      "费用 减缴 复审 无效 宣告 代理 机构 集成电路 布图设计 登记 国际 申请 评价 报告 政务 "
-      "公开 数据 平台 网站 建设 管理 监督 保护 运用 转化 创新 发展 工作 方案 意见").split()
-EN = ("patent application examination office service item fee reduction request review "
-      "invalidation agency layout design registration international report public data "
-      "platform website management supervision protection innovation plan").split()
+ZH = ["国家知识产权局", "专利", "商标", "审查", "申请人", "办理", "受理", "通知", "规定", "实施", "服务", "事项", "材料", "期限", "费用", "减缴", "复审", "无效", "宣告", "代理", "机构", "集成电路", "布图设计", "登记", "国际", "申请", "评价", "报告", "政务", "公开", "数据", "平台", "网站", "建设", "管理", "监督", "保护", "运用", "转化", "创新", "发展", "工作", "方案", "意见"]
+EN = ["patent", "application", "examination", "office", "service", "item", "fee", "reduction", "request", "review", "invalidation", "agency", "layout", "design", "registration", "international", "report", "public", "data", "platform", "website", "management", "supervision", "protection", "innovation", "plan"]
 
 SHARES = [("notices", 0.35), ("news", 0.1), ("policies", 0.1), ("catalog", 0.1),
           ("guides", 0.1), ("faq", 0.05), ("reproduced", 0.1), ("en", 0.1)]

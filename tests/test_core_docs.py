@@ -6,6 +6,7 @@ import subprocess
 import sys
 
 from factory import REPO
+
 from govpub.rules import registry
 
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
 from factory import NOW, make_repo, notice
+
 from govpub.checker import check_repository
 from govpub.config import load_policy
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from factory import NOW, REPO, guide, make_repo, notice, service_item
+
 from govpub.checker import check_repository
 from govpub.config import load_policy
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import shutil
 
+from factory import NOW, make_repo, notice
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from factory import NOW, make_repo, notice
 from govpub.checker import check_repository
 from govpub.config import load_policy
 from govpub.digest import digest_for, normalize_text_bytes

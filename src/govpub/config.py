@@ -72,8 +72,8 @@ def load_config_file(path: Path, schema: str | dict, *, required: bool = True,
     if not path.exists():
         if required:
             raise ConfigError("configuration file is missing", path=shown,
-                              hint=f"create it (see docs/configuration.md); it must exist for "
-                                   f"this command")
+                              hint="create it (see docs/configuration.md); it must exist for "
+                                   "this command")
         return default
     if path.is_symlink():
         raise ConfigError("configuration file is a symbolic link", path=shown,

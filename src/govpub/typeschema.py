@@ -117,8 +117,8 @@ def _inline(node, resolver: referencing.Resolver, depth: int = 0):
 def _names(node, into: set[str]) -> None:
     if not isinstance(node, dict):
         return
-    if "patternProperties" in node or "additionalProperties" in node and \
-            node["additionalProperties"] is not False:
+    if "patternProperties" in node or ("additionalProperties" in node and \
+            node["additionalProperties"] is not False):
         raise _Unsupported("open property sets")
     into.update(node.get("properties", {}))
     for key in _COMBINATORS:

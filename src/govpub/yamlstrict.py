@@ -88,8 +88,8 @@ class _Builder:
         if isinstance(node, yaml.SequenceNode):
             out = []
             for index, item in enumerate(node.value):
-                self.result.lines.setdefault(path + (index,), _mark(item)[0])
-                out.append(self.build(item, path + (index,)))
+                self.result.lines.setdefault((*path, index), _mark(item)[0])
+                out.append(self.build(item, (*path, index)))
             return out
         return self._scalar(node, path)
 
@@ -110,14 +110,14 @@ class _Builder:
                     f"not as text — quote it: \"{key_node.value}\":")
                 key = str(key_node.value)
             if key in out:
-                first = self.result.lines.get(path + (key,), line)
+                first = self.result.lines.get((*path, key), line)
                 self._problem(
                     "duplicate-key", key_node,
                     f"duplicate key `{key}` (first defined on line {first}) — "
                     "keep one; YAML readers silently use only the last")
                 continue
-            self.result.lines[path + (key,)] = line
-            out[key] = self.build(value_node, path + (key,))
+            self.result.lines[(*path, key)] = line
+            out[key] = self.build(value_node, (*path, key))
             del column
         return out
 

@@ -10,6 +10,7 @@ obligations, 2 usage or configuration error. Never a traceback.
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import os
 import sys
 

@@ -70,7 +70,7 @@ class DocumentRule(Rule):
 
     def check(self, ctx: CheckContext) -> Iterator[Finding]:
         for doc in ctx.corpus.documents.values():
-            if doc.is_page and not self.pages or not doc.is_page and not self.attachments:
+            if (doc.is_page and not self.pages) or (not doc.is_page and not self.attachments):
                 continue
             if doc.is_page and self.needs_meta and not doc.has_meta:
                 continue

@@ -198,7 +198,7 @@ class OrphanRecord(Rule):
     locked = True
 
     def check(self, ctx) -> Iterator:
-        _states_, orphans = _states(ctx)
+        orphans = _states(ctx)[1]
         for path, (record_file, _record, _problems) in orphans.items():
             yield ctx.finding(self, record_file.relative_to(ctx.policy.root).as_posix(), 1,
                               f"content/{path} does not exist — delete this record or move it "
