@@ -1,0 +1,369 @@
+"""Four eyes from git history: the checks ``govpub check --changed-since REF`` adds.
+
+For every sign-off record changed in the range, each sign-off that a commit
+in the range added or changed is traced to that commit:
+
+* GP210 — the commit was made by the reviewer the sign-off names (author
+  and committer e-mail among that reviewer's ``emails``);
+* GP211 — that reviewer made none of the changes to the content file since
+  its previously approved version (see :mod:`govpub.review.history`);
+* GP212 — where ``reviewers.yml`` lists keys for the reviewer, the commit
+  carries a good signature by one of them (see :mod:`govpub.review.signatures`);
+* GP213 — under two-level review, the required number of distinct reviewers
+  remains after the sign-offs that failed GP210–GP212 are set aside.
+
+A sign-off is identified by everything it says *and the digest it binds to*:
+a commit that moves an old sign-off onto a new digest (an editor "updating"
+the record after an edit) has written that sign-off and must be the
+reviewer's own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from ..config import CONTENT_DIR, REVIEW_DIR, Policy, Reviewer
+from ..errors import GovpubError
+from ..findings import Finding, Severity
+from ..rules import Rule
+from .gitrun import GitError, GitRepo, find_repo
+from .history import (
+    Authorship,
+    Change,
+    changed_site_paths,
+    content_authorship,
+    parse_record_bytes,
+    range_changes,
+)
+from .records import RECORD_SUFFIX, SignoffRecord, read_record
+from .signatures import needs_signature, read_signatures, signature_problem
+
+
+class _HistoryRule(Rule):
+    locked = True
+
+    def check(self, ctx) -> Iterator[Finding]:
+        # These rules need a git range; they run in `govpub check --changed-since`.
+        return iter(())
+
+
+class SignoffCommitByReviewer(_HistoryRule):
+    """A sign-off is committed by the reviewer it names.
+
+    What it checks: with `--changed-since REF`, every sign-off added or changed
+    in the range is traced to the commit that wrote it; that commit's author and
+    committer e-mail must both be among the named reviewer's `emails` in
+    site_config/reviewers.yml. A sign-off not yet committed is reported too.
+    Why: anyone can type a reviewer's id into a record; the approval is the
+    reviewer's only when the reviewer made the commit.
+    Example: an editor commits `review/notices/x.md.yml` naming `li-wei`, or
+    commits with `--author "Li Wei <li.wei@example.gov.cn>"`.
+    Fix: the reviewer runs `govpub review approve PATH --commit` from their own
+    git identity; delete the forged sign-off.
+    """
+
+    id = "GP210"
+    name = "signoff-commit-by-reviewer"
+
+
+class ReviewerAuthoredChange(_HistoryRule):
+    """The reviewer did not author the change they approve.
+
+    What it checks: with `--changed-since REF`, no `public` sign-off may come
+    from a reviewer whose e-mail is the author or committer of any change to
+    the content file since its previously approved version (renames followed).
+    Why: the confidentiality review needs a second person (four eyes).
+    Example: li-wei edits `content/notices/x.md` and approves it herself.
+    Fix: another reviewer approves it; remove the author's own sign-off.
+    """
+
+    id = "GP211"
+    name = "reviewer-authored-change"
+
+
+class SignoffSignature(_HistoryRule):
+    """A sign-off commit carries a good signature by the reviewer's own key.
+
+    What it checks: with `--changed-since REF`, when reviewers.yml lists `keys`
+    (SSH) or `gpg_fingerprints` for the named reviewer, the commit that wrote
+    the sign-off must carry a good signature made by one of those keys. An
+    unsigned commit, a bad signature, or a valid signature by any other key
+    (including another reviewer's) fails.
+    Why: git e-mail addresses can be set by anyone; a signature cannot.
+    Example: the sign-off commit was made without `-S`, or signed with a
+    personal key not listed in reviewers.yml.
+    Fix: configure git to sign (`git config gpg.format ssh`,
+    `git config user.signingkey ~/.ssh/id_ed25519.pub`) and recommit the
+    sign-off with `govpub review approve PATH --commit`; or have the General
+    Office add the key to reviewers.yml.
+    """
+
+    id = "GP212"
+    name = "signoff-signature"
+
+
+class TwoLevelReview(_HistoryRule):
+    """Two-level review has enough distinct, independent reviewers.
+
+    What it checks: with `--changed-since REF`, where review levels are 2 or
+    more, the number of distinct reviewers whose sign-off passed GP210–GP212
+    reaches the level.
+    Why: a second level is meaningless if one of the two is the author or
+    a forged name.
+    Example: levels: 2; li-wei (the author) and wang-fang signed off.
+    Fix: a further reviewer who did not author the change signs off.
+    """
+
+    id = "GP213"
+    name = "two-level-review"
+
+
+RULES = (SignoffCommitByReviewer, ReviewerAuthoredChange, SignoffSignature, TwoLevelReview)
+
+SignoffKey = tuple[str, str, str, str, str]
+
+
+def _key(digest, entry: dict) -> SignoffKey:
+    note = entry.get("note", entry.get("reason", ""))
+    return (str(digest), str(entry.get("reviewer")), str(entry.get("at")),
+            str(entry.get("decision")), str(note or ""))
+
+
+def _keys(data: dict | None) -> set[SignoffKey]:
+    if not data or not isinstance(data.get("signoffs"), list):
+        return set()
+    return {_key(data.get("digest"), s) for s in data["signoffs"] if isinstance(s, dict)}
+
+
+@dataclass(frozen=True)
+class Writer:
+    """The commit that wrote a sign-off (or None for one not committed yet)."""
+
+    commit: str | None
+    author_email: str = ""
+    committer_email: str = ""
+    merge: bool = False  # appeared through a merge commit, written by no ordinary commit
+
+
+@dataclass
+class RangeFacts:
+    """What one pass over the range tells about the sign-off records changed in it."""
+
+    base: str
+    in_range: set[str]
+    changes: dict[str, list[Change]]  # record site path -> its changes, oldest first
+    blobs: dict[str, bytes]  # blob id or "<rev>:<path>" -> bytes
+
+    @classmethod
+    def gather(cls, repo: GitRepo, base: str, record_paths: list[str]) -> RangeFacts:
+        """Two git runs for all records: the range's log of review/, then every blob."""
+        in_range = set(repo.text("rev-list", f"{base}..HEAD").split())
+        wanted = set(record_paths)
+        changes: dict[str, list[Change]] = {p: [] for p in record_paths}
+        for change in range_changes(repo, base, REVIEW_DIR):
+            site_path = repo.from_git(change.git_path)
+            if site_path in wanted:
+                changes[site_path].append(change)
+        names = [b for cs in changes.values() for c in cs
+                 for b in (c.blob, c.old_blob, *c.parent_blobs) if b]
+        for path in record_paths:
+            git_path = repo.to_git(path)
+            if "\n" not in git_path:  # --batch reads one name per line
+                names += [f"HEAD:{git_path}", f"{base}:{git_path}"]
+        blobs = repo.read_blobs(names)
+        for path in record_paths:
+            git_path = repo.to_git(path)
+            if "\n" in git_path:
+                for rev in ("HEAD", base):
+                    data = repo.show_blob(rev, git_path)
+                    if data is not None:
+                        blobs[f"{rev}:{git_path}"] = data
+        return cls(base, in_range, changes, blobs)
+
+    def at(self, rev: str, repo: GitRepo, record_path: str) -> dict | None:
+        return parse_record_bytes(self.blobs.get(f"{rev}:{repo.to_git(record_path)}"))
+
+
+def attribute_signoffs(repo: GitRepo, facts: RangeFacts, record_site_path: str,
+                       current: set[SignoffKey]) -> dict[SignoffKey, Writer]:
+    """Which commit in the range wrote each current sign-off.
+
+    Sign-offs that were already in the record at the base of the range are
+    left out: their own pull request verified them. A new sign-off that no
+    ordinary commit in the range wrote (an "evil merge" made it up) maps to
+    ``Writer(None, merge=True)``; one that is not committed yet to ``Writer(None)``.
+    """
+    writers: dict[SignoffKey, Writer] = {}
+    base_keys = _keys(facts.at(facts.base, repo, record_site_path))
+    for change in facts.changes.get(record_site_path, []):
+        after = _keys(parse_record_bytes(facts.blobs.get(change.blob)))
+        # a merge wrote only what none of its parents had
+        before: set[SignoffKey] = set()
+        for blob in change.parent_blobs or (change.old_blob,):
+            before |= _keys(parse_record_bytes(facts.blobs.get(blob)))
+        for key in after - before:
+            writers[key] = Writer(change.commit, change.author_email.lower(),
+                                  change.committer_email.lower())
+    head = _keys(facts.at("HEAD", repo, record_site_path))
+    for key in current - head:
+        writers[key] = Writer(None)
+    for key in current - base_keys - set(writers):
+        writers[key] = Writer(None, merge=True)
+    return {k: w for k, w in writers.items() if k in current and k not in base_keys}
+
+
+class _Verifier:
+    def __init__(self, repo: GitRepo, policy: Policy, facts: RangeFacts) -> None:
+        self.repo = repo
+        self.policy = policy
+        self.facts = facts
+
+    def finding(self, rule: type[Rule], path: str, line: int, message: str) -> Finding:
+        severity = self.policy.severity_overrides.get(rule.id, rule.severity)
+        return Finding(path, max(1, line), 1, rule.id, max(severity, Severity.ERROR), message)
+
+    def verify(self, record_site_path: str) -> list[Finding]:
+        record_file = self.policy.root / record_site_path
+        if not record_file.is_file() or record_file.is_symlink():
+            return []
+        record, problems = read_record(record_file)
+        if record is None or problems:
+            return []  # the sign-off rules report malformed records
+        content_path = record_site_path[len(REVIEW_DIR) + 1:].removesuffix(RECORD_SUFFIX)
+        current = {_key(record.digest, s.as_dict()): s for s in record.signoffs}
+        writers = attribute_signoffs(self.repo, self.facts, record_site_path, set(current))
+        return self._judge(record, record_site_path, content_path, current, writers)
+
+    def _judge(self, record: SignoffRecord, path: str, content_path: str,
+               current: dict, writers: dict[SignoffKey, Writer]) -> list[Finding]:
+        findings: list[Finding] = []
+        failed: set[str] = set()
+        to_sign: list[tuple[Reviewer, object, str]] = []
+        for key, signoff in current.items():
+            reviewer = self.policy.reviewers.get(signoff.reviewer)
+            writer = writers.get(key)
+            if reviewer is None or writer is None:
+                continue
+            if writer.commit is None:
+                why = ("appears only through a merge commit, so no commit of "
+                       f"{reviewer.id}'s wrote it" if writer.merge else
+                       "is not committed, so who made it cannot be verified")
+                findings.append(self.finding(
+                    SignoffCommitByReviewer, path, signoff.line,
+                    f"the sign-off by {reviewer.id} {why} — {reviewer.id} commits it "
+                    f"(govpub review approve --commit)"))
+                failed.add(reviewer.id)
+                continue
+            strangers = sorted({writer.author_email, writer.committer_email}
+                               - set(reviewer.emails))
+            if strangers:
+                findings.append(self.finding(
+                    SignoffCommitByReviewer, path, signoff.line,
+                    f"the sign-off by {reviewer.id} was written by commit {writer.commit[:12]} "
+                    f"of {', '.join(strangers)}, not by {reviewer.id} "
+                    f"({', '.join(reviewer.emails)}) — {reviewer.id} must make the sign-off "
+                    f"commit from their own identity"))
+                failed.add(reviewer.id)
+            if needs_signature(reviewer):
+                to_sign.append((reviewer, signoff, writer.commit))
+        if to_sign:
+            sigs = read_signatures(self.repo, self.policy, sorted({c for _, _, c in to_sign}))
+            for reviewer, signoff, commit in to_sign:
+                problem = signature_problem(reviewer, sigs.get(commit))
+                if problem:
+                    findings.append(self.finding(
+                        SignoffSignature, path, signoff.line,
+                        f"{problem} (commit {commit[:12]}) — sign sign-off commits with a key "
+                        f"listed for {reviewer.id} in site_config/reviewers.yml"))
+                    failed.add(reviewer.id)
+        public = [s for s in current.values()
+                  if s.decision == "public" and s.reviewer in self.policy.reviewers]
+        if public:
+            findings.extend(self._authors(record, path, content_path, public, failed))
+        findings.extend(self._levels(path, content_path, public, failed))
+        return findings
+
+    def _authors(self, record, path, content_path, public, failed) -> Iterator[Finding]:
+        if not (self.policy.content_dir / content_path).is_file():
+            return
+        authorship: Authorship = content_authorship(
+            self.repo, self.policy, content_path, self.facts.base,
+            in_range=self.facts.in_range,
+            base_record=self.facts.at(self.facts.base, self.repo, path))
+        emails = authorship.emails
+        for signoff in public:
+            reviewer = self.policy.reviewers[signoff.reviewer]
+            mine = sorted(emails & set(reviewer.emails))
+            if mine:
+                since = (f"since the approved version of commit {authorship.approved_commit[:12]}"
+                         if authorship.approved_commit else "(no earlier approved version)")
+                failed.add(reviewer.id)
+                yield self.finding(
+                    ReviewerAuthoredChange, path, signoff.line,
+                    f"{reviewer.id} approved {CONTENT_DIR}/{content_path} but made changes to "
+                    f"it {since} as {', '.join(mine)} — another reviewer must approve it")
+
+    def _levels(self, path, content_path, public, failed) -> Iterator[Finding]:
+        levels = self.policy.levels_for(content_path)
+        if levels < 2:
+            return
+        named = {s.reviewer for s in public}
+        valid = named - failed
+        if len(named) >= levels > len(valid):
+            line = min(s.line for s in public)
+            yield self.finding(
+                TwoLevelReview, path, line,
+                f"{levels}-level review needs {levels} distinct reviewers who did not author "
+                f"the change and whose sign-offs verify; valid: {', '.join(sorted(valid)) or 'none'}"
+                f" (set aside: {', '.join(sorted(named - valid))}) — another reviewer signs off")
+
+
+def open_repo(policy: Policy):
+    repo = find_repo(policy.root)
+    if repo is None:
+        raise GitError(f"{policy.root} is not in a git repository; --changed-since needs git "
+                       "history", hint="run it in a clone of the site repository")
+    return repo
+
+
+def verify_changes(policy: Policy, ref: str) -> tuple[list[str], list[Finding]]:
+    """The pull-request check: what changed since REF, and the four-eyes findings.
+
+    Returns the paths changed between the merge base of REF and the work
+    tree, relative to the site root like :attr:`Finding.path`
+    (``content/notices/x.md``, ``review/notices/x.md.yml``,
+    ``site_config/…``) — plus the page of every changed record — and the
+    findings of GP210–GP213 for every sign-off record changed in that range. Raises :class:`GovpubError` (exit 2) for a
+    shallow clone, an unknown REF or no git repository.
+    """
+    repo = open_repo(policy)
+    repo.require_full_history()
+    ref_commit = repo.resolve_commit(ref)
+    if not repo.has_head():
+        raise GitError("the repository has no commits yet", hint="commit first")
+    base = repo.merge_base(ref_commit, "HEAD")
+    if base is None:
+        raise GitError(f"{ref} and HEAD share no history",
+                       hint="compare against the branch this one was made from")
+    changed = changed_site_paths(repo, base)
+    findings: list[Finding] = []
+    records = [p for p in changed if p.startswith(REVIEW_DIR + "/") and p.endswith(RECORD_SUFFIX)]
+    if records:
+        verifier = _Verifier(repo, policy, RangeFacts.gather(repo, base, records))
+        for path in records:
+            try:
+                findings.extend(verifier.verify(path))
+            except GovpubError:
+                raise
+            except (OSError, ValueError) as exc:
+                raise GitError(f"cannot verify {path}: {exc}") from None
+    # a changed record changes its page's verdict: report the page too
+    pages = {f"{CONTENT_DIR}/{p[len(REVIEW_DIR) + 1:].removesuffix(RECORD_SUFFIX)}"
+             for p in changed if p.startswith(REVIEW_DIR + "/") and p.endswith(RECORD_SUFFIX)}
+    changed = sorted(set(changed) | {p for p in pages if (policy.root / p).is_file()})
+    findings.sort(key=Finding.sort_key)
+    return changed, findings
+
+
+__all__ = ["RULES", "RangeFacts", "attribute_signoffs", "verify_changes"]

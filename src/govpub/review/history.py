@@ -1,0 +1,447 @@
+"""What git history says about a change: which files changed, who changed them,
+and which commit added each sign-off.
+
+Everything here reads bounded slices of history, so that a pull-request
+check costs the size of the pull request, not the size of the repository:
+
+* ``git diff --name-only REF...HEAD`` for the files changed in the range;
+* one ``git log --raw REF..HEAD -- review/`` for the commits that touched
+  the changed sign-off records, and one ``git cat-file --batch`` for every
+  version of them;
+* per changed record, the content file's own changes in the range
+  (renames followed) and its version at the merge base.
+
+Only when the approved version is not where the record says it stood does
+a walk go further back, through that one file's history.
+
+**The previously approved version** of a content file, precisely: take the
+newest version of its sign-off record, before the range (the record at the
+merge base of REF and HEAD for a pull request; for the ``govpub review``
+commands, the record in the work tree, then its committed history, renames
+followed), that was *fully* approved — at least the required number of
+distinct known reviewers decided ``public`` and nobody decided
+``not-public`` — for a digest *other than the file's current one* (adding a
+sign-off to an approved version still requires that the reviewer did not
+author that version). The previously approved version is the newest
+committed version of the content file (renames followed) whose normalized
+digest equals that digest. The *changes since* that version are the commits
+newer than it; their authors and committers are the *authors of the
+change*. When there is no such record, or no committed version matches its
+digest, every commit in the file's history counts.
+
+A merge commit counts as a change by its author only where the merge
+itself changed the file beyond what any parent had (git's combined diff: a
+conflict resolution or an "evil merge"); the changes a merge brings in are
+attributed to the commits that made them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..config import CONTENT_DIR, REVIEW_DIR, Policy
+from ..digest import digest_for
+from ..yamlstrict import parse_yaml
+from .gitrun import GitRepo
+
+
+@dataclass(frozen=True)
+class Change:
+    """One commit's change to one file, as ``git log --raw`` reports it."""
+
+    commit: str
+    author_email: str
+    author_name: str
+    committer_email: str
+    timestamp: int
+    status: str  # A M R C D T
+    blob: str  # the file's blob after the commit ('' when deleted)
+    git_path: str  # the file's path after the commit
+    old_blob: str = ""  # the blob before the commit ('' when added)
+    old_git_path: str = ""  # the path before the commit (differs for a rename)
+    parent_blobs: tuple[str, ...] = ()  # for a merge: the file's blob in every parent
+
+    @property
+    def emails(self) -> set[str]:
+        return {self.author_email.lower(), self.committer_email.lower()}
+
+
+@dataclass
+class Authorship:
+    """Who changed a content file since its previously approved version."""
+
+    changes: list[Change] = field(default_factory=list)  # newest first
+    approved_commit: str | None = None  # the previously approved version, if found
+    approved_git_path: str | None = None
+
+    @property
+    def emails(self) -> set[str]:
+        out: set[str] = set()
+        for change in self.changes:
+            out |= change.emails
+        return out
+
+    @property
+    def names(self) -> list[str]:
+        seen: dict[str, None] = {}
+        for change in self.changes:
+            seen.setdefault(f"{change.author_name} <{change.author_email}>", None)
+        return list(seen)
+
+
+# -- files changed in a range ----------------------------------------------------------------
+
+
+def changed_site_paths(repo: GitRepo, ref: str) -> list[str]:
+    """Paths (relative to the site root) changed between the merge base of REF and the
+    work tree: committed changes on this branch, uncommitted and untracked files.
+
+    Deleted files are left out (there is nothing left to check); for a rename
+    the new path is reported.
+    """
+    out = repo.run("diff", "--name-only", "-z", "--no-renames", "--diff-filter=d",
+                   f"{ref}...HEAD", "--")
+    paths = {p for p in out.decode("utf-8", "surrogateescape").split("\0") if p}
+    site_dirs = [CONTENT_DIR, REVIEW_DIR, "site_config"]
+    pending = repo.run("status", "--porcelain=v1", "-z", "--untracked-files=all", "--",
+                       *[repo.to_git(d) for d in site_dirs])
+    entries = pending.split(b"\0")
+    i = 0
+    while i < len(entries):
+        entry = entries[i]
+        i += 1
+        if len(entry) < 4:
+            continue
+        status = entry[:2]
+        if status[:1] in (b"R", b"C"):
+            i += 1
+        if b"D" in status:
+            continue
+        paths.add(entry[3:].decode("utf-8", "surrogateescape"))
+    site_paths = (repo.from_git(p) for p in paths)
+    return sorted(p for p in site_paths if p is not None)
+
+
+LOG_FORMAT = "--format=%x01%H%x00%ae%x00%an%x00%ce%x00%ct"
+
+
+def range_changes(repo: GitRepo, ref: str, site_dir: str) -> list[Change]:
+    """Every change in REF..HEAD to a file under ``site_dir``, oldest first, one git run.
+
+    Renames are not followed: a sign-off record moved in the range counts as
+    written by the commit that moved it.
+    """
+    return list(reversed(_parse_log(repo.run(
+        "log", LOG_FORMAT, "--topo-order", "--raw", "-c", "--no-abbrev", "--no-renames",
+        "-z", f"{ref}..HEAD", "--", ":(literal)" + repo.to_git(site_dir)))))
+
+
+def file_history(repo: GitRepo, site_path: str, limit: int | None = None,
+                 since: str | None = None) -> list[Change]:
+    """The commits that changed one file, newest first, following renames
+    (only those in ``since..HEAD`` when ``since`` is given).
+
+    Renames are followed by hand rather than with ``git log --follow``: a plain
+    path-limited walk is several times faster (and uses the commit-graph's
+    changed-path filters where they exist); where the walk ends in the commit
+    that added the path, one ``git diff-tree -M`` of that commit tells whether
+    it was a rename, and the walk continues under the old name.
+    """
+    git_path = repo.to_git(site_path)
+    start = "HEAD"
+    out: list[Change] = []
+    for _hop in range(1000):  # a bound on rename chains, against pathological histories
+        extra = [f"--max-count={limit - len(out)}"] if limit else []
+        revs = f"{since}..{start}" if since else start
+        changes = _parse_log(repo.run(
+            "log", LOG_FORMAT, "--raw", "-c", "--no-abbrev", "--no-renames", "-z", *extra,
+            revs, "--", ":(literal)" + git_path))
+        out.extend(changes)
+        if not changes or changes[-1].status != "A" or (limit and len(out) >= limit):
+            break
+        added = changes[-1]
+        old_path = _renamed_from(repo, added.commit, git_path)
+        if old_path is None:
+            break
+        out[-1] = Change(**{**added.__dict__, "status": "R", "old_git_path": old_path})
+        git_path, start = old_path, added.commit + "^"
+    return out
+
+
+def _renamed_from(repo: GitRepo, commit: str, git_path: str) -> str | None:
+    """The path ``git_path`` was renamed (or copied) from in ``commit``, if it was."""
+    out = repo.run("diff-tree", "-r", "-M", "--raw", "--no-abbrev", "-z", "--no-commit-id",
+                   commit, check=True).decode("utf-8", "surrogateescape").split("\0")
+    i = 0
+    while i < len(out):
+        token = out[i]
+        i += 1
+        if not token.startswith(":"):
+            continue
+        status = token.split()[-1][:1]
+        if status in ("R", "C"):
+            old, new = out[i], out[i + 1]
+            i += 2
+            if new == git_path:
+                return old
+        else:
+            i += 1
+    return None
+
+
+def _blob(sha: str) -> str:
+    return "" if not sha or set(sha) == {"0"} else sha
+
+
+def _parse_log(out: bytes) -> list[Change]:
+    """``git log --raw -z`` output: one Change per file per commit (merges show none)."""
+    changes = []
+    for chunk in out.split(b"\x01")[1:]:
+        parts = chunk.decode("utf-8", "surrogateescape").split("\0")
+        if len(parts) < 5:
+            continue
+        commit, author_email, author_name, committer_email, timestamp = parts[:5]
+        tokens = [p.lstrip("\n") for p in parts[5:]]
+        tokens = [p for p in tokens if p]
+        i = 0
+        while i < len(tokens):
+            token = tokens[i]
+            i += 1
+            if token.startswith("::"):
+                # a merge commit's combined diff (-c): the merge itself changed the file
+                # beyond what any parent had (a conflict resolution or an "evil merge")
+                meta = token.lstrip(":").split()
+                parents = (len(meta) - 1) // 2 - 1
+                if parents < 1 or i >= len(tokens):
+                    continue
+                shas = meta[parents + 1:2 * parents + 2]
+                status = "D" if "D" in meta[-1] else "M"
+                path = tokens[i]
+                i += 1
+                changes.append(Change(
+                    commit=commit, author_email=author_email, author_name=author_name,
+                    committer_email=committer_email, timestamp=int(timestamp or 0),
+                    status=status, blob="" if status == "D" else _blob(shas[-1]),
+                    git_path=path, old_blob=_blob(shas[0]), old_git_path=path,
+                    parent_blobs=tuple(_blob(b) for b in shas[:-1])))
+                continue
+            meta = token[1:].split() if token.startswith(":") else []
+            if len(meta) < 5:
+                continue
+            status = meta[4][:1]
+            count = 2 if status in ("R", "C") else 1
+            paths = tokens[i:i + count]
+            i += count
+            if not paths:
+                continue
+            changes.append(Change(
+                commit=commit, author_email=author_email, author_name=author_name,
+                committer_email=committer_email, timestamp=int(timestamp or 0), status=status,
+                blob="" if status == "D" else _blob(meta[3]), git_path=paths[-1],
+                old_blob=_blob(meta[2]), old_git_path=paths[0]))
+    return changes
+
+
+# -- the previously approved version ---------------------------------------------------------
+
+
+def parse_record_bytes(blob: bytes | None) -> dict | None:
+    """A record's YAML as a dict, or None when it is absent or unreadable.
+
+    The sign-off rules report malformed records; here an unreadable record
+    simply approves nothing.
+    """
+    if blob is None:
+        return None
+    try:
+        text = blob.decode("utf-8-sig").replace("\r\n", "\n")
+    except UnicodeDecodeError:
+        return None
+    result = parse_yaml(text)
+    if result.problems or not isinstance(result.data, dict):
+        return None
+    return result.data
+
+
+def public_reviewers(policy: Policy, record: dict | None, digest: str | None = None) -> set[str]:
+    """Known reviewers with a ``public`` sign-off in ``record`` (for ``digest``, if given)."""
+    if not record or (digest is not None and record.get("digest") != digest):
+        return set()
+    signoffs = record.get("signoffs")
+    if not isinstance(signoffs, list):
+        return set()
+    return {s.get("reviewer") for s in signoffs
+            if isinstance(s, dict) and s.get("decision") == "public"
+            and s.get("reviewer") in policy.reviewers}
+
+
+def approved_digest(policy: Policy, record: dict | None, content_path: str) -> str | None:
+    """The record's digest when the record is fully approved, else None.
+
+    Fully approved, as the sign-off rules say: enough distinct known reviewers
+    decided ``public`` and nobody decided ``not-public``.
+    """
+    if not record or not isinstance(record.get("digest"), str):
+        return None
+    signoffs = record.get("signoffs") if isinstance(record.get("signoffs"), list) else []
+    if any(isinstance(s, dict) and s.get("decision") != "public" for s in signoffs):
+        return None
+    if len(public_reviewers(policy, record)) >= policy.levels_for(content_path):
+        return record["digest"]
+    return None
+
+
+#: how many recent versions to read first; most approved versions are recent, and
+#: ``git log --max-count`` stops walking history as soon as it has them
+RECENT = 8
+
+
+def authorship_since(repo: GitRepo, history: list[Change], digest: str | None,
+                     complete: bool = True) -> Authorship | None:
+    """Who changed the file since the newest committed version whose digest is ``digest``.
+
+    ``history`` is the file's history, newest first (:func:`file_history`).
+    Blobs are read through one ``git cat-file --batch``. Returns None when
+    ``history`` is not ``complete`` and the version was not found in it.
+    """
+    result = Authorship()
+    if digest is None:
+        if not complete:
+            return None
+        result.changes = list(history)
+        return result
+    blobs = repo.read_blobs([c.blob for c in history if c.blob])
+    for change in history:
+        data = blobs.get(change.blob)
+        if data is not None and digest_for(change.git_path, data) == digest:
+            result.approved_commit = change.commit
+            result.approved_git_path = change.git_path
+            return result
+        result.changes.append(change)
+    return result if complete else None
+
+
+def content_authorship(repo: GitRepo, policy: Policy, content_path: str,
+                       base: str | None, *, in_range: set[str] | None = None,
+                       base_record: dict | None = None) -> Authorship:
+    """Authors of a content file's changes since its previously approved version.
+
+    ``base`` is the merge base of a pull request: the record's versions made
+    in the range are not evidence of an earlier approval (``in_range``, the
+    commits of ``base..HEAD``, and ``base_record``, the record as it was at
+    ``base``, may be passed in when known). None (the ``govpub review``
+    commands) reads the record in the work tree, then its committed history.
+    """
+    site_path = f"{CONTENT_DIR}/{content_path}"
+    file = policy.root / site_path
+    current = digest_for(content_path, file.read_bytes()) if file.is_file() else None
+    digest, anchor = previous_approved_digest(repo, policy, content_path, current, base,
+                                              in_range=in_range, base_record=base_record)
+    if digest is not None and anchor is not None:
+        found = _approved_at_anchor(repo, site_path, digest, anchor)
+        if found is not None:
+            return found
+    recent = file_history(repo, site_path, limit=RECENT)
+    found = authorship_since(repo, recent, digest, complete=len(recent) < RECENT)
+    if found is not None:
+        return found
+    return authorship_since(repo, file_history(repo, site_path), digest)
+
+
+def _approved_at_anchor(repo: GitRepo, site_path: str, digest: str,
+                        anchor: str) -> Authorship | None:
+    """The common case without a walk through all history: the file as it was at
+    ``anchor`` (the merge base, or the commit of the approving record) *is* the
+    approved version, so only ``anchor..HEAD`` is read. None when it is not."""
+    changes = file_history(repo, site_path, since=anchor) if anchor != "HEAD" else []
+    if changes:
+        oldest = changes[-1]
+        if oldest.status == "A":
+            return None  # the file did not exist at the anchor under this history
+        anchor_path = oldest.old_git_path
+    else:
+        anchor_path = repo.to_git(site_path)
+    data = repo.show_blob(anchor, anchor_path)
+    if data is None or digest_for(anchor_path, data) != digest:
+        return None
+    found = authorship_since(repo, changes, digest, complete=False)
+    if found is not None:
+        return found  # a later version in the range has the approved digest again
+    anchor_commit = anchor if re.fullmatch(r"[0-9a-f]{40,64}", anchor) else \
+        repo.text("rev-parse", "--verify", "--end-of-options", anchor).strip()
+    return Authorship(changes=list(changes), approved_commit=anchor_commit,
+                      approved_git_path=anchor_path)
+
+
+def previous_approved_digest(repo: GitRepo, policy: Policy, content_path: str,
+                             current: str | None, base: str | None, *,
+                             in_range: set[str] | None = None,
+                             base_record: dict | None = None
+                             ) -> tuple[str | None, str | None]:
+    """The digest of the newest fully approved version *before* the current one, and a
+    commit where that approval stood (a good place to look for the approved version).
+
+    Read from the sign-off record's history (renames followed), newest
+    first; versions of the record written in the range ``base..HEAD`` are
+    skipped, and so is an approval of the current digest itself — a
+    reviewer adding a sign-off to an approved version must not have
+    authored that version either.
+    """
+    record_site_path = f"{REVIEW_DIR}/{content_path}.yml"
+    if base is None:
+        first, anchor = parse_record_bytes(_read_file(policy.root / record_site_path)), "HEAD"
+    else:
+        first, anchor = base_record, base
+    digest = approved_digest(policy, first, content_path)
+    if digest is not None and digest != current:
+        return digest, anchor  # the common case: an edit of an approved page
+    if base and in_range is None:
+        in_range = set(repo.text("rev-list", f"{base}..HEAD").split())
+    recent = file_history(repo, record_site_path, limit=RECENT)
+    histories = [recent] if len(recent) < RECENT else [recent, None]
+    for history in histories:
+        if history is None:
+            history = file_history(repo, record_site_path)[len(recent):]
+        usable = [c for c in history if c.commit not in (in_range or set()) and c.blob]
+        blobs = repo.read_blobs([c.blob for c in usable])
+        for change in usable:
+            digest = approved_digest(policy, parse_record_bytes(blobs.get(change.blob)),
+                                     content_path)
+            if digest is not None and digest != current:
+                return digest, change.commit
+    return None, None
+
+
+def _read_file(path) -> bytes | None:
+    try:
+        return path.read_bytes() if path.is_file() and not path.is_symlink() else None
+    except OSError:
+        return None
+
+
+def verify_changes(policy: Policy, ref: str):
+    """The pull-request check (``govpub check --changed-since REF``).
+
+    See :func:`govpub.review.four_eyes.verify_changes`: returns the paths
+    changed since the merge base of REF (relative to the site root) and the
+    four-eyes findings GP210–GP213.
+    """
+    from .four_eyes import verify_changes as _verify
+
+    return _verify(policy, ref)
+
+
+__all__ = [
+    "Authorship",
+    "Change",
+    "approved_digest",
+    "authorship_since",
+    "changed_site_paths",
+    "content_authorship",
+    "file_history",
+    "parse_record_bytes",
+    "previous_approved_digest",
+    "public_reviewers",
+    "verify_changes",
+]

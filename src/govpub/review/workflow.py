@@ -1,0 +1,337 @@
+"""The reviewer's commands, minus the terminal: who is reviewing, what awaits
+review, what changed since the approved version, and may this reviewer
+approve it.
+
+``govpub.cli.review`` prints what these functions decide.
+"""
+
+from __future__ import annotations
+
+import difflib
+import subprocess
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from ..config import CONTENT_DIR, Policy, Reviewer
+from ..content import load_corpus
+from ..digest import digest_for, is_text_file
+from ..errors import BlockedError, UsageError
+from .approval import ApprovalState, evaluate
+from .gitrun import GitError, GitRepo, find_repo
+from .history import Authorship, content_authorship
+
+# -- who is reviewing ------------------------------------------------------------------------
+
+
+def reviewer_identity(policy: Policy, repo: GitRepo | None, requested: str | None) -> Reviewer:
+    """The reviewer running the command.
+
+    In a git repository the identity is ``git config user.email`` mapped
+    through reviewers.yml; ``--reviewer`` may only repeat it. Outside git
+    (a demo or the first bootstrap of a site) ``--reviewer`` names the reviewer.
+    """
+    if repo is None:
+        if not requested:
+            raise UsageError("not in a git repository, so your identity is unknown",
+                             hint="say who you are with --reviewer ID (an id from "
+                                  "site_config/reviewers.yml)")
+        reviewer = policy.reviewers.get(requested)
+        if reviewer is None:
+            raise UsageError(f"--reviewer {requested!r} is not in site_config/reviewers.yml",
+                             hint="ids: " + ", ".join(sorted(policy.reviewers)))
+        return reviewer
+    email = repo.config("user.email")
+    if not email:
+        raise UsageError("git has no user.email, so your identity is unknown",
+                         hint="run git config user.email <your address in "
+                              "site_config/reviewers.yml>")
+    reviewer = policy.reviewer_for_email(email)
+    if reviewer is None:
+        raise UsageError(f"your git identity {email} is not a reviewer in "
+                         "site_config/reviewers.yml",
+                         hint="only listed reviewers can sign off; the General Office "
+                              "adds reviewers")
+    if requested and requested != reviewer.id:
+        raise UsageError(f"--reviewer {requested} does not match your git identity {email} "
+                         f"({reviewer.id})",
+                         hint="reviewers sign off as themselves; drop --reviewer")
+    return reviewer
+
+
+# -- what is being approved ------------------------------------------------------------------
+
+
+@dataclass
+class Candidate:
+    """One file a reviewer is about to decide on, and what changed in it."""
+
+    content_path: str
+    digest: str
+    summary: str
+    authorship: Authorship | None = None
+    refusal: str | None = None
+
+
+def locate(policy: Policy, raw: str) -> Path:
+    """A user-given path, tried relative to the working folder, the site root and
+    ``content/``; the first that exists inside ``content/`` wins."""
+    content_dir = policy.content_dir.resolve()
+    given = Path(raw)
+    tries = [given] if given.is_absolute() else [Path.cwd() / given, policy.root / given,
+                                                 policy.content_dir / given]
+    for candidate in tries:
+        candidate = candidate.resolve()
+        if candidate.exists() and candidate.is_relative_to(content_dir):
+            return candidate
+    raise UsageError(f"{raw} is not a file or folder under content/",
+                     hint="give the path of a page, attachment or folder in content/")
+
+
+def expand_paths(policy: Policy, given: list[str]) -> list[str]:
+    """Content paths for the user's PATH arguments; a folder stands for its files that
+    await review (so ``approve content/notices/`` is a reviewed bulk approval)."""
+    from .records import content_path_of
+
+    out: dict[str, None] = {}
+    states = None
+    for raw in given:
+        found = locate(policy, raw)
+        if found.is_dir():
+            prefix = found.relative_to(policy.content_dir.resolve()).as_posix()
+            prefix = "" if prefix == "." else prefix + "/"
+            states = states if states is not None else awaiting_states(policy)
+            for path in sorted(states):
+                if path.startswith(prefix):
+                    out.setdefault(path, None)
+            continue
+        out.setdefault(content_path_of(policy, str(found)), None)
+    if not out:
+        raise UsageError("nothing to review in " + ", ".join(given),
+                         hint="`govpub review status` lists what awaits review")
+    return list(out)
+
+
+def awaiting_states(policy: Policy) -> dict[str, ApprovalState]:
+    corpus = load_corpus(policy.content_dir, max_page_bytes=policy.max_page_bytes,
+                         max_attachment_bytes=policy.max_attachment_bytes)
+    states, _orphans = evaluate(policy, corpus.documents)
+    return {p: s for p, s in states.items() if not s.approved}
+
+
+def line_changes(old: bytes | None, new: bytes) -> tuple[int, int]:
+    """Lines added and removed (text), for a one-line summary."""
+    old_lines = (old or b"").decode("utf-8", "replace").splitlines()
+    new_lines = new.decode("utf-8", "replace").splitlines()
+    added = removed = 0
+    for line in difflib.unified_diff(old_lines, new_lines, lineterm="", n=0):
+        if line.startswith("+") and not line.startswith("+++"):
+            added += 1
+        elif line.startswith("-") and not line.startswith("---"):
+            removed += 1
+    return added, removed
+
+
+def approved_bytes(repo: GitRepo, authorship: Authorship) -> bytes | None:
+    if authorship.approved_commit is None or authorship.approved_git_path is None:
+        return None
+    return repo.show_blob(authorship.approved_commit, authorship.approved_git_path)
+
+
+def prepare(policy: Policy, repo: GitRepo | None, reviewer: Reviewer, content_paths: list[str],
+            *, check_authors: bool) -> list[Candidate]:
+    """Digest, change summary and (for approvals) the four-eyes refusal of each file."""
+    dirty = repo.dirty_paths([f"{CONTENT_DIR}/{p}" for p in content_paths]) if repo else set()
+    out = []
+    for path in content_paths:
+        data = (policy.content_dir / path).read_bytes()
+        candidate = Candidate(path, digest_for(path, data), "")
+        if repo is None:
+            candidate.summary = f"{_size(data, path)}; no git history here"
+            out.append(candidate)
+            continue
+        if f"{CONTENT_DIR}/{path}" in dirty:
+            candidate.summary = "has uncommitted changes"
+            if check_authors:
+                candidate.refusal = ("it has uncommitted changes in your work tree, so you "
+                                     "would be approving your own edit — commit it and ask "
+                                     "another reviewer")
+            out.append(candidate)
+            continue
+        authorship = content_authorship(repo, policy, path, base=None)
+        candidate.authorship = authorship
+        candidate.summary = summarize(repo, authorship, path, data)
+        if check_authors:
+            mine = sorted(authorship.emails & set(reviewer.emails))
+            if mine:
+                candidate.refusal = (f"you ({', '.join(mine)}) changed it since its last "
+                                     "approved version — another reviewer must approve it")
+        out.append(candidate)
+    return out
+
+
+def _size(data: bytes, path: str) -> str:
+    if is_text_file(path):
+        return f"{len(data.splitlines())} lines"
+    return f"{len(data)} bytes"
+
+
+def summarize(repo: GitRepo, authorship: Authorship, path: str, data: bytes) -> str:
+    who = ", ".join(authorship.names) or "nobody"
+    commits = len(authorship.changes)
+    if authorship.approved_commit is None:
+        return f"never approved; {_size(data, path)}; {commits} commit(s) by {who}"
+    if commits == 0:
+        return "unchanged since the approved version"
+    old = approved_bytes(repo, authorship)
+    if is_text_file(path):
+        added, removed = line_changes(old, data)
+        change = f"+{added} -{removed} lines"
+    else:
+        change = f"{len(old or b'')} -> {len(data)} bytes"
+    return (f"{change} since approved commit {authorship.approved_commit[:10]}; "
+            f"{commits} commit(s) by {who}")
+
+
+def refuse_if_any(candidates: list[Candidate]) -> None:
+    refused = [c for c in candidates if c.refusal]
+    if refused:
+        first = refused[0]
+        more = f" (and {len(refused) - 1} more file(s))" if len(refused) > 1 else ""
+        raise BlockedError(f"cannot approve {CONTENT_DIR}/{first.content_path}: "
+                           f"{first.refusal}{more}; nothing was written")
+
+
+# -- committing the sign-off -----------------------------------------------------------------
+
+
+def signing_args(repo: GitRepo, reviewer: Reviewer) -> list[str]:
+    """``-S`` when git has a signing key; an error when reviewers.yml demands a signature
+    git cannot make."""
+    key = repo.config("user.signingkey")
+    if key:
+        return ["-S"]
+    if reviewer.keys or reviewer.gpg_fingerprints:
+        kind = "ssh" if reviewer.keys else "openpgp"
+        raise UsageError(
+            f"reviewers.yml lists signing keys for {reviewer.id}, but git has no "
+            "user.signingkey, so the sign-off commit would be refused",
+            hint=(f"git config gpg.format {kind}; git config user.signingkey "
+                  + ("~/.ssh/id_ed25519.pub" if kind == "ssh" else "<fingerprint>")))
+    return []
+
+
+def commit_records(repo: GitRepo, record_files: list[Path], message: str,
+                   sign: list[str]) -> str:
+    git_paths = [":(literal)" + repo.to_git(f.relative_to(repo.site_root).as_posix())
+                 for f in record_files]
+    try:
+        repo.run("add", "--", *git_paths)
+        repo.run("commit", "-q", *sign, "-m", message, "--", *git_paths)
+    except GitError as exc:
+        raise GitError(f"the sign-off records are written but not committed: {exc.message}",
+                       hint="fix the problem, then commit review/ yourself "
+                            "(git commit -S) from your own identity") from None
+    return repo.text("rev-parse", "HEAD").strip()
+
+
+# -- what awaits review ----------------------------------------------------------------------
+
+
+@dataclass
+class Awaiting:
+    content_path: str
+    reason: str
+    changed_at: datetime | None = None
+    changed_by: str = ""
+    extra: dict = field(default_factory=dict)
+
+    def as_dict(self) -> dict:
+        return {"path": f"{CONTENT_DIR}/{self.content_path}", "reason": self.reason,
+                "changed_at": self.changed_at.isoformat() if self.changed_at else None,
+                "changed_by": self.changed_by}
+
+
+def reason_for(state: ApprovalState) -> str:
+    if state.record_file is None:
+        return "no sign-off record"
+    if state.record is None:
+        return "sign-off record unreadable"
+    if not state.digest_matches:
+        return "changed since approval"
+    if state.rejected_by:
+        return "rejected by " + ", ".join(sorted(state.rejected_by))
+    have = len(state.approvers)
+    return f"{have} of {state.required} sign-off(s)"
+
+
+def awaiting_review(policy: Policy) -> list[Awaiting]:
+    """What awaits review, oldest change first."""
+    states = awaiting_states(policy)
+    items = [Awaiting(path, reason_for(state)) for path, state in states.items()]
+    repo = find_repo(policy.root)
+    repo = repo if repo is not None and repo.has_head() else None
+    site_paths = [f"{CONTENT_DIR}/{i.content_path}" for i in items]
+    dirty = repo.dirty_paths(site_paths) if repo else set(site_paths)
+    last = last_changes(repo, [p for p in site_paths if p not in dirty]) if repo else {}
+    for item in items:
+        site_path = f"{CONTENT_DIR}/{item.content_path}"
+        if site_path in last:
+            when, item.changed_by = last[site_path]
+            item.changed_at = when.astimezone(policy.timezone)
+        else:
+            stat = (policy.root / site_path).stat()
+            item.changed_at = datetime.fromtimestamp(stat.st_mtime, policy.timezone)
+            item.changed_by = "uncommitted" if repo else ""
+    far_future = datetime.max.replace(tzinfo=policy.timezone)
+    items.sort(key=lambda i: (i.changed_at or far_future, i.content_path))
+    return items
+
+
+def last_changes(repo: GitRepo, site_paths: list[str]) -> dict[str, tuple[datetime, str]]:
+    """The last commit to each path, reading history only until every path is found."""
+    wanted = {repo.to_git(p): p for p in site_paths}
+    found: dict[str, tuple[datetime, str]] = {}
+    if not wanted:
+        return found
+    proc = subprocess.Popen(
+        ["git", "log", "--no-renames", "--name-only", "-z",
+         "--format=%x01%ct%x00%an <%ae>", "HEAD", "--", repo.to_git(CONTENT_DIR)],
+        cwd=repo.top, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    try:
+        buffer = b""
+        assert proc.stdout is not None
+        while len(found) < len(wanted):
+            chunk = proc.stdout.read(65536)
+            if not chunk:
+                _scan(buffer, wanted, found, UTC)
+                break
+            buffer += chunk
+            cut = buffer.rfind(b"\x01")
+            if cut > 0:
+                _scan(buffer[:cut], wanted, found, UTC)
+                buffer = buffer[cut:]
+    finally:
+        proc.kill()
+        proc.wait()
+    return {wanted[k]: v for k, v in found.items()}
+
+
+def _scan(data: bytes, wanted: dict, found: dict, utc) -> None:
+    for chunk in data.split(b"\x01"):
+        if not chunk:
+            continue
+        parts = chunk.decode("utf-8", "surrogateescape").split("\0")
+        if len(parts) < 2:
+            continue
+        try:
+            when = datetime.fromtimestamp(int(parts[0]), utc)
+        except ValueError:
+            continue
+        who = parts[1]
+        for name in parts[2:]:
+            name = name.lstrip("\n")
+            if name in wanted and name not in found:
+                found[name] = (when, who)
+
+
