@@ -6,7 +6,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..config import Policy
-from .records import RecordProblem, SignoffRecord, load_records
+from .records import (
+    RECORD_SUFFIX,
+    RecordProblem,
+    SignoffRecord,
+    content_path_for,
+    read_record,
+    record_path_for,
+)
 
 
 @dataclass
@@ -27,32 +34,49 @@ class ApprovalState:
                 and len(self.approvers) >= self.required)
 
 
-def evaluate(policy: Policy, documents: dict) -> tuple[dict[str, ApprovalState], dict]:
+def evaluate_one(policy: Policy, doc) -> ApprovalState:
+    """Approval state of one content file, from its own record only."""
+    state = ApprovalState(content_path=doc.path, required=policy.levels_for(doc.path))
+    record_file = record_path_for(policy, doc.path)
+    if not record_file.is_file() or record_file.is_symlink():
+        return state
+    state.record_file = record_file
+    state.record, problems = read_record(record_file)
+    state.problems = list(problems)
+    if state.record is not None and state.record.content != doc.path:
+        state.problems.append(RecordProblem(
+            1, f"record says content: {state.record.content!r} but is stored for "
+               f"{doc.path!r} — a record must live at review/<content path>.yml"))
+        state.record = None
+    record = state.record
+    if record is None:
+        return state
+    state.digest_matches = bool(doc.digest) and record.digest == doc.digest
+    if state.digest_matches:
+        for signoff in record.signoffs:
+            if signoff.reviewer not in policy.reviewers:
+                state.unknown_reviewers.append(signoff.reviewer)
+            elif signoff.decision == "public":
+                state.approvers.add(signoff.reviewer)
+            else:
+                state.rejected_by.append(signoff.reviewer)
+    return state
+
+
+def orphan_records(policy: Policy, documents: dict) -> list[tuple[str, Path]]:
+    """(content path, record file) of every record whose content file does not exist."""
+    if not policy.review_dir.is_dir():
+        return []
+    orphans = []
+    for record_file in sorted(policy.review_dir.rglob("*" + RECORD_SUFFIX)):
+        path = content_path_for(policy, record_file)
+        if path not in documents:
+            orphans.append((path, record_file))
+    return orphans
+
+
+def evaluate(policy: Policy, documents: dict) -> tuple[dict[str, ApprovalState],
+                                                       list[tuple[str, Path]]]:
     """Approval state of every content file, and the records without a content file."""
-    records = load_records(policy)
-    states: dict[str, ApprovalState] = {}
-    for path, doc in documents.items():
-        state = ApprovalState(content_path=path, required=policy.levels_for(path))
-        entry = records.get(path)
-        if entry is not None:
-            state.record_file, state.record, problems = entry
-            state.problems = list(problems)
-            if state.record is not None and state.record.content != path:
-                state.problems.append(RecordProblem(
-                    1, f"record says content: {state.record.content!r} but is stored for "
-                       f"{path!r} — a record must live at review/<content path>.yml"))
-                state.record = None
-        record = state.record
-        if record is not None:
-            state.digest_matches = record.digest == doc.digest and bool(doc.digest)
-            if state.digest_matches:
-                for signoff in record.signoffs:
-                    if signoff.reviewer not in policy.reviewers:
-                        state.unknown_reviewers.append(signoff.reviewer)
-                    elif signoff.decision == "public":
-                        state.approvers.add(signoff.reviewer)
-                    else:
-                        state.rejected_by.append(signoff.reviewer)
-        states[path] = state
-    orphans = {path: entry for path, entry in records.items() if path not in documents}
-    return states, orphans
+    return ({path: evaluate_one(policy, doc) for path, doc in documents.items()},
+            orphan_records(policy, documents))

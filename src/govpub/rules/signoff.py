@@ -10,12 +10,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..review.approval import evaluate
+from ..review.approval import evaluate_one, orphan_records
 from . import Rule, register
 
 
-def _states(ctx):
-    return ctx.memo("approval", lambda: evaluate(ctx.policy, ctx.corpus.documents))
+def _state(ctx, doc):
+    states = ctx.memo("approval", dict)
+    if doc.path not in states:
+        states[doc.path] = evaluate_one(ctx.policy, doc)
+    return states[doc.path]
 
 
 def _record_shown(ctx, state) -> str:
@@ -24,15 +27,14 @@ def _record_shown(ctx, state) -> str:
 
 class SignoffRule(Rule):
     locked = True
+    local = True
     attachments = False
 
     def check(self, ctx) -> Iterator:
-        states, _orphans = _states(ctx)
-        for path, state in states.items():
-            doc = ctx.corpus.documents[path]
+        for doc in ctx.corpus.documents.values():
             if doc.is_page != (not self.attachments):
                 continue
-            yield from self.check_state(doc, state, ctx)
+            yield from self.check_state(doc, _state(ctx, doc), ctx)
 
     def check_state(self, doc, state, ctx) -> Iterator:
         raise NotImplementedError
@@ -89,10 +91,10 @@ class AttachmentSignoff(SignoffRule):
 
 class _BothKinds(SignoffRule):
     def check(self, ctx) -> Iterator:
-        states, _orphans = _states(ctx)
-        for path, state in states.items():
+        for doc in ctx.corpus.documents.values():
+            state = _state(ctx, doc)
             if state.record is not None:
-                yield from self.check_state(ctx.corpus.documents[path], state, ctx)
+                yield from self.check_state(doc, state, ctx)
 
 
 @register
@@ -198,8 +200,7 @@ class OrphanRecord(Rule):
     locked = True
 
     def check(self, ctx) -> Iterator:
-        orphans = _states(ctx)[1]
-        for path, (record_file, _record, _problems) in orphans.items():
+        for path, record_file in orphan_records(ctx.policy, ctx.corpus.documents):
             yield ctx.finding(self, record_file.relative_to(ctx.policy.root).as_posix(), 1,
                               f"content/{path} does not exist — delete this record or move it "
                               "with the renamed file")
@@ -220,12 +221,11 @@ class MalformedRecord(Rule):
     id = "GP207"
     name = "malformed-record"
     locked = True
+    local = True
 
     def check(self, ctx) -> Iterator:
-        states, orphans = _states(ctx)
-        entries = [(s.record_file, s.problems) for s in states.values() if s.record_file]
-        entries += [(record_file, problems) for record_file, _r, problems in orphans.values()]
-        for record_file, problems in entries:
-            shown = record_file.relative_to(ctx.policy.root).as_posix()
-            for problem in problems:
+        for doc in ctx.corpus.documents.values():
+            state = _state(ctx, doc)
+            for problem in state.problems:
+                shown = state.record_file.relative_to(ctx.policy.root).as_posix()
                 yield ctx.finding(self, shown, problem.line, problem.message)
