@@ -131,6 +131,20 @@ def read_record(record_file: Path) -> tuple[SignoffRecord | None, list[RecordPro
     return SignoffRecord(data["content"], data["digest"], signoffs), []
 
 
+def load_records(policy: Policy) -> dict[str, tuple[Path, SignoffRecord | None,
+                                                     list[RecordProblem]]]:
+    """Every record under ``review/``, keyed by the content path its location names."""
+    records = {}
+    if not policy.review_dir.is_dir():
+        return records
+    for record_file in sorted(policy.review_dir.rglob("*" + RECORD_SUFFIX)):
+        if record_file.is_symlink() or not record_file.is_file():
+            continue
+        record, problems = read_record(record_file)
+        records[content_path_for(policy, record_file)] = (record_file, record, problems)
+    return records
+
+
 _CONTENT_PATH = re.compile(r"^[^/\0][^\0]*$")
 
 
@@ -189,5 +203,5 @@ def write_record(policy: Policy, record: SignoffRecord) -> Path:
 
 
 __all__ = ["REVIEW_DIR", "RecordProblem", "Signoff", "SignoffRecord", "add_signoff",
-           "content_path_for", "content_path_of", "read_record",
+           "content_path_for", "content_path_of", "load_records", "read_record",
            "record_path_for", "write_record"]
