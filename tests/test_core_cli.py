@@ -91,3 +91,10 @@ def test_rules_yml_may_raise_a_rule_but_not_loosen_a_guard(tmp_path):
     rules_file.write_text("severity:\n  GP201: warning\n", encoding="utf-8")
     proc = run(root, "check")
     assert proc.returncode == 2 and "GP201 guards publication" in proc.stderr
+
+
+def test_impossible_now_is_a_usage_error(tmp_path):
+    root = make_repo(tmp_path, {"notices/a.md": notice()})
+    for text in ("2026-13-01", "2026-02-30T10:00"):
+        proc = run(root, "check", "--now", text)
+        assert proc.returncode == 2 and "not a real date" in proc.stderr, proc.stderr

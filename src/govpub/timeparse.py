@@ -26,7 +26,10 @@ def parse_datetime(value, tz: tzinfo) -> datetime:
     elif isinstance(value, str):
         text = value.strip()
         if _DATE_ONLY.match(text):
-            parsed = datetime.combine(date.fromisoformat(text), time())
+            try:
+                parsed = datetime.combine(date.fromisoformat(text), time())
+            except ValueError as exc:
+                raise DateFormatError(f"{text!r} is not a real date ({exc})") from None
         elif _DATE_TIME.match(text):
             try:
                 parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))

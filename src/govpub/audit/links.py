@@ -1,0 +1,72 @@
+"""External-link approvals in the audit, through :mod:`govpub.links` (another part of govpub).
+
+Reads the approval list (``site_config/links.yml``) and the links of the
+published pages with that package's own parser, so the audit and the gate
+agree on what a link and an approval are. Kept apart so that the audit
+still runs, and says plainly what it did not check, if that package changes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from urllib.parse import urlsplit
+
+from ..findings import Finding, Severity
+
+LINKS_FILE = "site_config/links.yml"
+
+
+def _gap(check, ctx, why: str) -> Finding:
+    return ctx.finding(check, LINKS_FILE, 1, Severity.INFO,
+                       f"external link approvals were NOT audited: {why}")
+
+
+def link_findings(check, ctx) -> Iterator[Finding]:
+    try:
+        from ..links.approval import load_links_config, parse_external
+        from ..links.extract import extract_links
+    except ImportError as exc:
+        yield _gap(check, ctx, f"govpub.links is not usable here ({exc})")
+        return
+    config = load_links_config(ctx.policy.root, ctx.policy.timezone)
+    tz = ctx.policy.timezone
+    for approval in config.approvals:
+        days_past = (ctx.now - approval.expires).total_seconds() / 86400
+        severity = ctx.by_threshold(days_past)
+        if severity is None:
+            continue
+        verb = "expired" if severity is Severity.ERROR else "expires"
+        yield ctx.finding(check, LINKS_FILE, approval.line, severity,
+                          f"approval of {approval.site} (by {approval.approved_by}, "
+                          f"{approval.approved_at.astimezone(tz):%Y-%m-%d}) {verb} on "
+                          f"{approval.expires.astimezone(tz):%Y-%m-%d} — review the site again "
+                          f"and renew approved_at, or remove the links to it")
+    own_host = urlsplit(ctx.policy.base_url).hostname
+    for page in ctx.model.pages:
+        for link in extract_links(page.doc.body):
+            target = parse_external(link.url, own_host)
+            if target is None:
+                continue
+            if config.approval_for(target.host, target.path) is None:
+                yield ctx.finding(check, page.doc.repo_path, page.doc.body_line + link.line - 1,
+                                  Severity.ERROR,
+                                  f"published link to {target.host or link.url} has no approval"
+                                  f" in {LINKS_FILE} — have it approved, or remove the link")
+
+
+def health_findings(check, ctx) -> Iterator[Finding]:
+    """``--links``: request every approved site once (needs the internet)."""
+    from ..links.approval import load_links_config
+    from ..links.health import check_approved_links
+
+    config = load_links_config(ctx.policy.root, ctx.policy.timezone)
+    lines = {a.site: a.line for a in config.approvals}
+    for result in check_approved_links(config):
+        if result.status == "ok":
+            continue
+        severity = Severity.ERROR if result.status == "broken" else Severity.WARNING
+        advice = ("the site is unreachable: links to it are broken — find its new address "
+                  "or remove the links and the approval" if result.status == "broken" else
+                  "the site moved: check the new address and update the approval")
+        yield ctx.finding(check, LINKS_FILE, lines.get(result.site, 1), severity,
+                          f"{result.url}: {result.detail} — {advice}")

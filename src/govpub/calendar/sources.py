@@ -1,0 +1,112 @@
+"""Where working days come from: the ``holidays`` package and ``site_config/calendar.yml``.
+
+Why ``holidays`` and not ``chinesecalendar``: both transcribe the State
+Council's annual notices including the adjusted working days (调休). The
+``holidays`` package (already a dependency) carries them from 2001 through
+the newest notice it has (2026 in 0.109, checked against 国办发明电〔2025〕7号:
+4 Jan, 14 Feb, 28 Feb, 9 May, 20 Sep and 10 Oct 2026 are working days) and
+is updated for each new notice; ``chinesecalendar`` covers 2004 onwards and
+raises for later years. What ``holidays`` does *not* do is refuse a year it
+has no notice for: it silently returns estimated lunar holidays without the
+adjusted working days. So coverage is decided here, from the years the
+package has notice data for (``ChinaStaticHolidays.special_public_holidays``),
+and everything else fails closed (see :mod:`govpub.calendar.workdays`).
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from ..config import CONFIG_DIR, load_config_file
+from ..errors import ConfigError
+from .workdays import DayRule, WorkCalendar
+
+PACKAGE_SOURCE = "holidays package"
+FIRST_PACKAGE_YEAR = 2001  # the package is checked against the notices from 2001 onwards
+
+
+def package_years() -> frozenset[int]:
+    """Years for which the installed ``holidays`` package has the State Council's schedule."""
+    from holidays.countries.china import ChinaStaticHolidays
+
+    last = max(ChinaStaticHolidays.special_public_holidays)
+    return frozenset(range(FIRST_PACKAGE_YEAR, last + 1))
+
+
+def package_rules(years) -> dict[date, DayRule]:
+    """Holidays and adjusted working days from the package, for the given years."""
+    import holidays
+
+    years = sorted(years)
+    if not years:
+        return {}
+    calendar = holidays.China(years=years)
+    rules = {}
+    for day, name in calendar.items():
+        if day.year in years:
+            rules[day] = DayRule(day, False, str(name), PACKAGE_SOURCE)
+    for day in calendar.weekend_workdays:
+        if day.year in years:
+            rules[day] = DayRule(day, True, "调休上班", PACKAGE_SOURCE)
+    return rules
+
+
+def _entry_days(entry: dict, year: int, shown: Path) -> list[date]:
+    try:
+        if "date" in entry:
+            days = [date.fromisoformat(entry["date"])]
+        else:
+            first, last = date.fromisoformat(entry["from"]), date.fromisoformat(entry["to"])
+            if last < first or (last - first).days > 60:
+                raise ConfigError(f"range {entry['from']}..{entry['to']} is reversed or longer "
+                                  "than 60 days", path=shown,
+                                  hint="give the first and last day of one holiday")
+            days = [first + timedelta(days=i) for i in range((last - first).days + 1)]
+    except ValueError:
+        raise ConfigError(f"{entry} is not a real date", path=shown,
+                          hint="write dates as YYYY-MM-DD") from None
+    for day in days:
+        if day.year != year:
+            raise ConfigError(f"{day} is listed under year {year}", path=shown,
+                              hint="move it to the entry for its own year")
+    return days
+
+
+def hand_entries(data: dict, shown: Path) -> tuple[dict[date, DayRule], set[int]]:
+    """Day rules and fully covered years from the parsed ``calendar.yml``."""
+    rules: dict[date, DayRule] = {}
+    complete: set[int] = set()
+    seen_years: set[int] = set()
+    for year_entry in data.get("years") or []:
+        year = year_entry["year"]
+        if year in seen_years:
+            raise ConfigError(f"year {year} is listed twice", path=shown,
+                              hint="merge the two entries")
+        seen_years.add(year)
+        notice = year_entry["notice"]
+        if year_entry.get("complete", True):
+            complete.add(year)
+        for key, working in (("holidays", False), ("workdays", True)):
+            for entry in year_entry.get(key) or []:
+                for day in _entry_days(entry, year, shown):
+                    if day in rules and rules[day].working != working:
+                        raise ConfigError(f"{day} is listed both as a holiday and as a "
+                                          "working day", path=shown)
+                    rules[day] = DayRule(day, working, entry.get("name", key), notice)
+    return rules, complete
+
+
+def load_calendar(root: Path, tz: ZoneInfo) -> WorkCalendar:
+    """The site's working-day calendar: the package, corrected by ``calendar.yml``."""
+    path = Path(root) / CONFIG_DIR / "calendar.yml"
+    data = load_config_file(path, "calendar", required=False, default={}, root=Path(root))
+    hand, hand_complete = hand_entries(data, Path(CONFIG_DIR) / "calendar.yml")
+    covered = package_years() | hand_complete
+    rules = package_rules(package_years())
+    # a complete hand-entered year replaces whatever the package guessed for it
+    for year in hand_complete - package_years():
+        rules = {d: r for d, r in rules.items() if d.year != year}
+    rules.update(hand)
+    return WorkCalendar(tz=tz, rules=rules, covered_years=frozenset(covered))

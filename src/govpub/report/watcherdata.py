@@ -1,0 +1,53 @@
+"""Reproduction figures from the watcher's SQLite state, read-only.
+
+The file is opened with ``mode=ro``: writing the report never creates,
+migrates or locks the watcher's state. No file (or an unreadable one) means
+"no watcher data", said as such in the report.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from urllib.parse import quote
+
+
+@dataclass(frozen=True)
+class WatcherFigures:
+    watched: int  # central items that opened an obligation in the year
+    reproduced: int
+    on_time: int
+    dismissed: int
+    lead_hours: tuple[float, ...]  # one per reproduced item
+
+
+def _utc(moment: datetime) -> str:
+    from ..watch.store import iso
+
+    return iso(moment)
+
+
+def read_watcher(state: Path, start: datetime, end: datetime) -> tuple[WatcherFigures | None, str]:
+    """Figures for obligations first seen in [start, end), or (None, why not)."""
+    if not state.is_file():
+        return None, f"no watcher data ({state.name} not found)"
+    uri = f"file:{quote(str(state.resolve()))}?mode=ro"
+    try:
+        db = sqlite3.connect(uri, uri=True, timeout=10)
+        try:
+            rows = db.execute(
+                "SELECT state, deadline, reproduction_published, lead_seconds FROM obligations "
+                "WHERE first_seen >= ? AND first_seen < ?", (_utc(start), _utc(end))).fetchall()
+        finally:
+            db.close()
+    except sqlite3.Error as exc:
+        return None, f"no watcher data (cannot read {state.name}: {exc})"
+    reproduced = [r for r in rows if r[0] == "reproduced"]
+    on_time = sum(1 for r in reproduced if r[2] and r[1] and
+                  datetime.fromisoformat(r[2]) <= datetime.fromisoformat(r[1]))
+    leads = tuple(round(r[3] / 3600, 2) for r in reproduced if r[3] is not None)
+    return WatcherFigures(watched=len(rows), reproduced=len(reproduced), on_time=on_time,
+                          dismissed=sum(1 for r in rows if r[0] == "dismissed"),
+                          lead_hours=leads), "watcher state"
