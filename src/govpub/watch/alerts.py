@@ -1,0 +1,157 @@
+"""Alert delivery through apprise, with a transactional outbox.
+
+Every alert has a unique key (for obligations ``obligation:<id>:<step>``).
+It is written to the store **before** anything is sent, in the same
+transaction as the decision that made it due; delivery happens afterwards
+and marks it sent. So:
+
+* enqueueing a key that exists already does nothing — one send per key;
+* an alert whose target fails is retried (``retry_minutes`` apart, up to
+  ``max_attempts``) and survives restarts;
+* a crash *during* a send (after the target accepted it, before we recorded
+  it) cannot be told apart from a failed send: the alert is sent again,
+  marked "(repeat: delivery uncertain)". This window is the width of one
+  commit; it is the only way an alert can arrive twice, and the repeat says so.
+
+Reusable API (e.g. public-comment deadline reminders, issue 8)::
+
+    from govpub.watch.alerts import Outbox
+    from govpub.watch.store import Store
+    outbox = Outbox(Store(path))
+    outbox.enqueue("comment:42:due-1d", "Reply due tomorrow", body, targets, now)
+    outbox.deliver(now)        # -> list of (key, ok, error)
+
+Targets are apprise URLs (``mailto://``, ``json://``, ``dingtalk://``,
+``wecombot://``, ``feishu://``…). Limitation: DingTalk and WeCom bots answer
+HTTP 200 with an error code in the body; apprise's plugins check some of
+these, generic ``json://`` only checks the HTTP status (non-2xx = failure).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from .store import Store, iso
+
+#: send(target, title, body) -> None on success, else an error text
+Sender = Callable[[str, str, str], "str | None"]
+
+
+def apprise_sender(target: str, title: str, body: str) -> str | None:
+    """Send through apprise to one target."""
+    import apprise  # imported here: it is slow to import and only needed when sending
+
+    notifier = apprise.Apprise()
+    if not notifier.add(target):
+        return f"{_redact(target)}: not a valid apprise URL"
+    if not notifier.notify(title=title, body=body):
+        return f"{_redact(target)}: delivery failed"
+    return None
+
+
+def _redact(target: str) -> str:
+    scheme, _, rest = target.partition("://")
+    host = rest.split("@")[-1].split("/")[0].split("?")[0]
+    return f"{scheme}://{host}"
+
+
+class Outbox:
+    """Alerts keyed once, delivered until accepted."""
+
+    def __init__(self, store: Store, sender: Sender = apprise_sender, *,
+                 max_attempts: int = 50, retry: timedelta = timedelta(minutes=5)) -> None:
+        self.store = store
+        self.sender = sender
+        self.max_attempts = max_attempts
+        self.retry = retry
+
+    def known_keys(self, prefix: str = "") -> set[str]:
+        rows = self.store.db.execute("SELECT key FROM outbox WHERE key LIKE ? || '%'",
+                                     (prefix,))
+        return {row[0] for row in rows}
+
+    def enqueue(self, key: str, title: str, body: str, targets: list[str], now: datetime,
+                *, obligation_id: int | None = None, step: str = "") -> bool:
+        """Record an alert; False if the key was already there (nothing changes)."""
+        with self.store.transaction() as db:
+            cursor = db.execute(
+                "INSERT OR IGNORE INTO outbox(key, obligation_id, step, title, body, targets, "
+                "created_at, due_at, next_attempt_at) VALUES (?,?,?,?,?,?,?,?,?)",
+                (key, obligation_id, step or key, title, body,
+                 json.dumps(list(targets)), iso(now), iso(now), iso(now)))
+            return cursor.rowcount == 1
+
+    def pending(self, now: datetime):
+        return self.store.db.execute(
+            "SELECT * FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL "
+            "AND next_attempt_at <= ? ORDER BY created_at, key", (iso(now),)).fetchall()
+
+    def deliver(self, now: datetime, should_stop: Callable[[], bool] = lambda: False):
+        """Try every pending alert once; returns [(key, ok, error)]."""
+        results = []
+        down: set[str] = set()  # targets that failed in this round: not hammered again
+        for row in self.pending(now):
+            if should_stop():
+                break
+            waiting = [t for t in json.loads(row["targets"])
+                       if t not in json.loads(row["delivered"])]
+            if waiting and all(t in down for t in waiting):
+                continue  # untouched: retried next round, no attempt counted
+            results.append(self._deliver_one(row, now, down))
+        return results
+
+    def _deliver_one(self, row, now: datetime, down: set[str]):
+        key = row["key"]
+        uncertain = bool(row["in_flight"])
+        with self.store.transaction() as db:
+            # in_flight stays 1 only if we die while sending: the next try knows
+            db.execute("UPDATE outbox SET in_flight = 1, uncertain = uncertain OR ?, "
+                       "attempts = attempts + 1 WHERE key = ?", (int(uncertain), key))
+        title = row["title"]
+        body = row["body"]
+        if uncertain or row["uncertain"]:
+            title = "(repeat: delivery uncertain) " + title
+            body += ("\n\n(The watcher stopped while sending this alert; it may have "
+                     "arrived already.)")
+        delivered = json.loads(row["delivered"])
+        errors = []
+        # per target: a retry after a partial failure does not resend to those who got it
+        targets = json.loads(row["targets"])
+        for index, target in enumerate(targets):
+            if target in delivered:
+                continue
+            if target in down:
+                errors.append(f"{_redact(target)}: failed earlier in this round")
+                continue
+            try:
+                problem = self.sender(target, title, body)
+            except Exception as exc:  # a broken plugin must not stop the other alerts
+                problem = f"{_redact(target)}: {type(exc).__name__}: {exc}"
+            if problem is None:
+                delivered.append(target)
+                if index == len(targets) - 1:
+                    continue  # the final update below records it
+                with self.store.transaction() as db:
+                    db.execute("UPDATE outbox SET delivered = ? WHERE key = ?",
+                               (json.dumps(delivered), key))
+            else:
+                down.add(target)
+                errors.append(problem)
+        error = "; ".join(errors) or None
+        with self.store.transaction() as db:
+            if error is None:
+                db.execute("UPDATE outbox SET in_flight = 0, sent_at = ?, last_error = NULL, "
+                           "delivered = ? WHERE key = ?", (iso(now), json.dumps(delivered), key))
+            else:
+                attempts = row["attempts"] + 1
+                failed = iso(now) if attempts >= self.max_attempts else None
+                db.execute("UPDATE outbox SET in_flight = 0, last_error = ?, "
+                           "next_attempt_at = ?, failed_at = ?, delivered = ? WHERE key = ?",
+                           (error[:1000], iso(now + self.retry), failed,
+                            json.dumps(delivered), key))
+        return key, error is None, error
+
+    def rows(self):
+        return self.store.db.execute("SELECT * FROM outbox ORDER BY created_at, key").fetchall()

@@ -1,0 +1,218 @@
+"""``site_config/feeds.yml`` and ``site_config/duty.yml``: loaded, validated, typed.
+
+Both files go through :func:`govpub.config.load_config_file` (JSON Schema,
+strict YAML), then through the checks a schema cannot express (unique feed
+ids, known people, real time zones, shifts that end after they start). Every
+problem is a :class:`~govpub.errors.ConfigError` with file and key line.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, time
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from ..config import CONFIG_DIR, load_config_file
+from ..errors import ConfigError
+from ..yamlstrict import parse_yaml
+from .dates import parse_feed_date
+
+DEFAULT_TZ = "Asia/Shanghai"
+DEFAULT_STATE = ".govpub/watch.sqlite3"
+DEFAULT_USER_AGENT = "govpub-watch/0.1 (+reproduction duty watcher)"
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+@dataclass(frozen=True)
+class SiteSource:
+    """Where published reproductions are listed: a local built site or a deployed one."""
+
+    path: Path | None = None
+    url: str | None = None
+
+    def describe(self) -> str:
+        return self.url or str(self.path)
+
+
+@dataclass(frozen=True)
+class Feed:
+    id: str
+    url: str
+    publisher: str
+    timezone: ZoneInfo
+    include: tuple[str, ...]
+    exclude: tuple[str, ...]
+    deadline_hours: float
+    poll_minutes: float
+    site: SiteSource
+    enabled: bool = True
+
+
+@dataclass(frozen=True)
+class FeedsConfig:
+    root: Path
+    timezone: ZoneInfo
+    state_path: Path
+    user_agent: str
+    timeout_seconds: float
+    max_bytes: int
+    max_redirects: int
+    max_failures: int
+    blind_after_minutes: float
+    feeds: tuple[Feed, ...]
+
+    def feed(self, feed_id: str) -> Feed | None:
+        return next((f for f in self.feeds if f.id == feed_id), None)
+
+
+@dataclass(frozen=True)
+class Person:
+    id: str
+    name: str
+    targets: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Shift:
+    person: str
+    start: datetime
+    end: datetime
+
+
+@dataclass(frozen=True)
+class RotationSlot:
+    person: str
+    days: frozenset[int]  # 0 = Monday
+    start: time
+    end: time | None  # None = end of day (24:00)
+
+
+@dataclass(frozen=True)
+class DutyConfig:
+    timezone: ZoneInfo
+    people: dict[str, Person]
+    shifts: tuple[Shift, ...] = ()
+    rotation: tuple[RotationSlot, ...] = ()
+    fallback: tuple[str, ...] = ()
+    leaders: tuple[str, ...] = ()
+    reminders_hours: tuple[float, ...] = (6.0, 2.0)
+    overdue_every_minutes: float = 60.0
+    max_attempts: int = 50
+    retry_minutes: float = 5.0
+    extra: dict = field(default_factory=dict)
+
+
+def _zone(name: str, shown: Path, line: int) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(f"unknown time zone {name!r}", path=shown, line=line,
+                          hint="use an IANA name such as Asia/Shanghai") from None
+
+
+def _lines(path: Path):
+    return parse_yaml(path.read_text(encoding="utf-8-sig").replace("\r\n", "\n"))
+
+
+def _site_source(spec: dict | None, root: Path) -> SiteSource:
+    if not spec:
+        return SiteSource(path=root / "site")
+    if "url" in spec:
+        return SiteSource(url=spec["url"])
+    path = Path(spec["path"])
+    return SiteSource(path=path if path.is_absolute() else root / path)
+
+
+def load_feeds(root: Path) -> FeedsConfig:
+    """Read ``site_config/feeds.yml`` under ``root``."""
+    root = Path(root).resolve()
+    path = root / CONFIG_DIR / "feeds.yml"
+    shown = Path(CONFIG_DIR) / "feeds.yml"
+    data = load_config_file(path, "feeds", root=root)
+    lines = _lines(path)
+    tz = _zone(data.get("timezone", DEFAULT_TZ), shown, lines.line_of(("timezone",)))
+    health = data.get("health", {})
+    seen: dict[str, int] = {}
+    feeds = []
+    for index, spec in enumerate(data["feeds"]):
+        line = lines.line_of(("feeds", index, "id"))
+        if spec["id"] in seen:
+            raise ConfigError(f"feed id {spec['id']!r} is used twice (first at item {seen[spec['id']]})",
+                              path=shown, line=line, hint="give every feed its own id")
+        seen[spec["id"]] = index
+        feed_tz = (_zone(spec["timezone"], shown, lines.line_of(("feeds", index, "timezone")))
+                   if "timezone" in spec else tz)
+        feeds.append(Feed(
+            id=spec["id"], url=spec["url"], publisher=spec["publisher"], timezone=feed_tz,
+            include=tuple(spec.get("include", ())), exclude=tuple(spec.get("exclude", ())),
+            deadline_hours=float(spec.get("deadline_hours", data.get("deadline_hours", 12))),
+            poll_minutes=float(spec.get("poll_minutes", data.get("poll_minutes", 10))),
+            site=_site_source(spec.get("site", data.get("site")), root),
+            enabled=spec.get("enabled", True)))
+    state = Path(data.get("state", DEFAULT_STATE))
+    return FeedsConfig(
+        root=root, timezone=tz, state_path=state if state.is_absolute() else root / state,
+        user_agent=data.get("user_agent", DEFAULT_USER_AGENT),
+        timeout_seconds=float(data.get("timeout_seconds", 20)),
+        max_bytes=int(data.get("max_bytes", 10 * 1024 * 1024)),
+        max_redirects=int(data.get("max_redirects", 5)),
+        max_failures=int(health.get("max_failures", 3)),
+        blind_after_minutes=float(health.get("blind_after_minutes", 60)),
+        feeds=tuple(feeds))
+
+
+def _clock(text: str) -> time | None:
+    hours, minutes = map(int, text.split(":"))
+    return None if hours == 24 else time(hours, minutes)
+
+
+def load_duty(root: Path) -> DutyConfig:
+    """Read ``site_config/duty.yml`` under ``root``."""
+    root = Path(root).resolve()
+    path = root / CONFIG_DIR / "duty.yml"
+    shown = Path(CONFIG_DIR) / "duty.yml"
+    data = load_config_file(path, "duty", root=root)
+    lines = _lines(path)
+    tz = _zone(data.get("timezone", DEFAULT_TZ), shown, lines.line_of(("timezone",)))
+    people = {pid: Person(pid, spec["name"], tuple(spec["targets"]))
+              for pid, spec in data["people"].items()}
+
+    def known(person: str, where: tuple) -> str:
+        if person not in people:
+            raise ConfigError(f"{person!r} is not one of the people in this file",
+                              path=shown, line=lines.line_of(where),
+                              hint=f"use one of {sorted(people)} or add them under people:")
+        return person
+
+    shifts = []
+    for index, spec in enumerate(data.get("shifts", [])):
+        known(spec["person"], ("shifts", index, "person"))
+        bounds = []
+        for key in ("from", "to"):
+            parsed = parse_feed_date(spec[key], tz)
+            if parsed is None:
+                raise ConfigError(f"shifts.{index}.{key}: {spec[key]!r} is not a date-time",
+                                  path=shown, line=lines.line_of(("shifts", index, key)),
+                                  hint="write e.g. 2026-11-20T08:00 (site time zone)")
+            bounds.append(parsed)
+        if bounds[1] <= bounds[0]:
+            raise ConfigError(f"shifts.{index}: ends ({spec['to']}) before it starts "
+                              f"({spec['from']})", path=shown,
+                              line=lines.line_of(("shifts", index, "to")))
+        shifts.append(Shift(spec["person"], bounds[0], bounds[1]))
+    rotation = []
+    for index, spec in enumerate(data.get("rotation", [])):
+        known(spec["person"], ("rotation", index, "person"))
+        start = _clock(spec.get("from", "00:00")) or time(0, 0)
+        rotation.append(RotationSlot(spec["person"],
+                                     frozenset(WEEKDAYS.index(d) for d in spec["days"]),
+                                     start, _clock(spec.get("to", "24:00"))))
+    leaders = tuple(known(p, ("leaders", i)) for i, p in enumerate(data.get("leaders", [])))
+    return DutyConfig(
+        timezone=tz, people=people, shifts=tuple(shifts), rotation=tuple(rotation),
+        fallback=tuple(data["fallback"]), leaders=leaders,
+        reminders_hours=tuple(sorted(data.get("reminders_hours", [6, 2]), reverse=True)),
+        overdue_every_minutes=float(data.get("overdue_every_minutes", 60)),
+        max_attempts=int(data.get("max_attempts", 50)),
+        retry_minutes=float(data.get("retry_minutes", 5)))

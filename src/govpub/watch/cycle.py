@@ -1,0 +1,240 @@
+"""One watcher cycle: poll due feeds, record obligations, close reproduced ones,
+decide alerts, deliver the outbox.
+
+Each feed's results are written in one transaction, each closing and each
+alert decision in one transaction: a crash between any two leaves a state
+from which the next cycle simply continues.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from . import decide, messages
+from .alerts import Outbox
+from .config import DutyConfig, Feed, FeedsConfig
+from .duty import describe_duty, targets_at
+from .fetch import FetchResult, fetch, make_client
+from .identity import item_identity, normalize_url
+from .items import FeedItem, NotAFeed, parse_items
+from .reproductions import live_match, load_reproductions
+from .store import Store, from_iso, iso
+
+FETCH_WORKERS = 8
+
+
+@dataclass
+class CycleReport:
+    polled: list[str] = field(default_factory=list)
+    failed: dict[str, str] = field(default_factory=dict)
+    opened: list[int] = field(default_factory=list)
+    closed: list[int] = field(default_factory=list)
+    enqueued: list[str] = field(default_factory=list)
+    delivered: list[tuple[str, bool, str | None]] = field(default_factory=list)
+    site_errors: list[str] = field(default_factory=list)
+    overdue: int = 0
+    open: int = 0
+
+
+def _poll(client, feed: Feed, config: FeedsConfig, state) -> tuple[FetchResult, list | str]:
+    result = fetch(client, feed.url, root=config.root, max_bytes=config.max_bytes,
+                   timeout=config.timeout_seconds, etag=state["etag"],
+                   last_modified=state["last_modified"])
+    if not result.ok:
+        return result, result.error
+    if result.not_modified:
+        return result, []
+    try:
+        return result, parse_items(result.body, result.headers, feed.timezone)
+    except NotAFeed as exc:
+        return result, str(exc)
+    except Exception as exc:  # feedparser on hostile input: a failed poll, not a crash
+        return result, f"parse error: {type(exc).__name__}"
+
+
+def _due(feed: Feed, state, now: datetime, force: bool) -> bool:
+    if force or not state["last_attempt"]:
+        return True
+    last = from_iso(state["last_attempt"])
+    return last > now or now - last >= timedelta(minutes=feed.poll_minutes)
+
+
+def _record_items(store: Store, feed: Feed, items: list[FeedItem], now: datetime,
+                  baseline: bool, report: CycleReport) -> None:
+    for item in items:
+        if not decide.wants_item(item.title, item.categories, feed.include, feed.exclude):
+            continue
+        identity = item_identity(item.guid, item.link, item.title, item.date_raw)
+        if identity is None:
+            continue
+        link_norm = normalize_url(item.link)
+        known = store.find(identity, link_norm)
+        if known is not None:
+            # an edit is the same item (same identity) with a new title; a duplicate found
+            # by its link must not rename the original
+            if (known["identity"] == identity and known["title"] != item.title
+                    and known["state"] == "open"):
+                store.db.execute("UPDATE obligations SET title = ? WHERE id = ?",
+                                 (item.title, known["id"]))
+                store.add_history(known["id"], now, "edited",
+                                  {"old_title": known["title"], "new_title": item.title})
+            continue
+        deadline, basis = decide.deadline_for(item.source_time, now, feed.deadline_hours)
+        late_baseline = baseline and deadline <= now
+        cursor = store.db.execute(
+            "INSERT INTO obligations(identity, feed_id, publisher, title, link, link_norm, "
+            "source_time, source_time_raw, first_seen, deadline, basis, state, closed_at, "
+            "closed_by, close_reason) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (identity, feed.id, feed.publisher, item.title, item.link, link_norm,
+             iso(item.source_time), item.date_raw, iso(now), iso(deadline), basis,
+             "dismissed" if late_baseline else "open",
+             iso(now) if late_baseline else None, "watcher" if late_baseline else None,
+             "baseline: already past its deadline when the feed was first watched"
+             if late_baseline else None))
+        obligation_id = cursor.lastrowid
+        store.add_history(obligation_id, now, "baseline" if late_baseline else "detected",
+                          {"deadline": iso(deadline), "basis": basis})
+        if not late_baseline:
+            report.opened.append(obligation_id)
+
+
+def _apply_poll(store: Store, outbox: Outbox, feed: Feed, config: FeedsConfig,
+                duty: DutyConfig, result: FetchResult, outcome, now: datetime,
+                report: CycleReport) -> None:
+    with store.transaction():
+        state = store.feed_state(feed.id)
+        watched_since = state["watched_since"] or iso(now)
+        if isinstance(outcome, str):
+            report.failed[feed.id] = outcome
+            failures = state["consecutive_failures"] + 1
+            store.update_feed(feed.id, last_attempt=iso(now), consecutive_failures=failures,
+                              last_error=outcome[:500], watched_since=watched_since)
+            reason = decide.blind_reason(
+                failures, from_iso(state["last_success"]), now, config.max_failures,
+                timedelta(minutes=config.blind_after_minutes), from_iso(watched_since))
+            if reason and not state["blind_since"]:
+                store.update_feed(feed.id, blind_since=iso(now))
+                title, body = messages.blind_alert(
+                    feed.id, feed.url, reason, outcome, from_iso(state["last_success"]),
+                    duty.timezone)
+                key = f"feed:{feed.id}:blind:{iso(now)}"
+                outbox.enqueue(key, title, body, targets_at(duty, now), now, step="blind")
+                report.enqueued.append(key)
+            return
+        report.polled.append(feed.id)
+        baseline = not state["baseline_done"]
+        _record_items(store, feed, outcome, now, baseline, report)
+        store.update_feed(
+            feed.id, last_attempt=iso(now), last_success=iso(now), consecutive_failures=0,
+            last_error=None, etag=result.etag, last_modified=result.last_modified,
+            items_seen=len(outcome) if outcome else state["items_seen"],
+            baseline_done=1, watched_since=watched_since, blind_since=None)
+        if state["blind_since"]:
+            title, body = messages.recovered_alert(feed.id, feed.url)
+            key = f"feed:{feed.id}:recovered:{state['blind_since']}"
+            outbox.enqueue(key, title, body, targets_at(duty, now), now, step="recovered")
+            report.enqueued.append(key)
+
+
+def _close_reproduced(store: Store, config: FeedsConfig, client, now: datetime,
+                      report: CycleReport) -> None:
+    open_rows = store.open_obligations()
+    if not open_rows:
+        return
+    sites = {}
+    for row in open_rows:
+        feed = config.feed(row["feed_id"]) or (config.feeds[0] if config.feeds else None)
+        if feed is None:
+            continue
+        if feed.site not in sites:
+            found, error = load_reproductions(feed.site, client, tz=feed.timezone,
+                                              timeout=config.timeout_seconds,
+                                              root=config.root)
+            sites[feed.site] = found
+            if error:
+                report.site_errors.append(error)
+        match = live_match(sites[feed.site], row["link_norm"], now)
+        if match is None:
+            continue
+        basis = from_iso(row["source_time"]) if row["basis"] == "source" else \
+            from_iso(row["first_seen"])
+        lead = int((match.published - basis).total_seconds())
+        with store.transaction() as db:
+            db.execute(
+                "UPDATE obligations SET state = 'reproduced', closed_at = ?, closed_by = ?, "
+                "reproduction_url = ?, reproduction_published = ?, lead_seconds = ? "
+                "WHERE id = ? AND state = 'open'",
+                (iso(now), "watcher", match.url, iso(match.published), lead, row["id"]))
+            store.add_history(row["id"], now, "reproduced",
+                              {"url": match.url, "published": iso(match.published),
+                               "lead_seconds": lead})
+        report.closed.append(row["id"])
+
+
+def _keys_of_open(store: Store) -> set[str]:
+    """Alert keys of open obligations only: the work per cycle stays flat as history grows."""
+    rows = store.db.execute("SELECT o.key FROM outbox o JOIN obligations b "
+                            "ON o.obligation_id = b.id WHERE b.state = 'open'")
+    return {row[0] for row in rows}
+
+
+def _decide_alerts(store: Store, outbox: Outbox, duty: DutyConfig, now: datetime,
+                   report: CycleReport) -> None:
+    rows = {row["id"]: row for row in store.open_obligations()}
+    facts = [decide.ObligationFacts(r["id"], from_iso(r["first_seen"]), from_iso(r["deadline"]))
+             for r in rows.values()]
+    decided = decide.due_alerts(facts, now, duty.reminders_hours,
+                                timedelta(minutes=duty.overdue_every_minutes),
+                                _keys_of_open(store))
+    who = describe_duty(duty, now)
+    # one transaction for all decisions of this cycle: atomic, and one fsync not thousands
+    with store.transaction():
+        for alert in decided:
+            title, body = messages.obligation_alert(rows[alert.obligation_id], alert.step.name,
+                                                    now, duty.timezone, who)
+            targets = targets_at(duty, now, escalate=alert.step.escalate)
+            if outbox.enqueue(alert.key, title, body, targets, now,
+                              obligation_id=alert.obligation_id, step=alert.step.name):
+                store.add_history(alert.obligation_id, now, "alert", {"step": alert.step.name,
+                                                                      "targets": len(targets)})
+                report.enqueued.append(alert.key)
+
+
+def run_cycle(config: FeedsConfig, duty: DutyConfig, store: Store, now: datetime, *,
+              outbox: Outbox, client=None, force: bool = False,
+              should_stop=lambda: False) -> CycleReport:
+    """One pass; the caller holds the watcher lock."""
+    report = CycleReport()
+    own_client = client is None
+    if own_client:
+        client = make_client(config.user_agent, config.timeout_seconds, config.max_redirects)
+    try:
+        due = [(feed, store.feed_state(feed.id)) for feed in config.feeds
+               if feed.enabled]
+        due = [(feed, state) for feed, state in due if _due(feed, state, now, force)]
+        with ThreadPoolExecutor(max_workers=min(FETCH_WORKERS, max(1, len(due)))) as pool:
+            futures = [(feed, pool.submit(_poll, client, feed, config, state))
+                       for feed, state in due]
+            # all polls of a cycle land in one transaction: atomic, and one fsync, not 100
+            with store.transaction():
+                for feed, future in futures:
+                    if should_stop():
+                        break
+                    result, outcome = future.result()
+                    _apply_poll(store, outbox, feed, config, duty, result, outcome, now,
+                                report)
+        if not should_stop():
+            _close_reproduced(store, config, client, now, report)
+        if not should_stop():
+            _decide_alerts(store, outbox, duty, now, report)
+        if not should_stop():
+            report.delivered = outbox.deliver(now, should_stop)
+    finally:
+        if own_client:
+            client.close()
+    open_rows = store.open_obligations()
+    report.open = len(open_rows)
+    report.overdue = sum(1 for r in open_rows if from_iso(r["deadline"]) <= now)
+    return report

@@ -1,0 +1,54 @@
+"""The long-running watcher: a cycle, then a sleep on a ``threading.Event``.
+
+SIGTERM and SIGINT set the event; the loop wakes at once. The cycle runs in a
+worker thread, so even a cycle stuck in a slow fetch does not hold the
+process: the main thread waits at most ``grace`` seconds for it and returns.
+That is safe because every state change is a SQLite transaction: an
+interrupted one is rolled back, and the next start continues from there.
+"""
+
+from __future__ import annotations
+
+import signal
+import threading
+from collections.abc import Callable
+
+
+class Daemon:
+    def __init__(self, run_cycle: Callable[[Callable[[], bool]], None], interval: float, *,
+                 grace: float = 0.8, on_error: Callable[[BaseException], None] | None = None):
+        self.run_cycle = run_cycle
+        self.interval = interval
+        self.grace = grace
+        self.on_error = on_error
+        self.stop_event = threading.Event()
+        self.failure: BaseException | None = None
+
+    def _loop(self) -> None:
+        while not self.stop_event.is_set():
+            try:
+                self.run_cycle(self.stop_event.is_set)
+            except Exception as exc:  # keep watching: a silent watcher is the worst failure
+                if self.on_error is not None:
+                    self.on_error(exc)
+            self.stop_event.wait(self.interval)
+
+    def stop(self, *_args) -> None:
+        self.stop_event.set()
+
+    def run(self) -> None:
+        """Block until SIGTERM/SIGINT (or :meth:`stop`)."""
+        previous = {}
+        if threading.current_thread() is threading.main_thread():
+            for sig in (signal.SIGTERM, signal.SIGINT):
+                previous[sig] = signal.signal(sig, self.stop)
+        worker = threading.Thread(target=self._loop, name="govpub-watch", daemon=True)
+        worker.start()
+        try:
+            while not self.stop_event.wait(0.2):
+                if not worker.is_alive():
+                    break
+            worker.join(self.grace)
+        finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
