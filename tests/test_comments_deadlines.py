@@ -217,3 +217,20 @@ def test_impossible_dates_are_handled(tmp_path, capsys):
     assert code == 1 and "content/comments/month13.md" in out and "UNREADABLE" in out
     code, _, err = run(root, "comments", "--now", "2026-13-01", capsys=capsys)
     assert code == 2 and "--now '2026-13-01'" in err and "Traceback" not in err
+
+
+def test_the_watcher_cycle_sends_comment_reminders_through_its_outbox(repo, smtp, capsys):
+    inbox, port = smtp
+    write_duty(repo, port)
+    feed = repo / "feed.xml"
+    feed.write_text('<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
+                    "<title>t</title><link>https://www.gov.cn/</link><description>d"
+                    "</description></channel></rss>", encoding="utf-8")
+    (repo / "site_config" / "feeds.yml").write_text(dump({
+        "state": ".govpub/watch.sqlite3",
+        "feeds": [{"id": "central", "url": str(feed), "publisher": "国务院"}]}),
+        encoding="utf-8")
+    for _ in range(2):  # a second cycle at the same time sends nothing new
+        run(repo, "watch", "--once", "--now", "2026-02-24T16:00", capsys=capsys)
+    assert inbox.subjects() == [("留言答复即将到期 Comment reply due soon: 关于spring的留言",
+                                 ("duty@example.gov.cn",))]

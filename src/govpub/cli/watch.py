@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 
 import click
 
-from ..errors import UsageError
+from ..errors import GovpubError, UsageError
 from ..timeparse import DateFormatError, parse_now
 from ..watch import messages
 from ..watch.alerts import Outbox
@@ -61,6 +61,33 @@ class _Session:
         return Outbox(store, max_attempts=self.duty.max_attempts,
                       retry=timedelta(minutes=self.duty.retry_minutes))
 
+    def comment_alerts(self, outbox: Outbox, now: datetime) -> list[str]:
+        """Public-comment reminders and overdue alerts, through the same outbox.
+
+        A problem with the site's content or policy is reported and carried
+        past: it must never stop the watcher from watching the feeds.
+        """
+        from ..calendar import load_calendar
+        from ..comments.alerts import enqueue_alerts
+        from ..comments.model import comment_alerts, read_comments
+        from ..config import load_policy
+        from ..content import load_corpus
+
+        if not (self.root / "site_config" / "site.yml").exists():
+            return []
+        try:
+            policy = load_policy(self.root)
+            if not any(c.type == "comment" for c in policy.columns.values()):
+                return []
+            calendar = load_calendar(policy.root, policy.timezone)
+            corpus = load_corpus(policy.content_dir, max_page_bytes=policy.max_page_bytes,
+                                 max_attachment_bytes=policy.max_attachment_bytes)
+            comments, _unreadable = read_comments(policy, corpus, calendar)
+        except GovpubError as exc:
+            click.echo(f"govpub: comment deadlines skipped this cycle: {exc}", err=True)
+            return []
+        return enqueue_alerts(outbox, self.duty, comment_alerts(comments, now, calendar), now)
+
 
 @click.group(invoke_without_command=True)
 @click.option("--once", is_flag=True, help="Run one cycle and exit (for cron and CI).")
@@ -85,7 +112,8 @@ def watch(ctx: click.Context, once: bool, now_text: str | None, force: bool):
             try:
                 now = start_sim or _now(None, session.tz)
                 report = run_cycle(session.feeds, session.duty, store, now,
-                                   outbox=session.outbox(store), force=force)
+                                   outbox=session.outbox(store), force=force,
+                                   extra_alerts=session.comment_alerts)
             finally:
                 store.close()
             _print_report(report, now, session.tz)
@@ -112,7 +140,7 @@ def _daemon(session: _Session, start_sim: datetime | None, force: bool) -> int:
                else _now(None, session.tz))
         report = run_cycle(session.feeds, session.duty, store, now,
                            outbox=session.outbox(store), force=force and not holder.get("ran"),
-                           should_stop=should_stop)
+                           should_stop=should_stop, extra_alerts=session.comment_alerts)
         holder["ran"] = True
         _print_report(report, now, session.tz)
         sys.stdout.flush()

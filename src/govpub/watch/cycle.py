@@ -204,8 +204,12 @@ def _decide_alerts(store: Store, outbox: Outbox, duty: DutyConfig, now: datetime
 
 def run_cycle(config: FeedsConfig, duty: DutyConfig, store: Store, now: datetime, *,
               outbox: Outbox, client=None, force: bool = False,
-              should_stop=lambda: False) -> CycleReport:
-    """One pass; the caller holds the watcher lock."""
+              should_stop=lambda: False, extra_alerts=None) -> CycleReport:
+    """One pass; the caller holds the watcher lock.
+
+    ``extra_alerts(outbox, now) -> list[str]`` lets other deadlines (public
+    comments) enqueue their alerts into the same outbox before delivery.
+    """
     report = CycleReport()
     own_client = client is None
     if own_client:
@@ -229,6 +233,9 @@ def run_cycle(config: FeedsConfig, duty: DutyConfig, store: Store, now: datetime
             _close_reproduced(store, config, client, now, report)
         if not should_stop():
             _decide_alerts(store, outbox, duty, now, report)
+        if extra_alerts is not None and not should_stop():
+            with store.transaction():
+                report.enqueued.extend(extra_alerts(outbox, now))
         if not should_stop():
             report.delivered = outbox.deliver(now, should_stop)
     finally:
