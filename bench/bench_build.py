@@ -1,0 +1,143 @@
+"""Benchmark: the governed `govpub build` against a plain `mkdocs build` of the same pages.
+
+    .venv/bin/python bench/bench_build.py            # 1,000 and 10,000 pages
+    .venv/bin/python bench/bench_build.py 500 2000   # other sizes
+    .venv/bin/python bench/bench_build.py --repeat 3 # best of 3 (the machine is shared)
+
+For each size, ``bench/corpus.py`` generates a complete, signed-off
+repository. The governed build runs every rule, stages the approved files,
+generates column indexes, renders with MkDocs + Material and writes the
+sitemap and manifest. The plain build renders the same ``content/`` with the
+same theme, search plugin and Markdown extensions and a sensible nav (one
+entry per column, like the governed build; no hook, no gate).
+
+Targets (issue 3): governed ≤ 1.15 × plain; 10,000 pages ≤ 12 × 1,000 pages;
+average output per page < 100 KB.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import yaml
+
+BENCH = Path(__file__).resolve().parent
+REPO = BENCH.parent
+OUT = BENCH / "out"
+BIN = Path(sys.executable).parent
+sys.path.insert(0, str(BENCH))
+
+from corpus import generate  # noqa: E402
+
+
+def corpus(pages: int) -> Path:
+    root = OUT / f"build-corpus-{pages}"
+    stamp = root / ".complete"
+    if not stamp.exists():
+        generate(root, pages, seed=0)
+        stamp.write_text("ok\n")
+    return root
+
+
+def plain_config(root: Path) -> Path:
+    """The repository's mkdocs.yml without the govpub hook, nav = first page of each column."""
+    config = yaml.safe_load((REPO / "mkdocs.yml").read_text(encoding="utf-8"))
+    config.pop("hooks", None)
+    config["docs_dir"] = str(root / "content")
+    config["theme"]["custom_dir"] = str(REPO / "src/govpub/theme")
+    nav = []
+    for column in sorted(p for p in (root / "content").iterdir() if p.is_dir()):
+        pages = sorted(column.glob("*.md"))
+        if pages:
+            nav.append({column.name: f"{column.name}/{pages[0].name}"})
+    config["nav"] = nav
+    path = root / "mkdocs-plain.yml"
+    path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def timed(args: list[str], cwd: Path) -> tuple[float, float]:
+    """(wall seconds, CPU seconds) of one command.
+
+    CPU time (user + system of the child) is the fair comparison on a shared
+    machine, where other work stretches the wall clock of either run.
+    """
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    run = subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True)
+    elapsed = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if run.returncode != 0:
+        raise SystemExit(f"{' '.join(args)} failed:\n{run.stdout[-2000:]}\n{run.stderr[-2000:]}")
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return elapsed, cpu
+
+
+def output_stats(site: Path) -> tuple[int, int]:
+    """(number of HTML pages, total bytes of the site folder)."""
+    pages, total = 0, 0
+    for folder, _dirs, files in os.walk(site):
+        for name in files:
+            total += os.path.getsize(os.path.join(folder, name))
+            pages += name == "index.html"
+    return pages, total
+
+
+def measure(pages: int, repeat: int) -> dict:
+    """Best of ``repeat`` alternating runs (the machine is shared: the minimum is the signal)."""
+    root = corpus(pages)
+    governed_site = OUT / f"build-site-{pages}"
+    plain_site = OUT / f"plain-site-{pages}"
+    plain_times, governed_times = [], []
+    for _ in range(repeat):
+        for site in (governed_site, plain_site):  # both start from an empty output folder
+            shutil.rmtree(site, ignore_errors=True)
+        plain_times.append(timed([str(BIN / "mkdocs"), "build", "-q", "-f",
+                                  str(plain_config(root)), "-d", str(plain_site)], root))
+        governed_times.append(timed([str(BIN / "govpub"), "--root", str(root), "build",
+                                     "--site-dir", str(governed_site)], root))
+    html_pages, total = output_stats(governed_site)
+    return {"pages": pages,
+            "governed": min(t[0] for t in governed_times), "plain": min(t[0] for t in plain_times),
+            "governed_cpu": min(t[1] for t in governed_times),
+            "plain_cpu": min(t[1] for t in plain_times),
+            "html_pages": html_pages, "bytes_per_page": total / max(html_pages, 1)}
+
+
+def main(sizes: list[int], repeat: int) -> None:
+    OUT.mkdir(exist_ok=True)
+    results = []
+    for pages in sizes:
+        r = measure(pages, repeat)
+        results.append(r)
+        print(f"{r['pages']:>6} pages: govpub build {r['governed']:7.1f} s wall "
+              f"{r['governed_cpu']:7.1f} s CPU · plain mkdocs {r['plain']:7.1f} s wall "
+              f"{r['plain_cpu']:7.1f} s CPU · ratio {r['governed'] / r['plain']:.3f} wall, "
+              f"{r['governed_cpu'] / r['plain_cpu']:.3f} CPU (target ≤ 1.15) · "
+              f"{r['html_pages']} HTML pages, {r['bytes_per_page'] / 1024:.1f} KB per page "
+              f"(target < 100 KB)", flush=True)
+    if len(results) >= 2:
+        small, large = results[0], results[-1]
+        factor = large["pages"] / small["pages"]
+        growth = large["governed"] / small["governed"]
+        growth_cpu = large["governed_cpu"] / small["governed_cpu"]
+        print(f"linearity: {large['pages']} pages took {growth:.2f}× the wall time and "
+              f"{growth_cpu:.2f}× the CPU time of {small['pages']} "
+              f"(pages ×{factor:.0f}; target ≤ {factor * 1.2:.0f}×)")
+
+
+if __name__ == "__main__":
+    args = sys.argv[1:]
+    repeat = 1
+    if "--repeat" in args:
+        at = args.index("--repeat")
+        repeat = int(args[at + 1])
+        del args[at:at + 2]
+    main([int(a) for a in args] or [1_000, 10_000], repeat)

@@ -1,0 +1,196 @@
+"""Pages the build writes itself: column indexes and the home page.
+
+Extension point: :data:`GENERATORS` is a list of functions
+``(model: SiteModel) -> dict[str, str]`` mapping a staging-relative path
+(``notices/index.md``) to Markdown text with front matter. Other parts of
+govpub append their own generator (e.g. the open-data catalog page)::
+
+    from govpub.build.generated import GENERATORS
+    GENERATORS.append(my_generator)
+
+A generator reads only the :class:`~govpub.sitemodel.SiteModel`, which holds
+nothing but approved pages, so a generated page cannot mention a quarantined
+one. Every front-matter value must go through :mod:`govpub.build.mdtext`.
+
+When a generated path is also a real page (an authored ``notices/index.md``),
+the generated body is appended below the authored text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from itertools import groupby
+
+from ..comments.page import comments_page
+from ..opendata.pages import catalog_page, open_data_page
+from ..platforms import platforms_page
+from ..sitemodel import Page, SiteModel
+from . import mdtext
+
+Generator = Callable[[SiteModel], dict[str, str]]
+
+DEFAULT_PAGE_SIZE = 20
+HOME_NOTICES = 10
+
+CONTACT_LABELS = {
+    "hotline": "服务热线",
+    "supervision_phone": "监督电话",
+    "enquiry_phone": "咨询电话",
+    "address": "地址",
+    "postcode": "邮编",
+    "email": "电子邮箱",
+}
+
+
+def page_size(model: SiteModel) -> int:
+    return int(model.policy.site.get("page_size") or DEFAULT_PAGE_SIZE)
+
+
+def local_date(model: SiteModel, page: Page) -> str:
+    return page.published.astimezone(model.policy.timezone).strftime("%Y-%m-%d")
+
+
+def column_pages(model: SiteModel, folder: str) -> list[Page]:
+    """A column's pages in index order: newest first when dated, else by path."""
+    column = model.policy.columns.get(folder)
+    if column is not None and column.dated:
+        return model.by_column(folder)
+    return sorted((p for p in model.pages if p.doc.column == folder), key=lambda p: p.path)
+
+
+def index_path(folder: str, number: int) -> str:
+    """Staging path of page ``number`` (1-based) of a column's index."""
+    return f"{folder}/index.md" if number == 1 else f"{folder}/page/{number}.md"
+
+
+def indexed_columns(model: SiteModel) -> list[str]:
+    """Column folders that get an index page: those with at least one approved page."""
+    used = {p.doc.column for p in model.pages}
+    columns = model.policy.columns
+    return sorted((f for f in used if f and f in columns),
+                  key=lambda f: (getattr(columns[f], "order", 0) or 0, f))
+
+
+def _entry(model: SiteModel, page: Page, source: str) -> str:
+    extra = ""
+    if page.type == "service-item" and page.meta.get("code"):
+        extra = f" · {mdtext.text(page.meta['code'])}"
+    return f"- {mdtext.link(page.title, page.path, source)} · {local_date(model, page)}{extra}"
+
+
+def _pager(folder: str, number: int, total: int, source: str) -> str:
+    if total <= 1:
+        return ""
+    parts = []
+    if number > 1:
+        parts.append(f"[上一页 Previous](<{mdtext.href(index_path(folder, number - 1), source)}>)")
+    parts.append(f"第 {number} / {total} 页")
+    if number < total:
+        parts.append(f"[下一页 Next](<{mdtext.href(index_path(folder, number + 1), source)}>)")
+    return "\n\n" + " · ".join(parts) + "\n"
+
+
+def column_indexes(model: SiteModel) -> dict[str, str]:
+    """One paginated index per column that has approved pages."""
+    out: dict[str, str] = {}
+    size = page_size(model)
+    for folder in indexed_columns(model):
+        if folder in OWN_INDEXES:  # issue 7: another generator writes this column's index
+            continue
+        column = model.policy.columns[folder]
+        pages = column_pages(model, folder)
+        chunks = [pages[i:i + size] for i in range(0, len(pages), size)] or [[]]
+        for number, chunk in enumerate(chunks, start=1):
+            path = index_path(folder, number)
+            title = column.title if number == 1 else f"{column.title}（第 {number} 页）"
+            lines = [_entry(model, p, path) for p in chunk]
+            # A listing only repeats titles the pages themselves carry: keep it out of the
+            # search index (no duplicate hits, less Chinese segmentation at build time).
+            out[path] = (mdtext.front_matter(title, search={"exclude": True})
+                         + "\n".join(lines) + "\n"
+                         + _pager(folder, number, len(chunks), path))
+    return out
+
+
+def _catalog_by_category(model: SiteModel, source: str) -> list[str]:
+    items = sorted(model.of_type("service-item"),
+                   key=lambda p: (str(p.meta.get("category", "")), p.path))
+    lines: list[str] = []
+    for category, group in groupby(items, key=lambda p: str(p.meta.get("category", ""))):
+        lines.append(f"\n### {mdtext.text(category or '其他')}\n")
+        for page in group:
+            code = mdtext.text(page.meta.get("code", ""))
+            lines.append(f"- {mdtext.link(page.title, page.path, source)} · {code}")
+    return lines
+
+
+def home_page(model: SiteModel) -> dict[str, str]:
+    """The home page: latest notices, the catalog by category, interaction channels."""
+    site = model.policy.site
+    source = "index.md"
+    lines = [mdtext.front_matter(site.get("name", "Home"), hide=["navigation"])]
+    notices = model.of_type("notice")[:HOME_NOTICES]
+    if notices:
+        lines.append('## 最新通知 Latest notices\n')
+        lines.extend(_entry(model, p, source) for p in notices)
+        lines.append("")
+    if model.of_type("service-item"):
+        lines.append("## 政务服务事项目录 Service catalog")
+        lines.extend(_catalog_by_category(model, source))
+        lines.append("")
+    lines.append("## 互动交流与监督 Interaction and supervision\n")
+    for folder in ("comments", "about", "faq"):
+        column = model.policy.columns.get(folder)
+        if column is not None and folder in indexed_columns(model):
+            lines.append(f"- {mdtext.link(column.title, index_path(folder, 1), source)}")
+    for key, value in (site.get("contact") or {}).items():
+        label = CONTACT_LABELS.get(key, key)
+        lines.append(f"- {mdtext.text(label)}：{mdtext.text(value)}")
+    columns = indexed_columns(model)
+    if columns:
+        lines.append("\n## 栏目 Columns\n")
+        for folder in columns:
+            column = model.policy.columns[folder]
+            lines.append(f"- {mdtext.link(column.title, index_path(folder, 1), source)}")
+    return {source: "\n".join(lines) + "\n"}
+
+
+#: The page generators, run in order; later entries may not overwrite earlier paths.
+GENERATORS: list[Generator] = [home_page, column_indexes]
+GENERATORS += [comments_page, platforms_page]  # issue 8: comment handling, platforms registry
+GENERATORS += [catalog_page, open_data_page]  # issue 7: the service catalog, the open-data page
+#: columns whose index page another generator writes (issue 7: catalog/index.md)
+OWN_INDEXES: set[str] = {"catalog"}
+
+
+_last: list = []  # (model, pages): staging and the sitemap ask for the same model
+
+
+def generate_all(model: SiteModel) -> dict[str, str]:
+    """Every generated page (computed once per model)."""
+    if _last and _last[0] is model:
+        return dict(_last[1])
+    pages: dict[str, str] = {}
+    for generator in GENERATORS:
+        for path, text in generator(model).items():
+            if path in pages:
+                raise ValueError(f"two page generators both write {path}")
+            pages[path] = text
+    _last[:] = [model, pages]
+    return dict(pages)
+
+
+def generated_urls(model: SiteModel) -> list[str]:
+    """Site-relative URLs of the generated pages (for the sitemap)."""
+    from ..sitemodel import page_url
+
+    return [page_url(path) for path in generate_all(model)]
+
+
+def body_of(generated: str) -> str:
+    """A generated page without its front matter (to append to an authored page)."""
+    if generated.startswith("---\n"):
+        end = generated.find("\n---\n", 4)
+        if end != -1:
+            return generated[end + 5:]
+    return generated

@@ -1,0 +1,106 @@
+"""MkDocs hook that prepares every page's metadata for the theme, HTML-escaped.
+
+MkDocs templates do not autoescape, and Material prints ``page.meta.title``,
+``page.title`` and ``page.meta.description`` as they are. This hook:
+
+- computes the values the theme shows (source, publication and update time in
+  the site time zone, document number, status banner, "not reviewed" flag)
+  into ``govpub`` in the template context, from the raw front matter;
+- then HTML-escapes every string in ``page.meta`` in place, so that Material's
+  own templates and its search index receive text, never markup.
+
+The governed build registers this file as its only hook (``config.extra.govpub``
+carries the time zone and the preview flags); ``hooks/govpub_guard.py`` calls
+the same functions for plain ``mkdocs build``.
+"""
+
+from __future__ import annotations
+
+import html
+from datetime import datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from govpub.timeparse import DateFormatError, parse_datetime
+
+STATUS_LABELS = {
+    "amended": "本文件已修改 This document has been amended",
+    "repealed": "本文件已废止 This document has been repealed",
+    "withdrawn": "本文件已撤回 This document has been withdrawn",
+}
+_unreviewed_cache: dict[int, frozenset[str]] = {}
+
+
+def _timezone(settings: dict):
+    try:
+        return ZoneInfo(str(settings.get("timezone") or "UTC"))
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
+
+
+def format_time(value, tz) -> dict | None:
+    """``{"iso": …, "text": "2026-11-20 10:00"}`` in the site time zone, or None."""
+    if value is None or value == "":
+        return None
+    try:
+        moment: datetime = parse_datetime(value, tz)
+    except DateFormatError:
+        return None
+    local = moment.astimezone(tz)
+    return {"iso": local.isoformat(timespec="minutes"), "text": local.strftime("%Y-%m-%d %H:%M")}
+
+
+def _unreviewed(settings: dict) -> frozenset[str]:
+    paths = settings.get("unreviewed") or ()
+    key = id(paths)
+    if key not in _unreviewed_cache:
+        _unreviewed_cache.clear()
+        _unreviewed_cache[key] = frozenset(paths)
+    return _unreviewed_cache[key]
+
+
+def page_context(meta: dict, src_uri: str, settings: dict) -> dict:
+    """The raw values the theme shows for one page (the template escapes them with ``|e``)."""
+    tz = _timezone(settings)
+    status = meta.get("status")
+    return {
+        "source": meta.get("source"),
+        "published": format_time(meta.get("published"), tz),
+        "updated": format_time(meta.get("updated"), tz),
+        "doc_number": meta.get("doc_number"),
+        "status": status if status in STATUS_LABELS else None,
+        "status_label": STATUS_LABELS.get(status),
+        "status_note": meta.get("status_note"),
+        "unreviewed": bool(settings.get("preview")) and src_uri in _unreviewed(settings),
+        "timezone": str(tz),
+    }
+
+
+def escape_value(value):
+    if isinstance(value, str):
+        return html.escape(value, quote=True)
+    if isinstance(value, list):
+        return [escape_value(v) for v in value]
+    if isinstance(value, dict):
+        return {k: escape_value(v) for k, v in value.items()}
+    return value
+
+
+def escape_meta(meta: dict) -> None:
+    for key in list(meta):
+        meta[key] = escape_value(meta[key])
+
+
+def decorate_page(page, config) -> None:
+    settings = (config.extra or {}).get("govpub") or {}
+    page.govpub = page_context(page.meta, page.file.src_uri, settings)
+    escape_meta(page.meta)
+
+
+def on_page_markdown(markdown, page, config, files):
+    decorate_page(page, config)
+    return markdown
+
+
+def on_page_context(context, page, config, nav):
+    context["govpub"] = getattr(page, "govpub", None) or {}
+    return context

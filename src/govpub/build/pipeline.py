@@ -1,0 +1,143 @@
+"""The build as a list of named stages: load → check → gate → stage → render → post-build → publish.
+
+Each stage is a small function that reads and extends one :class:`BuildState`
+(the way MkDocs' ``commands/build.py`` and Pelican's readers → generators →
+writers hand one context along). A stage that fails raises a
+:class:`~govpub.errors.GovpubError`; nothing outside ``.govpub/`` and the
+temporary site folder is touched before the final ``publish`` stage, so a
+failed build leaves the previous site as it was.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import shutil
+from collections.abc import Callable
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from ..checker import CheckResult, run_checks
+from ..config import Policy, load_policy
+from ..content import load_corpus
+from ..errors import BuildError, UsageError
+from ..rules import Rule
+from ..sitemodel import SiteModel
+from ..timeparse import DateFormatError, parse_now
+
+WORK_DIR = ".govpub"
+PREVIEW_DIR = f"{WORK_DIR}/preview"
+
+
+@dataclass
+class BuildOptions:
+    root: Path
+    site_dir: Path | None = None  # default: <root>/site, or <root>/.govpub/preview
+    strict: bool = False
+    renderer: str = "mkdocs"
+    preview: bool = False
+    now_text: str | None = None
+    echo: Callable[[str], None] = print
+    #: the rules to run; None runs every registered rule (tests pass their own)
+    rules: list[type[Rule]] | None = None
+
+    @property
+    def target(self) -> Path:
+        if self.site_dir is not None:
+            return Path(self.site_dir).resolve()
+        return (self.root / (PREVIEW_DIR if self.preview else "site")).resolve()
+
+
+@dataclass
+class BuildState:
+    options: BuildOptions
+    policy: Policy | None = None
+    now: datetime | None = None
+    result: CheckResult | None = None
+    model: SiteModel | None = None
+    #: content paths of pages shown only because this is a preview (banner "not reviewed")
+    unreviewed: set[str] = field(default_factory=set)
+    quarantined: dict[str, list] = field(default_factory=dict)
+    held_back: dict[str, list] = field(default_factory=dict)
+    staging_dir: Path | None = None
+    temp_site: Path | None = None
+    site_dir: Path | None = None
+    pages_written: int = 0
+
+    @property
+    def root(self) -> Path:
+        return self.options.root
+
+    @property
+    def work_dir(self) -> Path:
+        return self.root / WORK_DIR
+
+
+@dataclass(frozen=True)
+class Stage:
+    name: str
+    run: Callable[[BuildState], None]
+
+
+def load(state: BuildState) -> None:
+    """Read the policy and settle the time of the build."""
+    from .publish import check_target
+
+    state.policy = load_policy(state.root)
+    try:
+        state.now = parse_now(state.options.now_text, state.policy.timezone)
+    except DateFormatError as exc:
+        raise UsageError(f"--now: {exc}") from None
+    state.site_dir = state.options.target
+    check_target(state.root, state.site_dir, preview=state.options.preview)
+
+
+def check(state: BuildState) -> None:
+    """Load every file under content/ and run the rules over it."""
+    policy = state.policy
+    corpus = load_corpus(policy.content_dir, max_page_bytes=policy.max_page_bytes,
+                         max_attachment_bytes=policy.max_attachment_bytes)
+    state.result = run_checks(policy, corpus, state.now, state.options.rules)
+
+
+def default_stages() -> list[Stage]:
+    from .gate import gate
+    from .publish import post_build, publish
+    from .render import render
+    from .staging import stage
+
+    return [Stage("load", load), Stage("check", check), Stage("gate", gate),
+            Stage("stage", stage), Stage("render", render), Stage("post-build", post_build),
+            Stage("publish", publish)]
+
+
+@contextmanager
+def build_lock(work_dir: Path):
+    """One build at a time per repository (``serve`` rebuilding while ``build`` runs)."""
+    work_dir.mkdir(parents=True, exist_ok=True)
+    with open(work_dir / "build.lock", "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def run_build(options: BuildOptions, stages: list[Stage] | None = None) -> BuildState:
+    """Run the stages in order; clean up the temporary site folder on any failure."""
+    options.root = Path(options.root).resolve()
+    state = BuildState(options=options)
+    if not (options.root / "site_config").is_dir():
+        raise UsageError("no site_config/ folder here", path=options.root,
+                         hint="run govpub from the root of a site repository, or pass --root")
+    with build_lock(state.work_dir):
+        try:
+            for stage in stages or default_stages():
+                stage.run(state)
+        except (OSError, ValueError) as exc:
+            raise BuildError(f"build failed: {exc}") from None
+        finally:
+            if state.temp_site is not None and state.temp_site.exists():
+                shutil.rmtree(state.temp_site, ignore_errors=True)
+    return state

@@ -1,0 +1,89 @@
+"""Where the site goes: refusing unsafe targets, the preview marker, the final swap.
+
+A preview build carries :data:`PREVIEW_MARKER` (a file at its root) and a
+``<meta name="govpub-preview">`` tag in every page; a normal build and the
+deploy steps refuse a folder that carries the marker, so a preview can never
+be published. The new site is built in a temporary folder beside the target
+and renamed into place only when complete.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+from ..errors import UsageError
+from .pipeline import WORK_DIR, BuildState
+from .postbuild import run_post_build
+
+PREVIEW_MARKER = ".govpub-preview"
+PREVIEW_MARKER_TEXT = "This folder is a govpub preview with unreviewed content. Never deploy it.\n"
+PROTECTED = ("content", "review", "site_config", ".git", "src", "hooks", "tests")
+
+
+def is_preview(folder: Path) -> bool:
+    return (Path(folder) / PREVIEW_MARKER).exists()
+
+
+def refuse_preview(folder: Path) -> None:
+    """For deploy steps: raise if ``folder`` is a preview build."""
+    if is_preview(folder):
+        raise UsageError("this folder is a preview build (it carries the "
+                         f"{PREVIEW_MARKER} marker) and may contain unreviewed pages",
+                         path=folder, hint="deploy the output of `govpub build`, never a preview")
+
+
+def check_target(root: Path, target: Path, *, preview: bool) -> None:
+    """Refuse site folders whose replacement would destroy something else."""
+    root = root.resolve()
+    target = target.resolve()
+    if not preview and target.is_dir():
+        refuse_preview(target)  # first: the most important refusal, with its own message
+    if target == root or root.is_relative_to(target):
+        raise UsageError("the site folder would contain the repository", path=target,
+                         hint="use a folder of its own, e.g. --site-dir site")
+    for name in PROTECTED:
+        if target.is_relative_to(root / name):
+            raise UsageError(f"the site folder may not be inside {name}/", path=target)
+    if target.is_relative_to(root / WORK_DIR) and not preview:
+        raise UsageError(f"the site folder may not be inside {WORK_DIR}/", path=target)
+    if target.exists() and not target.is_dir():
+        raise UsageError("the site folder exists and is not a folder", path=target)
+    if not target.exists() or not any(target.iterdir()):
+        return
+    if preview and not is_preview(target):
+        raise UsageError("refusing to write a preview over a folder that is not a preview",
+                         path=target, hint="let the preview use its own folder (.govpub/preview)")
+    if not preview and not (target / "index.html").exists():
+        raise UsageError("the folder exists and does not look like a built site (no index.html); "
+                         "refusing to replace it", path=target,
+                         hint="empty it or choose another --site-dir")
+
+
+def post_build(state: BuildState) -> None:
+    run_post_build(state.model, state.temp_site)
+    if state.options.preview:
+        (state.temp_site / PREVIEW_MARKER).write_text(PREVIEW_MARKER_TEXT, encoding="utf-8")
+
+
+def swap_into_place(new: Path, target: Path) -> None:
+    """Replace ``target`` by ``new``; the old site exists until the new one is complete."""
+    old = target.parent / f".{target.name}.govpub-old"
+    if old.exists():
+        shutil.rmtree(old)
+    if target.exists():
+        os.rename(target, old)
+    try:
+        os.rename(new, target)
+    except OSError:
+        if old.exists() and not target.exists():
+            os.rename(old, target)
+        raise
+    if old.exists():
+        shutil.rmtree(old)
+
+
+def publish(state: BuildState) -> None:
+    swap_into_place(state.temp_site, state.site_dir)
+    state.temp_site = None

@@ -1,0 +1,25 @@
+"""The render stage: hand the staging folder to a renderer, which writes a temporary site."""
+
+from __future__ import annotations
+
+from ..errors import UsageError
+from .pipeline import BuildState
+
+RENDERERS = ("mkdocs", "pelican")
+
+
+def render(state: BuildState) -> None:
+    site_dir = state.site_dir
+    site_dir.parent.mkdir(parents=True, exist_ok=True)
+    state.temp_site = site_dir.parent / f".{site_dir.name}.govpub-tmp"
+    name = state.options.renderer
+    if name == "mkdocs":
+        from .render_mkdocs import render_mkdocs
+
+        render_mkdocs(state)
+    elif name == "pelican":
+        from .render_pelican import render_pelican
+
+        render_pelican(state)
+    else:
+        raise UsageError(f"unknown renderer {name!r}; expected one of {', '.join(RENDERERS)}")

@@ -1,0 +1,108 @@
+"""The stage stage: copy exactly the approved bytes, plus generated pages, into staging.
+
+The renderer reads only ``.govpub/staging/`` (``.govpub/preview-staging/``
+for previews), so it can never publish what the gate did not hand it. Each
+file is copied from the bytes just read and re-hashed: if a file changed
+between the check and the copy, the digest no longer matches its approval
+and the build stops rather than publish unreviewed bytes.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from ..digest import digest_for
+from ..errors import BuildError
+from ..sitemodel import SiteModel
+from .generated import body_of, generate_all
+from .pipeline import WORK_DIR, BuildState
+from .serviceitem import guide_markdown
+
+
+def staging_dir_for(root: Path, preview: bool) -> Path:
+    return root / WORK_DIR / ("preview-staging" if preview else "staging")
+
+
+def _safe_destination(staging: Path, rel: str) -> Path:
+    destination = (staging / rel).resolve()
+    if not destination.is_relative_to(staging.resolve()):
+        raise BuildError(f"refusing to stage {rel!r}: the path leaves the staging folder")
+    return destination
+
+
+def _approved_bytes(doc) -> bytes:
+    raw = doc.file.read_bytes()
+    if digest_for(doc.path, raw) != doc.digest:
+        raise BuildError(f"{doc.repo_path} changed while the site was being built",
+                         hint="run the build again; it will check the new version")
+    return raw
+
+
+def staged_files(model: SiteModel) -> Iterator[tuple[str, bytes]]:
+    """Every file of the staging folder, one at a time (attachments can be large)."""
+    attachment_paths = {doc.path for doc in model.attachments}
+    generated = generate_all(model)
+    for path in generated:
+        if path in attachment_paths:
+            raise BuildError(f"a generated page would replace the attachment content/{path}",
+                             hint="rename the attachment")
+    for doc in model.attachments:
+        yield doc.path, _approved_bytes(doc)
+    for page in model.pages:
+        raw = _approved_bytes(page.doc)
+        extra = guide_markdown(page, model)
+        if page.path in generated:
+            extra += "\n" + body_of(generated.pop(page.path))
+        if extra:
+            raw = raw.rstrip(b"\n") + b"\n" + extra.encode("utf-8")
+        yield page.path, raw
+    for path, text in generated.items():
+        yield path, text.encode("utf-8")
+
+
+def _existing_files(folder: Path) -> set[str]:
+    found = set()
+    for current, _dirs, names in os.walk(folder):
+        rel_dir = Path(current).relative_to(folder).as_posix()
+        for name in names:
+            found.add(name if rel_dir == "." else f"{rel_dir}/{name}")
+    return found
+
+
+def write_tree(folder: Path, files: Iterable[tuple[str, bytes]]) -> int:
+    """Make ``folder`` hold exactly ``files``; return the number of pages.
+
+    Files whose staged bytes are already right are left alone: on a busy disk
+    unlinking and recreating thousands of files costs more than comparing them.
+    """
+    if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
+        folder.unlink()
+    folder.mkdir(parents=True, exist_ok=True)
+    stale = _existing_files(folder)
+    made: set[Path] = set()
+    pages = 0
+    for rel, data in files:
+        destination = _safe_destination(folder, rel)
+        pages += rel.endswith((".md", ".markdown"))
+        if rel in stale:
+            stale.discard(rel)
+            if destination.is_file() and not destination.is_symlink() \
+                    and destination.stat().st_size == len(data) and destination.read_bytes() == data:
+                continue
+        if destination.parent not in made:
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            made.add(destination.parent)
+        destination.write_bytes(data)
+    for rel in stale:
+        (folder / rel).unlink()
+    for current, dirs, names in os.walk(folder, topdown=False):
+        if not dirs and not names and Path(current) != folder:
+            Path(current).rmdir()
+    return pages
+
+
+def stage(state: BuildState) -> None:
+    state.staging_dir = staging_dir_for(state.root, state.options.preview)
+    state.pages_written = write_tree(state.staging_dir, staged_files(state.model))

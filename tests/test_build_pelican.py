@@ -1,0 +1,46 @@
+"""`govpub build --renderer pelican`: the same gate and staging, another static site generator."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from build_fixtures import build, files_containing, make_site, notice, page_html
+from test_build_gate import TOKEN, leaky_files
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    files = leaky_files()
+    files["notices/2026-11-24-script.md"] = notice(
+        title=json.dumps("<script>alert(1)</script> 标题"), status="repealed",
+        published="'2026-11-24T09:00:00+08:00'")
+    signed = [p for p in files if TOKEN not in p]
+    root = make_site(tmp_path_factory.mktemp("pelican"), files, sign=signed)
+    assert build(root, "--renderer", "pelican") == 0
+    return root / "site"
+
+
+def test_pages_indexes_and_attachments_are_built(site):
+    assert "关于调整专利收费的通知" in page_html(site, "notices/2026-11-20-fees")
+    index = page_html(site, "notices")
+    assert 'href="2026-11-25-hours/"' in index
+    assert "关于服务大厅开放时间的通知" in page_html(site, "")
+    item = page_html(site, "catalog/113500100001")
+    assert "法定办结时限" in item and 'href="../../attachments/forms/request.docx"' in item
+    assert (site / "attachments/forms/request.docx").is_file()
+    assert (site / "sitemap.xml").is_file()
+
+
+def test_metadata_is_shown_and_escaped(site):
+    page = page_html(site, "notices/2026-11-25-hours")
+    assert "国知办发〔2026〕12号" in page and 'datetime="2026-11-25T09:30+08:00"' in page
+    script = page_html(site, "notices/2026-11-24-script")
+    assert "<script>alert" not in script and "&lt;script&gt;alert(1)&lt;/script&gt;" in script
+    assert "govpub-status--repealed" in script
+
+
+def test_quarantined_page_leaves_no_trace(site):
+    assert files_containing(site, TOKEN) == []

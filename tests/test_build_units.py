@@ -1,0 +1,101 @@
+"""The pure parts of the build: escaping, links, pagination, staging sync, sitemap (no MkDocs)."""
+
+from __future__ import annotations
+
+import posixpath
+
+import markdown
+import pytest
+from build_fixtures import make_site, notice
+
+from govpub.build import mdtext
+from govpub.build.generated import column_indexes, generate_all, index_path
+from govpub.build.postbuild import sitemap_xml
+from govpub.build.staging import write_tree
+from govpub.checker import check_repository
+from govpub.config import load_policy
+from govpub.sitemodel import build_site_model
+from govpub.timeparse import parse_now
+
+
+@pytest.mark.parametrize("value", ["<script>alert(1)</script>", "[x](javascript:alert(1))",
+                                   "*em* _u_ `code` ~~s~~ ==m== ^^i^^", "# heading", "a & b",
+                                   "<!-- c -->", "![i](x.png)"])
+def test_text_stays_text_through_markdown(value):
+    html = markdown.markdown(mdtext.text(value), extensions=["tables", "attr_list", "toc"])
+    for tag in ("<script", "<a ", "<em>", "<code>", "<del>", "<h1", "<img", "<!--"):
+        assert tag not in html
+    assert html.startswith("<p>")
+
+
+@pytest.mark.parametrize("target,source", [
+    ("notices/x.md", "index.md"), ("notices/x.md", "notices/page/2.md"),
+    ("a/b/c.md", "a/b/d.md"), ("x.md", "a/b/c.md"), ("a/b/c.md", "a/x/y.md"),
+    ("attachments/forms/f.docx", "catalog/1.md")])
+def test_relative_path_agrees_with_posixpath(target, source):
+    assert mdtext.relative_path(target, source) == \
+        posixpath.relpath(target, posixpath.dirname(source) or ".")
+
+
+def test_external_links_only_for_http():
+    assert mdtext.external_link("x", "javascript:alert(1)") == "x"
+    assert mdtext.external_link("x", "https://www.gov.cn/a b") == "[x](<https://www.gov.cn/a%20b>)"
+
+
+@pytest.fixture(scope="module")
+def model(tmp_path_factory):
+    files = {f"notices/2026-11-{day:02d}-n.md": notice(title=f"通知{day}",
+                                                       published=f"'2026-11-{day:02d}T09:00:00+08:00'")
+             for day in range(1, 13)}
+    root = make_site(tmp_path_factory.mktemp("units"), files)
+    config = root / "site_config/site.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("page_size: 20", "page_size: 5"),
+                      encoding="utf-8")
+    policy = load_policy(root)
+    result = check_repository(policy, parse_now("2026-11-28T12:00:00+08:00", policy.timezone))
+    assert not result.blocked
+    return build_site_model(result)
+
+
+def test_column_index_is_paginated_newest_first(model):
+    pages = column_indexes(model)
+    assert sorted(pages) == ["notices/index.md", "notices/page/2.md", "notices/page/3.md"]
+    first = pages["notices/index.md"]
+    assert first.index("通知12") < first.index("通知8") and "通知7" not in first
+    assert "(<page/2.md>)" in first  # next page
+    last = pages["notices/page/3.md"]
+    assert "通知2" in last and "通知1" in last and "(<2.md>)" in last  # previous page
+    assert "(<../2026-11-01-n.md>)" in last
+    # listings stay out of the search index: the pages themselves are in it
+    assert all('search: {"exclude": true}' in text for text in pages.values())
+
+
+def test_home_page_lists_ten_latest_notices(model):
+    home = generate_all(model)["index.md"]
+    assert "通知12" in home and "通知3" in home and "通知2" not in home
+
+
+def test_sitemap_lists_pages_and_indexes_absolutely(model):
+    xml = sitemap_xml(model)
+    assert "<loc>https://www.cnipa.gov.cn/notices/2026-11-01-n/</loc><lastmod>2026-11-01</lastmod>" in xml
+    assert "<loc>https://www.cnipa.gov.cn/notices/page/3/</loc>" in xml
+    assert index_path("notices", 3) == "notices/page/3.md"
+
+
+def test_write_tree_syncs_the_folder(tmp_path):
+    folder = tmp_path / "staging"
+    assert write_tree(folder, [("a.md", b"one"), ("x/b.md", b"two"), ("x/f.pdf", b"%PDF")]) == 2
+    kept = folder / "a.md"
+    before = kept.stat().st_mtime_ns
+    write_tree(folder, [("a.md", b"one"), ("x/b.md", b"changed")])
+    assert kept.stat().st_mtime_ns == before  # unchanged bytes are not rewritten
+    assert (folder / "x/b.md").read_bytes() == b"changed"
+    assert not (folder / "x/f.pdf").exists()  # stale files go
+
+
+def test_write_tree_refuses_paths_leaving_the_folder(tmp_path):
+    from govpub.errors import BuildError
+
+    with pytest.raises(BuildError):
+        write_tree(tmp_path / "staging", [("../escape.md", b"x")])
+    assert not (tmp_path / "escape.md").exists()
