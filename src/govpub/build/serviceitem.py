@@ -135,12 +135,18 @@ def explaining_guides(model: SiteModel, code: str) -> list[Page]:
 
 
 def guide_markdown(page: Page, model: SiteModel) -> str:
-    """The guide sections for one service-item page (empty for other types)."""
+    """What the build adds to a page: for a service item the guide sections from its
+    front matter and the PDF handout link; for items and guides the print check block."""
+    from ..handouts import handout_link_html
+    from ..opendata.pages import print_meta_html
+
+    if page.type == "guide":
+        return "\n" + print_meta_html(page, model) + "\n"
     if page.type != "service-item":
         return ""
     meta = page.meta
     approved = _indexes(model)[0]
-    out = ["", "---", "", "## 办事指南 Service guide", ""]
+    out = ["", "---", "", "## 办事指南 Service guide", "", handout_link_html(page), ""]
     facts = [f"- 事项编码 Item code: {mdtext.text(meta.get('code', ''))}"]
     if meta.get("item_type"):
         facts.append(f"- 事项类型 Item type: {mdtext.text(ITEM_TYPES.get(meta['item_type'], meta['item_type']))}")
@@ -170,4 +176,5 @@ def guide_markdown(page: Page, model: SiteModel) -> str:
     for heading, lines in sections:
         if lines:
             out += ["", f"### {heading}", "", *lines]
+    out += ["", print_meta_html(page, model)]
     return "\n".join(out) + "\n"
