@@ -14,6 +14,7 @@ from pathlib import Path
 import jieba
 import pytest
 from build_fixtures import REPO
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from govpub.build import BuildOptions, run_build
 from govpub.build.serve import make_server
@@ -101,8 +102,16 @@ def test_chinese_search_finds_the_page(demo, browser):
     word, item = _distinctive_word(model)
     page = browser.new_page(viewport={"width": 1280, "height": 800})
     page.goto(address)
-    page.fill("input.md-search__input", word)
-    page.wait_for_selector(".md-search-result__link", timeout=20_000)
+    # the search index loads in a web worker; typing before it is ready shows nothing,
+    # so type again until results appear (bounded: the test fails after a minute)
+    for _attempt in range(12):
+        page.fill("input.md-search__input", "")
+        page.fill("input.md-search__input", word)
+        try:
+            page.wait_for_selector(".md-search-result__link", timeout=5_000)
+            break
+        except PlaywrightTimeout:
+            continue
     links = [a.get_attribute("href") for a in page.query_selector_all(".md-search-result__link")]
     assert any(f"/{item.url}" in (href or "") for href in links), (word, links)
     page.close()
