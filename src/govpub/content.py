@@ -51,6 +51,14 @@ class Document:
     key_lines: dict[tuple, int] = field(default_factory=dict)
     problems: list[LoadProblem] = field(default_factory=list)
     readable: bool = True  # False when the file could not be read as a page at all
+    #: values derived from the document alone (its links, its text segments), computed
+    #: once — in a worker process on large trees — and kept with it
+    derived: dict = field(default_factory=dict)
+
+    def derive(self, key: str, compute):
+        if key not in self.derived:
+            self.derived[key] = compute(self)
+        return self.derived[key]
 
     @property
     def repo_path(self) -> str:
