@@ -1,0 +1,47 @@
+"""The links of a page as the site shows them: body links and URL-valued front matter."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from ..content import Document
+from .extract import Link, extract_links
+
+_URLISH = re.compile(r"^\s*(?:[A-Za-z][A-Za-z0-9+.\-]*:)?//", re.ASCII)
+
+
+@dataclass(frozen=True, slots=True)
+class PageLink:
+    url: str
+    line: int  # line in the file
+    column: int
+    kind: str  # a Link kind, or "front-matter"
+    where: str  # "" for the body, "front matter `key`"
+
+
+def _meta_urls(value, path: tuple) -> Iterator[tuple[tuple, str]]:
+    if isinstance(value, str):
+        if _URLISH.match(value):
+            yield path, value.strip()
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _meta_urls(item, (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _meta_urls(item, (*path, index))
+
+
+def page_links(doc: Document) -> list[PageLink]:
+    """Every link of a loaded page, with its position in the file."""
+    if not doc.has_meta:
+        return []
+    out = []
+    for path, url in _meta_urls(doc.meta, ()):
+        out.append(PageLink(url, doc.line_of(*path), 1, "front-matter",
+                            "front matter `" + ".".join(map(str, path)) + "`"))
+    link: Link
+    for link in extract_links(doc.body):
+        out.append(PageLink(link.url, doc.body_line + link.line - 1, link.column, link.kind, ""))
+    return out

@@ -1,0 +1,47 @@
+"""Shared by the GP6xx rules: every external link of every page, with its approval."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from ..content import Document
+from .approval import Approval, ExternalUrl, LinksConfig, load_links_config, parse_external
+from .pages import PageLink, page_links
+
+
+@dataclass(frozen=True, slots=True)
+class ExternalLink:
+    doc: Document
+    link: PageLink
+    target: ExternalUrl
+    approval: Approval | None
+
+
+def own_host(policy) -> str | None:
+    try:
+        return (urlsplit(policy.base_url).hostname or "").lower() or None
+    except ValueError:
+        return None
+
+
+def links_config(policy) -> LinksConfig:
+    return load_links_config(policy.root, policy.timezone)
+
+
+def external_links(ctx) -> Iterator[ExternalLink]:
+    config = links_config(ctx.policy)
+    host = own_host(ctx.policy)
+    for doc in ctx.corpus.pages():
+        for link in page_links(doc):
+            target = parse_external(link.url, host)
+            if target is not None:
+                yield ExternalLink(doc, link, target, config.approval_for(target.host,
+                                                                          target.path))
+
+
+def request_hint(target: ExternalUrl) -> str:
+    return (f"ask the General Office to approve {target.host or 'the site'} in "
+            "site_config/links.yml (site, approved_by, approved_at, review_interval_days), "
+            "or remove the link")

@@ -1,0 +1,104 @@
+"""Classification and internal-use markings (密级标志, 内部资料 …).
+
+The hard part is that the marking words are ordinary words too: 商业秘密
+(trade secret) and 国家秘密 (state secret) run through every IP-law text, and
+a guide may well say 请注意保存受理通知书 ("keep the receipt"). So a word is
+flagged by its *shape and position*, never by its mere presence:
+
+Always flagged (the shape is a marking):
+
+- 绝密/机密/秘密 followed by ``★`` (or ☆), with or without a period:
+  ``秘密★``, ``机密★10年``, ``绝密★长期``, ``秘密★1年``;
+- a ``密级`` label with a level: ``密级：秘密``, ``| 密级 | 机密 |``;
+- 仅供内部使用 / 仅限内部使用 / 仅供内部参考, 内部资料 注意保存,
+  "internal use only", "not for publication", "not for public release",
+  and an upper-case ``CONFIDENTIAL`` (the stamp form).
+
+Flagged in a marking position — the line (or front-matter value) holds
+nothing but marking words once Markdown decoration, brackets and
+punctuation are stripped (``**秘密**``, ``【内部资料】``, ``# 机密``,
+``内部资料　注意保存``, ``Confidential``), or the word opens a line and is
+followed by a space (``秘密 关于……的通知``: Chinese running text has no spaces
+between words, a stamp does):
+
+- 绝密, 机密, 秘密, 内部资料, 内部使用, 内部文件, 注意保存, confidential, internal.
+
+Not flagged: 商业秘密, 国家秘密, 保守秘密, 机密性 and any marking word inside a
+sentence; ``注意保存`` inside an instruction.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from . import Hit
+
+_LEVEL = r"(?:绝密|机密|秘密)"
+_STRONG = re.compile(
+    rf"{_LEVEL}\s*[★☆]\s*(?:\d+\s*(?:年|个月|月|天|日)|[一二三四五六七八九十]+\s*(?:年|个月)|长期)?"
+    rf"|密级\s*(?:[:：]|\|)?\s*\|?\s*{_LEVEL}"
+    r"|仅(?:供|限)内部(?:使用|参考|传阅|资料)"
+    r"|内部资料\W{0,3}注意保存"
+    r"|(?i:for\s+internal\s+use\s+only|internal\s+use\s+only|not\s+for\s+publication"
+    r"|not\s+for\s+public\s+(?:release|distribution))"
+    r"|(?<![A-Za-z])CONFIDENTIAL(?![A-Za-z])")
+_WORDS = ("绝密", "机密", "秘密", "内部资料", "内部使用", "内部文件", "注意保存",
+          "confidential", "internal", "strictly", "only")
+_WORD = re.compile(r"绝密|机密|秘密|内部资料|内部使用|内部文件|注意保存|(?i:confidential)")
+_DECORATION = re.compile(r"[\s#>*_~`|=\-+:：;；,，、。.!！()（）\[\]【】〔〕《》<>\"'“”‘’「」『』·]+")
+_LINE_START = re.compile(r"^[\s#>*_\[【（(〔]*(绝密|机密|秘密|内部资料|内部使用)[\]】）)〕*_]*[ \t\u3000]+\S")
+
+
+def _only_marking_words(text: str) -> bool:
+    rest = _DECORATION.sub(" ", text).strip().lower()
+    if not rest:
+        return False
+    for word in sorted(_WORDS, key=len, reverse=True):
+        rest = rest.replace(word, " ")
+    return not rest.strip() and bool(_WORD.search(text))
+
+
+# case-sensitive on purpose: IGNORECASE makes the scan of CJK text several times slower
+_CANDIDATE = re.compile(r"绝密|机密|秘密|密级|内部|注意保存|[Cc]onfidential|CONFIDENTIAL"
+                        r"|[Ii]nternal|INTERNAL|[Pp]ublication|PUBLICATION|[Pp]ublic\s+[Rr]e"
+                        r"|PUBLIC\s+RE")
+# cheap, case-sensitive literal pre-test before the slower strong-shape pattern
+_HINT = re.compile(r"[★☆]|密级|内部|CONFIDENTIAL|[Oo]nly|ONLY|[Pp]ublic|PUBLIC")
+
+
+def _strong_hint(text: str) -> bool:
+    return _HINT.search(text) is not None
+MAX_MARKING_LINE = 80  # a line that is nothing but markings is short
+
+
+def find_markings_in_text(text: str) -> Iterator[Hit]:
+    """Markings in a text of many lines; only lines with a candidate word are examined."""
+    done = -1
+    for m in _CANDIDATE.finditer(text):
+        if m.start() <= done:
+            continue
+        start = text.rfind("\n", 0, m.start()) + 1
+        done = text.find("\n", m.start())
+        if done < 0:
+            done = len(text)
+        for hit in find_markings(text[start:done]):
+            yield Hit(hit.start + start, hit.end + start, hit.shown, hit.detail)
+
+
+def find_markings(text: str) -> Iterator[Hit]:
+    """Markings in one line of text (or one short front-matter value)."""
+    seen = False
+    if _strong_hint(text):
+        for m in _STRONG.finditer(text):
+            seen = True
+            yield Hit(m.start(), m.end(), m.group(0).strip())
+    if seen:
+        return
+    if len(text) <= MAX_MARKING_LINE and _only_marking_words(text):
+        m = _WORD.search(text)
+        yield Hit(m.start(), m.end(), text.strip()[:40], "marking on a line of its own")
+        return
+    m = _LINE_START.match(text)
+    if m:
+        yield Hit(m.start(1), m.end(1), m.group(1), "marking at the start of a line")

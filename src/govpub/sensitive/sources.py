@@ -1,0 +1,118 @@
+"""The text a document shows the public, in a few segments with their positions.
+
+Pages give two segments: the whole body (a hit's line = ``doc.body_line`` +
+the newlines before it) and every string (and integer) of the front matter,
+found recursively and joined by newlines (a hit's line = the line of its
+key). Attachments give one segment of all their extracted text (see
+:mod:`.extract`), located by page or paragraph. Scanning a few large texts
+in one regex pass each, instead of line by line, keeps the scan cheap; no
+detector matches across a newline, so joining never creates a false hit.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass
+from functools import lru_cache
+
+from ..content import Document
+from .extract import Extracted, extract_file, is_document
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    text: str
+    #: (offset in ``text`` where a part starts, its line in the file, where it is), sorted
+    parts: tuple[tuple[int, int, str], ...]
+    counts_lines: bool = False  # a hit's line = the part's line + newlines before it
+
+    def locate(self, offset: int) -> tuple[int, int, str]:
+        """(line, column, where) of an offset into ``text``; 1-based."""
+        index = bisect.bisect_right([p[0] for p in self.parts], offset) - 1
+        start, line, where = self.parts[max(index, 0)]
+        if not self.counts_lines:
+            return line, 1, where
+        line_start = self.text.rfind("\n", start, offset) + 1 if offset > start else start
+        return line + self.text.count("\n", start, offset), offset - max(line_start, start) + 1, \
+            where
+
+
+def _meta_strings(value, path: tuple):
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, int) and not isinstance(value, bool):
+        yield path, str(value)  # `phone: 13812345678` is an int to YAML, a phone to readers
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _meta_strings(item, (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _meta_strings(item, (*path, index))
+
+
+def _joined(pieces: list[tuple[str, int, str]], counts_lines: bool = False) -> Segment | None:
+    """One segment of (text, line, where) pieces separated by newlines."""
+    texts, parts, offset = [], [], 0
+    for text, line, where in pieces:
+        if not text.strip():
+            continue
+        parts.append((offset, line, where))
+        texts.append(text)
+        offset += len(text) + 1
+    if not texts:
+        return None
+    return Segment("\n".join(texts), tuple(parts), counts_lines)
+
+
+def page_segments(doc: Document) -> list[Segment]:
+    front = _joined([(text, doc.line_of(*path),
+                      "front matter `" + ".".join(str(p) for p in path) + "`")
+                     for path, text in _meta_strings(doc.meta, ())])
+    body = _joined([(doc.body, doc.body_line, "")], counts_lines=True)
+    return [s for s in (front, body) if s is not None]
+
+
+def attachment_text(doc: Document) -> Extracted | None:
+    """Extracted text of a document-like attachment; None for media files."""
+    if doc.is_page or not doc.readable or not is_document(doc.path):
+        return None
+    return extract_file(doc.file, doc.digest, doc.size)
+
+
+def attachment_segments(doc: Document) -> list[Segment]:
+    extracted = attachment_text(doc)
+    if extracted is None:
+        return []
+    joined = _joined([(text, 1, f"attachment {where}") for where, text in extracted.chunks])
+    return [joined] if joined is not None else []
+
+
+@lru_cache(maxsize=8192)
+def _cached(key: tuple, carrier: _Carrier) -> tuple[Segment, ...]:
+    doc = carrier.doc
+    if doc.is_page:
+        return tuple(page_segments(doc)) if doc.has_meta else ()
+    return tuple(attachment_segments(doc))
+
+
+class _Carrier:
+    """Carries the document through lru_cache, which then keys on ``key`` alone."""
+
+    __slots__ = ("doc",)
+
+    def __init__(self, doc: Document) -> None:
+        self.doc = doc
+
+    def __hash__(self) -> int:
+        return 0
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, _Carrier)
+
+
+def segments(doc: Document) -> tuple[Segment, ...]:
+    """The document's segments, computed once for the GP5xx rules that ask in turn.
+
+    Keyed by path, digest and file: the same bytes always give the same segments.
+    """
+    return _cached((doc.path, doc.digest, str(doc.file), doc.is_page), _Carrier(doc))
