@@ -143,3 +143,20 @@ def test_bad_now_is_a_usage_error(tmp_path, capsys):
     root = make_site(tmp_path, {"notices/2026-11-20-a.md": notice()})
     assert govpub(root, "build", "--now", "yesterday") == 2
     assert "--now" in capsys.readouterr().err
+
+
+def test_a_broken_link_in_the_rendered_site_fails_the_build(tmp_path, monkeypatch, capsys):
+    from govpub.build import generated
+
+    root = make_site(tmp_path)
+    assert build(root) == 0
+    before = site_files(root / "site")
+
+    def page_with_a_dead_link(model):  # generated text is not seen by the content rules
+        return {"about-links.md": "# Links\n\n[dead](no-such-page/index.md)\n"}
+
+    monkeypatch.setattr(generated, "GENERATORS", [*generated.GENERATORS, page_with_a_dead_link])
+    assert build(root) == 2
+    err = capsys.readouterr().err
+    assert "broken link in the built site: about-links/index.html" in err, err
+    assert site_files(root / "site") == before

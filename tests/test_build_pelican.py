@@ -44,3 +44,13 @@ def test_metadata_is_shown_and_escaped(site):
 
 def test_quarantined_page_leaves_no_trace(site):
     assert files_containing(site, TOKEN) == []
+
+
+def test_page_relative_links_are_not_rewritten(tmp_path):
+    from govpub.build.render_pelican import _LINK, rewrite_link
+
+    html = '<a data-page-relative href="handout.pdf">x</a> <a href="../guides/a.md">g</a>'
+    out = _LINK.sub(lambda m: f'{m.group(1)}="{rewrite_link(m.group(2), "catalog/1.md")}"',
+                    html)
+    assert 'data-page-relative href="handout.pdf"' in out
+    assert 'href="../../guides/a/"' in out

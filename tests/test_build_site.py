@@ -62,7 +62,7 @@ def test_service_item_page_is_a_guide(built):
         assert text in page, text
     assert 'href="../../attachments/forms/request.docx"' in page
     assert 'href="../../guides/patent-filing/"' in page  # the guide that explains the item
-    assert '<a href="handout.pdf" download>' in page  # the hall's printable handout
+    assert 'href="handout.pdf" download>' in page  # the hall's printable handout
     assert (site / "catalog" / "113500100001" / "handout.pdf").is_file()
     assert 'class="gp-print-meta"' in page and "113500100001" in page
     assert 'class="gp-print-meta"' in page_html(site, "guides/patent-filing")

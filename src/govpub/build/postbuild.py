@@ -15,15 +15,16 @@ the previous site stays in place.
 from __future__ import annotations
 
 import gzip
-import hashlib
-import json
-import os
 from collections.abc import Callable
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from ..errors import BuildError
 from ..feeds import write_feeds
 from ..handouts import write_handouts
+from ..integrity.linkcheck import check_site_links
+from ..integrity.manifest import signing_key_for
+from ..integrity.manifest import write_manifest as signed_manifest
 from ..opendata import write_open_data
 from ..sitemodel import SiteModel
 from .generated import generated_urls
@@ -54,34 +55,29 @@ def write_sitemap(model: SiteModel, site_dir: Path) -> None:
     (site_dir / "sitemap.xml.gz").write_bytes(gzip.compress(data, mtime=0))
 
 
-def _manifest_files(site_dir: Path) -> dict[str, str]:
-    files = {}
-    for folder, _dirs, names in os.walk(site_dir):
-        for name in names:
-            path = Path(folder) / name
-            rel = path.relative_to(site_dir).as_posix()
-            if rel == "manifest.json":
-                continue
-            files[rel] = "sha256:" + hashlib.sha256(path.read_bytes()).hexdigest()
-    return dict(sorted(files.items()))
+def check_links(model: SiteModel, site_dir: Path) -> None:
+    """Fail the build on a broken internal link or anchor in the rendered site.
+
+    The rules check links between content files before the build; this
+    catches what only exists after rendering (generated pages, theme links).
+    lychee, offline: see govpub.integrity.linkcheck for why not linkchecker.
+    """
+    broken = check_site_links(site_dir)
+    if broken:
+        first = broken[0]
+        more = f" (and {len(broken) - 1} more)" if len(broken) > 1 else ""
+        raise BuildError(f"broken link in the built site: {first.source}: {first.url} "
+                         f"({first.reason}){more}", hint="the previous site is unchanged")
 
 
 def write_manifest(model: SiteModel, site_dir: Path) -> None:
-    """manifest.json: SHA-256 of every file (the signed one of govpub.integrity replaces this)."""
-    try:
-        from govpub.integrity.manifest import write_manifest as signed
-    except ImportError:
-        signed = None
-    if signed is not None:
-        signed(site_dir, key=None)
-        return
-    data = {"version": 1, "files": _manifest_files(site_dir)}
-    (site_dir / "manifest.json").write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
+    """manifest.json with the SHA-256 of every file, signed when a key is configured."""
+    signed_manifest(site_dir, key=signing_key_for(model.policy))
 
 
 #: Post-build steps in order; keep write_manifest last.
-POST_BUILD: list[PostBuildStep] = [write_sitemap, write_manifest]
-POST_BUILD[-1:-1] = [write_open_data, write_feeds, write_handouts]  # issue 7 (manifest stays last)
+POST_BUILD: list[PostBuildStep] = [write_sitemap, write_open_data, write_feeds, write_handouts,
+                                   check_links, write_manifest]
 
 
 def run_post_build(model: SiteModel, site_dir: Path) -> None:

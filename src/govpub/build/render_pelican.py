@@ -33,7 +33,8 @@ MARKDOWN_EXTENSIONS = ["markdown.extensions.tables", "markdown.extensions.toc",
                        "markdown.extensions.attr_list", "markdown.extensions.admonition",
                        "markdown.extensions.abbr", "markdown.extensions.def_list",
                        "markdown.extensions.footnotes"]
-_LINK = re.compile(r'(\s(?:href|src))="([^"]*)"')
+# links marked data-page-relative are relative to the page's URL already
+_LINK = re.compile(r'(?<!data-page-relative)(\s(?:href|src))="([^"]*)"')
 
 
 def split_front_matter(text: str) -> tuple[dict, str]:

@@ -45,7 +45,9 @@ def handout_path(page: Page) -> str:
 
 def handout_link_html(page: Page) -> str:
     """The link the item page shows (relative to the item page's own URL)."""
-    return (f'<p class="gp-handout"><a href="{HANDOUT_NAME}" download>'
+    # relative to the page's own URL, not to its source file: renderers that rewrite
+    # file-relative links (the Pelican renderer) leave data-page-relative links alone
+    return (f'<p class="gp-handout"><a data-page-relative href="{HANDOUT_NAME}" download>'
             f"下载打印版办事指南（PDF）Printable handout (PDF)</a></p>")
 
 
