@@ -170,6 +170,9 @@ def run_checks(policy: Policy, corpus: Corpus, now: datetime,
     return CheckResult(context=ctx, findings=findings)
 
 
+#: per-document results worth sending back from the workers (the rest is dropped:
+#: sending a value back costs more than most of them cost to compute)
+SHARED_DERIVATIONS = frozenset({"body-links", "page-links"})
 #: below this many files one process is faster than starting workers
 PARALLEL_MIN_FILES = 1500
 _FORKED: dict = {}
@@ -181,7 +184,10 @@ def _load_and_check_share(index: int) -> tuple[list[Document], list[Finding]]:
                                             ("policy", "entries", "now", "rules", "workers"))
     documents = {e.rel: _load(policy, e) for e in entries[index::workers]}
     ctx = CheckContext(policy=policy, corpus=Corpus(policy.content_dir, documents), now=now)
-    return list(documents.values()), [f for rule in rules for f in _run(rule, ctx)]
+    findings = [f for rule in rules for f in _run(rule, ctx)]
+    for doc in documents.values():  # only what later rules reuse travels back
+        doc.derived = {k: v for k, v in doc.derived.items() if k in SHARED_DERIVATIONS}
+    return list(documents.values()), findings
 
 
 def _load(policy: Policy, entry: Entry) -> Document:

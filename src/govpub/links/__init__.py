@@ -9,4 +9,10 @@
 
 from .extract import Link, extract_links, mask_code
 
-__all__ = ["Link", "extract_links", "mask_code"]
+
+def body_links(doc) -> list[Link]:
+    """``extract_links(doc.body)``, computed once per document (in the worker that loaded it)."""
+    return doc.derive("body-links", lambda d: extract_links(d.body))
+
+
+__all__ = ["Link", "body_links", "extract_links", "mask_code"]

@@ -7,7 +7,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ..content import Document
-from .extract import Link, extract_links
+from . import body_links
+from .extract import Link
 
 _URLISH = re.compile(r"^\s*(?:[A-Za-z][A-Za-z0-9+.\-]*:)?//", re.ASCII)
 
@@ -34,7 +35,11 @@ def _meta_urls(value, path: tuple) -> Iterator[tuple[tuple, str]]:
 
 
 def page_links(doc: Document) -> list[PageLink]:
-    """Every link of a loaded page, with its position in the file."""
+    """Every link of a loaded page, with its position in the file (computed once)."""
+    return doc.derive("page-links", _page_links)
+
+
+def _page_links(doc: Document) -> list[PageLink]:
     if not doc.has_meta:
         return []
     out = []
@@ -42,6 +47,6 @@ def page_links(doc: Document) -> list[PageLink]:
         out.append(PageLink(url, doc.line_of(*path), 1, "front-matter",
                             "front matter `" + ".".join(map(str, path)) + "`"))
     link: Link
-    for link in extract_links(doc.body):
+    for link in body_links(doc):
         out.append(PageLink(link.url, doc.body_line + link.line - 1, link.column, link.kind, ""))
     return out

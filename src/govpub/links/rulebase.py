@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -30,15 +29,20 @@ def links_config(policy) -> LinksConfig:
     return load_links_config(policy.root, policy.timezone)
 
 
-def external_links(ctx) -> Iterator[ExternalLink]:
-    config = links_config(ctx.policy)
-    host = own_host(ctx.policy)
-    for doc in ctx.corpus.pages():
-        for link in page_links(doc):
-            target = parse_external(link.url, host)
-            if target is not None:
-                yield ExternalLink(doc, link, target, config.approval_for(target.host,
-                                                                          target.path))
+def external_links(ctx) -> list[ExternalLink]:
+    """Every external link of every page with its approval, computed once per check."""
+    def collect():
+        config = links_config(ctx.policy)
+        host = own_host(ctx.policy)
+        found = []
+        for doc in ctx.corpus.pages():
+            for link in page_links(doc):
+                target = parse_external(link.url, host)
+                if target is not None:
+                    found.append(ExternalLink(doc, link, target,
+                                              config.approval_for(target.host, target.path)))
+        return found
+    return ctx.memo("external-links", collect)
 
 
 def request_hint(target: ExternalUrl) -> str:

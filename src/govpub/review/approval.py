@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -10,7 +11,6 @@ from .records import (
     RECORD_SUFFIX,
     RecordProblem,
     SignoffRecord,
-    content_path_for,
     read_record,
     record_path_for,
 )
@@ -65,14 +65,15 @@ def evaluate_one(policy: Policy, doc) -> ApprovalState:
 
 def orphan_records(policy: Policy, documents: dict) -> list[tuple[str, Path]]:
     """(content path, record file) of every record whose content file does not exist."""
-    if not policy.review_dir.is_dir():
-        return []
     orphans = []
-    for record_file in sorted(policy.review_dir.rglob("*" + RECORD_SUFFIX)):
-        path = content_path_for(policy, record_file)
-        if path not in documents:
-            orphans.append((path, record_file))
-    return orphans
+    for folder, _dirs, names in os.walk(policy.review_dir):
+        prefix = Path(folder).relative_to(policy.review_dir).as_posix()
+        prefix = "" if prefix == "." else prefix + "/"
+        for name in names:
+            if name.endswith(RECORD_SUFFIX) and prefix + name[:-len(RECORD_SUFFIX)] \
+                    not in documents:
+                orphans.append((prefix + name[:-len(RECORD_SUFFIX)], Path(folder) / name))
+    return sorted(orphans)
 
 
 def evaluate(policy: Policy, documents: dict) -> tuple[dict[str, ApprovalState],

@@ -23,6 +23,7 @@ class InsecureExternalLink(Rule):
 
     id = "GP602"
     name = "external-link-http"
+    local = True
     severity = Severity.ERROR
     allowable = True
 

@@ -25,6 +25,7 @@ class UnapprovedExternalLink(Rule):
 
     id = "GP601"
     name = "external-link-unapproved"
+    local = True
     severity = Severity.ERROR
     allowable = True
 

@@ -1,7 +1,7 @@
 """GP301–GP304: internal links and images resolve to pages that will be published.
 
 Links are read from the body (inline, reference, images, raw HTML) with the
-shared extractor ``govpub.links.extract_links`` and from front-matter fields
+shared extractor ``govpub.links.body_links`` and from front-matter fields
 that name attachments (a service item's document templates and examples).
 """
 
@@ -14,7 +14,7 @@ from urllib.parse import unquote, urlsplit
 
 from ..anchors import heading_anchors
 from ..findings import Severity
-from ..links import extract_links
+from ..links import body_links
 from . import Rule, register
 
 _SCHEME_EXTERNAL = ("http", "https", "mailto", "tel", "ftp", "ftps", "news", "sms")
@@ -75,7 +75,7 @@ def internal_links(ctx) -> list[InternalLink]:
             if not doc.has_meta:
                 continue
             found = [(link.url, doc.body_line - 1 + link.line, link.column)
-                     for link in extract_links(doc.body)]
+                     for link in body_links(doc)]
             found += list(_front_matter_links(doc))
             for url, line, column in found:
                 link = _resolve(doc, url.strip(), line, column, columns)

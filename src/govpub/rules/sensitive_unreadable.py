@@ -25,6 +25,7 @@ class UnreadableAttachment(DocumentRule):
 
     id = "GP507"
     name = "unreadable-attachment"
+    local = True
     severity = Severity.ERROR
     allowable = True
     pages = False

@@ -22,6 +22,7 @@ class SensitiveRule(DocumentRule):
     severity = Severity.ERROR
     allowable = True
     attachments = True
+    local = True
     what: ClassVar[str] = "sensitive data"
     fix: ClassVar[str] = "remove or mask it"
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass
-from functools import lru_cache
 
 from ..content import Document
 from .extract import Extracted, extract_file, is_document
@@ -87,32 +86,12 @@ def attachment_segments(doc: Document) -> list[Segment]:
     return [joined] if joined is not None else []
 
 
-@lru_cache(maxsize=8192)
-def _cached(key: tuple, carrier: _Carrier) -> tuple[Segment, ...]:
-    doc = carrier.doc
+def _compute_segments(doc: Document) -> tuple[Segment, ...]:
     if doc.is_page:
         return tuple(page_segments(doc)) if doc.has_meta else ()
     return tuple(attachment_segments(doc))
 
 
-class _Carrier:
-    """Carries the document through lru_cache, which then keys on ``key`` alone."""
-
-    __slots__ = ("doc",)
-
-    def __init__(self, doc: Document) -> None:
-        self.doc = doc
-
-    def __hash__(self) -> int:
-        return 0
-
-    def __eq__(self, other) -> bool:
-        return isinstance(other, _Carrier)
-
-
 def segments(doc: Document) -> tuple[Segment, ...]:
-    """The document's segments, computed once for the GP5xx rules that ask in turn.
-
-    Keyed by path, digest and file: the same bytes always give the same segments.
-    """
-    return _cached((doc.path, doc.digest, str(doc.file), doc.is_page), _Carrier(doc))
+    """The document's segments, computed once for the GP5xx rules that ask in turn."""
+    return doc.derive("sensitive-segments", _compute_segments)
