@@ -172,7 +172,7 @@ def run_checks(policy: Policy, corpus: Corpus, now: datetime,
 
 #: per-document results worth sending back from the workers (the rest is dropped:
 #: sending a value back costs more than most of them cost to compute)
-SHARED_DERIVATIONS = frozenset({"body-links", "page-links"})
+SHARED_DERIVATIONS = frozenset({"body-links", "page-links", "internal-links", "anchors"})
 #: below this many files one process is faster than starting workers
 PARALLEL_MIN_FILES = 1500
 _FORKED: dict = {}
@@ -180,11 +180,18 @@ _FORKED: dict = {}
 
 def _load_and_check_share(index: int) -> tuple[list[Document], list[Finding]]:
     """In a forked worker: load every n-th file and run the local rules on them."""
-    policy, entries, now, rules, workers = (_FORKED[k] for k in
-                                            ("policy", "entries", "now", "rules", "workers"))
+    policy, entries, now, workers = (_FORKED[k] for k in ("policy", "entries", "now",
+                                                           "workers"))
     documents = {e.rel: _load(policy, e) for e in entries[index::workers]}
     ctx = CheckContext(policy=policy, corpus=Corpus(policy.content_dir, documents), now=now)
-    findings = [f for rule in rules for f in _run(rule, ctx)]
+    rules = registry.all()
+    findings = [f for rule in rules if rule.local and not rule.needs_gate
+                for f in _run(rule, ctx)]
+    for rule in rules:
+        if not rule.local:
+            instance = rule()
+            for doc in documents.values():
+                instance.prepare(doc, ctx)
     for doc in documents.values():  # only what later rules reuse travels back
         doc.derived = {k: v for k, v in doc.derived.items() if k in SHARED_DERIVATIONS}
     return list(documents.values()), findings
@@ -203,8 +210,7 @@ def check_repository(policy: Policy, now: datetime) -> CheckResult:
             "fork" not in multiprocessing.get_all_start_methods():
         corpus = Corpus(policy.content_dir, {e.rel: _load(policy, e) for e in entries})
         return run_checks(policy, corpus, now)
-    local_rules = [r for r in registry.all() if r.local and not r.needs_gate]
-    _FORKED.update(policy=policy, entries=entries, now=now, rules=local_rules, workers=workers)
+    _FORKED.update(policy=policy, entries=entries, now=now, workers=workers)
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
             shares = pool.map(_load_and_check_share, range(workers))

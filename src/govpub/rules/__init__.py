@@ -45,6 +45,10 @@ class Rule:
     def check(self, ctx: CheckContext) -> Iterator[Finding]:
         raise NotImplementedError
 
+    def prepare(self, doc: Document, ctx: CheckContext) -> None:
+        """Per-document work this rule will need, done early — in the worker process
+        that loaded the document on large trees — and kept with ``doc.derive``."""
+
     def edges(self, ctx: CheckContext) -> Iterator[tuple[str, str]]:
         """For ``needs_gate`` rules: (page, target) pairs where the page is held back
         whenever the target is. The checker closes the blocked set over these

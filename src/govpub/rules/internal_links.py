@@ -66,23 +66,37 @@ def _resolve(doc, url: str, line: int, column: int, columns) -> InternalLink | N
     return InternalLink(doc.path, url, line, column, target, fragment)
 
 
+def links_of(doc, columns) -> list[InternalLink]:
+    """The internal links of one loaded page (derived once, in the worker that loaded it)."""
+    def compute(doc):
+        if not doc.has_meta:
+            return []
+        found = [(link.url, doc.body_line - 1 + link.line, link.column)
+                 for link in body_links(doc)]
+        found += list(_front_matter_links(doc))
+        resolved = (_resolve(doc, url.strip(), line, column, columns)
+                    for url, line, column in found)
+        return [link for link in resolved if link is not None]
+    return doc.derive("internal-links", compute)
+
+
+def anchors_of(doc) -> set[str]:
+    return doc.derive("anchors", lambda d: heading_anchors(d.body))
+
+
 def internal_links(ctx) -> list[InternalLink]:
     """Every internal link of every loaded page (computed once per check)."""
     def collect():
-        links = []
-        columns = set(ctx.policy.columns)
-        for doc in ctx.corpus.pages():
-            if not doc.has_meta:
-                continue
-            found = [(link.url, doc.body_line - 1 + link.line, link.column)
-                     for link in body_links(doc)]
-            found += list(_front_matter_links(doc))
-            for url, line, column in found:
-                link = _resolve(doc, url.strip(), line, column, columns)
-                if link is not None:
-                    links.append(link)
-        return links
+        columns = frozenset(ctx.policy.columns)
+        return [link for doc in ctx.corpus.pages() for link in links_of(doc, columns)]
     return ctx.memo("internal-links", collect)
+
+
+class LinkRule(Rule):
+    def prepare(self, doc, ctx) -> None:
+        if doc.is_page:
+            links_of(doc, frozenset(ctx.policy.columns))
+            anchors_of(doc)
 
 
 def _exists(ctx, link: InternalLink) -> bool:
@@ -91,7 +105,7 @@ def _exists(ctx, link: InternalLink) -> bool:
 
 
 @register
-class LinkLeavesContent(Rule):
+class LinkLeavesContent(LinkRule):
     """A link or image path points outside `content/`.
 
     What it checks: relative links stay inside `content/`; no absolute paths
@@ -116,7 +130,7 @@ class LinkLeavesContent(Rule):
 
 
 @register
-class BrokenInternalLink(Rule):
+class BrokenInternalLink(LinkRule):
     """A link or image points to a file that does not exist under `content/`.
 
     What it checks: the target of each relative link (and each document
@@ -140,7 +154,7 @@ class BrokenInternalLink(Rule):
 
 
 @register
-class LinkToBlocked(Rule):
+class LinkToBlocked(LinkRule):
     """A link points to a page or attachment that is not published.
 
     What it checks: the target of each internal link will be published (it
@@ -175,7 +189,7 @@ class LinkToBlocked(Rule):
 
 
 @register
-class MissingAnchor(Rule):
+class MissingAnchor(LinkRule):
     """A `#anchor` does not match any heading of the target page.
 
     What it checks: the fragment of a link to a page (or `#x` within the same
@@ -192,7 +206,6 @@ class MissingAnchor(Rule):
     severity = Severity.WARNING
 
     def check(self, ctx) -> Iterator:
-        anchors = ctx.memo("anchors", dict)
         for link in internal_links(ctx):
             if link.escapes or not link.fragment or link.is_column_index:
                 continue
@@ -200,9 +213,7 @@ class MissingAnchor(Rule):
             doc = ctx.corpus.documents.get(target)
             if doc is None or not doc.is_page or not doc.has_meta:
                 continue
-            if target not in anchors:
-                anchors[target] = heading_anchors(doc.body)
-            if link.fragment not in anchors[target]:
+            if link.fragment not in anchors_of(doc):
                 yield ctx.finding(self, "content/" + link.source, link.line,
                                   f"no heading with id #{link.fragment} in content/{target}",
                                   link.column)

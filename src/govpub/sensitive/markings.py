@@ -60,11 +60,13 @@ def _only_marking_words(text: str) -> bool:
 
 
 # case-sensitive on purpose: IGNORECASE makes the scan of CJK text several times slower
-_CANDIDATE = re.compile(r"绝密|机密|秘密|密级|内部|注意保存|[Cc]onfidential|CONFIDENTIAL"
-                        r"|[Ii]nternal|INTERNAL|[Pp]ublication|PUBLICATION|[Pp]ublic\s+[Rr]e"
-                        r"|PUBLIC\s+RE")
+# the leading look-ahead is a one-character set the regex engine skips ahead with:
+# without it the alternation is tried at every position (3x slower on CJK text)
+_CANDIDATE = re.compile(r"(?=[绝机秘密内注CcIiPp])(?:[绝机秘]密|密级|内部|注意保存|[Cc]onfidential"
+                        r"|CONFIDENTIAL|[Ii]nternal|INTERNAL|[Pp]ublication|PUBLICATION"
+                        r"|[Pp]ublic\s+[Rr]e|PUBLIC\s+RE)")
 # cheap, case-sensitive literal pre-test before the slower strong-shape pattern
-_HINT = re.compile(r"[★☆]|密级|内部|CONFIDENTIAL|[Oo]nly|ONLY|[Pp]ublic|PUBLIC")
+_HINT = re.compile(r"(?=[★☆密内COoP])(?:[★☆]|密级|内部|CONFIDENTIAL|[Oo]nly|ONLY|[Pp]ublic|PUBLIC)")
 
 
 def _strong_hint(text: str) -> bool:
