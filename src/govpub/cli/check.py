@@ -96,11 +96,16 @@ def rules(ctx, output_format) -> int:
         overrides = policy_of(ctx).severity_overrides
     except GovpubError:  # rules are documented even outside a site repository
         overrides = {}
+    if output_format == "markdown":
+        click.echo("# Rules\n\nEvery rule `govpub check` runs, generated from the rules' own "
+                   "documentation (`make docs`). Only `error` findings block publication; "
+                   "`site_config/rules.yml` can change a severity unless the rule guards "
+                   "publication.\n")
     for rule in registry.all():
         severity = overrides.get(rule.id, rule.severity)
         if output_format == "markdown":
             click.echo(f"## {rule.id} {rule.name}\n\nDefault severity: **{rule.severity}**"
-                       f"{' (cannot be lowered)' if rule.locked else ''}\n\n{rule.doc()}\n")
+                       f"{' (guards publication: cannot be changed)' if rule.locked else ''}\n\n{rule.doc()}\n")
         else:
             click.echo(f"{rule.id}  {rule.name}  [{severity}]")
             for line in rule.doc().splitlines():
