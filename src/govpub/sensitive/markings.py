@@ -66,7 +66,7 @@ _CANDIDATE = re.compile(r"(?=[绝机秘密内注CcIiPp])(?:[绝机秘]密|密级
                         r"|CONFIDENTIAL|[Ii]nternal|INTERNAL|[Pp]ublication|PUBLICATION"
                         r"|[Pp]ublic\s+[Rr]e|PUBLIC\s+RE)")
 # cheap, case-sensitive literal pre-test before the slower strong-shape pattern
-_HINT = re.compile(r"(?=[★☆密内COoP])(?:[★☆]|密级|内部|CONFIDENTIAL|[Oo]nly|ONLY|[Pp]ublic|PUBLIC)")
+_HINT = re.compile(r"(?=[★☆密内COoPp])(?:[★☆]|密级|内部|CONFIDENTIAL|[Oo]nly|ONLY|[Pp]ublic|PUBLIC)")
 
 
 def _strong_hint(text: str) -> bool:
