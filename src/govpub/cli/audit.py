@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import click
 
-from ..errors import UsageError
 from ..formatters import FORMATTERS
-from ..timeparse import parse_now
-from .common import format_option, now_option, policy_of
+from .common import format_option, now_option, policy_of, resolve_now
 
 
 @click.command("audit")
@@ -34,11 +32,7 @@ def audit(ctx: click.Context, now_text: str | None, output_format: str,
                 f"    {line}\n" for line in check.doc().splitlines()))
         return 0
     policy = policy_of(ctx)
-    try:
-        now = parse_now(now_text, policy.timezone)
-    except ValueError as exc:  # DateFormatError, or an impossible date such as month 13
-        raise UsageError(f"--now {now_text!r}: {exc}",
-                         hint="write e.g. 2026-11-20T10:00 (site time zone)") from None
+    now = resolve_now(policy.timezone, now_text)
     findings = run_audit(policy, now, online=check_links).findings
     click.echo(FORMATTERS[output_format](findings), nl=False)
     if output_format == "text":

@@ -11,15 +11,7 @@ from ..errors import GovpubError, UsageError
 from ..findings import exit_code_for
 from ..formatters import FORMATTERS
 from ..rules import registry
-from ..timeparse import DateFormatError, parse_now
-from .common import format_option, now_option, policy_of, root_of
-
-
-def resolve_now(policy, now_text: str | None):
-    try:
-        return parse_now(now_text, policy.timezone)
-    except DateFormatError as exc:
-        raise UsageError(f"--now: {exc}") from None
+from .common import format_option, now_option, policy_of, resolve_now, root_of
 
 
 def _repo_relative(root: Path, path: str) -> str:
@@ -56,7 +48,7 @@ def check(ctx, paths, changed_since, output_format, now_text) -> int:
     """
     root = root_of(ctx)
     policy = policy_of(ctx)
-    now = resolve_now(policy, now_text)
+    now = resolve_now(policy.timezone, now_text)
     result = check_repository(policy, now)
     findings = result.findings
     selectors = [_repo_relative(root, p) for p in paths]

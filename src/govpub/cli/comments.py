@@ -10,9 +10,7 @@ from ..calendar import load_calendar
 from ..comments.alerts import notify as send_alerts
 from ..comments.model import open_statuses, read_comments, reply_working_days
 from ..content import load_corpus
-from ..errors import UsageError
-from ..timeparse import parse_now
-from .common import now_option, policy_of
+from .common import now_option, policy_of, resolve_now
 
 
 def _fmt(moment, tz) -> str:
@@ -35,11 +33,7 @@ def comments(ctx: click.Context, now_text: str | None, output_format: str,
     once it has passed; with --notify each is sent once to whoever is on duty.
     """
     policy = policy_of(ctx)
-    try:
-        now = parse_now(now_text, policy.timezone)
-    except ValueError as exc:  # DateFormatError, or an impossible date such as month 13
-        raise UsageError(f"--now {now_text!r}: {exc}",
-                         hint="write e.g. 2026-11-20T10:00 (site time zone)") from None
+    now = resolve_now(policy.timezone, now_text)
     calendar = load_calendar(policy.root, policy.timezone)
     corpus = load_corpus(policy.content_dir, max_page_bytes=policy.max_page_bytes,
                          max_attachment_bytes=policy.max_attachment_bytes)

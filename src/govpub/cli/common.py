@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 import click
 
 from ..config import Policy, load_policy
+from ..errors import UsageError
+from ..timeparse import DateFormatError, parse_now
 
 
 def root_of(ctx: click.Context) -> Path:
@@ -27,3 +30,12 @@ now_option = click.option(
 format_option = click.option(
     "--format", "output_format", type=click.Choice(["text", "json", "github"]),
     default="text", show_default=True, help="Output format.")
+
+
+def resolve_now(tz, now_text: str | None) -> datetime:
+    """The ``--now`` option's time (naive = ``tz``), or the real time; bad input exits 2."""
+    try:
+        return parse_now(now_text, tz)
+    except DateFormatError as exc:
+        raise UsageError(f"--now {now_text!r}: {exc}",
+                         hint="write e.g. 2026-11-20T10:00 (site time zone)") from None

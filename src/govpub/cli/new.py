@@ -5,8 +5,7 @@ from __future__ import annotations
 import click
 
 from ..scaffold import new_page
-from .check import resolve_now
-from .common import now_option, policy_of
+from .common import now_option, policy_of, resolve_now
 
 
 @click.command()
@@ -23,7 +22,7 @@ def new(ctx, type_name, title, column, code, now_text) -> int:
     dated pages start with today's date in the site time zone.
     """
     policy = policy_of(ctx)
-    path = new_page(policy, type_name, title, resolve_now(policy, now_text),
+    path = new_page(policy, type_name, title, resolve_now(policy.timezone, now_text),
                     column=column, code=code)
     click.echo(path.relative_to(policy.root).as_posix())
     click.echo("fill in the empty fields, then run `govpub check` on it", err=True)

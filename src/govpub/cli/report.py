@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import click
 
-from ..errors import UsageError
-from ..timeparse import parse_now
-from .common import now_option, policy_of
+from .common import now_option, policy_of, resolve_now
 
 
 @click.group("report")
@@ -28,11 +26,7 @@ def annual(ctx: click.Context, year: int, now_text: str | None, force: bool) -> 
     from ..report import write_annual_report
 
     policy = policy_of(ctx)
-    try:
-        now = parse_now(now_text, policy.timezone)
-    except ValueError as exc:  # DateFormatError, or an impossible date such as month 13
-        raise UsageError(f"--now {now_text!r}: {exc}",
-                         hint="write e.g. 2026-11-20T10:00 (site time zone)") from None
+    now = resolve_now(policy.timezone, now_text)
     files = write_annual_report(policy, year, now, force=force)
     for path in files.all():
         click.echo(f"wrote {path.relative_to(policy.root)}")

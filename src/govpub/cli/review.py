@@ -11,15 +11,7 @@ from ..errors import UsageError
 from ..review import workflow
 from ..review.gitrun import find_repo
 from ..review.history import content_authorship
-from ..timeparse import DateFormatError, parse_now
-from .common import now_option, policy_of
-
-
-def _now(policy, now_text):
-    try:
-        return parse_now(now_text, policy.timezone)
-    except DateFormatError as exc:
-        raise UsageError(f"--now: {exc}") from None
+from .common import now_option, policy_of, resolve_now
 
 
 @click.group()
@@ -104,7 +96,7 @@ def diff(ctx, path) -> int:
 
 def _decide(ctx, paths, note, reviewer_id, commit, yes, now_text, decision) -> int:
     policy = policy_of(ctx)
-    now = _now(policy, now_text)
+    now = resolve_now(policy.timezone, now_text)
     repo = find_repo(policy.root)
     reviewer = workflow.reviewer_identity(policy, repo, reviewer_id)
     content_paths = workflow.expand_paths(policy, list(paths))

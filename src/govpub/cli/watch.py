@@ -10,22 +10,14 @@ from datetime import datetime, timedelta
 import click
 
 from ..errors import GovpubError, UsageError
-from ..timeparse import DateFormatError, parse_now
 from ..watch import messages
 from ..watch.alerts import Outbox
 from ..watch.config import load_duty, load_feeds
 from ..watch.cycle import CycleReport, run_cycle
 from ..watch.store import Store, WatcherLock, from_iso, iso
-from .common import root_of
+from .common import resolve_now, root_of
 
 RECENT = timedelta(days=7)
-
-
-def _now(text: str | None, tz) -> datetime:
-    try:
-        return parse_now(text, tz)
-    except DateFormatError as exc:
-        raise UsageError(f"--now: {exc}") from None
 
 
 def _print_report(report: CycleReport, now: datetime, tz) -> None:
@@ -103,14 +95,14 @@ def watch(ctx: click.Context, once: bool, now_text: str | None, force: bool):
     if ctx.invoked_subcommand is not None:
         return None
     session = _Session(ctx)
-    start_sim = _now(now_text, session.tz) if now_text else None
+    start_sim = resolve_now(session.tz, now_text) if now_text else None
     lock = WatcherLock(session.feeds.state_path)
     lock.acquire(wait_seconds=10 if once else 1)
     try:
         if once:
             store = session.store()
             try:
-                now = start_sim or _now(None, session.tz)
+                now = start_sim or resolve_now(session.tz, None)
                 report = run_cycle(session.feeds, session.duty, store, now,
                                    outbox=session.outbox(store), force=force,
                                    extra_alerts=session.comment_alerts)
@@ -137,7 +129,7 @@ def _daemon(session: _Session, start_sim: datetime | None, force: bool) -> int:
             holder["store"] = session.store()
         store = holder["store"]
         now = (start_sim + timedelta(seconds=time.monotonic() - started) if start_sim
-               else _now(None, session.tz))
+               else resolve_now(session.tz, None))
         report = run_cycle(session.feeds, session.duty, store, now,
                            outbox=session.outbox(store), force=force and not holder.get("ran"),
                            should_stop=should_stop, extra_alerts=session.comment_alerts)
@@ -179,7 +171,7 @@ def _obligation_json(row, now: datetime) -> dict:
 def status(ctx: click.Context, output_format: str, now_text: str | None):
     """Open and recent obligations (overdue first) and feed health. Exit 1 if overdue."""
     session = _Session(ctx)
-    now = _now(now_text, session.tz)
+    now = resolve_now(session.tz, now_text)
     if not session.feeds.state_path.exists():
         rows, feeds, pending, failed = [], [], 0, 0
     else:
@@ -255,7 +247,7 @@ def dismiss(ctx: click.Context, obligation_id: int, reason: str, who: str | None
     if not reason:
         raise UsageError("--reason is empty", hint="say why no reproduction is needed")
     session = _Session(ctx)
-    now = _now(now_text, session.tz)
+    now = resolve_now(session.tz, now_text)
     who = who or getpass.getuser()
     store = session.store()
     try:
@@ -298,7 +290,7 @@ def reproduce(ctx: click.Context, obligation_id: int, now_text: str | None):
 
     session = _Session(ctx)
     tz = _site_timezone(session)
-    now = _now(now_text, tz)
+    now = resolve_now(tz, now_text)
     store = session.store()
     try:
         row = _open_obligation(store, obligation_id)
