@@ -147,13 +147,10 @@ class GitRepo:
             pos += size + 1  # the content is followed by a newline
         return blobs
 
-    def dirty_paths(self, site_paths: list[str]) -> set[str]:
-        """Which of these site paths have uncommitted changes (or are untracked)."""
-        if not site_paths:
-            return set()
+    def status(self, pathspecs: list[str]):
+        """(two-letter status, git path) of every uncommitted or untracked file."""
         out = self.run("status", "--porcelain=v1", "-z", "--untracked-files=all", "--",
-                       *[":(literal)" + self.to_git(p) for p in site_paths])
-        dirty = set()
+                       *pathspecs)
         entries = out.split(b"\0")
         i = 0
         while i < len(entries):
@@ -161,10 +158,15 @@ class GitRepo:
             i += 1
             if len(entry) < 4:
                 continue
-            status, path = entry[:2], entry[3:].decode("utf-8", "surrogateescape")
+            status = entry[:2]
             if status[:1] in (b"R", b"C"):
                 i += 1  # the next entry is the source path of the rename
-            site_path = self.from_git(path)
-            if site_path is not None:
-                dirty.add(site_path)
-        return dirty
+            yield status, entry[3:].decode("utf-8", "surrogateescape")
+
+    def dirty_paths(self, site_paths: list[str]) -> set[str]:
+        """Which of these site paths have uncommitted changes (or are untracked)."""
+        if not site_paths:
+            return set()
+        found = (self.from_git(path) for _status, path in
+                 self.status([":(literal)" + self.to_git(p) for p in site_paths]))
+        return {p for p in found if p is not None}

@@ -104,21 +104,9 @@ def changed_site_paths(repo: GitRepo, ref: str) -> list[str]:
                    f"{ref}...HEAD", "--")
     paths = {p for p in out.decode("utf-8", "surrogateescape").split("\0") if p}
     site_dirs = [CONTENT_DIR, REVIEW_DIR, "site_config"]
-    pending = repo.run("status", "--porcelain=v1", "-z", "--untracked-files=all", "--",
-                       *[repo.to_git(d) for d in site_dirs])
-    entries = pending.split(b"\0")
-    i = 0
-    while i < len(entries):
-        entry = entries[i]
-        i += 1
-        if len(entry) < 4:
-            continue
-        status = entry[:2]
-        if status[:1] in (b"R", b"C"):
-            i += 1
-        if b"D" in status:
-            continue
-        paths.add(entry[3:].decode("utf-8", "surrogateescape"))
+    for status, path in repo.status([repo.to_git(d) for d in site_dirs]):
+        if b"D" not in status:
+            paths.add(path)
     site_paths = (repo.from_git(p) for p in paths)
     return sorted(p for p in site_paths if p is not None)
 
