@@ -104,11 +104,13 @@ def test_chinese_search_finds_the_page(demo, browser):
     page.goto(address)
     # the search index loads in a web worker; typing before it is ready shows nothing,
     # so type again until results appear (bounded: the test fails after a minute)
+    page.wait_for_function("() => typeof window.document$ !== 'undefined'", timeout=60_000)
     for _attempt in range(12):
-        page.fill("input.md-search__input", "")
+        page.keyboard.press("Escape")  # leave the field, so focusing it opens search again
+        page.focus("input.md-search__input")
         page.fill("input.md-search__input", word)
         try:
-            page.wait_for_selector(".md-search-result__link", timeout=5_000)
+            page.wait_for_selector(".md-search-result__link", state="attached", timeout=5_000)
             break
         except PlaywrightTimeout:
             continue
