@@ -2,8 +2,7 @@
 
 Reads the approval list (``site_config/links.yml``) and the links of the
 published pages with that package's own parser, so the audit and the gate
-agree on what a link and an approval are. Kept apart so that the audit
-still runs, and says plainly what it did not check, if that package changes.
+agree on what a link and an approval are.
 """
 
 from __future__ import annotations
@@ -12,22 +11,13 @@ from collections.abc import Iterator
 from urllib.parse import urlsplit
 
 from ..findings import Finding, Severity
+from ..links import body_links
+from ..links.approval import load_links_config, parse_external
 
 LINKS_FILE = "site_config/links.yml"
 
 
-def _gap(check, ctx, why: str) -> Finding:
-    return ctx.finding(check, LINKS_FILE, 1, Severity.INFO,
-                       f"external link approvals were NOT audited: {why}")
-
-
 def link_findings(check, ctx) -> Iterator[Finding]:
-    try:
-        from ..links.approval import load_links_config, parse_external
-        from ..links.extract import extract_links
-    except ImportError as exc:
-        yield _gap(check, ctx, f"govpub.links is not usable here ({exc})")
-        return
     config = load_links_config(ctx.policy.root, ctx.policy.timezone)
     tz = ctx.policy.timezone
     for approval in config.approvals:
@@ -43,7 +33,7 @@ def link_findings(check, ctx) -> Iterator[Finding]:
                           f"and renew approved_at, or remove the links to it")
     own_host = urlsplit(ctx.policy.base_url).hostname
     for page in ctx.model.pages:
-        for link in extract_links(page.doc.body):
+        for link in body_links(page.doc):
             target = parse_external(link.url, own_host)
             if target is None:
                 continue
