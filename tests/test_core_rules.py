@@ -164,6 +164,10 @@ def test_parallel_check_finds_exactly_what_the_serial_check_finds(tmp_path, monk
     parallel = check_repository(policy, NOW)
     assert parallel.findings == serial.findings
     assert parallel.blocked == serial.blocked
+    focused = check_repository(policy, NOW, focus={"notices/2026-11-01-n.md"})
+    assert focused.findings_for("notices/2026-11-01-n.md") == serial.findings_for(
+        "notices/2026-11-01-n.md")
+    assert "notices/2026-11-01-n.md" in focused.blocked
     assert len(serial.blocked) == 6  # the withheld page, the bad one, and the four linking back
 
 
@@ -178,3 +182,29 @@ def test_comments_are_published_only_once_answered(tmp_path):
     assert any(withheld for _, withheld in outcomes.values())
     assert held <= result.blocked
     assert any(answered for answered, _ in outcomes.values())
+
+
+def test_a_focused_check_gives_the_full_verdict_for_the_focus(tmp_path):
+    files = {
+        "notices/a.md": notice(body="[b](b.md)"),
+        "notices/b.md": notice(body="[c](c.md)"),
+        "notices/c.md": notice(disclosure="withheld"),
+        "notices/d.md": notice(source=None).replace("source: 国家知识产权局办公室\n", ""),
+        "guides/g.md": guide(codes=("113500100001",)),
+        "catalog/113500100001.md": service_item(),
+    }
+    root = make_repo(tmp_path, files)
+    policy = load_policy(root)
+    full = check_repository(policy, NOW)
+    for focus in ({"notices/a.md"}, {"guides/g.md"}, {"notices"}, {"notices/d.md"}):
+        focused = check_repository(policy, NOW, focus=focus)
+        wanted = {p for p in files if any(p == f or p.startswith(f + "/") for f in focus)}
+        assert wanted <= focused.context.scope
+        for path in wanted:
+            assert focused.findings_for(path) == full.findings_for(path), path
+            assert (path in focused.blocked) == (path in full.blocked), path
+    # only the focus and what it depends on were checked
+    assert check_repository(policy, NOW, focus={"notices/d.md"}).context.scope == {
+        "notices/d.md"}
+    assert check_repository(policy, NOW, focus={"notices/a.md"}).context.scope == {
+        "notices/a.md", "notices/b.md", "notices/c.md"}

@@ -35,6 +35,16 @@ class CheckContext:
     blocked: set[str] = field(default_factory=set)
     #: results shared between rules (parsed links, approval states), computed once
     cache: dict = field(default_factory=dict)
+    #: content paths whose findings are wanted; None for all (see check_repository's focus)
+    scope: frozenset[str] | None = None
+
+    def documents(self):
+        """The documents rules report on: all of them, or those in scope."""
+        docs = self.corpus.documents.values()
+        return docs if self.scope is None else (d for d in docs if d.path in self.scope)
+
+    def pages(self):
+        return (d for d in self.documents() if d.is_page)
 
     def memo(self, key: str, factory):
         if key not in self.cache:
@@ -142,11 +152,12 @@ def _run(rule: type[Rule], ctx: CheckContext) -> list[Finding]:
 
 def run_checks(policy: Policy, corpus: Corpus, now: datetime,
                rules: list[type[Rule]] | None = None, *,
-               local_findings: list[Finding] | None = None) -> CheckResult:
+               local_findings: list[Finding] | None = None,
+               scope: frozenset[str] | None = None) -> CheckResult:
     """Run ``rules`` (default: all). ``local_findings``: the local rules already ran."""
     rules = rules if rules is not None else registry.all()
     by_id = {r.id: r for r in rules}
-    ctx = CheckContext(policy=policy, corpus=corpus, now=now)
+    ctx = CheckContext(policy=policy, corpus=corpus, now=now, scope=scope)
     findings: list[Finding] = list(local_findings or [])
     for rule in rules:
         if not rule.needs_gate and not (rule.local and local_findings is not None):
@@ -183,6 +194,10 @@ def _load_and_check_share(index: int) -> tuple[list[Document], list[Finding]]:
     policy, entries, now, workers = (_FORKED[k] for k in ("policy", "entries", "now",
                                                            "workers"))
     documents = {e.rel: _load(policy, e) for e in entries[index::workers]}
+    if not _FORKED["run_rules"]:
+        for doc in documents.values():
+            doc.body = None  # not sent back: the focused check reloads the few it needs
+        return list(documents.values()), []
     ctx = CheckContext(policy=policy, corpus=Corpus(policy.content_dir, documents), now=now)
     rules = registry.all()
     findings = [f for rule in rules if rule.local and not rule.needs_gate
@@ -202,15 +217,14 @@ def _load(policy: Policy, entry: Entry) -> Document:
                       max_attachment_bytes=policy.max_attachment_bytes)
 
 
-def check_repository(policy: Policy, now: datetime) -> CheckResult:
-    """Load ``content/`` and run every rule; large trees use every core."""
-    entries = list_entries(policy.content_dir)
+def _load_all(policy: Policy, entries: list[Entry], now: datetime, *, run_rules: bool):
+    """Load every file (in forked workers on large trees); run the local rules there too."""
     workers = min(os.cpu_count() or 1, 4)
     if len(entries) < PARALLEL_MIN_FILES or workers < 2 or \
             "fork" not in multiprocessing.get_all_start_methods():
-        corpus = Corpus(policy.content_dir, {e.rel: _load(policy, e) for e in entries})
-        return run_checks(policy, corpus, now)
-    _FORKED.update(policy=policy, entries=entries, now=now, workers=workers)
+        return Corpus(policy.content_dir, {e.rel: _load(policy, e) for e in entries}), None
+    _FORKED.update(policy=policy, entries=entries, now=now, workers=workers,
+                   run_rules=run_rules)
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
             shares = pool.map(_load_and_check_share, range(workers))
@@ -218,8 +232,57 @@ def check_repository(policy: Policy, now: datetime) -> CheckResult:
         _FORKED.clear()
     documents = {d.path: d for docs, _ in shares for d in docs}
     corpus = Corpus(policy.content_dir, dict(sorted(documents.items())))
-    return run_checks(policy, corpus, now,
-                      local_findings=[f for _, found in shares for f in found])
+    return corpus, ([f for _, found in shares for f in found] if run_rules else None)
+
+
+def dependency_closure(ctx: CheckContext, paths) -> frozenset[str]:
+    """``paths`` and every file they depend on for their verdict, transitively.
+
+    Documents whose body was not kept (see _load_all) are read again in full
+    as the walk reaches them.
+    """
+    gate_rules = [rule() for rule in registry.all() if rule.needs_gate]
+    closed: set[str] = set()
+    pending = [p for p in paths if p in ctx.corpus.documents]
+    entries = {}
+    while pending:
+        path = pending.pop()
+        if path in closed:
+            continue
+        closed.add(path)
+        doc = ctx.corpus.documents[path]
+        if doc.body is None:
+            if not entries:
+                entries = {e.rel: e for e in list_entries(ctx.policy.content_dir)}
+            if path in entries:  # else it vanished since: keep what was loaded
+                doc = ctx.corpus.documents[path] = _load(ctx.policy, entries[path])
+        for rule in gate_rules:
+            pending.extend(t for t in rule.targets(doc, ctx)
+                           if t in ctx.corpus.documents and t not in closed)
+    return frozenset(closed)
+
+
+def check_repository(policy: Policy, now: datetime, *,
+                     focus: set[str] | None = None) -> CheckResult:
+    """Load ``content/`` and run every rule; large trees use every core.
+
+    ``focus`` (content paths; the pull-request mode) asks for the verdicts of
+    those files only. Every file is still loaded, and the rules across the
+    whole tree (unique codes, orphan records) still run, but the per-file
+    rules run only on the focus and on what it depends on (link targets,
+    explained items, interpreted policies): nothing else can change their
+    verdicts. The result's blocked set is then exact for that closure only.
+    """
+    entries = list_entries(policy.content_dir)
+    if focus is None:
+        corpus, local_findings = _load_all(policy, entries, now, run_rules=True)
+        return run_checks(policy, corpus, now, local_findings=local_findings)
+    corpus, _ = _load_all(policy, entries, now, run_rules=False)
+    wanted = {path for path in corpus.documents
+              if any(f in ("", ".") or path == f or path.startswith(f.rstrip("/") + "/")
+                     for f in focus)}
+    scope = dependency_closure(CheckContext(policy=policy, corpus=corpus, now=now), wanted)
+    return run_checks(policy, corpus, now, scope=scope)
 
 
 __all__ = ["CheckContext", "CheckResult", "Severity", "check_repository", "run_checks"]

@@ -46,7 +46,7 @@ class Document:
     digest: str = ""
     size: int = 0
     meta: dict = field(default_factory=dict)
-    body: str = ""
+    body: str | None = ""  # None: not kept (a focused check reads it again when needed)
     body_line: int = 1
     key_lines: dict[tuple, int] = field(default_factory=dict)
     problems: list[LoadProblem] = field(default_factory=list)

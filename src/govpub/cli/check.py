@@ -49,31 +49,38 @@ def check(ctx, paths, changed_since, output_format, now_text) -> int:
     root = root_of(ctx)
     policy = policy_of(ctx)
     now = resolve_now(policy.timezone, now_text)
-    result = check_repository(policy, now)
-    findings = result.findings
     selectors = [_repo_relative(root, p) for p in paths]
+    history_findings, focus = [], None
     if changed_since:
         from ..review.history import verify_changes
 
         changed, history_findings = verify_changes(policy, changed_since)
-        findings = sorted([*findings, *history_findings], key=lambda f: f.sort_key())
-        changed_selectors = [p if p.startswith(("content/", "review/", "site_config/"))
-                             else "content/" + p for p in changed]
-        selectors = selectors + changed_selectors if selectors else changed_selectors
-        if not selectors:
-            selectors = ["\0nothing"]
-        config_changed = any(s.startswith("site_config/") for s in selectors)
-        if config_changed:
+        changed = [p if p.startswith(("content/", "review/", "site_config/"))
+                   else "content/" + p for p in changed]
+        if any(p.startswith("site_config/") for p in changed):
             selectors = ["."]  # policy changed: every file's verdict may have changed
+        else:
+            selectors = selectors + changed if selectors else changed
+            # the files whose verdicts are reported; the check needs only them and
+            # what they depend on (see check_repository)
+            focus = {p.removeprefix("content/") for p in selectors
+                     if p.startswith("content/")}
+            selectors = selectors or ["\0nothing"]
+    result = check_repository(policy, now, focus=focus)
+    findings = sorted([*result.findings, *history_findings], key=lambda f: f.sort_key())
     if selectors:
         findings = [f for f in findings if _selected(f.path, selectors)]
     click.echo(FORMATTERS[output_format](findings), nl=False)
     if output_format == "text":
         blocking = sum(f.blocking for f in findings)
-        summary = (f"{len(findings)} finding(s), {blocking} blocking; "
-                   f"{len(result.publishable)} of {len(result.context.corpus.documents)} "
-                   "files publishable")
-        click.echo(summary, err=True)
+        if focus is None:
+            scope = (f"{len(result.publishable)} of {len(result.context.corpus.documents)} "
+                     "files publishable")
+        else:
+            scope = (f"{len(focus)} changed file(s) checked with the "
+                     f"{len(result.context.scope) - len(focus & result.context.scope)} "
+                     "they depend on")
+        click.echo(f"{len(findings)} finding(s), {blocking} blocking; {scope}", err=True)
     return exit_code_for(findings)
 
 

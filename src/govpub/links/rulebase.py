@@ -35,7 +35,7 @@ def external_links(ctx) -> list[ExternalLink]:
         config = links_config(ctx.policy)
         host = own_host(ctx.policy)
         found = []
-        for doc in ctx.corpus.pages():
+        for doc in ctx.pages():
             for link in page_links(doc):
                 target = parse_external(link.url, host)
                 if target is not None:

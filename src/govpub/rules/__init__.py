@@ -49,11 +49,17 @@ class Rule:
         """Per-document work this rule will need, done early — in the worker process
         that loaded the document on large trees — and kept with ``doc.derive``."""
 
-    def edges(self, ctx: CheckContext) -> Iterator[tuple[str, str]]:
-        """For ``needs_gate`` rules: (page, target) pairs where the page is held back
-        whenever the target is. The checker closes the blocked set over these
-        edges in one graph walk instead of re-running the rule once per hop."""
+    def targets(self, doc: Document, ctx: CheckContext) -> Iterator[str]:
+        """For ``needs_gate`` rules: the content paths ``doc`` is held back with."""
         return iter(())
+
+    def edges(self, ctx: CheckContext) -> Iterator[tuple[str, str]]:
+        """(page, target) pairs where the page is held back whenever the target is.
+        The checker closes the blocked set over these edges in one graph walk
+        instead of re-running the rule once per hop."""
+        for doc in ctx.pages():
+            for target in self.targets(doc, ctx):
+                yield doc.path, target
 
     @classmethod
     def doc(cls) -> str:
@@ -73,7 +79,7 @@ class DocumentRule(Rule):
     needs_meta: ClassVar[bool] = True
 
     def check(self, ctx: CheckContext) -> Iterator[Finding]:
-        for doc in ctx.corpus.documents.values():
+        for doc in ctx.documents():
             if (doc.is_page and not self.pages) or (not doc.is_page and not self.attachments):
                 continue
             if doc.is_page and self.needs_meta and not doc.has_meta:

@@ -88,7 +88,7 @@ def internal_links(ctx) -> list[InternalLink]:
     """Every internal link of every loaded page (computed once per check)."""
     def collect():
         columns = frozenset(ctx.policy.columns)
-        return [link for doc in ctx.corpus.pages() for link in links_of(doc, columns)]
+        return [link for doc in ctx.pages() for link in links_of(doc, columns)]
     return ctx.memo("internal-links", collect)
 
 
@@ -171,10 +171,11 @@ class LinkToBlocked(LinkRule):
     locked = True
     needs_gate = True
 
-    def edges(self, ctx) -> Iterator:
-        for link in internal_links(ctx):
-            if not link.escapes and link.target in ctx.corpus.documents:
-                yield link.source, link.target
+    def targets(self, doc, ctx) -> Iterator:
+        if doc.is_page:
+            for link in links_of(doc, frozenset(ctx.policy.columns)):
+                if not link.escapes and link.target in ctx.corpus.documents:
+                    yield link.target
 
     def check(self, ctx) -> Iterator:
         for link in internal_links(ctx):

@@ -19,7 +19,7 @@ class LoaderRule(Rule):
     local = True
 
     def check(self, ctx) -> Iterator[Finding]:
-        for doc in ctx.corpus.documents.values():
+        for doc in ctx.documents():
             for problem in doc.problems:
                 if problem.rule == self.id:
                     yield ctx.finding(self, doc, problem.line, problem.message, problem.column)

@@ -26,7 +26,7 @@ class GuideItems(DocumentRule):
 
     @staticmethod
     def _guides(ctx):
-        return [d for d in ctx.corpus.pages() if d.has_meta and ctx.type_of(d) == "guide"
+        return [d for d in ctx.pages() if d.has_meta and ctx.type_of(d) == "guide"
                 and isinstance(d.meta.get("items"), list)]
 
     @staticmethod
@@ -37,12 +37,13 @@ class GuideItems(DocumentRule):
                     and "code" in item.meta}
         return ctx.memo("item-codes", collect)
 
-    def edges(self, ctx) -> Iterator:
-        codes = self._codes(ctx)
-        for doc in self._guides(ctx):
-            for code in doc.meta["items"]:
+    def targets(self, doc, ctx) -> Iterator:
+        items = doc.meta.get("items") if doc.has_meta and ctx.type_of(doc) == "guide" else None
+        if isinstance(items, list):
+            codes = self._codes(ctx)
+            for code in items:
                 if str(code) in codes:
-                    yield doc.path, codes[str(code)].path
+                    yield codes[str(code)].path
 
     def check(self, ctx) -> Iterator:
         for doc in self._guides(ctx):
@@ -79,12 +80,10 @@ class Interprets(DocumentRule):
     needs_gate = True
     locked = True
 
-    def edges(self, ctx) -> Iterator:
-        for doc in ctx.corpus.pages():
-            target = doc.meta.get("interprets") if doc.has_meta else None
-            if isinstance(target, str) and target.removeprefix("content/") in \
-                    ctx.corpus.documents:
-                yield doc.path, target.removeprefix("content/")
+    def targets(self, doc, ctx) -> Iterator:
+        target = doc.meta.get("interprets") if doc.has_meta else None
+        if isinstance(target, str) and target.removeprefix("content/") in ctx.corpus.documents:
+            yield target.removeprefix("content/")
 
     def check_document(self, doc, ctx) -> Iterator:
         target = doc.meta.get("interprets")

@@ -19,8 +19,9 @@ SERVICE_ITEM = "service-item"
 DEFAULT_CODE_PATTERN = r"^[0-9]{12}$"
 
 
-def _items(ctx):
-    return [d for d in ctx.corpus.pages() if d.has_meta and ctx.type_of(d) == SERVICE_ITEM]
+def _items(ctx, *, all_of_them: bool = False):
+    pages = ctx.corpus.pages() if all_of_them else ctx.pages()
+    return [d for d in pages if d.has_meta and ctx.type_of(d) == SERVICE_ITEM]
 
 
 def code_pattern(ctx) -> re.Pattern:
@@ -58,7 +59,7 @@ class ItemCode(Rule):
     def check(self, ctx) -> Iterator:
         pattern = code_pattern(ctx)
         by_code = defaultdict(list)
-        for doc in _items(ctx):
+        for doc in _items(ctx, all_of_them=True):  # uniqueness is across the catalog
             code = doc.meta.get("code")
             if code is None:
                 continue  # GP101 reports the missing field

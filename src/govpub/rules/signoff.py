@@ -31,7 +31,7 @@ class SignoffRule(Rule):
     attachments = False
 
     def check(self, ctx) -> Iterator:
-        for doc in ctx.corpus.documents.values():
+        for doc in ctx.documents():
             if doc.is_page != (not self.attachments):
                 continue
             yield from self.check_state(doc, _state(ctx, doc), ctx)
@@ -91,7 +91,7 @@ class AttachmentSignoff(SignoffRule):
 
 class _BothKinds(SignoffRule):
     def check(self, ctx) -> Iterator:
-        for doc in ctx.corpus.documents.values():
+        for doc in ctx.documents():
             state = _state(ctx, doc)
             if state.record is not None:
                 yield from self.check_state(doc, state, ctx)
@@ -224,7 +224,7 @@ class MalformedRecord(Rule):
     local = True
 
     def check(self, ctx) -> Iterator:
-        for doc in ctx.corpus.documents.values():
+        for doc in ctx.documents():
             state = _state(ctx, doc)
             for problem in state.problems:
                 shown = state.record_file.relative_to(ctx.policy.root).as_posix()
