@@ -13,7 +13,8 @@ import re
 
 from pymdownx.slugs import slugify
 
-_slugify = slugify(case="lower")
+#: the heading id function of the site's renderers (mkdocs.yml's toc, the Pelican renderer)
+heading_slugify = slugify(case="lower")
 _HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*?)[ \t]*(?:#+[ \t]*)?$")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _ATTR_ID = re.compile(r"\{[^}]*#([\w\-:.]+)[^}]*\}\s*$")
@@ -44,7 +45,7 @@ def heading_anchors(markdown: str) -> set[str]:
             anchors.add(explicit.group(1))
             continue
         text = _INLINE_MARKUP.sub(lambda m: m.group(1) or "", text)
-        slug = _slugify(text, "-")
+        slug = heading_slugify(text, "-")
         if slug in counts:
             counts[slug] += 1
             slug = f"{slug}_{counts[slug]}"

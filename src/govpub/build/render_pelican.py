@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import ClassVar
 from urllib.parse import quote, unquote, urlsplit
 
+from ..anchors import heading_slugify
 from ..errors import BuildError
 from ..sitemodel import page_url
 from ..yamlstrict import parse_yaml
@@ -83,7 +84,8 @@ def make_reader_class():
             root = Path(self.settings["PATH"])
             rel = Path(source_path).resolve().relative_to(root.resolve()).as_posix()
             meta, body = split_front_matter(Path(source_path).read_text(encoding="utf-8"))
-            content = Markdown(extensions=MARKDOWN_EXTENSIONS).convert(body)
+            content = Markdown(extensions=MARKDOWN_EXTENSIONS, extension_configs={
+                "markdown.extensions.toc": {"slugify": heading_slugify}}).convert(body)
             content = _LINK.sub(lambda m: f'{m.group(1)}="{rewrite_link(m.group(2), rel)}"',
                                 content)
             url = page_url(rel)
