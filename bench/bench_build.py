@@ -47,10 +47,9 @@ def corpus(pages: int) -> Path:
 
 def plain_config(root: Path) -> Path:
     """The repository's mkdocs.yml without the govpub hook, nav = first page of each column."""
-    config = yaml.safe_load((REPO / "mkdocs.yml").read_text(encoding="utf-8"))
-    config.pop("hooks", None)
-    config["docs_dir"] = str(root / "content")
-    config["theme"]["custom_dir"] = str(REPO / "src/govpub/theme")
+    config = {"INHERIT": str(REPO / "mkdocs.yml"), "hooks": [],
+              "docs_dir": str(root / "content"),
+              "theme": {"name": "material", "custom_dir": str(REPO / "src/govpub/theme")}}
     nav = []
     for column in sorted(p for p in (root / "content").iterdir() if p.is_dir()):
         pages = sorted(column.glob("*.md"))
