@@ -25,7 +25,7 @@ import referencing.jsonschema
 
 from .errors import ConfigError
 from .findings import Severity
-from .yamlstrict import parse_yaml
+from .yamlstrict import YamlResult, parse_yaml
 
 CONFIG_DIR = "site_config"
 CONTENT_DIR = "content"
@@ -66,15 +66,19 @@ def schema_errors(schema: dict, data) -> list[jsonschema.ValidationError]:
 
 
 def load_config_file(path: Path, schema: str | dict, *, required: bool = True,
-                     default=None, root: Path | None = None):
-    """Read and validate one YAML config file; raise ConfigError on any problem."""
+                     default=None, root: Path | None = None, with_lines: bool = False):
+    """Read and validate one YAML config file; raise ConfigError on any problem.
+
+    ``with_lines=True`` returns ``(data, YamlResult)``, so callers that report
+    problems of their own can name the line without reading the file again.
+    """
     shown = path.relative_to(root) if root and path.is_relative_to(root) else path
     if not path.exists():
         if required:
             raise ConfigError("configuration file is missing", path=shown,
                               hint="create it (see docs/configuration.md); it must exist for "
                                    "this command")
-        return default
+        return (default, YamlResult()) if with_lines else default
     if path.is_symlink():
         raise ConfigError("configuration file is a symbolic link", path=shown,
                           hint="replace the link with the file itself")
@@ -101,7 +105,7 @@ def load_config_file(path: Path, schema: str | dict, *, required: bool = True,
         line = result.line_of(tuple(first.absolute_path))
         more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
         raise ConfigError(describe_schema_error(first) + more, path=shown, line=line)
-    return data
+    return (data, result) if with_lines else data
 
 
 @dataclass(frozen=True)

@@ -266,17 +266,12 @@ def dismiss(ctx: click.Context, obligation_id: int, reason: str, who: str | None
 
 
 def _site_timezone(session: _Session):
-    """The site's time zone from site.yml when readable, else the feeds' zone."""
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+    """The site's time zone from site.yml when the site policy loads, else the feeds' zone."""
+    from ..config import load_policy
 
-    from ..yamlstrict import parse_yaml
-
-    path = session.root / "site_config" / "site.yml"
     try:
-        data = parse_yaml(path.read_text(encoding="utf-8-sig")).data
-        return ZoneInfo(data["timezone"])
-    except (OSError, UnicodeDecodeError, TypeError, KeyError, ValueError,
-            ZoneInfoNotFoundError):
+        return load_policy(session.root).timezone
+    except GovpubError:
         return session.tz
 
 

@@ -166,13 +166,12 @@ def load_links_config(root: Path, tz: tzinfo) -> LinksConfig:
 
 @lru_cache(maxsize=8)
 def _load_cached(path_text: str, root_text: str, tz_key: str, stamp, tz: tzinfo) -> LinksConfig:
-    from ..yamlstrict import parse_yaml
-
     path, root = Path(path_text), Path(root_text)
-    data = load_config_file(path, "links", required=False, default=None, root=root)
+    data, parsed = load_config_file(path, "links", required=False, default=None, root=root,
+                                    with_lines=True)
     if data is None:
         return LinksConfig((), None)
-    lines = parse_yaml(path.read_text(encoding="utf-8-sig")).lines
+    lines = parsed.lines
     shown = path.relative_to(root) if path.is_relative_to(root) else path
     approvals = tuple(
         _approval(entry, lines.get(("approved", index), 1), tz, shown)

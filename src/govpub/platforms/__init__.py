@@ -15,7 +15,6 @@ from pathlib import Path
 
 from ..config import CONFIG_DIR, load_config_file
 from ..errors import ConfigError
-from ..yamlstrict import parse_yaml
 
 PLATFORMS_FILE = Path(CONFIG_DIR) / "platforms.yml"
 DEFAULT_IDLE_DAYS = 90
@@ -71,10 +70,11 @@ def _date(value, key: str, line: int) -> date | None:
 def load_platforms(root: Path) -> PlatformRegistry:
     """Read and validate the registry; an absent file is an empty registry."""
     file = Path(root) / PLATFORMS_FILE
-    data = load_config_file(file, "platforms", required=False, default=None, root=Path(root))
+    data, parsed = load_config_file(file, "platforms", required=False, default=None,
+                                    root=Path(root), with_lines=True)
     if data is None:
         return PlatformRegistry((), DEFAULT_IDLE_DAYS, present=False)
-    lines = parse_yaml(file.read_text(encoding="utf-8-sig")).lines
+    lines = parsed.lines
     platforms, seen = [], set()
     for index, entry in enumerate(data["platforms"]):
         line = lines.get(("platforms", index), 1)

@@ -15,7 +15,6 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ..config import CONFIG_DIR, load_config_file
 from ..errors import ConfigError
-from ..yamlstrict import parse_yaml
 from .dates import parse_feed_date
 
 DEFAULT_TZ = "Asia/Shanghai"
@@ -111,10 +110,6 @@ def _zone(name: str, shown: Path, line: int) -> ZoneInfo:
                           hint="use an IANA name such as Asia/Shanghai") from None
 
 
-def _lines(path: Path):
-    return parse_yaml(path.read_text(encoding="utf-8-sig").replace("\r\n", "\n"))
-
-
 def _site_source(spec: dict | None, root: Path) -> SiteSource:
     if not spec:
         return SiteSource(path=root / "site")
@@ -129,8 +124,7 @@ def load_feeds(root: Path) -> FeedsConfig:
     root = Path(root).resolve()
     path = root / CONFIG_DIR / "feeds.yml"
     shown = Path(CONFIG_DIR) / "feeds.yml"
-    data = load_config_file(path, "feeds", root=root)
-    lines = _lines(path)
+    data, lines = load_config_file(path, "feeds", root=root, with_lines=True)
     tz = _zone(data.get("timezone", DEFAULT_TZ), shown, lines.line_of(("timezone",)))
     health = data.get("health", {})
     seen: dict[str, int] = {}
@@ -172,8 +166,7 @@ def load_duty(root: Path) -> DutyConfig:
     root = Path(root).resolve()
     path = root / CONFIG_DIR / "duty.yml"
     shown = Path(CONFIG_DIR) / "duty.yml"
-    data = load_config_file(path, "duty", root=root)
-    lines = _lines(path)
+    data, lines = load_config_file(path, "duty", root=root, with_lines=True)
     tz = _zone(data.get("timezone", DEFAULT_TZ), shown, lines.line_of(("timezone",)))
     people = {pid: Person(pid, spec["name"], tuple(spec["targets"]))
               for pid, spec in data["people"].items()}
