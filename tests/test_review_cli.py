@@ -149,7 +149,9 @@ def test_status_lists_oldest_first_with_who_and_when(tmp_path):
     as_user(site, "li-wei")
     run(site, "review", "approve", "content/notices/new.md")  # li-wei did not write it
     site.page("notices/new.md", body="改")  # changed after approval
-    site.commit("ed", "edit new", "content/notices/new.md")
+    # dated, so that it is older than the draft's modification time on any clock:
+    # git keeps whole seconds, and a commit in the next second would sort after it
+    site.commit("ed", "edit new", "content/notices/new.md", date="2026-02-01T00:00:00+08:00")
     code, out, _ = run(site, "review", "status")
     assert code == 0
     lines = out.splitlines()

@@ -15,15 +15,18 @@ from pymdownx.slugs import slugify
 
 #: the heading id function of the site's renderers (mkdocs.yml's toc, the Pelican renderer)
 heading_slugify = slugify(case="lower")
-_HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*?)[ \t]*(?:#+[ \t]*)?$")
+_HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*?)[ \t]*(?:#+[ \t]*)?$", re.MULTILINE)
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _ATTR_ID = re.compile(r"\{[^}]*#([\w\-:.]+)[^}]*\}\s*$")
 _INLINE_MARKUP = re.compile(r"[*_`]|\[([^\]]*)\]\([^)]*\)")
 
 
-def heading_anchors(markdown: str) -> set[str]:
-    anchors: set[str] = set()
-    counts: dict[str, int] = {}
+def _heading_texts(markdown: str):
+    """The text of every ATX heading outside fenced code, in order."""
+    if "```" not in markdown and "~~~" not in markdown:  # no fences: one scan of the text
+        for match in _HEADING.finditer(markdown):
+            yield match.group(2)
+        return
     fence: str | None = None
     for line in markdown.split("\n"):
         fence_match = _FENCE.match(line)
@@ -37,9 +40,14 @@ def heading_anchors(markdown: str) -> set[str]:
         if fence is not None:
             continue
         match = _HEADING.match(line)
-        if not match:
-            continue
-        text = match.group(2)
+        if match:
+            yield match.group(2)
+
+
+def heading_anchors(markdown: str) -> set[str]:
+    anchors: set[str] = set()
+    counts: dict[str, int] = {}
+    for text in _heading_texts(markdown):
         explicit = _ATTR_ID.search(text)
         if explicit:
             anchors.add(explicit.group(1))

@@ -22,9 +22,13 @@ from dataclasses import dataclass, field
 
 import yaml
 
+from .yamlsimple import parse_simple
+
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_STR = "tag:yaml.org,2002:str"
+_NULL = "tag:yaml.org,2002:null"
 _YAML11_BOOL_WORDS = {"yes", "no", "on", "off", "y", "n"}
 MAX_NODES = 50_000
 
@@ -37,6 +41,27 @@ _Loader.yaml_implicit_resolvers = {
     first: [(tag, rx) for tag, rx in resolvers if tag != _TIMESTAMP]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
+assert None not in _Loader.yaml_implicit_resolvers  # no wildcard resolvers to consult
+
+
+def _resolve(self, kind, value, implicit):
+    """PyYAML's resolver without its general path: a plain scalar's tag by first character.
+
+    Called for every scalar; Chinese text (most values here) has no candidate
+    tag at all. Same answers as ``Resolver.resolve`` for the safe loader,
+    which has no path resolvers.
+    """
+    if kind is yaml.ScalarNode:
+        if implicit[0]:
+            for tag, regexp in _Loader.yaml_implicit_resolvers.get(value[:1], ()):
+                if regexp.match(value):
+                    return tag
+        return _STR
+    return _Loader.DEFAULT_SEQUENCE_TAG if kind is yaml.SequenceNode \
+        else _Loader.DEFAULT_MAPPING_TAG
+
+
+_Loader.resolve = _resolve
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,9 +108,12 @@ class _Builder:
         self.visited += 1
         if self.visited > MAX_NODES:
             raise _TooComplex
-        if isinstance(node, yaml.MappingNode):
+        kind = type(node)
+        if kind is yaml.ScalarNode:
+            return self._scalar(node, path)
+        if kind is yaml.MappingNode:
             return self._mapping(node, path)
-        if isinstance(node, yaml.SequenceNode):
+        if kind is yaml.SequenceNode:
             out = []
             for index, item in enumerate(node.value):
                 self.result.lines.setdefault((*path, index), _mark(item)[0])
@@ -97,8 +125,8 @@ class _Builder:
         self.loader.flatten_mapping(node)
         out: dict = {}
         for key_node, value_node in node.value:
-            key = self._scalar(key_node, path, is_key=True) if isinstance(
-                key_node, yaml.ScalarNode) else None
+            key = self._scalar(key_node, path, is_key=True) if type(
+                key_node) is yaml.ScalarNode else None
             line, column = _mark(key_node)
             if key is None or isinstance(key, (list, dict)):
                 self._problem("syntax", key_node, "a mapping key must be plain text")
@@ -122,8 +150,12 @@ class _Builder:
         return out
 
     def _scalar(self, node, path: tuple, *, is_key: bool = False):
+        # Text is by far the most common value and needs no conversion; going
+        # through the constructor for it doubled the cost of loading a page.
+        if node.tag == _STR:
+            return node.value
         value = self.loader.construct_object(node, deep=True)
-        if not node.style and node.tag != "tag:yaml.org,2002:str":
+        if not node.style:
             text = node.value
             if isinstance(value, bool) and text.lower() in _YAML11_BOOL_WORDS and not is_key:
                 self._problem(
@@ -147,7 +179,19 @@ def _float_loses_text(text: str, value: float) -> bool:
 
 
 def parse_yaml(text: str) -> YamlResult:
-    """Parse one YAML document; never raises for bad input."""
+    """Parse one YAML document; never raises for bad input.
+
+    Text of the plain shape most documents have is read by the fast reader
+    in :mod:`govpub.yamlsimple`; everything else, and every problem, by PyYAML.
+    """
+    simple = parse_simple(text, _Loader.yaml_implicit_resolvers, MAX_NODES)
+    if simple is not None:
+        return YamlResult(data=simple[0], lines=simple[1])
+    return parse_yaml_fully(text)
+
+
+def parse_yaml_fully(text: str) -> YamlResult:
+    """:func:`parse_yaml` through PyYAML always (the fast reader's reference)."""
     result = YamlResult()
     loader = _Loader(text)
     try:

@@ -96,6 +96,16 @@ def decorate_page(page, config) -> None:
     escape_meta(page.meta)
 
 
+def on_files(files, config):
+    settings = (config.extra or {}).get("govpub") or {}
+    parts = settings.get("render_parts") or 1
+    if parts > 1:  # the governed build renders in parts (govpub.build.mkdocs_parts)
+        from govpub.build.mkdocs_parts import exclude_other_parts
+
+        return exclude_other_parts(files, settings.get("render_part") or 0, parts)
+    return files
+
+
 def on_page_markdown(markdown, page, config, files):
     decorate_page(page, config)
     return markdown

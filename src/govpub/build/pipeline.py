@@ -18,9 +18,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from ..checker import CheckResult, run_checks
+from ..checker import CheckResult, check_repository
 from ..config import Policy, load_policy
-from ..content import load_corpus
 from ..errors import BuildError, UsageError
 from ..rules import Rule
 from ..sitemodel import SiteModel
@@ -94,11 +93,8 @@ def load(state: BuildState) -> None:
 
 
 def check(state: BuildState) -> None:
-    """Load every file under content/ and run the rules over it."""
-    policy = state.policy
-    corpus = load_corpus(policy.content_dir, max_page_bytes=policy.max_page_bytes,
-                         max_attachment_bytes=policy.max_attachment_bytes)
-    state.result = run_checks(policy, corpus, state.now, state.options.rules)
+    """Load every file under content/ and run the rules over it (on every core)."""
+    state.result = check_repository(state.policy, state.now, rules=state.options.rules)
 
 
 def default_stages() -> list[Stage]:

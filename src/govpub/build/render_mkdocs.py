@@ -18,6 +18,7 @@ from pathlib import Path
 from ..errors import BuildError, ConfigError
 from ..sitemodel import SiteModel
 from .generated import index_path, indexed_columns
+from .mkdocs_parts import build_in_parts, part_count, part_dir
 from .pipeline import BuildState
 
 DECORATOR_HOOK = Path(__file__).with_name("mkdocs_hook.py")
@@ -40,10 +41,11 @@ def navigation(model: SiteModel) -> list[dict]:
     return nav
 
 
-def govpub_settings(state: BuildState) -> dict:
+def govpub_settings(state: BuildState, part: int = 0, parts: int = 1) -> dict:
     """What the page decorator hook needs to know (config.extra.govpub)."""
     return {"timezone": state.policy.site["timezone"], "preview": state.options.preview,
-            "unreviewed": sorted(state.unreviewed)}
+            "unreviewed": sorted(state.unreviewed), "render_part": part,
+            "render_parts": parts}
 
 
 def _theme(raw: dict, base: Path) -> dict:
@@ -68,7 +70,8 @@ class _WarningCollector(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def load_mkdocs_config(state: BuildState, docs_dir: Path, site_dir: Path):
+def load_mkdocs_config(state: BuildState, docs_dir: Path, site_dir: Path, part: int = 0,
+                       parts: int = 1):
     from mkdocs.config import load_config
     from mkdocs.exceptions import ConfigurationError
     from mkdocs.utils.yaml import yaml_load
@@ -80,7 +83,7 @@ def load_mkdocs_config(state: BuildState, docs_dir: Path, site_dir: Path):
     except Exception as exc:  # yaml errors of every kind: one line, not a traceback
         raise ConfigError(f"cannot read: {exc}".splitlines()[0], path=path) from None
     extra = dict(raw.get("extra") or {})
-    extra["govpub"] = govpub_settings(state)
+    extra["govpub"] = govpub_settings(state, part, parts)
     try:
         return load_config(
             config_file=str(path), docs_dir=str(docs_dir), site_dir=str(site_dir),
@@ -92,20 +95,26 @@ def load_mkdocs_config(state: BuildState, docs_dir: Path, site_dir: Path):
         raise ConfigError(f"invalid MkDocs configuration: {exc}", path=path) from None
 
 
-def _quiet_jieba() -> None:
-    """jieba announces its dictionary on stderr at DEBUG level; keep the terminal clean."""
+def _quiet_jieba(*, load_now: bool) -> None:
+    """jieba announces its dictionary on stderr at DEBUG level; keep the terminal clean.
+
+    ``load_now``: load the dictionary before the render forks, so that the
+    parts share it instead of each loading it again.
+    """
     try:
         import jieba
     except ImportError:
         return
     jieba.setLogLevel(logging.WARNING)
+    if load_now:
+        jieba.initialize()
 
 
-def render_mkdocs(state: BuildState) -> None:
+def _build_part(state: BuildState, part: int, parts: int) -> list[str]:
+    """One ``mkdocs build`` of (a part of) the staging folder; returns its warnings."""
     from mkdocs.commands.build import build
     from mkdocs.exceptions import MkDocsException
 
-    _quiet_jieba()
     logger = logging.getLogger("mkdocs")
     collector = _WarningCollector()
     logger.addHandler(collector)
@@ -113,7 +122,8 @@ def render_mkdocs(state: BuildState) -> None:
     logger.propagate = False  # warnings are reported once, by us
     try:
         try:
-            config = load_mkdocs_config(state, state.staging_dir, state.temp_site)
+            config = load_mkdocs_config(state, state.staging_dir,
+                                        part_dir(state.temp_site, part), part, parts)
         except MkDocsException as exc:
             detail = "; ".join(collector.messages[:3]) or str(exc)
             raise ConfigError(f"invalid MkDocs configuration: {detail}",
@@ -125,5 +135,17 @@ def render_mkdocs(state: BuildState) -> None:
     finally:
         logger.removeHandler(collector)
         logger.propagate = previous_propagate
-    for message in collector.messages:
+    return collector.messages
+
+
+def render_mkdocs(state: BuildState) -> None:
+    """Render the staging folder, in parts on every core when the site is large."""
+    parts = part_count(state.pages_written)
+    _quiet_jieba(load_now=parts > 1)
+    if parts > 1:
+        warnings = build_in_parts(state.temp_site, parts,
+                                  lambda part: _build_part(state, part, parts))
+    else:
+        warnings = _build_part(state, 0, 1)
+    for message in warnings:
         state.options.echo(f"mkdocs: warning: {message}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -38,7 +39,10 @@ def evaluate_one(policy: Policy, doc) -> ApprovalState:
     """Approval state of one content file, from its own record only."""
     state = ApprovalState(content_path=doc.path, required=policy.levels_for(doc.path))
     record_file = record_path_for(policy, doc.path)
-    if not record_file.is_file() or record_file.is_symlink():
+    try:
+        if not stat.S_ISREG(os.lstat(record_file).st_mode):  # a symlink is not a record
+            return state
+    except OSError:
         return state
     state.record_file = record_file
     state.record, problems = read_record(record_file)

@@ -21,14 +21,18 @@ from .extract import Extracted, extract_file, is_document
 @dataclass(frozen=True, slots=True)
 class Segment:
     text: str
-    #: (offset in ``text`` where a part starts, its line in the file, where it is), sorted
-    parts: tuple[tuple[int, int, str], ...]
+    #: (offset in ``text`` where a part starts, its line in the file, where it is), sorted;
+    #: where is a description, or the key path of a front-matter value (described on a hit:
+    #: most documents have none, and describing every value up front cost more than the scan)
+    parts: tuple[tuple[int, int, str | tuple], ...]
     counts_lines: bool = False  # a hit's line = the part's line + newlines before it
 
     def locate(self, offset: int) -> tuple[int, int, str]:
         """(line, column, where) of an offset into ``text``; 1-based."""
         index = bisect.bisect_right([p[0] for p in self.parts], offset) - 1
         start, line, where = self.parts[max(index, 0)]
+        if isinstance(where, tuple):
+            where = "front matter `" + ".".join(str(p) for p in where) + "`"
         if not self.counts_lines:
             return line, 1, where
         line_start = self.text.rfind("\n", start, offset) + 1 if offset > start else start
@@ -49,7 +53,7 @@ def _meta_strings(value, path: tuple):
             yield from _meta_strings(item, (*path, index))
 
 
-def _joined(pieces: list[tuple[str, int, str]], counts_lines: bool = False) -> Segment | None:
+def _joined(pieces, counts_lines: bool = False) -> Segment | None:
     """One segment of (text, line, where) pieces separated by newlines."""
     texts, parts, offset = [], [], 0
     for text, line, where in pieces:
@@ -64,8 +68,7 @@ def _joined(pieces: list[tuple[str, int, str]], counts_lines: bool = False) -> S
 
 
 def page_segments(doc: Document) -> list[Segment]:
-    front = _joined([(text, doc.line_of(*path),
-                      "front matter `" + ".".join(str(p) for p in path) + "`")
+    front = _joined([(text, doc.line_of(*path), path)
                      for path, text in _meta_strings(doc.meta, ())])
     body = _joined([(doc.body, doc.body_line, "")], counts_lines=True)
     return [s for s in (front, body) if s is not None]
