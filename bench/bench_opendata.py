@@ -34,6 +34,7 @@ from govpub.build.pipeline import BuildOptions, run_build
 from govpub.feeds import feed_files, write_feeds
 from govpub.handouts import plan, write_handouts
 from govpub.handouts.chromium import Job, find_chromium, render_pdfs
+from govpub.handouts.document import render_handout
 from govpub.opendata import open_data_files, write_open_data
 
 OUT = Path(__file__).resolve().parent / "out"
@@ -145,15 +146,15 @@ def compare_engines(model) -> None:
         except ImportError:
             pass
     with tempfile.TemporaryDirectory(prefix="govpub-bench-engines-") as tmp:
-        for page, html, _key in jobs:
+        for page, source, _key in jobs:
             (Path(tmp) / f"{page.url.strip('/').replace('/', '_')}.html").write_text(
-                html, encoding="utf-8")
+                render_handout(source), encoding="utf-8")
         print(f"engines, the same {len(jobs)} handouts, one at a time:")
         if binary:
             before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
             start = time.perf_counter()
-            render_pdfs(binary, [Job(html, Path(tmp) / f"c{i}.pdf", page.modified)
-                                 for i, (page, html, _k) in enumerate(jobs)], workers=1)
+            render_pdfs(binary, [Job(render_handout(source), Path(tmp) / f"c{i}.pdf", page.modified)
+                                 for i, (page, source, _k) in enumerate(jobs)], workers=1)
             chromium_s = time.perf_counter() - start
             peak = max(before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024
             size = statistics.median(p.stat().st_size for p in Path(tmp).glob("c*.pdf"))

@@ -79,3 +79,14 @@ def test_a_failing_part_fails_the_build_and_keeps_the_old_site(tmp_path, monkeyp
     assert "part 2 of 2" in err and "disk full" in err
     assert site_files(root / "site") == before
     assert not list(root.glob("*.part*")) and not (root / ".site.govpub-tmp").exists()
+
+
+def test_a_planted_part_folder_link_is_not_written_through(tmp_path, monkeypatch):
+    root = _site_with_many_pages(tmp_path)
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (root / ".site.govpub-tmp.part1").symlink_to(outside, target_is_directory=True)
+    monkeypatch.setattr(render_mkdocs, "part_count", lambda pages: 2)
+    assert build(root) == 0
+    assert list(outside.iterdir()) == []
+    assert (root / "site" / "notices" / "2026-10-12-n" / "index.html").is_file()

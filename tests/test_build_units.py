@@ -99,3 +99,23 @@ def test_write_tree_refuses_paths_leaving_the_folder(tmp_path):
     with pytest.raises(BuildError):
         write_tree(tmp_path / "staging", [("../escape.md", b"x")])
     assert not (tmp_path / "escape.md").exists()
+
+
+def test_write_tree_never_writes_through_links_planted_in_the_folder(tmp_path):
+    from govpub.errors import BuildError
+
+    folder, outside = tmp_path / "staging", tmp_path / "outside"
+    outside.mkdir()
+    folder.mkdir()
+    (folder / "notices").symlink_to(outside, target_is_directory=True)
+    with pytest.raises(BuildError):
+        write_tree(folder, [("notices/a.md", b"x")])
+    (folder / "notices").unlink()
+    (folder / "notices").mkdir()
+    (folder / "notices" / "a.md").symlink_to(outside / "a.md")
+    write_tree(folder, [("notices/a.md", b"approved")])
+    assert not (outside / "a.md").exists()
+    assert (folder / "notices" / "a.md").read_bytes() == b"approved"
+    for rel in ("/etc/x.md", "a//b.md", "./a.md", "a/../../b.md"):
+        with pytest.raises(BuildError):
+            write_tree(folder, [(rel, b"x")])

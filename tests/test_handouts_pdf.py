@@ -148,3 +148,21 @@ def test_a_broken_chromium_fails_the_build_with_its_message(built, tmp_path, mon
         write_handouts(model, tmp_path / "site", cache_dir=tmp_path / "cache")
     assert "Chromium failed" in str(caught.value) and "boom: no display for you" in str(caught.value)
     assert not list((tmp_path / "cache").glob("*.pdf"))
+
+
+def test_the_cache_key_covers_every_input_and_equal_keys_give_equal_html():
+    import dataclasses
+
+    from govpub.handouts.document import HandoutSource, render_handout
+
+    base = HandoutSource("国家知识产权局", "专利申请受理", "正文", "## 办理流程\n\n受理",
+                         (("事项编码 Item code", "113500100001"), ("版本 Version", "sha256:0")))
+    variants = [dataclasses.replace(base, **{f.name: value})
+                for f, value in zip(dataclasses.fields(base),
+                                    ["国家知识产权局 ", "专利申请受理。", "正文。", "## 办理流程\n\n受理。",
+                                     (("事项编码 Item code", "113500100001"),
+                                      ("版本 Version", "sha256:1"))], strict=True)]
+    keys = {source.key() for source in [base, *variants]}
+    assert len(keys) == len(variants) + 1  # any change to any input is a new key
+    again = HandoutSource(*dataclasses.astuple(base))
+    assert again.key() == base.key() and render_handout(again) == render_handout(base)

@@ -1,12 +1,14 @@
 """The approved site as data: what the renderers, open data, feeds and reports read.
 
 Built only from the gate's publishable documents, so anything derived from a
-:class:`SiteModel` can never contain a blocked page.
+:class:`SiteModel` can never contain a blocked page. The one exception is
+named for what it is: ``comment_documents`` holds every comment file, for the
+counts on the comments page (withheld comments are counted, never shown).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import PurePosixPath
 
@@ -58,6 +60,8 @@ class SiteModel:
     now: datetime
     pages: list[Page]
     attachments: list[Document]
+    #: every comment file as loaded, published or not: counted, never rendered
+    comment_documents: list[Document] = field(default_factory=list)
 
     def absolute(self, url: str) -> str:
         return self.policy.base_url + url
@@ -85,4 +89,7 @@ def build_site_model(result: CheckResult) -> SiteModel:
         pages.append(Page(doc=doc, type=ctx.type_of(doc) or "page",
                           column=ctx.policy.column_for(doc.path), published=published,
                           updated=ctx.updated(doc), url=page_url(doc.path)))
-    return SiteModel(policy=ctx.policy, now=ctx.now, pages=pages, attachments=attachments)
+    from .comments.model import comment_documents
+
+    return SiteModel(policy=ctx.policy, now=ctx.now, pages=pages, attachments=attachments,
+                     comment_documents=comment_documents(ctx.policy, ctx.corpus))

@@ -80,6 +80,8 @@ def build_in_parts(site_dir: Path, parts: int,
     """
     context = multiprocessing.get_context("fork")
     children = []
+    for part in range(1, parts):  # left by a killed build, or planted: never written through
+        _remove(part_dir(site_dir, part))
     try:
         for part in range(1, parts):
             receiver, sender = context.Pipe(duplex=False)
@@ -111,6 +113,13 @@ def build_in_parts(site_dir: Path, parts: int,
                 process.join()
         for part in range(1, parts):
             shutil.rmtree(part_dir(site_dir, part), ignore_errors=True)
+
+
+def _remove(path: Path) -> None:
+    if path.is_symlink() or path.is_file():
+        path.unlink()
+    elif path.is_dir():
+        shutil.rmtree(path)
 
 
 def _merge_search_index(source: Path, target: Path) -> None:

@@ -8,13 +8,16 @@ theirs (open data, feeds, the signed manifest)::
     POST_BUILD.append(write_open_data)
 
 Steps run in list order; a step that writes a digest of the whole site (the
-manifest) must stay last. A step raising an exception fails the build and
-the previous site stays in place.
+manifest) must stay last. A step marked with :func:`reads_html_only` runs
+in a thread beside the steps after it (the link check waits on lychee while
+the manifest is hashed); steps after it must not write HTML. A step raising
+an exception fails the build and the previous site stays in place.
 """
 
 from __future__ import annotations
 
 import gzip
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -55,6 +58,13 @@ def write_sitemap(model: SiteModel, site_dir: Path) -> None:
     (site_dir / "sitemap.xml.gz").write_bytes(gzip.compress(data, mtime=0))
 
 
+def reads_html_only(step: PostBuildStep) -> PostBuildStep:
+    """Mark a step that only reads the site's HTML: it may run beside later steps."""
+    step.reads_html_only = True  # type: ignore[attr-defined]
+    return step
+
+
+@reads_html_only
 def check_links(model: SiteModel, site_dir: Path) -> None:
     """Fail the build on a broken internal link or anchor in the rendered site.
 
@@ -81,5 +91,30 @@ POST_BUILD: list[PostBuildStep] = [write_sitemap, write_open_data, write_feeds, 
 
 
 def run_post_build(model: SiteModel, site_dir: Path) -> None:
-    for step in POST_BUILD:
-        step(model, site_dir)
+    beside: list[tuple[threading.Thread, list[BaseException]]] = []
+
+    def run_beside(step: PostBuildStep) -> None:
+        errors: list[BaseException] = []
+
+        def target() -> None:
+            try:
+                step(model, site_dir)
+            except BaseException as exc:  # re-raised below, in the build's own thread
+                errors.append(exc)
+
+        thread = threading.Thread(target=target, name=f"post-build {step.__name__}")
+        thread.start()
+        beside.append((thread, errors))
+
+    try:
+        for step in POST_BUILD:
+            if getattr(step, "reads_html_only", False):
+                run_beside(step)
+            else:
+                step(model, site_dir)
+    finally:
+        for thread, _errors in beside:
+            thread.join()
+    for _thread, errors in beside:
+        if errors:
+            raise errors[0]

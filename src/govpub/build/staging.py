@@ -25,11 +25,30 @@ def staging_dir_for(root: Path, preview: bool) -> Path:
     return root / WORK_DIR / ("preview-staging" if preview else "staging")
 
 
-def _safe_destination(staging: Path, rel: str) -> Path:
-    destination = (staging / rel).resolve()
-    if not destination.is_relative_to(staging.resolve()):
-        raise BuildError(f"refusing to stage {rel!r}: the path leaves the staging folder")
-    return destination
+class _Destinations:
+    """Paths in the staging folder, refusing any that resolves outside it.
+
+    Each folder is resolved once (a link planted in staging is caught there),
+    not each file: resolving 10,000 paths cost more than copying the files.
+    """
+
+    def __init__(self, staging: Path) -> None:
+        self.staging = staging.resolve()
+        self.checked: set[str] = set()
+
+    def __call__(self, rel: str) -> Path:
+        parts = rel.split("/")
+        if rel.startswith("/") or "\0" in rel or any(p in ("", ".", "..") for p in parts):
+            raise BuildError(f"refusing to stage {rel!r}: the path leaves the staging folder")
+        folder = "/".join(parts[:-1])
+        if folder not in self.checked:
+            if not (self.staging / folder).resolve().is_relative_to(self.staging):
+                raise BuildError(f"refusing to stage {rel!r}: the path leaves the staging folder")
+            self.checked.add(folder)
+        destination = self.staging / rel
+        if destination.is_symlink():
+            destination.unlink()  # never written through; the copy below replaces it
+        return destination
 
 
 def _approved_bytes(doc) -> bytes:
@@ -83,8 +102,9 @@ def write_tree(folder: Path, files: Iterable[tuple[str, bytes]]) -> int:
     stale = _existing_files(folder)
     made: set[Path] = set()
     pages = 0
+    destination_of = _Destinations(folder)
     for rel, data in files:
-        destination = _safe_destination(folder, rel)
+        destination = destination_of(rel)
         pages += rel.endswith((".md", ".markdown"))
         if rel in stale:
             stale.discard(rel)

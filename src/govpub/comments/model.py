@@ -120,11 +120,13 @@ def read_comment(doc: Document, policy: Policy, calendar: WorkCalendar,
                    withheld_reason=_text(meta, "withheld_reason"))
 
 
-def read_comments(policy: Policy, corpus: Corpus, calendar: WorkCalendar
+def read_comments(policy: Policy, source: Corpus | list[Document], calendar: WorkCalendar
                   ) -> tuple[list[Comment], list[UnreadableComment]]:
+    """Every comment of ``source``: a corpus, or its comment documents already picked."""
     days = reply_working_days(policy)
     comments, unreadable = [], []
-    for doc in comment_documents(policy, corpus):
+    documents = comment_documents(policy, source) if isinstance(source, Corpus) else source
+    for doc in documents:
         item = read_comment(doc, policy, calendar, days)
         (comments if isinstance(item, Comment) else unreadable).append(item)
     comments.sort(key=lambda c: (c.due, c.path))

@@ -10,7 +10,6 @@ their text and the reason they were withheld are never published.
 from __future__ import annotations
 
 from ..calendar import load_calendar
-from ..content import load_corpus
 from ..sitemodel import SiteModel
 from .model import comment_columns, read_comments, reply_working_days
 from .stats import CommentStats, comment_stats
@@ -50,9 +49,7 @@ def comments_markdown(model: SiteModel) -> str:
     policy = model.policy
     tz = policy.timezone
     calendar = load_calendar(policy.root, tz)
-    corpus = load_corpus(policy.content_dir, max_page_bytes=policy.max_page_bytes,
-                         max_attachment_bytes=policy.max_attachment_bytes)
-    comments, unreadable = read_comments(policy, corpus, calendar)
+    comments, unreadable = read_comments(policy, model.comment_documents, calendar)
     days = reply_working_days(policy)
     stats = comment_stats(comments, calendar)
     published = {p.doc.repo_path: p for p in model.pages if p.type == "comment"}

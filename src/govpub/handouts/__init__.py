@@ -9,9 +9,10 @@ Path convention (the item page links to it):
 The PDF is rendered by Chromium's print-to-PDF from
 :func:`~govpub.handouts.document.handout_html`. Rendering is incremental: each
 PDF is cached under ``.govpub/cache/handouts/`` keyed by the SHA-256 of its
-HTML (which contains the page's sign-off digest, the rendered guide and the
-layout version), so only changed items are printed again, and an unchanged
-item gives the same bytes (PDF dates are set to the page's update time).
+inputs (the page's Markdown and sign-off digest, the guide, the layout and
+the Markdown converter's version: :meth:`HandoutSource.key`), so only changed
+items are converted and printed again, and an unchanged item gives the same
+bytes (PDF dates are set to the page's update time).
 
 If Chromium is missing and a handout is not in the cache, the build fails
 with a clear message (BuildError, exit 2), leaving the previous site live:
@@ -24,7 +25,6 @@ Build hook: :func:`write_handouts` is a post-build step ``(model, site_dir)``.
 
 from __future__ import annotations
 
-import hashlib
 import shutil
 from pathlib import Path
 
@@ -33,7 +33,7 @@ from ..opendata import safe_code
 from ..opendata.records import HANDOUT_NAME, item_code, service_items
 from ..sitemodel import Page, SiteModel
 from .chromium import ENV_BINARY, Job, find_chromium, render_pdfs
-from .document import LAYOUT_VERSION, handout_html
+from .document import HandoutSource, handout_source, render_handout
 
 CACHE_DIR = ".govpub/cache/handouts"
 
@@ -51,17 +51,13 @@ def handout_link_html(page: Page) -> str:
             f"下载打印版办事指南（PDF）Printable handout (PDF)</a></p>")
 
 
-def _cache_key(html: str) -> str:
-    return hashlib.sha256(f"{LAYOUT_VERSION}\n{html}".encode()).hexdigest()
-
-
-def plan(model: SiteModel) -> list[tuple[Page, str, str]]:
-    """(page, html, cache key) for every approved item with a usable code."""
+def plan(model: SiteModel) -> list[tuple[Page, HandoutSource, str]]:
+    """(page, handout source, cache key) for every approved item with a usable code."""
     out = []
     for page in service_items(model):
         if safe_code(item_code(page)):
-            html = handout_html(page, model)
-            out.append((page, html, _cache_key(html)))
+            source = handout_source(page, model)
+            out.append((page, source, source.key()))
     return out
 
 
@@ -71,7 +67,7 @@ def write_handouts(model: SiteModel, site_dir: Path, *, cache_dir: Path | None =
     cache = Path(cache_dir) if cache_dir else model.policy.root / CACHE_DIR
     cache.mkdir(parents=True, exist_ok=True)
     items = plan(model)
-    missing = [(page, html, key) for page, html, key in items
+    missing = [(page, source, key) for page, source, key in items
                if not (cache / f"{key}.pdf").is_file()]
     if missing:
         binary = binary or find_chromium()
@@ -82,8 +78,8 @@ def write_handouts(model: SiteModel, site_dir: Path, *, cache_dir: Path | None =
                 f"{', …' if len(missing) > 5 else ''}) and was not found",
                 hint=f"install it (apt-get install chromium) or set {ENV_BINARY} to its path; "
                      "the previous site stays live")
-        render_pdfs(binary, [Job(html, cache / f"{key}.pdf", page.modified)
-                             for page, html, key in missing])
+        render_pdfs(binary, [Job(render_handout(source), cache / f"{key}.pdf", page.modified)
+                             for page, source, key in missing])
     for page, _, key in items:
         target = Path(site_dir) / handout_path(page)
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -12,6 +12,8 @@ copy can be compared with the site.
 
 from __future__ import annotations
 
+import hashlib
+from dataclasses import dataclass
 from html import escape
 
 import markdown
@@ -78,19 +80,43 @@ def check_rows(page: Page, model: SiteModel) -> list[tuple[str, str]]:
     return rows
 
 
-def handout_html(page: Page, model: SiteModel) -> str:
-    """The complete HTML of the handout; the same inputs always give the same text."""
-    site = model.policy.site
-    body = _markdown_to_html(page.doc.body)
-    guide = _markdown_to_html(_guide_markdown(page, model))
-    check = "".join(f"<dt>{escape(k)}</dt><dd>{escape(v)}</dd>" for k, v in check_rows(page, model))
-    title = escape(page.title)
-    return f"""<!doctype html>
+@dataclass(frozen=True)
+class HandoutSource:
+    """Everything a handout is made of, before any Markdown is converted."""
+
+    site_name: str
+    title: str
+    body_markdown: str
+    guide_markdown: str
+    check: tuple[tuple[str, str], ...]
+
+    def key(self) -> str:
+        """SHA-256 of every input of :func:`render_handout`, the converter and the layout.
+
+        Equal keys give equal HTML, so the PDF cache is looked up by this
+        key without converting any Markdown (converting every item's Markdown
+        just to hash the result cost more than the rest of the build's
+        post-build steps together).
+        """
+        digest = hashlib.sha256()
+        for part in (LAYOUT_VERSION, markdown.__version__, STYLE, CSP, _TEMPLATE, self.site_name,
+                     self.title, self.body_markdown, self.guide_markdown,
+                     *(field for row in self.check for field in row)):
+            digest.update(part.encode("utf-8", "surrogatepass") + b"\0")
+        return digest.hexdigest()
+
+
+def handout_source(page: Page, model: SiteModel) -> HandoutSource:
+    return HandoutSource(str(model.policy.site.get("name", "")), page.title, page.doc.body,
+                         _guide_markdown(page, model), tuple(check_rows(page, model)))
+
+
+_TEMPLATE = """<!doctype html>
 <html lang="zh-CN"><head><meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="{CSP}">
-<title>{title}</title><style>{STYLE}</style></head>
+<meta http-equiv="Content-Security-Policy" content="{csp}">
+<title>{title}</title><style>{style}</style></head>
 <body>
-<div class="site">{escape(str(site.get("name", "")))} · 办事指南 Service handout</div>
+<div class="site">{site} · 办事指南 Service handout</div>
 <h1>{title}</h1>
 <div class="check"><dl>{check}</dl></div>
 <main>{body}{guide}</main>
@@ -98,3 +124,17 @@ def handout_html(page: Page, model: SiteModel) -> str:
 Generated from the reviewed page on the website; check the URL above for the current version.</p>
 </body></html>
 """
+
+
+def render_handout(source: HandoutSource) -> str:
+    """The complete HTML of the handout; the same source always gives the same text."""
+    check = "".join(f"<dt>{escape(k)}</dt><dd>{escape(v)}</dd>" for k, v in source.check)
+    return _TEMPLATE.format(csp=CSP, title=escape(source.title), style=STYLE,
+                            site=escape(source.site_name), check=check,
+                            body=_markdown_to_html(source.body_markdown),
+                            guide=_markdown_to_html(source.guide_markdown))
+
+
+def handout_html(page: Page, model: SiteModel) -> str:
+    """The complete HTML of one item's handout."""
+    return render_handout(handout_source(page, model))
