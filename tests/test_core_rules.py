@@ -208,3 +208,15 @@ def test_a_focused_check_gives_the_full_verdict_for_the_focus(tmp_path):
         "notices/d.md"}
     assert check_repository(policy, NOW, focus={"notices/a.md"}).context.scope == {
         "notices/a.md", "notices/b.md", "notices/c.md"}
+
+
+def test_entries_are_dealt_out_interleaved_with_every_entry_once():
+    from govpub.checker import split_entries
+
+    for count in (2, 3, 4):
+        shares = split_entries(list(range(1000)), count)
+        assert sorted(x for share in shares for x in share) == list(range(1000))
+        assert len(shares[0]) > max(len(s) for s in shares[1:])  # the parent takes a bit more
+        assert max(len(s) for s in shares) - min(len(s) for s in shares) <= 1000 * 0.07 / count
+        assert all(s == sorted(s) and s[-1] - s[0] > 900 for s in shares)  # interleaved
+    assert split_entries(list(range(5)), 2) == [[0, 2, 4], [1, 3]]

@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import multiprocessing
-import os
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -21,7 +19,9 @@ from functools import cached_property
 
 from .config import Policy
 from .content import Corpus, Document, Entry, list_entries, load_entry
+from .errors import GovpubError
 from .findings import Finding, Severity
+from .forking import ShareFailed, can_fork, cores, map_shares
 from .rules import Rule, registry
 from .timeparse import DateFormatError, parse_datetime
 
@@ -187,19 +187,49 @@ def run_checks(policy: Policy, corpus: Corpus, now: datetime,
 SHARED_DERIVATIONS = frozenset({"page-links", "internal-links", "anchors"})
 #: below this many files one process is faster than starting workers
 PARALLEL_MIN_FILES = 400
-_FORKED: dict = {}
+#: the parent's extra work, as a fraction of a share: the workers' results are pickled
+#: and sent after their share, so the parent can take a little more meanwhile
+PARENT_EXTRA_SHARE = 0.06
 
 
-def _load_and_check_share(index: int, *, in_worker: bool = True):
+def split_entries(entries: list[Entry], count: int) -> list[list[Entry]]:
+    """Deal the entries out to ``count`` shares, interleaved, share 0 a little larger.
+
+    Interleaved (not cut in blocks), so that every share gets its part of each
+    column: a catalog item costs several times a notice.
+    """
+    weights = [1 + PARENT_EXTRA_SHARE] + [1.0] * (count - 1)
+    shares: list[list[Entry]] = [[] for _ in range(count)]
+    for entry in entries:
+        lightest = min(range(count), key=lambda k: (len(shares[k]) + 1) / weights[k])
+        shares[lightest].append(entry)
+    return shares
+
+
+@dataclass(frozen=True)
+class _Shares:
+    """The job every process of a parallel check shares (inherited by fork, not sent)."""
+
+    policy: Policy
+    shares: list[list[Entry]]
+    now: datetime
+    rules: list[type[Rule]]
+    run_rules: bool
+    keep_bodies: bool = True
+
+    def __call__(self, index: int):
+        return _load_and_check_share(self, index, in_worker=index > 0)
+
+
+def _load_and_check_share(job: _Shares, index: int, *, in_worker: bool):
     """Load every n-th file and run the local rules on them (and prepare the others).
 
     ``in_worker``: the share goes back to the parent process through a pipe,
     so only what later rules reuse is kept with it.
     """
-    policy, entries, now, workers, rules = (
-        _FORKED[k] for k in ("policy", "entries", "now", "workers", "rules"))
-    documents = {e.rel: _load(policy, e) for e in entries[index::workers]}
-    if not _FORKED["run_rules"]:
+    policy, now, rules = job.policy, job.now, job.rules
+    documents = {e.rel: _load(policy, e) for e in job.shares[index]}
+    if not job.run_rules:
         if in_worker:
             for doc in documents.values():
                 doc.body = None  # not sent back: the focused check reloads the few it needs
@@ -215,6 +245,8 @@ def _load_and_check_share(index: int, *, in_worker: bool = True):
     if in_worker:
         for doc in documents.values():
             doc.derived = {k: v for k, v in doc.derived.items() if k in SHARED_DERIVATIONS}
+            if not job.keep_bodies:
+                doc.body = None
     return list(documents.values()), findings
 
 
@@ -224,25 +256,16 @@ def _load(policy: Policy, entry: Entry) -> Document:
 
 
 def _load_all(policy: Policy, entries: list[Entry], now: datetime, *, run_rules: bool,
-              rules: list[type[Rule]]):
-    """Load every file (on every core for large trees); run the local rules there too.
-
-    The parent process takes a share itself instead of waiting idle: that
-    share costs nothing to send back, and one process fewer is started.
-    """
-    workers = min(os.cpu_count() or 1, 4)
-    if len(entries) < PARALLEL_MIN_FILES or workers < 2 or \
-            "fork" not in multiprocessing.get_all_start_methods():
+              rules: list[type[Rule]], keep_bodies: bool = True):
+    """Load every file (on every core for large trees); run the local rules there too."""
+    workers = min(cores(), 4)
+    if len(entries) < PARALLEL_MIN_FILES or workers < 2 or not can_fork():
         return Corpus(policy.content_dir, {e.rel: _load(policy, e) for e in entries}), None
-    _FORKED.update(policy=policy, entries=entries, now=now, workers=workers,
-                   run_rules=run_rules, rules=rules)
     try:
-        with multiprocessing.get_context("fork").Pool(workers - 1) as pool:
-            others = pool.map_async(_load_and_check_share, range(1, workers))
-            own = _load_and_check_share(0, in_worker=False)
-            shares = [own, *others.get()]
-    finally:
-        _FORKED.clear()
+        shares = map_shares(_Shares(policy, split_entries(entries, workers), now, rules,
+                                    run_rules, keep_bodies), workers)
+    except ShareFailed as exc:
+        raise GovpubError(f"checking failed in a worker process: {exc}") from None
     documents = {d.path: d for docs, _ in shares for d in docs}
     corpus = Corpus(policy.content_dir, dict(sorted(documents.items())))
     return corpus, ([f for _, found in shares for f in found] if run_rules else None)
@@ -297,7 +320,8 @@ def _collector_paused():
 
 
 def check_repository(policy: Policy, now: datetime, *, focus: set[str] | None = None,
-                     rules: list[type[Rule]] | None = None) -> CheckResult:
+                     rules: list[type[Rule]] | None = None,
+                     keep_bodies: bool = True) -> CheckResult:
     """Load ``content/`` and run every rule; large trees use every core.
 
     ``focus`` (content paths; the pull-request mode) asks for the verdicts of
@@ -308,17 +332,20 @@ def check_repository(policy: Policy, now: datetime, *, focus: set[str] | None = 
     verdicts. The result's blocked set is then exact for that closure only.
 
     ``rules``: the rules to run (default: every registered rule).
+    ``keep_bodies=False``: the caller reads findings only, so documents loaded
+    in worker processes come back without their Markdown (``body`` is None).
     """
     rules = rules if rules is not None else registry.all()
     with _collector_paused():
-        return _check_repository(policy, now, focus, rules)
+        return _check_repository(policy, now, focus, rules, keep_bodies)
 
 
 def _check_repository(policy: Policy, now: datetime, focus: set[str] | None,
-                      rules: list[type[Rule]]) -> CheckResult:
+                      rules: list[type[Rule]], keep_bodies: bool) -> CheckResult:
     entries = list_entries(policy.content_dir)
     if focus is None:
-        corpus, local_findings = _load_all(policy, entries, now, run_rules=True, rules=rules)
+        corpus, local_findings = _load_all(policy, entries, now, run_rules=True, rules=rules,
+                                           keep_bodies=keep_bodies)
         return run_checks(policy, corpus, now, rules, local_findings=local_findings)
     corpus, _ = _load_all(policy, entries, now, run_rules=False, rules=rules)
     wanted = {path for path in corpus.documents

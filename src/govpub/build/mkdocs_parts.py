@@ -18,13 +18,13 @@ part are reported (and counted by ``--strict`` in each part).
 from __future__ import annotations
 
 import json
-import multiprocessing
 import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
 
-from ..errors import BuildError, GovpubError
+from ..errors import BuildError
+from ..forking import ShareFailed, can_fork, cores, map_shares
 
 #: below this many pages per part, one process is faster than forking
 MIN_PAGES_PER_PART = 150
@@ -32,11 +32,9 @@ SEARCH_INDEX = "search/search_index.json"
 
 
 def part_count(pages: int) -> int:
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else \
-        (os.cpu_count() or 1)
-    if "fork" not in multiprocessing.get_all_start_methods():
+    if not can_fork():
         return 1
-    return max(1, min(cores, 4, pages // MIN_PAGES_PER_PART))
+    return max(1, min(cores(), 4, pages // MIN_PAGES_PER_PART))
 
 
 def exclude_other_parts(files, part: int, parts: int):
@@ -59,18 +57,6 @@ def part_dir(site_dir: Path, part: int) -> Path:
     return site_dir if part == 0 else site_dir.with_name(f"{site_dir.name}.part{part}")
 
 
-def _run_part(build_part: Callable[[int], list[str]], part: int, conn) -> None:
-    """In a forked process: build one part, send back (warnings, error or None)."""
-    try:
-        conn.send((build_part(part), None))
-    except GovpubError as exc:
-        conn.send(([], str(exc)))
-    except BaseException as exc:  # reported by the parent, never lost
-        conn.send(([], f"{type(exc).__name__}: {exc}"))
-    finally:
-        conn.close()
-
-
 def build_in_parts(site_dir: Path, parts: int,
                    build_part: Callable[[int], list[str]]) -> list[str]:
     """Run ``build_part(i)`` for every part (part 0 here); return all warnings.
@@ -78,39 +64,19 @@ def build_in_parts(site_dir: Path, parts: int,
     ``build_part`` builds part ``i`` into ``part_dir(site_dir, i)`` and returns
     its warnings; it raises :class:`BuildError` on failure.
     """
-    context = multiprocessing.get_context("fork")
-    children = []
     for part in range(1, parts):  # left by a killed build, or planted: never written through
         _remove(part_dir(site_dir, part))
     try:
-        for part in range(1, parts):
-            receiver, sender = context.Pipe(duplex=False)
-            process = context.Process(target=_run_part, args=(build_part, part, sender),
-                                      daemon=True)
-            process.start()
-            sender.close()
-            children.append((process, receiver))
-        warnings = build_part(0)
-        errors = []
-        for part, (process, receiver) in enumerate(children, start=1):
-            try:
-                part_warnings, error = receiver.recv()
-            except EOFError:
-                part_warnings, error = [], "the process ended without a result"
-            process.join()
-            warnings += part_warnings
-            if error:
-                errors.append(f"part {part + 1} of {parts}: {error}")
-        if errors:
-            raise BuildError("MkDocs failed: " + "; ".join(errors))
+        try:
+            results = map_shares(build_part, parts)
+        except ShareFailed as exc:
+            raise BuildError("MkDocs failed: " + "; ".join(
+                f"part {index + 1} of {parts}: {message}"
+                for index, message in exc.failures)) from None
         for part in range(1, parts):
             merge_into(part_dir(site_dir, part), site_dir)
-        return warnings
+        return [warning for warnings in results for warning in warnings]
     finally:
-        for process, _receiver in children:
-            if process.is_alive():
-                process.kill()
-                process.join()
         for part in range(1, parts):
             shutil.rmtree(part_dir(site_dir, part), ignore_errors=True)
 

@@ -66,7 +66,7 @@ def check(ctx, paths, changed_since, output_format, now_text) -> int:
             focus = {p.removeprefix("content/") for p in selectors
                      if p.startswith("content/")}
             selectors = selectors or ["\0nothing"]
-    result = check_repository(policy, now, focus=focus)
+    result = check_repository(policy, now, focus=focus, keep_bodies=False)
     findings = sorted([*result.findings, *history_findings], key=lambda f: f.sort_key())
     if selectors:
         findings = [f for f in findings if _selected(f.path, selectors)]
