@@ -164,6 +164,9 @@ def test_parallel_check_finds_exactly_what_the_serial_check_finds(tmp_path, monk
     parallel = check_repository(policy, NOW)
     assert parallel.findings == serial.findings
     assert parallel.blocked == serial.blocked
+    lean = check_repository(policy, NOW, keep_bodies=False)  # what `govpub check` asks for
+    assert lean.findings == serial.findings and lean.blocked == serial.blocked
+    assert any(d.body is None for d in lean.context.corpus.documents.values())
     focused = check_repository(policy, NOW, focus={"notices/2026-11-01-n.md"})
     assert focused.findings_for("notices/2026-11-01-n.md") == serial.findings_for(
         "notices/2026-11-01-n.md")

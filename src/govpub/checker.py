@@ -222,7 +222,7 @@ class _Shares:
 
 
 def _load_and_check_share(job: _Shares, index: int, *, in_worker: bool):
-    """Load every n-th file and run the local rules on them (and prepare the others).
+    """Load one share of the files and run the local rules on it (and prepare the others).
 
     ``in_worker``: the share goes back to the parent process through a pipe,
     so only what later rules reuse is kept with it.

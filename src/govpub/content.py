@@ -57,6 +57,9 @@ class Document:
 
     def derive(self, key: str, compute):
         if key not in self.derived:
+            if self.body is None:  # a bug, not bad input: never let it pass as "no links"
+                raise RuntimeError(f"{self.path}: {key!r} was asked for after the page's text "
+                                   "was dropped (see checker.SHARED_DERIVATIONS)")
             self.derived[key] = compute(self)
         return self.derived[key]
 
