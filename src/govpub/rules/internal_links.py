@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 from urllib.parse import unquote, urlsplit
 
 from ..anchors import heading_anchors
@@ -20,8 +20,9 @@ from . import Rule, register
 _SCHEME_EXTERNAL = ("http", "https", "mailto", "tel", "ftp", "ftps", "news", "sms")
 
 
-@dataclass(frozen=True)
-class InternalLink:
+class InternalLink(NamedTuple):
+    """A tuple, not a dataclass: thousands travel back from each check worker."""
+
     source: str  # content path of the linking page
     url: str
     line: int
