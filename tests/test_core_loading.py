@@ -81,3 +81,12 @@ def test_names_differing_only_by_case_collide(tmp_path):
     _, found = findings_for(tmp_path, {"notices/A.md": notice(), "notices/a.md": notice()})
     assert ("GP009", "content/notices/A.md", 1) in found
     assert ("GP009", "content/notices/a.md", 1) in found
+
+
+def test_split_page_reads_bytes_by_the_same_rules():
+    from govpub.content import split_page
+
+    meta, body = split_page("notices/a.md", b"\xef\xbb\xbf---\r\ntitle: a\r\nno_value: 1\r\n---\r\n\r\nText\r\n")
+    assert meta == {"title": "a", "no_value": 1} and body == "\nText\n"
+    assert split_page("index.md", "# 首页\n\n列表".encode()) == ({}, "# 首页\n\n列表")
+    assert split_page("x.md", b"---\ntitle: [\n---\nbody\n")[0] == {}  # broken YAML: no meta

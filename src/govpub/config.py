@@ -118,6 +118,7 @@ class Column:
     cadence_days: int | None
     dated: bool
     kind: str  # dynamic | notices | policies | static: the inspection category
+    line: int = 1  # where the column is defined in columns.yml (for findings about it)
 
 
 @dataclass(frozen=True)
@@ -237,7 +238,8 @@ def load_policy(root: Path) -> Policy:
         raise ConfigError(f"unknown time zone {site['timezone']!r}",
                           path=Path(CONFIG_DIR) / "site.yml",
                           hint="use an IANA name such as Asia/Shanghai") from None
-    columns_data = load_config_file(config_dir / "columns.yml", "columns", root=root)
+    columns_data, columns_yaml = load_config_file(config_dir / "columns.yml", "columns",
+                                                  root=root, with_lines=True)
     reviewers_data = load_config_file(config_dir / "reviewers.yml", "reviewers", root=root)
     rules_data = load_config_file(config_dir / "rules.yml", "rules", required=False,
                                   default={}, root=root)
@@ -255,7 +257,7 @@ def load_policy(root: Path) -> Policy:
             folder=folder, type=spec["type"], title=spec["title"],
             title_en=spec.get("title_en", spec["title"]), owner=spec["owner"],
             cadence_days=spec.get("cadence_days"), dated=spec.get("dated", False),
-            kind=spec.get("kind", "static"))
+            kind=spec.get("kind", "static"), line=columns_yaml.line_of(("columns", folder)))
 
     reviewers = {}
     for entry in reviewers_data["reviewers"]:

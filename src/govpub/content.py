@@ -119,6 +119,20 @@ def load_document(file: Path, rel_path: str, *, max_page_bytes: int,
     return doc
 
 
+def split_page(rel_path: str, raw: bytes) -> tuple[dict, str]:
+    """(front matter, body) of page bytes already read, by the same strict rules.
+
+    For readers of the staging folder (the Pelican renderer): a page without
+    usable front matter (a generated listing may have none) comes back as
+    ``({}, its whole text)``.
+    """
+    doc = Document(path=rel_path, file=Path(rel_path), is_page=True)
+    _parse_page(doc, raw)
+    if doc.has_meta:
+        return doc.meta, doc.body or ""
+    return {}, normalize_text_bytes(raw).decode("utf-8", "replace")
+
+
 def _parse_page(doc: Document, raw: bytes) -> None:
     if raw.startswith(BOM):
         doc.problem("GP010", 1, "file starts with a UTF-8 byte order mark; accepted, and "

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cached_property
-from pathlib import Path
 
 from ..calendar import WorkCalendar
 from ..checker import CheckResult
@@ -14,7 +12,6 @@ from ..content import Corpus
 from ..findings import Finding, Severity
 from ..platforms import PlatformRegistry
 from ..sitemodel import SiteModel
-from ..yamlstrict import parse_yaml
 from .settings import AuditSettings
 
 COLUMNS_FILE = f"{CONFIG_DIR}/columns.yml"
@@ -45,16 +42,9 @@ class AuditContext:
             return Severity.WARNING
         return None
 
-    @cached_property
-    def _column_lines(self) -> dict[tuple, int]:
-        path = Path(self.policy.root) / COLUMNS_FILE
-        try:
-            return parse_yaml(path.read_text(encoding="utf-8-sig")).lines
-        except OSError:
-            return {}
-
     def column_line(self, folder: str) -> int:
-        return self._column_lines.get(("columns", folder), 1)
+        column = self.policy.columns.get(folder)
+        return column.line if column else 1
 
     def cadence_of(self, column: Column) -> int | None:
         return column.cadence_days or self.settings.cadence_defaults.get(column.kind)

@@ -22,9 +22,9 @@ from typing import ClassVar
 from urllib.parse import quote, unquote, urlsplit
 
 from ..anchors import heading_slugify
+from ..content import split_page
 from ..errors import BuildError
 from ..sitemodel import page_url
-from ..yamlstrict import parse_yaml
 from .mdtext import relative_path
 from .mkdocs_hook import page_context
 from .pipeline import BuildState
@@ -36,19 +36,6 @@ MARKDOWN_EXTENSIONS = ["markdown.extensions.tables", "markdown.extensions.toc",
                        "markdown.extensions.footnotes"]
 # links marked data-page-relative are relative to the page's URL already
 _LINK = re.compile(r'(?<!data-page-relative)(\s(?:href|src))="([^"]*)"')
-
-
-def split_front_matter(text: str) -> tuple[dict, str]:
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if not text.startswith("---\n"):
-        return {}, text
-    end = text.find("\n---\n", 3)
-    if end == -1:
-        return {}, text
-    data = parse_yaml(text[4:end + 1]).data
-    return (data if isinstance(data, dict) else {}), text[end + 5:]
 
 
 def rewrite_link(url: str, source: str) -> str:
@@ -83,7 +70,7 @@ def make_reader_class():
         def read(self, source_path):
             root = Path(self.settings["PATH"])
             rel = Path(source_path).resolve().relative_to(root.resolve()).as_posix()
-            meta, body = split_front_matter(Path(source_path).read_text(encoding="utf-8"))
+            meta, body = split_page(rel, Path(source_path).read_bytes())
             content = Markdown(extensions=MARKDOWN_EXTENSIONS, extension_configs={
                 "markdown.extensions.toc": {"slugify": heading_slugify}}).convert(body)
             content = _LINK.sub(lambda m: f'{m.group(1)}="{rewrite_link(m.group(2), rel)}"',
