@@ -90,3 +90,10 @@ def test_a_planted_part_folder_link_is_not_written_through(tmp_path, monkeypatch
     assert build(root) == 0
     assert list(outside.iterdir()) == []
     assert (root / "site" / "notices" / "2026-10-12-n" / "index.html").is_file()
+
+
+def test_parts_add_no_warning_under_strict(tmp_path, monkeypatch):
+    root = _site_with_many_pages(tmp_path)
+    monkeypatch.setattr(render_mkdocs, "part_count", lambda pages: 3)
+    assert build(root, "--strict") == 0
+    assert (root / "site" / "search" / "search_index.json").is_file()
