@@ -10,7 +10,9 @@
 #   GOVPUB_DEPLOY_DIR  optional: the deployed folder on the web server, checked
 #                      too, because added files can only be found in a folder
 #   GOVPUB_ALERT_URLS  apprise URLs of the on-duty channels (mailto://, wecombot://,
-#                      dingtalk://, json:// ...), space-separated
+#                      dingtalk://, json:// ...), space-separated. The apprise CLI
+#                      does not see a bot refusing a message with HTTP 200 (the
+#                      watcher does: docs/watcher.md); always include a mail target.
 set -u
 [ -f /etc/govpub/verify.env ] && . /etc/govpub/verify.env
 REPO=${GOVPUB_REPO:?set GOVPUB_REPO}

@@ -22,9 +22,11 @@ Reusable API (e.g. public-comment deadline reminders, issue 8)::
     outbox.deliver(now)        # -> list of (key, ok, error)
 
 Targets are apprise URLs (``mailto://``, ``json://``, ``dingtalk://``,
-``wecombot://``, ``feishu://``…). Limitation: DingTalk and WeCom bots answer
-HTTP 200 with an error code in the body; apprise's plugins check some of
-these, generic ``json://`` only checks the HTTP status (non-2xx = failure).
+``wecombot://``, ``feishu://``…). DingTalk and WeCom bots answer HTTP 200
+with an error code in the body, which apprise does not read: govpub sends to
+those two itself and counts a message as delivered only on ``errcode: 0``
+(:mod:`govpub.watch.bots`). Generic ``json://`` targets are judged by the
+HTTP status (non-2xx = failure).
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ import json
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
+from .bots import is_bot_target, send_to_bot
 from .store import Store, iso
 
 #: send(target, title, body) -> None on success, else an error text
@@ -40,7 +43,10 @@ Sender = Callable[[str, str, str], "str | None"]
 
 
 def apprise_sender(target: str, title: str, body: str) -> str | None:
-    """Send through apprise to one target."""
+    """Send to one target: through apprise, or to a DingTalk/WeCom bot directly."""
+    if is_bot_target(target):
+        problem = send_to_bot(target, title, body)
+        return f"{_redact(target)}: {problem}" if problem else None
     import apprise  # imported here: it is slow to import and only needed when sending
 
     notifier = apprise.Apprise()
@@ -52,8 +58,11 @@ def apprise_sender(target: str, title: str, body: str) -> str | None:
 
 
 def _redact(target: str) -> str:
+    """The target as shown in errors and status: never a password, bot token or key."""
     scheme, _, rest = target.partition("://")
     host = rest.split("@")[-1].split("/")[0].split("?")[0]
+    if is_bot_target(target):  # the "host" of a bot URL is its secret token
+        return f"{scheme}://…{host[-4:]}"
     return f"{scheme}://{host}"
 
 
