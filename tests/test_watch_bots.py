@@ -67,6 +67,8 @@ def api(monkeypatch):
     with BotApi() as bot_api:
         monkeypatch.setenv("GOVPUB_DINGTALK_API", bot_api.url)
         monkeypatch.setenv("GOVPUB_WECOM_API", bot_api.url)
+        monkeypatch.setenv("GOVPUB_FEISHU_API", bot_api.url)
+        monkeypatch.setenv("GOVPUB_LARK_API", bot_api.url)
         yield bot_api
 
 
@@ -102,6 +104,18 @@ def test_wecom_bot_message(api):
     assert query == {"key": "Key-1"} and payload["text"]["content"] == "标题\n正文"
 
 
+@pytest.mark.parametrize("scheme", ["feishu", "lark"])
+def test_feishu_and_lark_bots_read_their_own_result_field(api, scheme):
+    api.answers.append((200, b'{"code":19024,"msg":"Key Words Not Found"}'))
+    error = apprise_sender(f"{scheme}://hook-token", "标题", "正文")
+    assert error == f"{scheme}://…oken: refused: code 19024 (Key Words Not Found)"
+    api.answers.append((200, b'{"StatusCode":0,"StatusMessage":"success"}'))  # older answer
+    assert apprise_sender(f"{scheme}://hook-token", "标题", "正文") is None
+    path, _query, payload = api.requests[-1]
+    assert path == "/robot/send/hook-token"
+    assert payload == {"msg_type": "text", "content": {"text": "标题\n正文"}}
+
+
 def test_errors_name_the_target_without_its_token(api):
     api.answers.append((500, b"busy"))
     error = apprise_sender("wecombot://secret-key-1234", "t", "b")
@@ -110,7 +124,8 @@ def test_errors_name_the_target_without_its_token(api):
 
 @pytest.mark.parametrize(("status", "answer", "expected"), [
     (200, b'{"errcode":0,"errmsg":"ok"}', None),
-    (200, b'{"errcode":310000,"errmsg":"sign not match"}', "refused: errcode 310000 (sign not match)"),
+    (200, b'{"errcode":310000,"errmsg":"sign not match"}',
+     "refused: errcode 310000 (sign not match)"),
     (200, b'{"errmsg":"ok"}', "refused: errcode None (ok)"),
     (200, b"<html>gateway</html>", "the answer is not JSON"),
     (200, b"[0]", "refused: errcode None"),

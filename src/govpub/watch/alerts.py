@@ -22,10 +22,10 @@ Reusable API (e.g. public-comment deadline reminders, issue 8)::
     outbox.deliver(now)        # -> list of (key, ok, error)
 
 Targets are apprise URLs (``mailto://``, ``json://``, ``dingtalk://``,
-``wecombot://``, ``feishu://``…). DingTalk and WeCom bots answer HTTP 200
-with an error code in the body, which apprise does not read: govpub sends to
-those two itself and counts a message as delivered only on ``errcode: 0``
-(:mod:`govpub.watch.bots`). Generic ``json://`` targets are judged by the
+``wecombot://``, ``feishu://``…). DingTalk, WeCom, Feishu and Lark bots
+answer HTTP 200 with an error code in the body, which apprise does not read:
+govpub sends to those itself and counts a message as delivered only when the
+code is 0 (:mod:`govpub.watch.bots`). Generic ``json://`` targets are judged by the
 HTTP status (non-2xx = failure).
 """
 
@@ -43,7 +43,7 @@ Sender = Callable[[str, str, str], "str | None"]
 
 
 def apprise_sender(target: str, title: str, body: str) -> str | None:
-    """Send to one target: through apprise, or to a DingTalk/WeCom bot directly."""
+    """Send to one target: through apprise, or to a chat-group bot directly."""
     if is_bot_target(target):
         problem = send_to_bot(target, title, body)
         return f"{_redact(target)}: {problem}" if problem else None

@@ -1,22 +1,24 @@
-"""DingTalk and WeCom group bots: sent by govpub itself, so that a refusal is seen.
+"""Chat-group bots (DingTalk, WeCom, Feishu, Lark), sent by govpub so a refusal is seen.
 
-Both bots answer HTTP 200 even when they refuse a message (a keyword or
+These bots answer HTTP 200 even when they refuse a message (a keyword or
 signature mismatch, an unknown key, a rate limit) and put the reason in the
-body: ``{"errcode": 310000, "errmsg": "sign not match"}``. apprise (2.3)
-checks only the HTTP status, so through apprise a refused alert would count
-as delivered — and an on-duty officer would never hear of a policy due on
-the site within 12 hours. Here a message counts as delivered only when the
-body says ``errcode: 0``.
+body: ``{"errcode": 310000, "errmsg": "sign not match"}`` (DingTalk, WeCom),
+``{"code": 19024, "msg": "..."}`` (Feishu, Lark). apprise (2.3) checks only
+the HTTP status, so through apprise a refused alert would count as delivered
+— and an on-duty officer would never hear of a policy due on the site within
+12 hours. Here a message counts as delivered only when the body says 0.
 
 Targets keep apprise's URL forms, so ``duty.yml`` does not change:
 
 * ``dingtalk://<access_token>`` — ``dingtalk://<secret>@<access_token>`` for
   a bot with signing (加签); path segments after the token are mobile
   numbers to @-mention;
-* ``wecombot://<key>``.
+* ``wecombot://<key>``;
+* ``feishu://<token>``, ``lark://<token>``.
 
-The APIs are the public ones; ``GOVPUB_DINGTALK_API`` and ``GOVPUB_WECOM_API``
-replace them (a government private deployment, a proxy, the tests' receiver).
+The APIs are the public ones; ``GOVPUB_DINGTALK_API``, ``GOVPUB_WECOM_API``,
+``GOVPUB_FEISHU_API`` and ``GOVPUB_LARK_API`` replace them (a government
+private deployment, a proxy, the tests' receiver).
 """
 
 from __future__ import annotations
@@ -33,7 +35,11 @@ import urllib.request
 
 DINGTALK_API = "https://oapi.dingtalk.com/robot/send"
 WECOM_API = "https://qyapi.weixin.qq.com/cgi-bin/webhook/send"
-SCHEMES = ("dingtalk", "wecombot")
+FEISHU_API = "https://open.feishu.cn/open-apis/bot/v2/hook"
+LARK_API = "https://open.larksuite.com/open-apis/bot/v2/hook"
+#: scheme -> the body fields that say "accepted" when 0 (the first one present counts)
+SCHEMES = {"dingtalk": ("errcode",), "wecombot": ("errcode",),
+           "feishu": ("code", "StatusCode"), "lark": ("code", "StatusCode")}
 TIMEOUT_SECONDS = 15
 MAX_TEXT = 4000  # both bots refuse longer text messages
 
@@ -60,6 +66,11 @@ def bot_request(target: str, title: str, body: str, *,
     if not token:
         raise ValueError("the target has no token or key")
     text = f"{title}\n{body}"[:MAX_TEXT]
+    if scheme in ("feishu", "lark"):
+        api = os.environ.get(f"GOVPUB_{scheme.upper()}_API",
+                             FEISHU_API if scheme == "feishu" else LARK_API)
+        return f"{api}/{urllib.parse.quote(token, safe='')}", json.dumps(
+            {"msg_type": "text", "content": {"text": text}}).encode("utf-8")
     payload: dict = {"msgtype": "text", "text": {"content": text}}
     if scheme == "wecombot":
         query = {"key": token}
@@ -76,18 +87,22 @@ def bot_request(target: str, title: str, body: str, *,
            f"{urllib.parse.urlencode(query)}", json.dumps(payload).encode("utf-8")
 
 
-def refusal(status: int, answer: bytes) -> str | None:
-    """Why the bot did not take the message, from its answer; None when it did."""
+def refusal(status: int, answer: bytes, codes: tuple[str, ...] = ("errcode",)) -> str | None:
+    """Why the bot did not take the message, from its answer; None when it did.
+
+    ``codes``: the body fields that carry the result, 0 meaning accepted.
+    """
     if not 200 <= status < 300:
         return f"HTTP {status}"
     try:
         data = json.loads(answer)
     except ValueError:
         return "the answer is not JSON"
-    if not isinstance(data, dict) or data.get("errcode") != 0:
-        code = data.get("errcode") if isinstance(data, dict) else None
-        message = data.get("errmsg") if isinstance(data, dict) else None
-        return f"refused: errcode {code}{f' ({message})' if message else ''}"
+    data = data if isinstance(data, dict) else {}
+    field = next((name for name in codes if name in data), codes[0])
+    if data.get(field) != 0:
+        message = data.get("errmsg") or data.get("msg") or data.get("StatusMessage")
+        return f"refused: {field} {data.get(field)}{f' ({message})' if message else ''}"
     return None
 
 
@@ -101,7 +116,8 @@ def send_to_bot(target: str, title: str, body: str) -> str | None:
                                      headers={"Content-Type": "application/json"})
     try:
         with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as answer:
-            return refusal(answer.status, answer.read(64 * 1024))
+            return refusal(answer.status, answer.read(64 * 1024),
+                           SCHEMES[target.partition("://")[0].lower()])
     except urllib.error.HTTPError as exc:
         return f"HTTP {exc.code}"
     except (urllib.error.URLError, OSError, ValueError) as exc:
