@@ -16,7 +16,7 @@ YAML would read as anything but text, a decimal integer or true/false, a
 duplicate key, a tab, a continuation line. The caller then reads the text
 with the full strict parser, which also reports any problem. So the fast
 path never decides anything the full parser would decide differently; the
-differential tests in ``tests/test_yamlsimple.py`` hold it to that. It exists
+differential tests in ``tests/test_yaml_fast_path.py`` hold it to that. It exists
 because PyYAML builds two position objects per value and a 10,000-page check
 reads 20,000 YAML texts.
 """
@@ -33,18 +33,8 @@ _UNSAFE = re.compile("[^\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\
 #: first characters that make a plain scalar something else (YAML indicators)
 _INDICATORS = frozenset("-?:,[]{}#&*!|>'\"%@`")
 _DECIMAL = re.compile(r"0|[1-9][0-9]*")
-_STR_TAG = "tag:yaml.org,2002:str"
 _INT_TAG = "tag:yaml.org,2002:int"
 _BOOL_TAG = "tag:yaml.org,2002:bool"
-
-
-#: field names seen to be plain text keys (true for any resolver table: letters and
-#: digits only, and none of the words YAML reads as booleans or null)
-_TEXT_KEYS = frozenset({
-    "title", "source", "published", "updated", "disclosure", "code", "item_type", "category",
-    "name", "form", "copies", "required", "step", "description", "days", "content", "digest",
-    "signoffs", "reviewer", "at", "decision", "note", "template", "example", "status",
-    "doc_number", "lang", "items", "interprets", "summary", "tags", "url", "fee_basis"})
 
 
 class _GiveUp(Exception):
@@ -91,7 +81,7 @@ class _Reader:
             if not match:
                 raise _GiveUp
             key = match.group(1)
-            if key in out or (key not in _TEXT_KEYS and self.scalar_kind(key) is not str):
+            if key in out or self.scalar_kind(key) is not str:
                 raise _GiveUp  # duplicate or YAML 1.1 key: the full parser reports it
             self.key_lines[(*path, key)] = number
             rest = content[match.end():]

@@ -28,7 +28,6 @@ _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
 _STR = "tag:yaml.org,2002:str"
-_NULL = "tag:yaml.org,2002:null"
 _YAML11_BOOL_WORDS = {"yes", "no", "on", "off", "y", "n"}
 MAX_NODES = 50_000
 
