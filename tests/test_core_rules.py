@@ -160,7 +160,7 @@ def test_parallel_check_finds_exactly_what_the_serial_check_finds(tmp_path, monk
     root = make_repo(tmp_path, files)
     policy = load_policy(root)
     serial = check_repository(policy, NOW)
-    monkeypatch.setattr(checker, "PARALLEL_MIN_FILES", 1)
+    monkeypatch.setattr(checker, "MIN_FILES_PER_SHARE", 1)
     parallel = check_repository(policy, NOW)
     assert parallel.findings == serial.findings
     assert parallel.blocked == serial.blocked

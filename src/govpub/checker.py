@@ -21,7 +21,7 @@ from .config import Policy
 from .content import Corpus, Document, Entry, list_entries, load_entry
 from .errors import GovpubError
 from .findings import Finding, Severity
-from .forking import ShareFailed, can_fork, cores, map_shares
+from .forking import ShareFailed, map_shares, share_count
 from .rules import Rule, registry
 from .timeparse import DateFormatError, parse_datetime
 
@@ -185,8 +185,8 @@ def run_checks(policy: Policy, corpus: Corpus, now: datetime,
 #: per-document results worth sending back from the workers (the rest is dropped:
 #: sending a value back costs more than most of them cost to compute)
 SHARED_DERIVATIONS = frozenset({"page-links", "internal-links", "anchors"})
-#: below this many files one process is faster than starting workers
-PARALLEL_MIN_FILES = 400
+#: below this many files per process, one process is faster than starting workers
+MIN_FILES_PER_SHARE = 200
 #: the parent's extra work, as a fraction of a share: the workers' results are pickled
 #: and sent after their share, so the parent can take a little more meanwhile
 PARENT_EXTRA_SHARE = 0.06
@@ -215,39 +215,33 @@ class _Shares:
     now: datetime
     rules: list[type[Rule]]
     run_rules: bool
-    keep_bodies: bool = True
+    keep_bodies: bool
 
-    def __call__(self, index: int):
-        return _load_and_check_share(self, index, in_worker=index > 0)
+    def __call__(self, index: int) -> tuple[list[Document], list[Finding]]:
+        """Load one share; run the local rules on it and prepare the others' work.
 
-
-def _load_and_check_share(job: _Shares, index: int, *, in_worker: bool):
-    """Load one share of the files and run the local rules on it (and prepare the others).
-
-    ``in_worker``: the share goes back to the parent process through a pipe,
-    so only what later rules reuse is kept with it.
-    """
-    policy, now, rules = job.policy, job.now, job.rules
-    documents = {e.rel: _load(policy, e) for e in job.shares[index]}
-    if not job.run_rules:
-        if in_worker:
-            for doc in documents.values():
-                doc.body = None  # not sent back: the focused check reloads the few it needs
-        return list(documents.values()), []
-    ctx = CheckContext(policy=policy, corpus=Corpus(policy.content_dir, documents), now=now)
-    findings = [f for rule in rules if rule.local and not rule.needs_gate
-                for f in _run(rule, ctx)]
-    for rule in rules:
-        if not rule.local:
-            instance = rule()
-            for doc in documents.values():
-                instance.prepare(doc, ctx)
-    if in_worker:
-        for doc in documents.values():
-            doc.derived = {k: v for k, v in doc.derived.items() if k in SHARED_DERIVATIONS}
-            if not job.keep_bodies:
-                doc.body = None
-    return list(documents.values()), findings
+        A worker's share (index > 0) goes back to the parent through a pipe,
+        so only what later rules reuse is kept with it.
+        """
+        documents = [_load(self.policy, e) for e in self.shares[index]]
+        findings = []
+        if self.run_rules:
+            ctx = CheckContext(policy=self.policy, now=self.now,
+                               corpus=Corpus(self.policy.content_dir,
+                                             {d.path: d for d in documents}))
+            findings = [f for rule in self.rules if rule.local and not rule.needs_gate
+                        for f in _run(rule, ctx)]
+            for rule in self.rules:
+                if not rule.local:
+                    instance = rule()
+                    for doc in documents:
+                        instance.prepare(doc, ctx)
+        if index > 0:
+            for doc in documents:
+                doc.derived = {k: v for k, v in doc.derived.items() if k in SHARED_DERIVATIONS}
+                if not self.keep_bodies:
+                    doc.body = None
+        return documents, findings
 
 
 def _load(policy: Policy, entry: Entry) -> Document:
@@ -256,10 +250,10 @@ def _load(policy: Policy, entry: Entry) -> Document:
 
 
 def _load_all(policy: Policy, entries: list[Entry], now: datetime, *, run_rules: bool,
-              rules: list[type[Rule]], keep_bodies: bool = True):
+              rules: list[type[Rule]], keep_bodies: bool):
     """Load every file (on every core for large trees); run the local rules there too."""
-    workers = min(cores(), 4)
-    if len(entries) < PARALLEL_MIN_FILES or workers < 2 or not can_fork():
+    workers = share_count(len(entries), MIN_FILES_PER_SHARE)
+    if workers < 2:
         return Corpus(policy.content_dir, {e.rel: _load(policy, e) for e in entries}), None
     try:
         shares = map_shares(_Shares(policy, split_entries(entries, workers), now, rules,
@@ -347,7 +341,8 @@ def _check_repository(policy: Policy, now: datetime, focus: set[str] | None,
         corpus, local_findings = _load_all(policy, entries, now, run_rules=True, rules=rules,
                                            keep_bodies=keep_bodies)
         return run_checks(policy, corpus, now, rules, local_findings=local_findings)
-    corpus, _ = _load_all(policy, entries, now, run_rules=False, rules=rules)
+    # bodies not sent back: the dependency walk reloads the few it needs
+    corpus, _ = _load_all(policy, entries, now, run_rules=False, rules=rules, keep_bodies=False)
     wanted = {path for path in corpus.documents
               if any(f in ("", ".") or path == f or path.startswith(f.rstrip("/") + "/")
                      for f in focus)}

@@ -16,6 +16,8 @@ from collections.abc import Callable
 from typing import TypeVar
 
 T = TypeVar("T")
+#: more processes than this gain nothing on the jobs here (and cost memory)
+MAX_SHARES = 4
 
 
 class ShareFailed(Exception):
@@ -35,6 +37,13 @@ def cores() -> int:
 
 def can_fork() -> bool:
     return "fork" in multiprocessing.get_all_start_methods()
+
+
+def share_count(items: int, min_per_share: int) -> int:
+    """How many shares ``items`` pieces of work make: one per core, each worth forking."""
+    if not can_fork():
+        return 1
+    return max(1, min(cores(), MAX_SHARES, items // min_per_share))
 
 
 def _child(function: Callable[[int], object], index: int, conn) -> None:

@@ -24,7 +24,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..errors import BuildError
-from ..forking import ShareFailed, can_fork, cores, map_shares
+from ..forking import ShareFailed, map_shares, share_count
 
 #: below this many pages per part, one process is faster than forking
 MIN_PAGES_PER_PART = 150
@@ -32,9 +32,7 @@ SEARCH_INDEX = "search/search_index.json"
 
 
 def part_count(pages: int) -> int:
-    if not can_fork():
-        return 1
-    return max(1, min(cores(), 4, pages // MIN_PAGES_PER_PART))
+    return share_count(pages, MIN_PAGES_PER_PART)
 
 
 def exclude_other_parts(files, part: int, parts: int):
