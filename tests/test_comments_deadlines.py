@@ -18,7 +18,7 @@ from comments_audit_fixtures import add_comment, dump, make_repo
 
 from govpub.calendar import load_calendar
 from govpub.cli import main
-from govpub.comments import comment_alerts, read_comments
+from govpub.comments import comment_alerts, comment_documents, read_comments
 from govpub.config import load_policy
 from govpub.content import load_corpus
 
@@ -110,7 +110,8 @@ def test_bad_now_is_a_usage_error(repo, capsys):
 def test_alert_decisions_are_pure_and_keyed(repo):
     policy = load_policy(repo)
     calendar = load_calendar(repo, TZ)
-    comments, _ = read_comments(policy, load_corpus(policy.content_dir), calendar)
+    comments, _ = read_comments(policy, comment_documents(policy, load_corpus(policy.content_dir)),
+                                calendar)
     early = comment_alerts(comments, datetime(2026, 2, 24, 10, tzinfo=TZ), calendar)
     assert early == []  # 1 working day 5 h left: no reminder yet
     soon = comment_alerts(comments, datetime(2026, 2, 24, 16, tzinfo=TZ), calendar)

@@ -13,6 +13,7 @@ from datetime import datetime
 from pathlib import PurePosixPath
 
 from .checker import CheckResult
+from .comments.model import comment_documents
 from .config import Column, Policy
 from .content import Document
 
@@ -89,7 +90,5 @@ def build_site_model(result: CheckResult) -> SiteModel:
         pages.append(Page(doc=doc, type=ctx.type_of(doc) or "page",
                           column=ctx.policy.column_for(doc.path), published=published,
                           updated=ctx.updated(doc), url=page_url(doc.path)))
-    from .comments.model import comment_documents
-
     return SiteModel(policy=ctx.policy, now=ctx.now, pages=pages, attachments=attachments,
                      comment_documents=comment_documents(ctx.policy, ctx.corpus))

@@ -335,7 +335,7 @@ class CommentOverdue(AuditCheck):
     name = "comment-overdue"
 
     def run(self, ctx):
-        comments, unreadable = read_comments(ctx.policy, ctx.corpus, ctx.calendar)
+        comments, unreadable = read_comments(ctx.policy, ctx.model.comment_documents, ctx.calendar)
         for item in unreadable:
             yield ctx.finding(self, item.path, item.line, Severity.ERROR,
                               f"reply deadline unknown: {item.reason}")

@@ -17,8 +17,8 @@ an exception fails the build and the previous site stays in place.
 from __future__ import annotations
 
 import gzip
-import threading
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -91,30 +91,12 @@ POST_BUILD: list[PostBuildStep] = [write_sitemap, write_open_data, write_feeds, 
 
 
 def run_post_build(model: SiteModel, site_dir: Path) -> None:
-    beside: list[tuple[threading.Thread, list[BaseException]]] = []
-
-    def run_beside(step: PostBuildStep) -> None:
-        errors: list[BaseException] = []
-
-        def target() -> None:
-            try:
-                step(model, site_dir)
-            except BaseException as exc:  # re-raised below, in the build's own thread
-                errors.append(exc)
-
-        thread = threading.Thread(target=target, name=f"post-build {step.__name__}")
-        thread.start()
-        beside.append((thread, errors))
-
-    try:
+    with ThreadPoolExecutor(thread_name_prefix="post-build") as beside:
+        running = []
         for step in POST_BUILD:
             if getattr(step, "reads_html_only", False):
-                run_beside(step)
+                running.append(beside.submit(step, model, site_dir))
             else:
                 step(model, site_dir)
-    finally:
-        for thread, _errors in beside:
-            thread.join()
-    for _thread, errors in beside:
-        if errors:
-            raise errors[0]
+    for future in running:  # the pool has waited for them; a failure is re-raised here
+        future.result()

@@ -8,7 +8,7 @@ import click
 
 from ..calendar import load_calendar
 from ..comments.alerts import notify as send_alerts
-from ..comments.model import open_statuses, read_comments, reply_working_days
+from ..comments.model import comment_documents, open_statuses, read_comments, reply_working_days
 from ..content import load_corpus
 from .common import now_option, policy_of, resolve_now
 
@@ -37,7 +37,7 @@ def comments(ctx: click.Context, now_text: str | None, output_format: str,
     calendar = load_calendar(policy.root, policy.timezone)
     corpus = load_corpus(policy.content_dir, max_page_bytes=policy.max_page_bytes,
                          max_attachment_bytes=policy.max_attachment_bytes)
-    items, unreadable = read_comments(policy, corpus, calendar)
+    items, unreadable = read_comments(policy, comment_documents(policy, corpus), calendar)
     statuses = open_statuses(items, now, calendar)
     days = reply_working_days(policy)
     sent_keys, deliveries = [], []

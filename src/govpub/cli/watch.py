@@ -61,7 +61,7 @@ class _Session:
         """
         from ..calendar import load_calendar
         from ..comments.alerts import enqueue_alerts
-        from ..comments.model import comment_alerts, read_comments
+        from ..comments.model import comment_alerts, comment_documents, read_comments
         from ..config import load_policy
         from ..content import load_corpus
 
@@ -74,7 +74,7 @@ class _Session:
             calendar = load_calendar(policy.root, policy.timezone)
             corpus = load_corpus(policy.content_dir, max_page_bytes=policy.max_page_bytes,
                                  max_attachment_bytes=policy.max_attachment_bytes)
-            comments, _unreadable = read_comments(policy, corpus, calendar)
+            comments, _unreadable = read_comments(policy, comment_documents(policy, corpus), calendar)
         except GovpubError as exc:
             click.echo(f"govpub: comment deadlines skipped this cycle: {exc}", err=True)
             return []

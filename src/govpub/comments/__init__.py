@@ -10,10 +10,11 @@ from .model import (
     OpenStatus,
     UnreadableComment,
     comment_alerts,
+    comment_documents,
     open_statuses,
     read_comments,
     reply_working_days,
 )
 
-__all__ = ["Comment", "OpenStatus", "UnreadableComment", "comment_alerts", "open_statuses",
-           "read_comments", "reply_working_days"]
+__all__ = ["Comment", "OpenStatus", "UnreadableComment", "comment_alerts", "comment_documents",
+           "open_statuses", "read_comments", "reply_working_days"]

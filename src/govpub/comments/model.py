@@ -120,12 +120,11 @@ def read_comment(doc: Document, policy: Policy, calendar: WorkCalendar,
                    withheld_reason=_text(meta, "withheld_reason"))
 
 
-def read_comments(policy: Policy, source: Corpus | list[Document], calendar: WorkCalendar
+def read_comments(policy: Policy, documents: Iterable[Document], calendar: WorkCalendar
                   ) -> tuple[list[Comment], list[UnreadableComment]]:
-    """Every comment of ``source``: a corpus, or its comment documents already picked."""
+    """The comments among ``documents`` (see :func:`comment_documents`), and those unreadable."""
     days = reply_working_days(policy)
     comments, unreadable = [], []
-    documents = comment_documents(policy, source) if isinstance(source, Corpus) else source
     for doc in documents:
         item = read_comment(doc, policy, calendar, days)
         (comments if isinstance(item, Comment) else unreadable).append(item)

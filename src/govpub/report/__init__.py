@@ -80,7 +80,7 @@ def compute_figures(policy: Policy, year: int, now: datetime) -> AnnualFigures:
     result = check_repository(policy, now)
     model = build_site_model(result)
     calendar = load_calendar(policy.root, tz)
-    comments, _unreadable = read_comments(policy, result.context.corpus, calendar)
+    comments, _unreadable = read_comments(policy, model.comment_documents, calendar)
     stats = comment_stats(comments, calendar, start=start, end=end)
     watcher, note = read_watcher(state_path(policy.root), start, end)
     links_in_force, links_new = _link_figures(policy, start, end)
