@@ -32,20 +32,38 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from dataclasses import dataclass
 
-DINGTALK_API = "https://oapi.dingtalk.com/robot/send"
-WECOM_API = "https://qyapi.weixin.qq.com/cgi-bin/webhook/send"
-FEISHU_API = "https://open.feishu.cn/open-apis/bot/v2/hook"
-LARK_API = "https://open.larksuite.com/open-apis/bot/v2/hook"
-#: scheme -> the body fields that say "accepted" when 0 (the first one present counts)
-SCHEMES = {"dingtalk": ("errcode",), "wecombot": ("errcode",),
-           "feishu": ("code", "StatusCode"), "lark": ("code", "StatusCode")}
+
+@dataclass(frozen=True)
+class Bot:
+    api: str  # the public API address
+    api_variable: str  # the environment variable that replaces it
+    result_fields: tuple[str, ...]  # body fields that say "accepted" when 0 (first present)
+
+    def address(self) -> str:
+        return os.environ.get(self.api_variable, self.api)
+
+
+BOTS = {
+    "dingtalk": Bot("https://oapi.dingtalk.com/robot/send", "GOVPUB_DINGTALK_API", ("errcode",)),
+    "wecombot": Bot("https://qyapi.weixin.qq.com/cgi-bin/webhook/send", "GOVPUB_WECOM_API",
+                    ("errcode",)),
+    "feishu": Bot("https://open.feishu.cn/open-apis/bot/v2/hook", "GOVPUB_FEISHU_API",
+                  ("code", "StatusCode")),
+    "lark": Bot("https://open.larksuite.com/open-apis/bot/v2/hook", "GOVPUB_LARK_API",
+                ("code", "StatusCode")),
+}
 TIMEOUT_SECONDS = 15
 MAX_TEXT = 4000  # both bots refuse longer text messages
 
 
+def bot_of(target: str) -> Bot | None:
+    return BOTS.get(target.partition("://")[0].lower())
+
+
 def is_bot_target(target: str) -> bool:
-    return target.partition("://")[0].lower() in SCHEMES
+    return bot_of(target) is not None
 
 
 def dingtalk_signature(secret: str, timestamp_ms: int) -> str:
@@ -66,25 +84,22 @@ def bot_request(target: str, title: str, body: str, *,
     if not token:
         raise ValueError("the target has no token or key")
     text = f"{title}\n{body}"[:MAX_TEXT]
+    address = BOTS[scheme].address()
     if scheme in ("feishu", "lark"):
-        api = os.environ.get(f"GOVPUB_{scheme.upper()}_API",
-                             FEISHU_API if scheme == "feishu" else LARK_API)
-        return f"{api}/{urllib.parse.quote(token, safe='')}", json.dumps(
+        return f"{address}/{urllib.parse.quote(token, safe='')}", json.dumps(
             {"msg_type": "text", "content": {"text": text}}).encode("utf-8")
     payload: dict = {"msgtype": "text", "text": {"content": text}}
     if scheme == "wecombot":
         query = {"key": token}
-        return f"{os.environ.get('GOVPUB_WECOM_API', WECOM_API)}?" \
-               f"{urllib.parse.urlencode(query)}", json.dumps(payload).encode("utf-8")
-    query = {"access_token": token}
-    if secret:
-        stamp = now_ms if now_ms is not None else int(time.time() * 1000)
-        query.update(timestamp=str(stamp), sign=dingtalk_signature(secret, stamp))
-    mobiles = [m for m in path.split("/") if m]
-    if mobiles:
-        payload["at"] = {"atMobiles": mobiles}
-    return f"{os.environ.get('GOVPUB_DINGTALK_API', DINGTALK_API)}?" \
-           f"{urllib.parse.urlencode(query)}", json.dumps(payload).encode("utf-8")
+    else:  # dingtalk
+        query = {"access_token": token}
+        if secret:
+            stamp = now_ms if now_ms is not None else int(time.time() * 1000)
+            query.update(timestamp=str(stamp), sign=dingtalk_signature(secret, stamp))
+        mobiles = [m for m in path.split("/") if m]
+        if mobiles:
+            payload["at"] = {"atMobiles": mobiles}
+    return f"{address}?{urllib.parse.urlencode(query)}", json.dumps(payload).encode("utf-8")
 
 
 def refusal(status: int, answer: bytes, codes: tuple[str, ...] = ("errcode",)) -> str | None:
@@ -116,8 +131,7 @@ def send_to_bot(target: str, title: str, body: str) -> str | None:
                                      headers={"Content-Type": "application/json"})
     try:
         with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as answer:
-            return refusal(answer.status, answer.read(64 * 1024),
-                           SCHEMES[target.partition("://")[0].lower()])
+            return refusal(answer.status, answer.read(64 * 1024), bot_of(target).result_fields)
     except urllib.error.HTTPError as exc:
         return f"HTTP {exc.code}"
     except (urllib.error.URLError, OSError, ValueError) as exc:
