@@ -80,10 +80,11 @@ def map_shares(function: Callable[[int], T], shares: int) -> list[T]:
         for index, (process, receiver) in enumerate(children, start=1):
             try:
                 ok, value = pickle.loads(receiver.recv_bytes())
-            except EOFError:
-                process.join()
-                ok, value = False, f"the process ended without a result (exit {process.exitcode})"
+            except EOFError:  # it died before sending (killed, out of memory)
+                ok, value = False, None
             process.join()
+            if value is None and not ok:
+                value = f"the process ended without a result (exit {process.exitcode})"
             if ok:
                 results.append(value)
             else:

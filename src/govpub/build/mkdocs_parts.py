@@ -65,15 +65,13 @@ def build_in_parts(site_dir: Path, parts: int,
     for part in range(1, parts):  # left by a killed build, or planted: never written through
         _remove(part_dir(site_dir, part))
     try:
-        try:
-            results = map_shares(build_part, parts)
-        except ShareFailed as exc:
-            raise BuildError("MkDocs failed: " + "; ".join(
-                f"part {index + 1} of {parts}: {message}"
-                for index, message in exc.failures)) from None
+        results = map_shares(build_part, parts)
         for part in range(1, parts):
             merge_into(part_dir(site_dir, part), site_dir)
         return [warning for warnings in results for warning in warnings]
+    except ShareFailed as exc:
+        raise BuildError("MkDocs failed: " + "; ".join(
+            f"part {index + 1} of {parts}: {message}" for index, message in exc.failures)) from None
     finally:
         for part in range(1, parts):
             shutil.rmtree(part_dir(site_dir, part), ignore_errors=True)
