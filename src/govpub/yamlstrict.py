@@ -19,6 +19,7 @@ Nothing here raises for bad input: problems come back as data.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 import yaml
 
@@ -35,32 +36,29 @@ MAX_NODES = 50_000
 class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
     """Safe loader that does not turn timestamps into datetime objects."""
 
+    yaml_implicit_resolvers: ClassVar[dict] = {
+        first: [(tag, rx) for tag, rx in resolvers if tag != _TIMESTAMP]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
 
-_Loader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag != _TIMESTAMP]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
+    def resolve(self, kind, value, implicit):
+        """PyYAML's resolver without its general path: a plain scalar's tag by first character.
+
+        Called for every scalar; Chinese text (most values here) has no
+        candidate tag at all. Same answers as ``Resolver.resolve`` for the
+        safe loader, which has no path resolvers and no wildcard resolvers.
+        """
+        if kind is yaml.ScalarNode:
+            if implicit[0]:
+                for tag, regexp in self.yaml_implicit_resolvers.get(value[:1], ()):
+                    if regexp.match(value):
+                        return tag
+            return _STR
+        return self.DEFAULT_SEQUENCE_TAG if kind is yaml.SequenceNode \
+            else self.DEFAULT_MAPPING_TAG
+
+
 assert None not in _Loader.yaml_implicit_resolvers  # no wildcard resolvers to consult
-
-
-def _resolve(self, kind, value, implicit):
-    """PyYAML's resolver without its general path: a plain scalar's tag by first character.
-
-    Called for every scalar; Chinese text (most values here) has no candidate
-    tag at all. Same answers as ``Resolver.resolve`` for the safe loader,
-    which has no path resolvers.
-    """
-    if kind is yaml.ScalarNode:
-        if implicit[0]:
-            for tag, regexp in _Loader.yaml_implicit_resolvers.get(value[:1], ()):
-                if regexp.match(value):
-                    return tag
-        return _STR
-    return _Loader.DEFAULT_SEQUENCE_TAG if kind is yaml.SequenceNode \
-        else _Loader.DEFAULT_MAPPING_TAG
-
-
-_Loader.resolve = _resolve
 
 
 @dataclass(frozen=True, slots=True)

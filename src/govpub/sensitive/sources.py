@@ -53,7 +53,8 @@ def _meta_strings(value, path: tuple):
             yield from _meta_strings(item, (*path, index))
 
 
-def _joined(pieces, counts_lines: bool = False) -> Segment | None:
+def _joined(pieces: list[tuple[str, int, str | tuple]],
+            counts_lines: bool = False) -> Segment | None:
     """One segment of (text, line, where) pieces separated by newlines."""
     texts, parts, offset = [], [], 0
     for text, line, where in pieces:
