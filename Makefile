@@ -7,8 +7,10 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.govpub-installed
 PYTEST_ARGS ?=
+CATALOG_PARTS := $(wildcard src/govpub/locale/*/parts/*.po)
+CATALOGS := $(patsubst %/parts/,%/LC_MESSAGES/govpub.mo,$(sort $(dir $(CATALOG_PARTS))))
 
-.PHONY: setup system-deps test lint demo demo-build watch-demo bench docs clean
+.PHONY: setup system-deps catalogs test lint demo demo-build watch-demo bench docs clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,7 +21,13 @@ $(STAMP): pyproject.toml
 system-deps:
 	@scripts/bootstrap-system.sh
 
-setup: $(STAMP) system-deps
+# message catalogs (gettext .mo) compiled from their .po parts; shipped in the package
+$(CATALOGS): $(CATALOG_PARTS) $(STAMP)
+	$(BIN)/python -m govpub.i18n compile
+
+catalogs: $(CATALOGS)
+
+setup: $(STAMP) $(CATALOGS) system-deps
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -16,7 +16,9 @@ import sys
 
 import click
 
+from .. import i18n
 from ..errors import GovpubError
+from ..i18n import _
 
 #: command name -> "module:attribute" (module relative to govpub.cli)
 COMMANDS = {
@@ -55,14 +57,39 @@ class LazyGroup(click.Group):
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--root", type=click.Path(file_okay=False, path_type=str), default=".",
               show_default=True, help="Root of the site repository.")
+@click.option("--lang", "language", metavar="LANG", default=None,
+              help="Language of messages: zh-CN (default) or en. Overrides GOVPUB_LANG and "
+                   "the site's language in site_config/site.yml.")
 @click.version_option(package_name="govpub")
 @click.pass_context
-def cli(ctx: click.Context, root: str) -> None:
+def cli(ctx: click.Context, root: str, language: str | None) -> None:
     """govpub: governed publishing for government websites.
 
     Nothing unreviewed, unsourced or undated reaches the public site.
     """
     ctx.obj = {"root": root}
+    if language:
+        try:
+            i18n.set_language(language)
+        except i18n.UnknownLanguageError as exc:
+            raise click.BadParameter(str(exc), param_hint="--lang") from None
+    i18n.set_site_language(_site_language(root))
+
+
+def _site_language(root: str) -> str | None:
+    """The ``language`` of the site's site.yml, read leniently: the policy load that
+    follows reports any problem with the file, in the language chosen here."""
+    from ..config import CONFIG_DIR
+    from ..yamlstrict import parse_yaml
+
+    path = os.path.join(root, CONFIG_DIR, "site.yml")
+    try:
+        with open(path, "rb") as handle:
+            data = parse_yaml(handle.read(64_000).decode("utf-8-sig")).data
+    except Exception:  # any problem is reported, in the chosen language, by the real load
+        return None
+    language = data.get("language") if isinstance(data, dict) else None
+    return language if isinstance(language, str) else None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -70,10 +97,10 @@ def main(argv: list[str] | None = None) -> int:
         rv = cli.main(args=argv, prog_name="govpub", standalone_mode=False)
         return rv if isinstance(rv, int) else 0
     except GovpubError as exc:
-        click.echo(f"govpub: error: {exc}", err=True)
+        click.echo(_("govpub: error: {error}").format(error=exc), err=True)
         return exc.exit_code
     except click.exceptions.Abort:
-        click.echo("govpub: aborted", err=True)
+        click.echo(_("govpub: aborted"), err=True)
         return 2
     except click.ClickException as exc:
         exc.show()
@@ -81,13 +108,14 @@ def main(argv: list[str] | None = None) -> int:
     except click.exceptions.Exit as exc:
         return exc.exit_code
     except KeyboardInterrupt:
-        click.echo("govpub: interrupted", err=True)
+        click.echo(_("govpub: interrupted"), err=True)
         return 130
     except Exception as exc:  # the last line of defence: no traceback for users
         if os.environ.get("GOVPUB_DEBUG"):
             raise
-        click.echo(f"govpub: internal error: {type(exc).__name__}: {exc} "
-                   "(set GOVPUB_DEBUG=1 for the traceback and report it)", err=True)
+        click.echo(_("govpub: internal error: {kind}: {error} "
+                     "(set GOVPUB_DEBUG=1 for the traceback and report it)").format(
+                         kind=type(exc).__name__, error=exc), err=True)
         return 2
 
 
