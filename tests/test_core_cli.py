@@ -71,18 +71,6 @@ def test_rules_lists_every_rule_with_its_documentation(tmp_path):
     assert "What it checks" in proc.stdout and "Fix:" in proc.stdout
 
 
-def test_new_writes_a_skeleton_that_only_lacks_what_the_editor_must_fill(tmp_path):
-    root = make_repo(tmp_path, {})
-    proc = run(root, "new", "notice", "关于开展专利转化专项行动的通知", "--column", "notices",
-               "--now", "2026-11-28T09:00")
-    assert proc.returncode == 0, proc.stderr
-    rel = proc.stdout.strip()
-    assert rel.startswith("content/notices/2026-11-28-") and rel.isascii()
-    check = run(root, "check", "--format", "json", "--now", "2026-11-28T10:00")
-    rules = {f["rule"] for f in json.loads(check.stdout)}
-    assert rules == {"GP101", "GP102", "GP201"}  # empty source and category; not signed off
-
-
 def test_rules_yml_may_raise_a_rule_but_not_loosen_a_guard(tmp_path):
     root = make_repo(tmp_path, {"notices/a.md": notice(body="[x](a.md#nowhere)")})
     rules_file = root / "site_config" / "rules.yml"
