@@ -436,9 +436,11 @@ class CalendarFallback(AuditCheck):
             yield ctx.finding(self, "site_config/calendar.yml", 1, Severity.WARNING, warning)
 
 
+from .annual_form import AnnualForm  # noqa: E402  (it builds on AuditCheck, above)
+
 #: in run order; CalendarFallback last, after every check that used the calendar
 CHECKS: list[type[AuditCheck]] = [
     StaleColumn, EmptyColumn, TooManyStaleColumns, ExpiredPage, OldSignoff, LinkApprovals,
     LinkHealth, UnapprovedPlatform, ZombiePlatform, CommentOverdue, AllowedException,
-    AnnualReport, CalendarFallback,
+    AnnualReport, AnnualForm, CalendarFallback,
 ]

@@ -1,16 +1,20 @@
-"""``govpub report annual YEAR``: the annual website work report as a draft page.
+"""``govpub report annual YEAR``: the 政府网站工作年度报表 (国办函〔2018〕12号), filled in.
 
 Writes, under the reports column (``content/reports/``):
 
-- ``<YEAR>-annual-report.md`` — the draft page (type ``report``), which goes
-  through review like any other page;
-- ``<YEAR>-annual-report.csv`` — every figure, for the General Office's forms;
-- three SVG charts beside it (publications per month, reproduction lead
-  times, reply times).
+- ``<YEAR>-annual-report.md`` — the form as a page (type ``report``), which
+  goes through review like any other page;
+- ``<YEAR>-annual-report.csv`` — the same form, one row per row;
+- ``<YEAR>-annual-report-months.svg`` — pages published per month (only when
+  there were any: an empty chart says nothing, the page says so in words).
 
-Figures come from the approved site (what the public saw), every comment in
-the repository, ``site_config/`` and, when it exists, the watcher's state.
-Nothing is overwritten without ``--force``.
+What the repository knows is computed from the site as it stood at 31
+December 24:00 (:mod:`.snapshot`): later commits do not change the figures.
+What it cannot know comes from ``site_config/annual/<YEAR>.yml``
+(:mod:`.officedata`), which the first run writes with every field empty; a
+field still empty shows as the placeholder marker, so the page cannot be
+approved until the office has filled it in. Nothing is overwritten without
+``--force``.
 """
 
 from __future__ import annotations
@@ -23,123 +27,132 @@ from ..atomic import write_atomic
 from ..calendar import load_calendar
 from ..checker import check_repository
 from ..comments.alerts import state_path
-from ..comments.model import read_comments, reply_working_days
+from ..comments.model import read_comments
 from ..comments.stats import comment_stats
-from ..config import Policy
-from ..errors import ConfigError, UsageError
+from ..config import Policy, load_policy
+from ..errors import ConfigError, GovpubError, UsageError
+from ..i18n import _
 from ..platforms import load_platforms
 from ..sitemodel import build_site_model
-from . import charts
-from .figures import AnnualFigures, platform_figures, publication_figures
-from .render import figures_csv, report_markdown
-from .watcherdata import read_watcher
-
-LEAD_LIMIT_HOURS = 12
-TAMPER_NOTE = "未记录 not recorded (govpub verify keeps no history yet)"
+from . import charts, figures
+from .officedata import OfficeData, load_office_data, office_file, template
+from .render import AnnualForm, assemble, figures_csv, report_markdown
+from .snapshot import Snapshot, extract, year_end_commit
+from .watcherdata import WatcherFigures, read_watcher
 
 
 @dataclass(frozen=True)
 class ReportFiles:
     page: Path
     csv: Path
-    charts: tuple[Path, ...]
+    chart: Path
 
     def all(self) -> list[Path]:
-        return [self.page, self.csv, *self.charts]
+        return [self.page, self.csv, self.chart]
+
+
+@dataclass(frozen=True)
+class ReportResult:
+    files: list[Path]  # written, in order
+    form: AnnualForm
+    snapshot: Snapshot
+    office: Path
+    office_created: bool
+    watcher: WatcherFigures | None  # internal figures: printed, never published
+    watcher_problem: str | None
 
 
 def report_folder(policy: Policy) -> str:
     for folder, column in policy.columns.items():
         if column.type == "report" and folder:
             return folder
-    raise ConfigError("no column of type `report` in site_config/columns.yml",
+    raise ConfigError(_("no column of type `report` in site_config/columns.yml"),
                       path="site_config/columns.yml",
-                      hint="add e.g. `reports: {type: report, title: 网站年度工作报表, ...}`")
+                      hint=_("add e.g. `reports: {type: report, title: 网站年度工作报表, ...}`"))
 
 
 def report_files(policy: Policy, year: int) -> ReportFiles:
     base = policy.content_dir / report_folder(policy)
     stem = f"{year}-annual-report"
     return ReportFiles(page=base / f"{stem}.md", csv=base / f"{stem}.csv",
-                       charts=tuple(base / f"{stem}-{name}.svg"
-                                    for name in ("months", "leads", "replies")))
+                       chart=base / f"{stem}-months.svg")
 
 
-def _link_figures(policy: Policy, start: datetime, end: datetime) -> tuple[int, int]:
-    from ..links.approval import load_links_config
-
-    approvals = load_links_config(policy.root, policy.timezone).approvals
-    in_force = sum(1 for a in approvals if a.approved_at < end <= a.expires)
-    new = sum(1 for a in approvals if start <= a.approved_at < end)
-    return in_force, new
-
-
-def compute_figures(policy: Policy, year: int, now: datetime) -> AnnualFigures:
+def year_bounds(policy: Policy, year: int) -> tuple[datetime, datetime]:
     tz = policy.timezone
-    start, end = datetime(year, 1, 1, tzinfo=tz), datetime(year + 1, 1, 1, tzinfo=tz)
-    result = check_repository(policy, now)
-    model = build_site_model(result)
-    calendar = load_calendar(policy.root, tz)
-    comments, _unreadable = read_comments(policy, model.comment_documents, calendar)
-    stats = comment_stats(comments, calendar, start=start, end=end)
-    watcher, note = read_watcher(state_path(policy.root), start, end)
-    links_in_force, links_new = _link_figures(policy, start, end)
-    return AnnualFigures(
-        year=year, site=policy.site, **publication_figures(model, year, start, end),
-        watcher=watcher, watcher_note=note, comments=stats, links_approved=links_in_force,
-        links_approved_in_year=links_new,
-        platforms_by_kind=platform_figures(load_platforms(policy.root), end),
-        tamper_note=TAMPER_NOTE, warnings=calendar.warnings())
+    return datetime(year, 1, 1, tzinfo=tz), datetime(year + 1, 1, 1, tzinfo=tz)
 
 
-def render_charts(figures: AnnualFigures, reply_days: int) -> list[bytes]:
-    months = charts.bar_chart([str(m) for m in range(1, 13)], figures.per_month,
-                              title=f"{figures.year} 各月发布数 Pages published per month",
-                              ylabel="pages 条", xlabel="month 月")
-    leads = list(figures.watcher.lead_hours if figures.watcher
-                 else figures.reproduction_page_leads)
-    source = "watcher" if figures.watcher else "pages"
-    lead_chart = charts.histogram(
-        [min(v, 47.9) for v in leads], bins=[float(b) for b in range(0, 50, 2)],
-        limit=LEAD_LIMIT_HOURS, title=f"转载用时 Reproduction lead times ({source})",
-        xlabel="hours 小时 (48+ in the last bar)", empty_text="no reproductions 无转载")
-    reply_chart = charts.histogram(
-        [min(v, 9.9) for v in figures.comments.reply_days],
-        bins=[b / 2 for b in range(0, 21)], limit=reply_days,
-        title="留言答复用时 Reply times", xlabel="working days 工作日 (10+ in the last bar)",
-        empty_text="no replies 无答复")
-    return [months, lead_chart, reply_chart]
+def compute_form(policy: Policy, year: int, office: OfficeData,
+                 snapshot: Snapshot) -> tuple[AnnualForm, dict]:
+    """The filled-in form and the site identity, from the site as ``snapshot`` holds it."""
+    start, end = year_bounds(policy, year)
+    with extract(policy.root, snapshot) as root:
+        try:
+            then = load_policy(root)
+            result = check_repository(then, end)
+            calendar = load_calendar(root, then.timezone)
+            platforms = load_platforms(root)
+        except GovpubError as exc:
+            raise ConfigError(
+                _("the site as committed in {commit} (the end of {year}) cannot be read: "
+                  "{error}").format(commit=snapshot.commit[:12], year=year, error=exc),
+                hint=_("name a later commit that holds the same content with --snapshot "
+                       "REF")) from None
+        model = build_site_model(result)
+        comments, _unreadable = read_comments(then, model.comment_documents, calendar)
+        computed = {**figures.site_figures(then.site),
+                    **figures.publication_figures(model, start, end),
+                    **figures.comment_figures(comment_stats(comments, calendar, start=start,
+                                                            end=end)),
+                    **figures.platform_figures(platforms, end)}
+        form = assemble(year, computed, office, platforms=figures.platform_kinds(computed),
+                        languages=figures.languages(then.site),
+                        per_month=figures.per_month(model, start, end))
+        return form, dict(then.site)
 
 
-def write_annual_report(policy: Policy, year: int, now: datetime, *,
-                        force: bool = False) -> ReportFiles:
+def write_annual_report(policy: Policy, year: int, now: datetime, *, force: bool = False,
+                        snapshot_ref: str | None = None) -> ReportResult:
     local_now = now.astimezone(policy.timezone)
-    if not 2000 <= year <= local_now.year:
-        raise UsageError(f"year {year} is not between 2000 and {local_now.year}",
-                         hint="give a past year, e.g. `govpub report annual "
-                              f"{local_now.year - 1}`")
+    if not 2000 <= year < local_now.year:
+        raise UsageError(_("year {year} is not a past year between 2000 and {last}").format(
+                             year=year, last=local_now.year - 1),
+                         hint=_("the report covers a year that has ended, e.g. `govpub report "
+                                "annual {year}`").format(year=local_now.year - 1))
     files = report_files(policy, year)
     existing = [p for p in files.all() if p.exists() or p.is_symlink()]
     if existing and not force:
-        shown = existing[0].relative_to(policy.root)
-        raise UsageError(f"{shown} exists already",
-                         hint="pass --force to regenerate it (its sign-off will be void and "
-                              "it must be reviewed again)")
-    figures = compute_figures(policy, year, now)
-    names = {"csv": files.csv.name, "months": files.charts[0].name,
-             "leads": files.charts[1].name, "replies": files.charts[2].name}
-    page = report_markdown(figures, published=local_now.replace(microsecond=0).isoformat(),
-                           names=names)
-    svgs = render_charts(figures, reply_working_days(policy))
+        raise UsageError(_("{path} exists already").format(
+                             path=existing[0].relative_to(policy.root).as_posix()),
+                         hint=_("pass --force to regenerate it (its sign-off will be void and "
+                                "it must be reviewed again)"))
+    office_path = office_file(policy, year)
+    created = not office_path.exists() and not office_path.is_symlink()
+    start, end = year_bounds(policy, year)
+    snapshot = year_end_commit(policy.root, end, ref=snapshot_ref)
+    if created:  # before the figures: the office can start filling it in whatever happens
+        write_atomic(office_path, template(year))
+    office = load_office_data(policy, year)
+    form, site = compute_form(policy, year, office, snapshot)
+    months = sum(form.per_month) > 0
+    page = report_markdown(form, site, published=local_now.replace(microsecond=0).isoformat(),
+                           names={"csv": files.csv.name,
+                                  "months": files.chart.name if months else None})
     for path in files.all():
         if path.is_symlink():  # never write through a link out of content/
             path.unlink()
-    for path, data in zip(files.charts, svgs, strict=True):
-        write_atomic(path, data)
-    write_atomic(files.csv, figures_csv(figures))
+    written = []
+    if months:
+        write_atomic(files.chart, charts.months_chart(year, form.per_month))
+        written.append(files.chart)
+    elif files.chart.exists():
+        files.chart.unlink()  # last run's chart: the figures it showed are gone
+    write_atomic(files.csv, figures_csv(form))
     write_atomic(files.page, page)  # last: the page only appears once its files are there
-    return files
+    written += [files.csv, files.page]
+    watcher, problem = read_watcher(state_path(policy.root), start, end)
+    return ReportResult(written, form, snapshot, office_path, created, watcher, problem)
 
 
-__all__ = ["AnnualFigures", "ReportFiles", "compute_figures", "report_files",
-           "write_annual_report"]
+__all__ = ["ReportFiles", "ReportResult", "report_files", "write_annual_report"]

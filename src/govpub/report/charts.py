@@ -50,40 +50,17 @@ def _svg(fig) -> bytes:
     return buffer.getvalue().encode("utf-8")
 
 
-def bar_chart(labels: list[str], values: list[int | float], *, title: str, ylabel: str,
-              xlabel: str = "") -> bytes:
+def months_chart(year: int, counts: list[int]) -> bytes:
+    """Pages published in each month of ``year``: a bar chart, Chinese labels."""
     plt = _pyplot()
     from matplotlib.ticker import MaxNLocator
 
     fig, ax = plt.subplots(figsize=(7, 3.5))
-    bars = ax.bar(range(len(values)), values, color="#bbbbbb", edgecolor="black", hatch="//")
-    ax.set_xticks(range(len(labels)), labels)
-    ax.set_title(title)
-    ax.set_ylabel(ylabel)
-    ax.set_xlabel(xlabel)
+    bars = ax.bar(range(12), counts, color="#bbbbbb", edgecolor="black", hatch="//")
+    ax.set_xticks(range(12), [f"{m}月" for m in range(1, 13)])
+    ax.set_title(f"{year}年各月信息发布数量")
+    ax.set_ylabel("发布数量（条）")
     ax.bar_label(bars, fontsize=9)
-    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.spines[["top", "right"]].set_visible(False)
-    return _svg(fig)
-
-
-def histogram(values: list[float], *, bins: list[float], limit: float | None, title: str,
-              xlabel: str, empty_text: str) -> bytes:
-    plt = _pyplot()
-    from matplotlib.ticker import MaxNLocator
-
-    fig, ax = plt.subplots(figsize=(7, 3.5))
-    if values:
-        ax.hist(values, bins=bins, color="#bbbbbb", edgecolor="black", hatch="//")
-    else:
-        ax.text(0.5, 0.5, empty_text, ha="center", va="center", transform=ax.transAxes)
-    if limit is not None:
-        ax.axvline(limit, color="black", linestyle="--", linewidth=1.5)
-        ax.annotate(f"limit {limit:g}", (limit, 1), xycoords=("data", "axes fraction"),
-                    xytext=(4, -12), textcoords="offset points", fontsize=9)
-    ax.set_title(title)
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel("count 数量")
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.spines[["top", "right"]].set_visible(False)
     return _svg(fig)

@@ -1,101 +1,204 @@
-"""The report page (Markdown) and its CSV of figures (pure text from :class:`AnnualFigures`)."""
+"""The report page and its CSV: the official form, filled in (pure text from :class:`AnnualForm`).
+
+The page is what the public reads on a government website: the form, its
+signature line, and one chart of the monthly publications with its figures
+in words — nothing about how govpub computed it. The table keeps the form's
+grouping (``rowspan``/``colspan`` on ``<th>`` cells with ``scope``, so a
+screen reader announces each figure with its row headings). The CSV has one
+row per row of the form, in the same order, with the same headings.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
+from dataclasses import dataclass, field
 
-from .figures import DEPTH_LABELS, AnnualFigures
+from ..build import mdtext
+from ..placeholder import MARKER
+from .form import (
+    ALL_FIELDS,
+    BY_KEY,
+    DATE,
+    FEATURES,
+    FIELDS,
+    MULTILINGUAL,
+    NUMBER,
+    SIGNATURE,
+    TEXT,
+    YESNO,
+    Field,
+)
+
+#: the CSV's columns: the form's three levels of headings, the value, and a stable key
+CSV_HEADER = ("项目", "子项目", "指标", "数值", "字段代码")
+NOT_APPLICABLE = "—"
+NONE_TEXT = "无"
 
 
-def _q(value) -> str:
-    # JSON strings are valid YAML scalars: no value can break the front matter
-    return json.dumps(value, ensure_ascii=False)
+@dataclass
+class AnnualForm:
+    year: int
+    values: dict  # field key -> value; None: not filled in yet
+    per_month: list[int]
+    missing: list[Field] = field(default_factory=list)  # office fields still empty
+    not_applicable: set[str] = field(default_factory=set)  # keys that do not apply
+
+    @property
+    def complete(self) -> bool:
+        return not self.missing
 
 
-def _text(value) -> str:
-    from ..build import mdtext
-
-    return mdtext.text(value)
-
-
-def _pct(part: int, whole: int) -> str:
-    return f"{part / whole:.0%}" if whole else "—"
+def _yes_no(value):
+    if value in ("是", True):
+        return True
+    if value in ("否", False):
+        return False
+    return None
 
 
-def _num(value) -> str:
-    return "—" if value is None else f"{value:.2f}"
+def assemble(year: int, computed: dict, office, *, platforms: set[str], languages: int,
+             per_month: list[int]) -> AnnualForm:
+    """The form's values: computed figures, the office's, and the sums of both."""
+    values = dict(computed)
+    for f in ALL_FIELDS:
+        if f.office:
+            raw = office.value(f)
+            values[f.key] = _yes_no(raw) if f.kind == YESNO else raw
+    features = values.get("innovation.features")
+    if languages >= 2:
+        features = sorted({*(features or []), MULTILINGUAL},
+                          key=("搜索即服务", MULTILINGUAL, "无障碍浏览", "千人千网").index)
+    values["innovation.features"] = features
+    values["interpretation.total"] = _sum(values, "interpretation.materials",
+                                          "interpretation.products", "interpretation.media")
+    values["services.cases.total"] = _sum(values, "services.cases.natural",
+                                          "services.cases.legal")
+    not_applicable = {f.key for f in ALL_FIELDS
+                      if f.needs_platform and f.needs_platform not in platforms}
+    missing = [f for f in office.empty(platforms) if f.key not in not_applicable]
+    if languages >= 2 and BY_KEY["innovation.features"] in missing:
+        missing.remove(BY_KEY["innovation.features"])
+    return AnnualForm(year, values, per_month, missing, not_applicable)
 
 
-def figures_csv(figures: AnnualFigures) -> str:
+def _sum(values: dict, *keys: str):
+    parts = [values.get(k) for k in keys]
+    return None if any(p is None for p in parts) else sum(parts)
+
+
+def shown(form: AnnualForm, f: Field, *, marker: str) -> str:
+    """A field's value as the form shows it; ``marker`` where it is still to be filled in."""
+    value = form.values.get(f.key)
+    if f.key in form.not_applicable:
+        return NOT_APPLICABLE
+    if value is None or (isinstance(value, str) and not value.strip()):
+        if f.office or f.key in ("interpretation.total", "services.cases.total"):
+            return marker
+        return NONE_TEXT if f.kind == TEXT else NOT_APPLICABLE
+    if f.kind == YESNO:
+        return "是" if value else "否"
+    if f.kind == FEATURES:
+        return "、".join(value) if value else NONE_TEXT
+    if f.kind == NUMBER:
+        return f"{value:.2f}".rstrip("0").rstrip(".") if isinstance(value, float) else str(value)
+    if f.kind == DATE:
+        return str(value)
+    return str(value)
+
+
+def figures_csv(form: AnnualForm) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["section", "item", "value"])
-    writer.writerows(figures.rows())
+    writer.writerow(CSV_HEADER)
+    for f in ALL_FIELDS:
+        labels = (*f.labels, "", "")[:3]
+        writer.writerow([*labels, shown(form, f, marker=""), f.key])
     return buffer.getvalue()
 
 
-def report_markdown(f: AnnualFigures, *, published: str, names: dict[str, str]) -> str:
-    """The draft page; ``names`` maps chart/CSV roles to file names beside the page."""
-    site = f.site
-    title = f"{site.get('name', '')}{f.year}年网站工作年度报表"
-    lines = ["---", f"title: {_q(title)}",
-             f"source: {_q(site.get('organizer') or site.get('name', ''))}",
-             f"published: {_q(published)}", "disclosure: proactive", f"year: {f.year}",
-             "report_kind: annual", "---", "",
-             f"# {_text(site.get('name', ''))} {f.year} 年网站工作年度报表", "",
-             f"Annual website work report {f.year}. 数据由 govpub 根据网站仓库"
-             f"{'和监测服务记录' if f.watcher else ''}生成；全部数据见 "
-             f"[{names['csv']}]({names['csv']})。", ""]
-    for warning in f.warnings:
-        lines += [f"> **注意 Warning:** {_text(warning)}", ""]
-    lines += ["## 一、网站基本信息 Site", "", "| 项目 | 内容 |", "|---|---|"]
-    for key, label in (("name", "网站名称 Name"), ("domain", "首页网址 Domain"),
-                       ("site_code", "网站标识码 Site code"), ("icp", "ICP备案编号 ICP"),
-                       ("organizer", "主办单位 Organizer")):
-        lines.append(f"| {label} | {_text(site.get(key, '—'))} |")
-    lines += ["", "## 二、信息发布 Publication", "",
-              f"全年发布信息 {f.published_total} 条。Pages published: {f.published_total}.", "",
-              "| 栏目 Column | 发布数 Pages |", "|---|---|"]
-    lines += [f"| {_text(title)} | {count} |" for title, count in f.per_column.items()]
-    if not f.per_column:
-        lines.append("| — | 0 |")
-    lines += ["", f"![各月发布数 Pages published per month]({names['months']})", "",
-              "## 三、政务服务 Services", "",
-              f"- 政务服务事项 Service items: {f.service_items}",
-              f"- 办事指南 Guides: {f.guides}",
-              f"- 政策解读 Policy interpretations published: {f.interpretations}", "",
-              "| 网上办理深度 Online depth | 事项数 Items |", "|---|---|"]
-    lines += [f"| {DEPTH_LABELS.get(d, str(d))} | {n} |" for d, n in f.service_by_depth.items()]
-    if not f.service_by_depth:
-        lines.append("| — | 0 |")
-    lines += ["", "## 四、转载国务院重要政策 Reproductions", "",
-              f"- 转载页面 Reproduction pages published: {f.reproduction_pages}"]
-    if f.watcher is None:
-        lines.append(f"- 监测记录 Watcher: {_text(f.watcher_note)}")
+# -- the page --
+
+def _rowspans(rows: list[Field], level: int) -> list[int]:
+    """For each row: how many rows its heading at ``level`` spans (0: covered by the one above)."""
+    spans = [0] * len(rows)
+    index = 0
+    while index < len(rows):
+        key = rows[index].labels[:level + 1]
+        end = index + 1
+        if len(rows[index].labels) > level + 1:
+            while end < len(rows) and rows[end].labels[:level + 1] == key \
+                    and len(rows[end].labels) > level + 1:
+                end += 1
+        spans[index] = end - index
+        index = end
+    return spans
+
+
+def form_table(form: AnnualForm, caption: str) -> str:
+    rows = list(FIELDS)
+    spans = [_rowspans(rows, level) for level in range(3)]
+    out = ["<table>", f"<caption>{mdtext.text(caption)}</caption>", "<tbody>"]
+    for index, f in enumerate(rows):
+        depth = len(f.labels)
+        cells = []
+        for level in range(depth):
+            span = spans[level][index]
+            if span == 0:
+                continue
+            last = level == depth - 1
+            colspan = 3 - level if last else 1
+            attrs = f' scope="{"row" if last else "rowgroup"}"'
+            attrs += f' rowspan="{span}"' if span > 1 else ""
+            attrs += f' colspan="{colspan}"' if colspan > 1 else ""
+            cells.append(f"<th{attrs}>{mdtext.text(f.labels[level])}</th>")
+        cells.append(f"<td>{mdtext.text(shown(form, f, marker=MARKER))}</td>")
+        out.append("<tr>" + "".join(cells) + "</tr>")
+    out += ["</tbody>", "</table>"]
+    return "\n".join(out)
+
+
+def report_title(site: dict, year: int) -> str:
+    return f"{site.get('name', '')}政府网站工作年度报表（{year}年度）"
+
+
+def report_markdown(form: AnnualForm, site: dict, *, published: str, names: dict) -> str:
+    """The report page; ``names`` maps ``csv`` and ``months`` to files beside it
+    (``months`` is None when nothing was published: no empty chart)."""
+    year = form.year
+    title = report_title(site, year)
+    organizer = site.get("organizer") or site.get("name", "")
+    lines = ["---", f"title: {json.dumps(title, ensure_ascii=False)}",
+             f"source: {json.dumps(organizer, ensure_ascii=False)}",
+             f"published: {json.dumps(published)}", "disclosure: proactive",
+             f"year: {year}", "report_kind: annual", "---", "",
+             f"填报单位：{mdtext.text(organizer)}", "",
+             form_table(form, title), "",
+             "　".join(f"{f.labels[0]}：{mdtext.text(shown(form, f, marker=MARKER))}"
+                      for f in SIGNATURE), "",
+             f"注：信息发布、解读材料、办事服务、留言办理和移动新媒体账号按{year}年12月31日24时"
+             "本网站公开的内容统计；平均办理时间按工作日计算。", "",
+             f"[下载本报表数据（CSV 格式）]({names['csv']})", "",
+             f"## 附：{year}年各月信息发布数量", ""]
+    total = sum(form.per_month)
+    if names.get("months") and total:
+        lines += [f"![{year}年各月信息发布数量柱状图，数据见下文]({names['months']})", ""]
+    if total:
+        months = "、".join(f"{m}月 {n}条" for m, n in enumerate(form.per_month, start=1))
+        lines.append(f"{year}年各月发布信息：{months}，合计 {total}条。")
     else:
-        w = f.watcher
-        lines += [f"- 监测到的中央文件 Central items watched: {w.watched}",
-                  f"- 已转载 Reproduced: {w.reproduced}，其中按时（12小时内）On time: "
-                  f"{w.on_time}（{_pct(w.on_time, w.reproduced)}）",
-                  f"- 转载用时中位数 Median lead time: {_num(f.median_lead_hours)} 小时 hours"]
-    lines += ["", f"![转载用时 Reproduction lead times]({names['leads']})", "",
-              "## 五、互动交流 Public comments", "",
-              f"- 收到留言 Received: {f.comments.received}",
-              f"- 已答复 Replied: {f.comments.replied}，按时 On time: {f.comments.on_time}"
-              f"（{_pct(f.comments.on_time, f.comments.replied)}）",
-              f"- 不予公开 Withheld: {f.comments.withheld}",
-              f"- 平均答复用时 Average: {_num(f.comments.average_working_days)} 个工作日 "
-              "working days", "",
-              f"![答复用时 Reply times]({names['replies']})", "",
-              "## 六、外部链接与安全 External links and integrity", "",
-              f"- 经审批的外部链接网站 Approved external sites in force: {f.links_approved}"
-              f"（本年新批准 {f.links_approved_in_year}）",
-              f"- 防篡改检查 Tamper checks: {_text(f.tamper_note)}", "",
-              "## 七、政务新媒体 Platforms", "",
-              "| 类型 Kind | 数量 Count |", "|---|---|"]
-    lines += [f"| {kind} | {count} |" for kind, count in f.platforms_by_kind.items()]
-    if not f.platforms_by_kind:
-        lines.append("| — | 0 |")
+        lines.append(f"{year}年本网站未发布信息，无图表。")
     return "\n".join(lines) + "\n"
+
+
+__all__ = [
+    "CSV_HEADER",
+    "AnnualForm",
+    "assemble",
+    "figures_csv",
+    "form_table",
+    "report_markdown",
+    "report_title",
+    "shown",
+]

@@ -1,8 +1,11 @@
-"""Reproduction figures from the watcher's SQLite state, read-only.
+"""Reproduction figures from the watcher's SQLite state, read-only: for the office, not the public.
 
-The file is opened with ``mode=ro``: writing the report never creates,
-migrates or locks the watcher's state. No file (or an unreadable one) means
-"no watcher data", said as such in the report.
+The official form has no row for the 12-hour reproduction of Central
+Government documents, so these figures never go into the report page or its
+CSV; ``govpub report annual`` prints them for the General Office. The file is
+opened with ``mode=ro``: writing the report never creates, migrates or locks
+the watcher's state. No file (or an unreadable one) means no figures, and the
+command says why.
 """
 
 from __future__ import annotations
@@ -12,6 +15,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from urllib.parse import quote
+
+from ..i18n import _
 
 
 @dataclass(frozen=True)
@@ -29,10 +34,12 @@ def _utc(moment: datetime) -> str:
     return iso(moment)
 
 
-def read_watcher(state: Path, start: datetime, end: datetime) -> tuple[WatcherFigures | None, str]:
+def read_watcher(state: Path, start: datetime, end: datetime
+                 ) -> tuple[WatcherFigures | None, str | None]:
     """Figures for obligations first seen in [start, end), or (None, why not)."""
     if not state.is_file():
-        return None, f"no watcher data ({state.name} not found)"
+        return None, _("the watcher has kept no state here ({path} does not exist)").format(
+            path=state.name)
     uri = f"file:{quote(str(state.resolve()))}?mode=ro"
     try:
         db = sqlite3.connect(uri, uri=True, timeout=10)
@@ -43,11 +50,12 @@ def read_watcher(state: Path, start: datetime, end: datetime) -> tuple[WatcherFi
         finally:
             db.close()
     except sqlite3.Error as exc:
-        return None, f"no watcher data (cannot read {state.name}: {exc})"
+        return None, _("cannot read the watcher's state {path}: {error}").format(
+            path=state.name, error=exc)
     reproduced = [r for r in rows if r[0] == "reproduced"]
     on_time = sum(1 for r in reproduced if r[2] and r[1] and
                   datetime.fromisoformat(r[2]) <= datetime.fromisoformat(r[1]))
     leads = tuple(round(r[3] / 3600, 2) for r in reproduced if r[3] is not None)
     return WatcherFigures(watched=len(rows), reproduced=len(reproduced), on_time=on_time,
                           dismissed=sum(1 for r in rows if r[0] == "dismissed"),
-                          lead_hours=leads), "watcher state"
+                          lead_hours=leads), None
