@@ -52,7 +52,9 @@ def build(ctx: click.Context, strict: bool, renderer: str, site_dir: Path | None
 @click.option("--preview", is_flag=True,
               help="Include unreviewed pages, each under a 'not reviewed' banner "
                    "(built into .govpub/preview/, never deployable).")
-@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              envvar="GOVPUB_SERVE_PORT",
+              help="Port on 127.0.0.1 (also GOVPUB_SERVE_PORT; 0: any free port).")
 @click.option("--renderer", type=click.Choice(["mkdocs", "pelican"]), default="mkdocs",
               show_default=True)
 @now_option

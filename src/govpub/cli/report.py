@@ -59,8 +59,12 @@ def annual(ctx: click.Context, year: int, now_text: str | None, force: bool,
                                  fields="、".join(f.label for f in missing[:8])
                                  + ("……" if len(missing) > 8 else "")), err=True)
         click.echo(_("fill them in, then write the report again:"), err=True)
-        click.echo(next_step("govpub report annual {year} --force", root=root, year=year),
-                   err=True)
+        if result.snapshot.chosen:  # the same figures again: the same commit, not a moving ref
+            again = next_step("govpub report annual {year} --force --snapshot {commit}",
+                              root=root, year=year, commit=result.snapshot.commit)
+        else:
+            again = next_step("govpub report annual {year} --force", root=root, year=year)
+        click.echo(again, err=True)
     click.echo(_("have the page, the CSV and the chart reviewed and publish them before 31 "
                  "January:"), err=True)
     click.echo(next_step("govpub check {path}", root=root, path=page), err=True)
