@@ -427,3 +427,25 @@ def test_audit_lists_each_empty_office_field_from_1_january_and_blocks_from_31_j
     assert {f["severity"] for f in late} == {"error"} and len(late) == len(applicable)
     write_office(root, FILLED)
     assert form_findings("2026-01-31T08:00:00+08:00") == []
+
+
+def test_the_built_page_shows_the_form_to_the_public(generated, tmp_path, capsys):
+    from comments_audit_fixtures import sign
+
+    for name in ("2025-annual-report.md", "2025-annual-report.csv",
+                 "2025-annual-report-months.svg"):
+        sign(generated, f"reports/{name}")
+    site = tmp_path / "site"
+    assert main(["--root", str(generated), "build", "--now", "2026-01-20T10:00:00+08:00",
+                 "--site-dir", str(site)]) == 0
+    html = (site / "reports" / "2025-annual-report" / "index.html").read_text(encoding="utf-8")
+    article = html[html.index("<article"):html.index("</article>")]
+    assert "<caption>测试局政府网站工作年度报表（2025年度）</caption>" in article
+    assert '<th scope="rowgroup" rowspan="7">办事服务</th>' in article
+    assert '<img alt="2025年各月信息发布数量柱状图，数据见下文"' in article
+    text = re.sub(r"<[^>]+>", " ", article)
+    for internal in ("govpub", "watch", "sqlite", "not recorded", "commit", "snapshot"):
+        assert internal not in text, internal
+    assert MARKER not in text
+    assert (site / "reports" / "2025-annual-report.csv").read_text(encoding="utf-8") == (
+        generated / "content" / "reports" / "2025-annual-report.csv").read_text(encoding="utf-8")
