@@ -121,3 +121,12 @@ def test_the_editor_tour_works_word_for_word(tmp_path):
     pushed = subprocess.run(["git", "show", f"fee-notice:{page}"], cwd=tmp_path / "origin.git",
                             capture_output=True, text=True, check=True).stdout
     assert pushed == written
+
+
+def test_the_editors_handbook_shows_the_same_tour():
+    handbook = (REPO / "docs" / "zh" / "编辑手册.md").read_text(encoding="utf-8")
+    block = handbook.split("## 三、一次完整的操作", 1)[1].split("```sh\n", 1)[1].split("```")[0]
+    def commands(lines):  # the same commands; the comments are in the reader's language
+        return [re.sub(r"\s+#.*$", "", line) for line in lines if line.strip()]
+
+    assert commands(block.splitlines()) == commands(editor_tour())
