@@ -205,6 +205,8 @@ def test_the_code_pattern_comes_from_the_schema(repo):
     make_repo_items(repo, {"CN000998": "", "CN000999": ""})
     assert created(run(repo, "new", "service-item", "事项", "--now", NOW)) == \
         "content/catalog/CN001000.md"
+    # the code rule reads the same pattern (it used to fall back to 12 digits)
+    assert [f for f in findings(repo) if f["rule"] == "GP401"] == []
     for path in (repo / "content" / "catalog").iterdir():
         path.unlink()
     make_repo_items(repo, {"CN999998": "", "CN999999": ""})

@@ -16,7 +16,6 @@ from collections.abc import Iterator
 from . import DocumentRule, Rule, register
 
 SERVICE_ITEM = "service-item"
-DEFAULT_CODE_PATTERN = r"^[0-9]{12}$"
 
 
 def _items(ctx, *, all_of_them: bool = False):
@@ -25,9 +24,10 @@ def _items(ctx, *, all_of_them: bool = False):
 
 
 def code_pattern(ctx) -> re.Pattern:
-    schema = ctx.policy.type_schemas.get(SERVICE_ITEM, {})
-    pattern = schema.get("properties", {}).get("code", {}).get("pattern", DEFAULT_CODE_PATTERN)
-    return re.compile(pattern)
+    """The schema's pattern for codes, through its ``$ref`` (as ``govpub new`` reads it)."""
+    from ..scaffold.naming import item_code_pattern
+
+    return ctx.memo("item-code-pattern", lambda: item_code_pattern(ctx.policy))
 
 
 class ItemRule(DocumentRule):
