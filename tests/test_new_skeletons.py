@@ -308,3 +308,13 @@ def test_chinese_run_speaks_chinese_and_english_run_english(repo):
     zh_error = run(repo, "new", "notice", "x", "--now", NOW, lang="zh-CN",
                    stdin=subprocess.DEVNULL)
     assert "有 2 个栏目存放 notice 类页面" in zh_error.stderr
+
+
+def test_a_code_pattern_that_admits_a_path_cannot_write_outside_the_column(repo):
+    common = repo / "site_config" / "types" / "common.schema.json"
+    schema = json.loads(common.read_text(encoding="utf-8"))
+    schema["$defs"]["itemCode"]["pattern"] = "^[a-z./]+$"
+    common.write_text(json.dumps(schema, ensure_ascii=False), encoding="utf-8")
+    proc = run(repo, "new", "service-item", "事项", "--code", "../../x", "--now", NOW)
+    assert proc.returncode == 2 and "cannot be a file name" in proc.stderr
+    assert not (repo.parent / "x.md").exists() and not (repo / "x.md").exists()

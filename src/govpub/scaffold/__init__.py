@@ -175,6 +175,9 @@ def new_page(policy: Policy, type_name: str, title: str, now: datetime, *,
     codes, items = _codes_for(policy, type_name, tuple(c.strip() for c in codes))
     req = Request(policy, type_name, title, now, target_column, codes, items)
     name = file_name(req, slug)
+    if "/" in name or "\\" in name or name.startswith("."):  # a code pattern that lets one in
+        raise UsageError(_("{name!r} cannot be a file name").format(name=name),
+                         hint=_("see code in site_config/types/service-item.schema.json"))
     folder = policy.content_dir / target_column.folder
     target = folder / name
     shown = target.relative_to(policy.root).as_posix()
