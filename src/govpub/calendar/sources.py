@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 
 from ..config import CONFIG_DIR, load_config_file
 from ..errors import ConfigError
+from ..i18n import _
 from .workdays import DayRule, WorkCalendar
 
 PACKAGE_SOURCE = "holidays package"
@@ -60,17 +61,18 @@ def _entry_days(entry: dict, year: int, shown: Path) -> list[date]:
         else:
             first, last = date.fromisoformat(entry["from"]), date.fromisoformat(entry["to"])
             if last < first or (last - first).days > 60:
-                raise ConfigError(f"range {entry['from']}..{entry['to']} is reversed or longer "
-                                  "than 60 days", path=shown,
-                                  hint="give the first and last day of one holiday")
+                raise ConfigError(
+                    _("range {first}..{last} is reversed or longer than 60 days").format(
+                        first=entry["from"], last=entry["to"]), path=shown,
+                    hint=_("give the first and last day of one holiday"))
             days = [first + timedelta(days=i) for i in range((last - first).days + 1)]
     except ValueError:
-        raise ConfigError(f"{entry} is not a real date", path=shown,
-                          hint="write dates as YYYY-MM-DD") from None
+        raise ConfigError(_("{entry} is not a real date").format(entry=entry), path=shown,
+                          hint=_("write dates as YYYY-MM-DD")) from None
     for day in days:
         if day.year != year:
-            raise ConfigError(f"{day} is listed under year {year}", path=shown,
-                              hint="move it to the entry for its own year")
+            raise ConfigError(_("{day} is listed under year {year}").format(day=day, year=year),
+                              path=shown, hint=_("move it to the entry for its own year"))
     return days
 
 
@@ -82,8 +84,8 @@ def hand_entries(data: dict, shown: Path) -> tuple[dict[date, DayRule], set[int]
     for year_entry in data.get("years") or []:
         year = year_entry["year"]
         if year in seen_years:
-            raise ConfigError(f"year {year} is listed twice", path=shown,
-                              hint="merge the two entries")
+            raise ConfigError(_("year {year} is listed twice").format(year=year), path=shown,
+                              hint=_("merge the two entries"))
         seen_years.add(year)
         notice = year_entry["notice"]
         if year_entry.get("complete", True):
@@ -92,8 +94,8 @@ def hand_entries(data: dict, shown: Path) -> tuple[dict[date, DayRule], set[int]
             for entry in year_entry.get(key) or []:
                 for day in _entry_days(entry, year, shown):
                     if day in rules and rules[day].working != working:
-                        raise ConfigError(f"{day} is listed both as a holiday and as a "
-                                          "working day", path=shown)
+                        raise ConfigError(_("{day} is listed both as a holiday and as a "
+                                            "working day").format(day=day), path=shown)
                     rules[day] = DayRule(day, working, entry.get("name", key), notice)
     return rules, complete
 
