@@ -27,6 +27,7 @@ import referencing.jsonschema
 from .errors import ConfigError
 from .findings import Severity
 from .i18n import N_, _
+from .yamlslips import name_slip
 from .yamlstrict import YamlResult, parse_yaml
 
 CONFIG_DIR = "site_config"
@@ -72,6 +73,18 @@ def _shown(value) -> str:
     return text if len(text) <= 80 else text[:77] + "..."
 
 
+def _list_hint(expected, value) -> str | None:
+    """How to write a list, when text was written where a list belongs."""
+    if "array" not in (expected if isinstance(expected, list) else [expected]) \
+            or not isinstance(value, str):
+        return None
+    if value.lstrip()[:1] in ("【", "［", "〔"):
+        return _("a list is written in ordinary square brackets, [a, b], not 【】 or ［］; or "
+                 "one item per line starting with `- `")
+    return _("write one item per line starting with `- `, under the field with nothing after "
+             "its colon, or [a, b] in ordinary square brackets")
+
+
 def describe_schema_error(error: jsonschema.ValidationError) -> str:
     """One sentence: where in the data, what was expected, what was found."""
     where = ".".join(str(p) for p in error.absolute_path) or _("(top level)")
@@ -81,14 +94,19 @@ def describe_schema_error(error: jsonschema.ValidationError) -> str:
         return _("{where}: the field `{field}` is required").format(
             where=where, field=missing.group(1) if missing else "?")
     if validator in ("additionalProperties", "unevaluatedProperties"):
-        names = ", ".join(f"`{name}`" for name in _QUOTED.findall(error.message)
-                          if isinstance(value, dict) and name in value)
+        names = [name for name in _QUOTED.findall(error.message)
+                 if isinstance(value, dict) and name in value]
+        slip = next(filter(None, map(name_slip, names)), None)
+        if slip:
+            return _("{where}: {problem}").format(where=where, problem=slip)
         return _("{where}: unknown field {fields} — check the spelling of the field "
-                 "name").format(where=where, fields=names or "?")
+                 "name").format(where=where, fields=", ".join(f"`{n}`" for n in names) or "?")
     if validator == "type":
-        return _("{where}: expected {expected}, got {received} {value}").format(
+        message = _("{where}: expected {expected}, got {received} {value}").format(
             where=where, expected=_type_words(limit),
             received=_(_TYPE_WORDS[_json_type(value)]), value=_shown(value))
+        hint = _list_hint(limit, value)
+        return _("{problem} — {hint}").format(problem=message, hint=hint) if hint else message
     if validator == "enum":
         return _("{where}: {value} is not one of {choices}").format(
             where=where, value=_shown(value), choices=", ".join(map(str, limit)))
@@ -162,11 +180,18 @@ def load_config_file(path: Path, schema: str | dict, *, required: bool = True,
         line = raw[:exc.start].count(b"\n") + 1
         raise ConfigError(_("file is not valid UTF-8"), path=shown, line=line,
                           hint=_("save it as UTF-8")) from None
-    result = parse_yaml(text.replace("\r\n", "\n"))
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    result = parse_yaml(text)
     if result.problems:
         p = result.problems[0]
         raise ConfigError(p.message, path=shown, line=p.line)
     data = result.data if result.data is not None else {}
+    if isinstance(data, str):
+        from .yamlslips import explain_not_a_mapping
+
+        slip = explain_not_a_mapping(text, 1)
+        if slip:
+            raise ConfigError(slip[2], path=shown, line=slip[0])
     if isinstance(schema, str):
         schema = _config_schema(schema)
     errors = schema_errors(schema, data)

@@ -193,9 +193,10 @@ def _parse_page(doc: Document, raw: bytes) -> None:
         doc.problem("GP002", 1, _("front matter is not closed — add a `---` line after the "
                                   "last field"))
         return
-    result = parse_yaml("\n".join(lines[1:close]) + "\n")
+    yaml_text = "\n".join(lines[1:close]) + "\n"
+    result = parse_yaml(yaml_text, first_line=2)
     for p in result.problems:
-        doc.problem(_YAML_RULE[p.kind], p.line + 1, p.message, p.column)
+        doc.problem(_YAML_RULE[p.kind], p.line, p.message, p.column)
     if any(p.kind in ("syntax", "too-complex") for p in result.problems):
         doc.readable = False
         return
@@ -206,11 +207,17 @@ def _parse_page(doc: Document, raw: bytes) -> None:
         return
     if not isinstance(result.data, dict):
         doc.readable = False
-        doc.problem("GP002", 2, _("front matter must be a mapping of `field: value` lines, "
-                                  "got a {kind}").format(kind=type(result.data).__name__))
+        from .yamlslips import explain_not_a_mapping  # only for pages that failed
+
+        slip = explain_not_a_mapping(yaml_text, 2)
+        if slip:
+            doc.problem("GP002", slip[0], slip[2], slip[1])
+        else:
+            doc.problem("GP002", 2, _("front matter must be a mapping of `field: value` lines, "
+                                      "got a {kind}").format(kind=type(result.data).__name__))
         return
     doc.meta = result.data
-    doc.key_lines = {path: line + 1 for path, line in result.lines.items()}
+    doc.key_lines = result.lines
     doc.body = "\n".join(lines[close + 1:])
     doc.body_line = close + 2
 

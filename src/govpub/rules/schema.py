@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from ..config import describe_schema_error
 from ..i18n import _
 from ..typeschema import compile_schema
+from ..yamlslips import name_slip
 from . import DocumentRule, register
 
 PROVENANCE = ("source", "published", "disclosure")
@@ -47,10 +48,8 @@ class FrontMatterSchema(DocumentRule):
         if schema.known_fields is not None:
             for name in doc.meta:
                 if name not in schema.known_fields:
-                    yield ctx.finding(self, doc, doc.line_of(name),
-                                      _("unknown field `{field}` for type {type} — check its "
-                                        "spelling, or remove it").format(field=name,
-                                                                         type=type_name))
+                    yield ctx.finding(self, doc, doc.line_of(name), _unknown_field(name,
+                                                                                   type_name))
         for error in schema.iter_errors(doc.meta):
             yield from self._report(doc, ctx, error)
 
@@ -71,8 +70,14 @@ class FrontMatterSchema(DocumentRule):
                 if name in (error.instance if isinstance(error.instance, dict) else {}):
                     shown = ".".join(map(str, (*path, name)))
                     yield ctx.finding(self, doc, doc.line_of(*path, name),
-                                      _("unknown field `{field}` for type {type} — check its "
-                                        "spelling, or remove it").format(
-                                          field=shown, type=ctx.type_of(doc)))
+                                      _unknown_field(shown, ctx.type_of(doc), name))
         else:
             yield ctx.finding(self, doc, doc.line_of(*path), describe_schema_error(error))
+
+
+def _unknown_field(shown: str, type_name: str, name: str | None = None) -> str:
+    slip = name_slip(name or shown)
+    if slip:
+        return _("`{field}`: {problem}").format(field=shown.strip("\u3000"), problem=slip)
+    return _("unknown field `{field}` for type {type} — check its spelling, or remove "
+             "it").format(field=shown, type=type_name)
