@@ -147,6 +147,17 @@ def describe_schema_error(error: jsonschema.ValidationError) -> str:
     return _("{where}: {problem}").format(where=where, problem=error.message)
 
 
+def error_location(error: jsonschema.ValidationError) -> tuple:
+    """The data path an error is about: for an unknown field, the field itself."""
+    path = tuple(error.absolute_path)
+    if error.validator in ("additionalProperties", "unevaluatedProperties") \
+            and isinstance(error.instance, dict):
+        unknown = [name for name in _QUOTED.findall(error.message) if name in error.instance]
+        if unknown:
+            return (*path, unknown[0])
+    return path
+
+
 def schema_errors(schema: dict, data) -> list[jsonschema.ValidationError]:
     validator = jsonschema.Draft202012Validator(
         schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
@@ -197,7 +208,7 @@ def load_config_file(path: Path, schema: str | dict, *, required: bool = True,
     errors = schema_errors(schema, data)
     if errors:
         first = errors[0]
-        line = result.line_of(tuple(first.absolute_path))
+        line = result.line_of(error_location(first))
         message = describe_schema_error(first)
         if len(errors) > 1:
             message = _("{problem} (and {count} more)").format(problem=message,
