@@ -81,8 +81,11 @@ def _undated_count(ctx: AuditContext, folder: str) -> int:
 
 def _column_label(ctx: AuditContext, folder: str) -> str:
     column = ctx.policy.columns[folder]
-    return _("column {folder} ({title}, owner {owner})").format(
-        folder=repr(folder or _("(home)")), title=column.title, owner=column.owner)
+    if not folder:
+        return _("the home page ({title}, owner {owner})").format(title=column.title,
+                                                                  owner=column.owner)
+    return _("column {folder!r} ({title}, owner {owner})").format(
+        folder=folder, title=column.title, owner=column.owner)
 
 
 class StaleColumn(AuditCheck):

@@ -83,8 +83,9 @@ class WorkCalendar:
         return day.weekday() < 5
 
     def warnings(self) -> list[str]:
-        """Loud warnings for every year computed with weekends only."""
-        return [_("WARNING: no official holiday schedule for {year}: working days in {year} "
+        """Loud warnings for every year computed with weekends only (shown after "WARNING:"
+        where they stand alone)."""
+        return [_("no official holiday schedule for {year}: working days in {year} "
                   "were counted with weekends only (deadlines may be earlier than the real "
                   "ones) — add the State Council's notice for {year} to "
                   "site_config/calendar.yml or upgrade the holidays package").format(year=year)

@@ -67,7 +67,7 @@ def comments(ctx: click.Context, now_text: str | None, output_format: str,
         }, ensure_ascii=False, indent=2))
     else:
         for warning in warnings:
-            click.echo(warning)
+            click.echo(_("WARNING: {warning}").format(warning=warning))
         click.echo(_("{open} open comment(s), {overdue} overdue (reply within {days} working "
                      "days; now {now})").format(open=len(statuses), overdue=overdue, days=days,
                                                 now=_fmt(now, tz)))
@@ -87,6 +87,6 @@ def comments(ctx: click.Context, now_text: str | None, output_format: str,
             click.echo((_("alert {key}: sent") if ok else
                         _("alert {key}: NOT SENT: {error}")).format(key=key, error=error))
         for warning in warnings:
-            click.echo(warning, err=True)
+            click.echo(_("WARNING: {warning}").format(warning=warning), err=True)
     failed = any(not ok for _key, ok, _error in deliveries)
     return 1 if overdue or unreadable or failed else 0

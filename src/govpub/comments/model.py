@@ -191,6 +191,7 @@ def comment_alerts(comments: Iterable[Comment], now: datetime,
             continue
         warnings = calendar.warnings()
         if warnings:
-            body += "\n\n" + "\n".join(warnings)
+            body += "\n\n" + "\n".join(_("WARNING: {warning}").format(warning=w)
+                                         for w in warnings)
         alerts.append((key, title, body))
     return alerts
