@@ -10,7 +10,7 @@ from ..checker import check_repository
 from ..errors import GovpubError, UsageError
 from ..findings import exit_code_for
 from ..formatters import FORMATTERS, severity_label
-from ..i18n import _
+from ..i18n import N_, _
 from ..rules import registry
 from .common import format_option, now_option, policy_of, resolve_now, root_of
 
@@ -86,6 +86,32 @@ def check(ctx, paths, changed_since, output_format, now_text) -> int:
     return exit_code_for(findings)
 
 
+#: the sections of a rule's documentation, as its docstring (and its translation) words them
+DOC_SECTIONS = (N_("What it checks:"), N_("Why:"), N_("Example:"), N_("Fix:"))
+
+
+def markdown_doc(text: str) -> str:
+    """A rule's documentation as Markdown: each section a paragraph, its label in bold."""
+    labels = tuple(_(label) for label in DOC_SECTIONS)
+    out = []
+    for line in text.split("\n"):
+        label = next((label for label in labels if line.startswith(label)), None)
+        if label:
+            # the colon outside the bold: CommonMark does not close `**` between a
+            # full-width colon and a Chinese character
+            name = label.rstrip(":：")
+            out += ["", f"**{name}**{line[len(name):]}"]
+        else:
+            out.append(line)
+    return "\n".join(out).replace("\n\n\n", "\n\n")
+
+
+def _severity_shown(severity) -> str:
+    """The severity's key (what site_config/rules.yml takes) and, in Chinese, its name."""
+    label = severity_label(severity)
+    return str(severity) if label == str(severity) else f"{severity} {label}"
+
+
 @click.command()
 @click.option("--format", "output_format", type=click.Choice(["text", "markdown"]),
               default="text", show_default=True,
@@ -106,15 +132,12 @@ def rules(ctx, output_format) -> int:
     for rule in registry.all():
         severity = overrides.get(rule.id, rule.severity)
         if output_format == "markdown":
-            default = (_("Default severity: **{severity}** ({label}; guards publication: "
-                         "cannot be changed)") if rule.locked
-                       else _("Default severity: **{severity}** ({label})"))
-            default = default.format(severity=rule.severity, label=severity_label(rule.severity))
-            click.echo(f"## {rule.id} {rule.name}\n\n{default}\n\n{rule.doc()}\n")
+            default = (_("Default severity: **{severity}** (guards publication: cannot be "
+                         "changed)") if rule.locked else _("Default severity: **{severity}**"))
+            default = default.format(severity=_severity_shown(rule.severity))
+            click.echo(f"## {rule.id} {rule.name}\n\n{default}\n\n{markdown_doc(rule.doc())}\n")
         else:
-            label = severity_label(severity)
-            shown = str(severity) if label == str(severity) else f"{severity} {label}"
-            click.echo(f"{rule.id}  {rule.name}  [{shown}]")
+            click.echo(f"{rule.id}  {rule.name}  [{_severity_shown(severity)}]")
             for line in rule.doc().splitlines():
                 click.echo(f"    {line}")
             click.echo()
