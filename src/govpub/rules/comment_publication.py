@@ -40,5 +40,6 @@ class CommentPublication(DocumentRule):
             yield ctx.finding(self, doc, doc.line_of("outcome"),
                               _("withheld comment: counted on the comments page, never shown"))
         elif outcome != "answered" or not doc.meta.get("replied"):
-            yield ctx.finding(self, doc, doc.line_of("outcome", default=1),
+            # no outcome yet: point at when it was received, not at the `---` line
+            yield ctx.finding(self, doc, doc.line_of("outcome", default=doc.line_of("received")),
                               _("not answered yet: published once the reply is recorded"))
