@@ -47,7 +47,8 @@ bench: setup
 	$(BIN)/python bench/run_all.py
 
 docs: $(STAMP)
-	$(BIN)/govpub rules --format markdown > docs/rules.md
+	$(BIN)/govpub --lang zh-CN rules --format markdown > docs/rules.md
+	$(BIN)/govpub --lang en rules --format markdown > docs/rules.en.md
 
 clean:
 	rm -rf site .govpub build dist

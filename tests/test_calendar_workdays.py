@@ -123,21 +123,22 @@ def test_correction_on_top_of_the_package(tmp_path):
     assert cal.is_working_day(date(2026, 2, 14))  # the package's entries stay
 
 
-@pytest.mark.parametrize("text, fragment", [
-    ("years:\n  - year: 2030\n", "notice"),
+@pytest.mark.parametrize("text, fragment, line", [
+    ("years:\n  - year: 2030\n", "notice", 2),
     ("years:\n  - year: 2030\n    notice: 某某通知某某\n    holidays:\n      - {date: 2031-01-01}\n",
-     "listed under year 2030"),
+     "listed under year 2030", 5),
     ("years:\n  - year: 2030\n    notice: 某某通知某某\n    holidays:\n      - {date: 2030-02-30}\n",
-     "not a real date"),
+     "not a real date", 5),
     ("years:\n  - year: 2030\n    notice: 某某通知某某\n    holidays:\n      - {date: 2030-02-01}\n"
-     "    workdays:\n      - {date: 2030-02-01}\n", "both as a holiday and as a working day"),
+     "    workdays:\n      - {date: 2030-02-01}\n", "both as a holiday and as a working day", 7),
     ("years:\n  - year: 2030\n    notice: 某某通知某某\n  - year: 2030\n    notice: 某某通知某某\n",
-     "listed twice"),
-    ("years:\n  - year: 2030\n    notice: 某某通知某某\n    holiday: []\n", "spelling"),
+     "listed twice", 4),
+    ("years:\n  - year: 2030\n    notice: 某某通知某某\n    holiday: []\n", "spelling", 4),
 ])
-def test_bad_calendar_file_is_a_config_error(tmp_path, text, fragment):
+def test_bad_calendar_file_is_a_config_error(tmp_path, text, fragment, line):
     write_calendar(tmp_path, text)
     with pytest.raises(ConfigError) as info:
         load_calendar(tmp_path, TZ)
     assert fragment in str(info.value)
     assert "calendar.yml" in str(info.value)
+    assert info.value.line == line

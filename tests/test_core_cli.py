@@ -53,7 +53,7 @@ def test_broken_config_is_exit_2_with_file_and_line(tmp_path):
     assert "Traceback" not in proc.stderr
     line = proc.stderr.strip().splitlines()
     assert len(line) == 1 and line[0].startswith("govpub: error: site_config/site.yml:")
-    assert "timezone: expected string" in line[0]
+    assert "timezone: expected text, got a list" in line[0]
 
 
 def test_missing_config_and_bad_now_are_exit_2(tmp_path):

@@ -185,6 +185,10 @@ def test_comments_are_published_only_once_answered(tmp_path):
     assert any(withheld for _, withheld in outcomes.values())
     assert held <= result.blocked
     assert any(answered for answered, _ in outcomes.values())
+    for finding in result.findings:
+        if finding.rule == "GP108":  # on a field of the page, never on the `---` line
+            lines = files[finding.path.removeprefix("content/")].split("\n")
+            assert lines[finding.line - 1].startswith(("outcome:", "received:")), finding
 
 
 def test_a_focused_check_gives_the_full_verdict_for_the_focus(tmp_path):

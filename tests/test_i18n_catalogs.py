@@ -18,12 +18,34 @@ KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
 
 
 def _extracted() -> dict:
-    """msgid (or (singular, plural)) -> 'file:line' of its first use."""
+    """msgid (or (singular, plural)) -> where it is used: every ``_()``/``N_()``/``ngettext``
+    message, and the texts translated whole (rule and audit-check docstrings, help texts)."""
     found = {}
     for filename, lineno, message, _comments, _context in extract_from_dir(
             SRC, method_map=[("**.py", "python")], keywords=KEYWORDS):
         key = tuple(message) if isinstance(message, tuple | list) else message
         found.setdefault(key, f"{filename}:{lineno}")
+    found.update({key: where for key, where in _documentation().items() if key not in found})
+    return found
+
+
+def _documentation() -> dict:
+    """Docstrings and help texts shown translated whole -> what they document."""
+    from govpub.audit.checks import CHECKS
+    from govpub.cli import COMMANDS, LazyGroup, cli
+    from govpub.cli.localize import help_texts
+    from govpub.rules import registry
+
+    found = {}
+    for rule in registry.all():
+        found.setdefault(rule.source_doc(), f"docstring of rule {rule.id}")
+    for check in CHECKS:
+        found.setdefault(check.source_doc(), f"docstring of audit check {check.id}")
+    commands = [cli] + [LazyGroup.get_command(cli, None, name) for name in COMMANDS
+                        if LazyGroup._available(name)]
+    for command in commands:
+        for text in help_texts(command):
+            found.setdefault(text, f"help of `govpub {command.name}`")
     return found
 
 
@@ -123,3 +145,64 @@ def test_a_stale_compiled_catalog_is_not_used(tmp_path, monkeypatch):
         assert i18n.translator("zh-CN")("one") == "壹"
     finally:
         i18n.translations.cache_clear()
+
+
+def test_every_rule_and_audit_check_is_documented_in_chinese_in_the_same_sections():
+    """A rule's documentation is the catalog's translation of its whole docstring, so a rule
+    without one fails the completeness test above; here: the translation keeps the shape."""
+    from govpub.audit.checks import CHECKS
+    from govpub.rules import registry
+
+    documented = _documentation()
+    i18n.set_language("zh-CN")
+    try:
+        for item in [*registry.all(), *CHECKS]:
+            assert item.source_doc() in documented
+            chinese = item.doc()
+            assert chinese != item.source_doc(), f"{item.id} has no Chinese documentation"
+            for section in ("检查内容：", "原因：", "处理办法："):
+                assert section in chinese, f"{item.id}: the Chinese lacks {section}"
+            assert ("示例：" in chinese) == ("Example:" in item.source_doc()), item.id
+    finally:
+        i18n.set_language(None)
+    i18n.set_language("en")
+    try:
+        assert all(rule.doc() == rule.source_doc() for rule in registry.all())
+    finally:
+        i18n.set_language(None)
+
+
+def test_the_click_messages_govpub_translates_are_click_s_own():
+    """If click rewords a message, its translation would silently stop applying."""
+    import click
+
+    from govpub.cli.localize import CLICK_MESSAGES
+
+    in_click = set()
+    for _file, _line, message, _comments, _context in extract_from_dir(
+            Path(click.__file__).parent, method_map=[("**.py", "python")],
+            keywords={"_": None, "ngettext": (1, 2)}):
+        in_click.update(message if isinstance(message, tuple | list) else [message])
+    assert set(CLICK_MESSAGES) <= in_click, set(CLICK_MESSAGES) - in_click
+
+
+def test_click_speaks_the_chosen_language_in_process(capsys):
+    from govpub.cli import main
+
+    try:
+        for language, expected in (("zh-CN", "错误：没有选项 '--bogus'。"),
+                                   ("en", "Error: No such option '--bogus'.")):
+            assert main(["--lang", language, "rules", "--bogus"]) == 2
+            assert expected in capsys.readouterr().err
+    finally:
+        i18n.set_language(None)
+
+
+def test_chinese_short_help_is_cut_at_a_pause():
+    from govpub.cli.localize import SHORT_HELP_CHARS, chinese_short_help
+
+    assert chinese_short_help("列出全部检查规则。\n\n其余说明。") == "列出全部检查规则"
+    long = "检查长期未更新或空白的栏目、过期页面、过久的审核记录、外部链接审批、政务新媒体等平台。"
+    short = chinese_short_help(long)
+    assert short.endswith("……") and len(short) <= SHORT_HELP_CHARS + 2
+    assert short.removesuffix("……") in long and long[len(short) - 2] in "，、；："

@@ -22,6 +22,7 @@ from .content import Corpus, Document, Entry, list_entries, load_entry
 from .errors import GovpubError
 from .findings import Finding, Severity
 from .forking import ShareFailed, map_shares, share_count
+from .i18n import _
 from .rules import Rule, registry
 from .timeparse import DateFormatError, parse_datetime
 
@@ -199,7 +200,7 @@ def split_entries(entries: list[Entry], count: int) -> list[list[Entry]]:
     column: a catalog item costs several times a notice.
     """
     weights = [1 + PARENT_EXTRA_SHARE] + [1.0] * (count - 1)
-    shares: list[list[Entry]] = [[] for _ in range(count)]
+    shares: list[list[Entry]] = [[] for _share in range(count)]
     for entry in entries:
         lightest = min(range(count), key=lambda k: (len(shares[k]) + 1) / weights[k])
         shares[lightest].append(entry)
@@ -259,10 +260,11 @@ def _load_all(policy: Policy, entries: list[Entry], now: datetime, *, run_rules:
         shares = map_shares(_Shares(policy, split_entries(entries, workers), now, rules,
                                     run_rules, keep_bodies), workers)
     except ShareFailed as exc:
-        raise GovpubError(f"checking failed in a worker process: {exc}") from None
-    documents = {d.path: d for docs, _ in shares for d in docs}
+        raise GovpubError(_("checking failed in a worker process: {error}").format(
+            error=exc)) from None
+    documents = {d.path: d for docs, _found in shares for d in docs}
     corpus = Corpus(policy.content_dir, dict(sorted(documents.items())))
-    return corpus, ([f for _, found in shares for f in found] if run_rules else None)
+    return corpus, ([f for _docs, found in shares for f in found] if run_rules else None)
 
 
 def dependency_closure(ctx: CheckContext, paths, rules: list[type[Rule]]) -> frozenset[str]:
@@ -342,7 +344,8 @@ def _check_repository(policy: Policy, now: datetime, focus: set[str] | None,
                                            keep_bodies=keep_bodies)
         return run_checks(policy, corpus, now, rules, local_findings=local_findings)
     # bodies not sent back: the dependency walk reloads the few it needs
-    corpus, _ = _load_all(policy, entries, now, run_rules=False, rules=rules, keep_bodies=False)
+    corpus, _none = _load_all(policy, entries, now, run_rules=False, rules=rules,
+                              keep_bodies=False)
     wanted = {path for path in corpus.documents
               if any(f in ("", ".") or path == f or path.startswith(f.rstrip("/") + "/")
                      for f in focus)}

@@ -13,6 +13,7 @@ same.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from importlib import resources
@@ -25,6 +26,8 @@ import referencing.jsonschema
 
 from .errors import ConfigError
 from .findings import Severity
+from .i18n import N_, _
+from .yamlslips import name_slip
 from .yamlstrict import YamlResult, parse_yaml
 
 CONFIG_DIR = "site_config"
@@ -39,24 +42,120 @@ def _config_schema(name: str) -> dict:
     return json.loads(text)
 
 
+#: JSON Schema types as an editor would say them
+_TYPE_WORDS = {"string": N_("text"), "integer": N_("a whole number"), "number": N_("a number"),
+               "boolean": N_("true or false"), "array": N_("a list"),
+               "object": N_("a group of `field: value` lines"), "null": N_("nothing")}
+_QUOTED = re.compile(r"'([^']+)'")
+
+
+def _json_type(value) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    return "array" if isinstance(value, list) else "object"
+
+
+def _type_words(expected) -> str:
+    names = expected if isinstance(expected, list) else [expected]
+    return _(" or ").join(_(_TYPE_WORDS.get(name, name)) for name in names)
+
+
+def _shown(value) -> str:
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def _list_hint(expected, value) -> str | None:
+    """How to write a list, when text was written where a list belongs."""
+    if "array" not in (expected if isinstance(expected, list) else [expected]) \
+            or not isinstance(value, str):
+        return None
+    if value.lstrip()[:1] in ("【", "［", "〔"):
+        return _("a list is written in ordinary square brackets, [a, b], not 【】 or ［］; or "
+                 "one item per line starting with `- `")
+    return _("write one item per line starting with `- `, under the field with nothing after "
+             "its colon, or [a, b] in ordinary square brackets")
+
+
 def describe_schema_error(error: jsonschema.ValidationError) -> str:
     """One sentence: where in the data, what was expected, what was found."""
-    where = ".".join(str(p) for p in error.absolute_path) or "(top level)"
-    if error.validator == "required":
-        return f"{where}: {error.message}"
-    if error.validator == "additionalProperties":
-        return f"{where}: {error.message} — check the spelling of the field name"
-    if error.validator == "type":
-        return (f"{where}: expected {error.validator_value}, got "
-                f"{type(error.instance).__name__} {error.instance!r}")
-    if error.validator == "enum":
-        return f"{where}: {error.instance!r} is not one of {error.validator_value}"
-    if error.validator == "pattern":
+    where = ".".join(str(p) for p in error.absolute_path) or _("(top level)")
+    validator, limit, value = error.validator, error.validator_value, error.instance
+    if validator == "required":
+        missing = _QUOTED.search(error.message)
+        return _("{where}: the field `{field}` is required").format(
+            where=where, field=missing.group(1) if missing else "?")
+    if validator in ("additionalProperties", "unevaluatedProperties"):
+        names = [name for name in _QUOTED.findall(error.message)
+                 if isinstance(value, dict) and name in value]
+        slip = next(filter(None, map(name_slip, names)), None)
+        if slip:
+            return _("{where}: {problem}").format(where=where, problem=slip)
+        return _("{where}: unknown field {fields} — check the spelling of the field "
+                 "name").format(where=where, fields=", ".join(f"`{n}`" for n in names) or "?")
+    if validator == "type":
+        message = _("{where}: expected {expected}, got {received} {value}").format(
+            where=where, expected=_type_words(limit),
+            received=_(_TYPE_WORDS[_json_type(value)]), value=_shown(value))
+        hint = _list_hint(limit, value)
+        return _("{problem} — {hint}").format(problem=message, hint=hint) if hint else message
+    if validator == "enum":
+        return _("{where}: {value} is not one of {choices}").format(
+            where=where, value=_shown(value), choices=", ".join(map(str, limit)))
+    if validator == "const":
+        return _("{where}: must be {expected!r}, got {value}").format(
+            where=where, expected=limit, value=_shown(value))
+    if validator == "pattern":
         # a regular expression means nothing to an editor; the field's description does
         described = error.schema.get("description") if isinstance(error.schema, dict) else None
-        expected = described or f"text matching {error.validator_value}"
-        return f"{where}: {error.instance!r} is not in the expected form — {expected}"
-    return f"{where}: {error.message}"
+        expected = described or _("text matching {pattern}").format(pattern=limit)
+        return _("{where}: {value} is not in the expected form — {expected}").format(
+            where=where, value=_shown(value), expected=expected)
+    if validator in ("minimum", "exclusiveMinimum"):
+        return _("{where}: {value} is less than the minimum {limit}").format(
+            where=where, value=_shown(value), limit=limit)
+    if validator in ("maximum", "exclusiveMaximum"):
+        return _("{where}: {value} is greater than the maximum {limit}").format(
+            where=where, value=_shown(value), limit=limit)
+    if validator == "minLength":
+        return (_("{where}: must not be empty") if limit == 1 else
+                _("{where}: must be at least {limit} characters long")).format(
+                    where=where, limit=limit)
+    if validator == "maxLength":
+        return _("{where}: is {length} characters long, more than the {limit} "
+                 "allowed").format(where=where, length=len(value), limit=limit)
+    if validator == "minItems":
+        return (_("{where}: must list at least one entry") if limit == 1 else
+                _("{where}: must list at least {limit} entries")).format(
+                    where=where, limit=limit)
+    if validator == "maxItems":
+        return _("{where}: lists {count} entries, more than the {limit} allowed").format(
+            where=where, count=len(value), limit=limit)
+    if validator == "uniqueItems":
+        return _("{where}: lists the same entry twice").format(where=where)
+    if validator == "format":
+        return _("{where}: {value} is not a valid {format}").format(
+            where=where, value=_shown(value), format=limit)
+    return _("{where}: {problem}").format(where=where, problem=error.message)
+
+
+def error_location(error: jsonschema.ValidationError) -> tuple:
+    """The data path an error is about: for an unknown field, the field itself."""
+    path = tuple(error.absolute_path)
+    if error.validator in ("additionalProperties", "unevaluatedProperties") \
+            and isinstance(error.instance, dict):
+        unknown = [name for name in _QUOTED.findall(error.message) if name in error.instance]
+        if unknown:
+            return (*path, unknown[0])
+    return path
 
 
 def schema_errors(schema: dict, data) -> list[jsonschema.ValidationError]:
@@ -75,36 +174,46 @@ def load_config_file(path: Path, schema: str | dict, *, required: bool = True,
     shown = path.relative_to(root) if root and path.is_relative_to(root) else path
     if not path.exists():
         if required:
-            raise ConfigError("configuration file is missing", path=shown,
-                              hint="create it (see docs/configuration.md); it must exist for "
-                                   "this command")
+            raise ConfigError(_("configuration file is missing"), path=shown,
+                              hint=_("create it (see docs/configuration.md); it must exist "
+                                     "for this command"))
         return (default, YamlResult()) if with_lines else default
     if path.is_symlink():
-        raise ConfigError("configuration file is a symbolic link", path=shown,
-                          hint="replace the link with the file itself")
+        raise ConfigError(_("configuration file is a symbolic link"), path=shown,
+                          hint=_("replace the link with the file itself"))
     raw = path.read_bytes()
     if len(raw) > MAX_CONFIG_BYTES:
-        raise ConfigError(f"configuration file is {len(raw)} bytes, over the "
-                          f"{MAX_CONFIG_BYTES} byte limit", path=shown)
+        raise ConfigError(_("configuration file is {size} bytes, over the {limit} byte "
+                            "limit").format(size=len(raw), limit=MAX_CONFIG_BYTES), path=shown)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[:exc.start].count(b"\n") + 1
-        raise ConfigError("file is not valid UTF-8", path=shown, line=line,
-                          hint="save it as UTF-8") from None
-    result = parse_yaml(text.replace("\r\n", "\n"))
+        raise ConfigError(_("file is not valid UTF-8"), path=shown, line=line,
+                          hint=_("save it as UTF-8")) from None
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    result = parse_yaml(text)
     if result.problems:
         p = result.problems[0]
         raise ConfigError(p.message, path=shown, line=p.line)
     data = result.data if result.data is not None else {}
+    if isinstance(data, str):
+        from .yamlslips import explain_not_a_mapping
+
+        slip = explain_not_a_mapping(text, 1)
+        if slip:
+            raise ConfigError(slip[2], path=shown, line=slip[0])
     if isinstance(schema, str):
         schema = _config_schema(schema)
     errors = schema_errors(schema, data)
     if errors:
         first = errors[0]
-        line = result.line_of(tuple(first.absolute_path))
-        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
-        raise ConfigError(describe_schema_error(first) + more, path=shown, line=line)
+        line = result.line_of(error_location(first))
+        message = describe_schema_error(first)
+        if len(errors) > 1:
+            message = _("{problem} (and {count} more)").format(problem=message,
+                                                               count=len(errors) - 1)
+        raise ConfigError(message, path=shown, line=line)
     return (data, result) if with_lines else data
 
 
@@ -191,23 +300,24 @@ class Policy:
 def _load_type_schemas(config_dir: Path, root: Path) -> dict[str, dict]:
     types_dir = config_dir / "types"
     if not types_dir.is_dir():
-        raise ConfigError("folder of content-type schemas is missing",
+        raise ConfigError(_("folder of content-type schemas is missing"),
                           path=types_dir.relative_to(root),
-                          hint="add site_config/types/<type>.schema.json for every type")
+                          hint=_("add site_config/types/<type>.schema.json for every type"))
     schemas = {}
     for path in sorted(types_dir.glob("*.schema.json")):
         shown = path.relative_to(root)
         try:
             schema = json.loads(path.read_text(encoding="utf-8"))
         except UnicodeDecodeError:
-            raise ConfigError("schema is not valid UTF-8", path=shown) from None
+            raise ConfigError(_("schema is not valid UTF-8"), path=shown) from None
         except json.JSONDecodeError as exc:
-            raise ConfigError(f"invalid JSON: {exc.msg}", path=shown, line=exc.lineno) from None
+            raise ConfigError(_("invalid JSON: {problem}").format(problem=exc.msg), path=shown,
+                              line=exc.lineno) from None
         try:
             jsonschema.Draft202012Validator.check_schema(schema)
         except jsonschema.SchemaError as exc:
-            raise ConfigError(f"not a valid JSON Schema 2020-12: {exc.message}",
-                              path=shown) from None
+            raise ConfigError(_("not a valid JSON Schema 2020-12: {problem}").format(
+                problem=exc.message), path=shown) from None
         schemas[path.name.removesuffix(".schema.json")] = schema
     return schemas
 
@@ -229,20 +339,24 @@ def load_policy(root: Path) -> Policy:
     root = Path(root).resolve()
     config_dir = root / CONFIG_DIR
     if not config_dir.is_dir():
-        raise ConfigError("no site_config/ folder here", path=root,
-                          hint="run govpub from the root of a site repository, or pass --root")
-    site = load_config_file(config_dir / "site.yml", "site", root=root)
+        raise ConfigError(_("no site_config/ folder here"), path=root,
+                          hint=_("run govpub from the root of a site repository, or pass "
+                                 "--root"))
+    site, site_yaml = load_config_file(config_dir / "site.yml", "site", root=root,
+                                       with_lines=True)
     try:
         ZoneInfo(site["timezone"])
     except (ZoneInfoNotFoundError, ValueError):
-        raise ConfigError(f"unknown time zone {site['timezone']!r}",
+        raise ConfigError(_("unknown time zone {zone!r}").format(zone=site["timezone"]),
                           path=Path(CONFIG_DIR) / "site.yml",
-                          hint="use an IANA name such as Asia/Shanghai") from None
+                          line=site_yaml.line_of(("timezone",)),
+                          hint=_("use an IANA name such as Asia/Shanghai")) from None
     columns_data, columns_yaml = load_config_file(config_dir / "columns.yml", "columns",
                                                   root=root, with_lines=True)
-    reviewers_data = load_config_file(config_dir / "reviewers.yml", "reviewers", root=root)
-    rules_data = load_config_file(config_dir / "rules.yml", "rules", required=False,
-                                  default={}, root=root)
+    reviewers_data, reviewers_yaml = load_config_file(config_dir / "reviewers.yml", "reviewers",
+                                                      root=root, with_lines=True)
+    rules_data, rules_yaml = load_config_file(config_dir / "rules.yml", "rules", required=False,
+                                              default={}, root=root, with_lines=True)
     all_schemas = _load_type_schemas(config_dir, root)
     type_schemas = {k: v for k, v in all_schemas.items() if k not in SHARED_SCHEMA_NAMES}
 
@@ -250,9 +364,12 @@ def load_policy(root: Path) -> Policy:
     for folder, spec in columns_data["columns"].items():
         if spec["type"] not in type_schemas:
             raise ConfigError(
-                f"column {folder!r} has type {spec['type']!r}, which has no schema",
+                _("column {folder!r} has type {type!r}, which has no schema").format(
+                    folder=folder, type=spec["type"]),
                 path=Path(CONFIG_DIR) / "columns.yml",
-                hint=f"add site_config/types/{spec['type']}.schema.json or fix the type")
+                line=columns_yaml.line_of(("columns", folder, "type")),
+                hint=_("add site_config/types/{type}.schema.json or fix the type").format(
+                    type=spec["type"]))
         columns[folder] = Column(
             folder=folder, type=spec["type"], title=spec["title"],
             title_en=spec.get("title_en", spec["title"]), owner=spec["owner"],
@@ -260,10 +377,11 @@ def load_policy(root: Path) -> Policy:
             kind=spec.get("kind", "static"), line=columns_yaml.line_of(("columns", folder)))
 
     reviewers = {}
-    for entry in reviewers_data["reviewers"]:
+    for index, entry in enumerate(reviewers_data["reviewers"]):
         if entry["id"] in reviewers:
-            raise ConfigError(f"reviewer id {entry['id']!r} is listed twice",
-                              path=Path(CONFIG_DIR) / "reviewers.yml")
+            raise ConfigError(_("reviewer id {id!r} is listed twice").format(id=entry["id"]),
+                              path=Path(CONFIG_DIR) / "reviewers.yml",
+                              line=reviewers_yaml.line_of(("reviewers", index, "id")))
         reviewers[entry["id"]] = Reviewer(
             id=entry["id"], name=entry["name"],
             emails=tuple(e.lower() for e in entry["emails"]),
@@ -275,17 +393,19 @@ def load_policy(root: Path) -> Policy:
     overrides = {}
     for rule_id, severity in (rules_data.get("severity") or {}).items():
         rule = registry.get(rule_id)
+        line = rules_yaml.line_of(("severity", rule_id))
         if rule is None:
-            raise ConfigError(f"unknown rule {rule_id!r} in severity overrides",
-                              path=Path(CONFIG_DIR) / "rules.yml",
-                              hint="run `govpub rules` for the list of ids")
+            raise ConfigError(_("unknown rule {rule!r} in severity overrides").format(
+                rule=rule_id), path=Path(CONFIG_DIR) / "rules.yml", line=line,
+                hint=_("run `govpub rules` for the list of ids"))
         sev = Severity.parse(severity)
         if rule.locked and sev != rule.severity:
             raise ConfigError(
-                f"rule {rule_id} guards publication; its severity ({rule.severity}) cannot "
-                f"be changed to {sev}",
-                path=Path(CONFIG_DIR) / "rules.yml",
-                hint="remove the override; use a page's `allow:` entry for reviewed exceptions")
+                _("rule {rule} guards publication; its severity ({severity}) cannot be changed "
+                  "to {wanted}").format(rule=rule_id, severity=rule.severity, wanted=sev),
+                path=Path(CONFIG_DIR) / "rules.yml", line=line,
+                hint=_("remove the override; use a page's `allow:` entry for reviewed "
+                       "exceptions"))
         overrides[rule_id] = sev
 
     return Policy(

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .digest import BOM, digest_for, normalize_text_bytes
+from .i18n import _
 from .yamlstrict import parse_yaml
 
 PAGE_SUFFIXES = frozenset({".md", ".markdown"})
@@ -103,19 +104,21 @@ def load_document(file: Path, rel_path: str, *, max_page_bytes: int,
         doc.size = size
         if size > limit:
             doc.readable = False
-            doc.problem("GP008", 1, f"file is {size:,} bytes, over the {limit:,} byte limit "
-                        "for this kind of file — split it, or compress the attachment")
+            doc.problem("GP008", 1, _("file is {size:,} bytes, over the {limit:,} byte limit "
+                                      "for this kind of file — split it, or compress the "
+                                      "attachment").format(size=size, limit=limit))
             return doc
         raw = file.read_bytes()
     except OSError as exc:
         doc.readable = False
-        doc.problem("GP009", 1, f"cannot read the file: {exc.strerror or exc}")
+        doc.problem("GP009", 1, _("cannot read the file: {error}").format(
+            error=exc.strerror or exc))
         return doc
     doc.digest = digest_for(rel_path, raw)
     if is_page:
         _parse_page(doc, raw)
     elif not raw:
-        doc.problem("GP007", 1, "attachment is empty — add the file's content or delete it")
+        doc.problem("GP007", 1, _("attachment is empty — add the file's content or delete it"))
     return doc
 
 
@@ -135,40 +138,44 @@ def split_page(rel_path: str, raw: bytes) -> tuple[dict, str]:
 
 def _parse_page(doc: Document, raw: bytes) -> None:
     if raw.startswith(BOM):
-        doc.problem("GP010", 1, "file starts with a UTF-8 byte order mark; accepted, and "
-                    "ignored by the sign-off digest — save as UTF-8 without BOM to silence this")
+        doc.problem("GP010", 1, _("file starts with a UTF-8 byte order mark; accepted, and "
+                                  "ignored by the sign-off digest — save as UTF-8 without BOM "
+                                  "to silence this"))
     if b"\r" in raw:
         doc.problem("GP010", _line_of_offset(raw, raw.index(b"\r")),
-                    "file has CR or CRLF line endings; accepted, and normalized to LF by "
-                    "the sign-off digest")
+                    _("file has CR or CRLF line endings; accepted, and normalized to LF by "
+                      "the sign-off digest"))
     data = normalize_text_bytes(raw)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         doc.readable = False
         doc.problem("GP005", _line_of_offset(data, exc.start),
-                    f"byte 0x{data[exc.start]:02x} at offset {exc.start} is not valid UTF-8 — "
-                    "save the file as UTF-8 (GBK/GB2312 files must be converted)")
+                    _("byte 0x{byte:02x} at offset {offset} is not valid UTF-8 — save the file "
+                      "as UTF-8 (GBK/GB2312 files must be converted)").format(
+                          byte=data[exc.start], offset=exc.start))
         return
     if "\x00" in text:
         doc.readable = False
         doc.problem("GP005", _line_of_offset(data, data.index(b"\x00")),
-                    "file contains NUL bytes; it is not a text file — is it misnamed?")
+                    _("file contains NUL bytes; it is not a text file — is it misnamed?"))
         return
     if not text.strip():
         doc.readable = False
-        doc.problem("GP007", 1, "page is empty — add front matter and content, or delete it")
+        doc.problem("GP007", 1, _("page is empty — add front matter and content, or delete "
+                                  "it"))
         return
     lines = text.split("\n")
     if not _FENCE.match(lines[0]):
         doc.readable = False
         if _MMD_HEADER.match(lines[0]):
-            doc.problem("GP006", 1, "page starts with MultiMarkdown-style `Key: value` headers, "
-                        "which MkDocs and other readers interpret differently — put the fields "
-                        "between two `---` lines as YAML front matter")
+            doc.problem("GP006", 1, _("page starts with MultiMarkdown-style `Key: value` "
+                                      "headers, which MkDocs and other readers interpret "
+                                      "differently — put the fields between two `---` lines as "
+                                      "YAML front matter"))
         else:
-            doc.problem("GP002", 1, "page has no front matter — start the file with a `---` "
-                        "line, the YAML fields, and another `---` line")
+            doc.problem("GP002", 1, _("page has no front matter — start the file with a `---` "
+                                      "line, the YAML fields, and another `---` line"))
         return
     close = None
     for index in range(1, len(lines)):
@@ -177,32 +184,40 @@ def _parse_page(doc: Document, raw: bytes) -> None:
             break
         if _END_MARKER.match(lines[index]):
             doc.readable = False
-            doc.problem("GP006", index + 1, "front matter ends with `...`, which MkDocs accepts "
-                        "but other readers do not — end it with `---`")
+            doc.problem("GP006", index + 1, _("front matter ends with `...`, which MkDocs "
+                                              "accepts but other readers do not — end it with "
+                                              "`---`"))
             return
     if close is None:
         doc.readable = False
-        doc.problem("GP002", 1, "front matter is not closed — add a `---` line after the "
-                    "last field")
+        doc.problem("GP002", 1, _("front matter is not closed — add a `---` line after the "
+                                  "last field"))
         return
-    result = parse_yaml("\n".join(lines[1:close]) + "\n")
+    yaml_text = "\n".join(lines[1:close]) + "\n"
+    result = parse_yaml(yaml_text, first_line=2)
     for p in result.problems:
-        doc.problem(_YAML_RULE[p.kind], p.line + 1, p.message, p.column)
+        doc.problem(_YAML_RULE[p.kind], p.line, p.message, p.column)
     if any(p.kind in ("syntax", "too-complex") for p in result.problems):
         doc.readable = False
         return
     if result.data is None:
         doc.readable = False
-        doc.problem("GP002", 2, "front matter is empty — add at least title, source, "
-                    "published and disclosure")
+        doc.problem("GP002", 2, _("front matter is empty — add at least title, source, "
+                                  "published and disclosure"))
         return
     if not isinstance(result.data, dict):
         doc.readable = False
-        doc.problem("GP002", 2, f"front matter must be a mapping of `field: value` lines, "
-                    f"got a {type(result.data).__name__}")
+        from .yamlslips import explain_not_a_mapping  # only for pages that failed
+
+        slip = explain_not_a_mapping(yaml_text, 2)
+        if slip:
+            doc.problem("GP002", slip[0], slip[2], slip[1])
+        else:
+            doc.problem("GP002", 2, _("front matter must be a mapping of `field: value` lines, "
+                                      "got a {kind}").format(kind=type(result.data).__name__))
         return
     doc.meta = result.data
-    doc.key_lines = {path: line + 1 for path, line in result.lines.items()}
+    doc.key_lines = result.lines
     doc.body = "\n".join(lines[close + 1:])
     doc.body_line = close + 2
 
@@ -232,25 +247,26 @@ def _walk(content_dir: Path):
         try:
             entries = sorted(os.scandir(folder), key=lambda e: e.name)
         except OSError as exc:
-            yield folder, prefix.rstrip("/") or ".", f"cannot list the folder: {exc.strerror}"
+            yield folder, prefix.rstrip("/") or ".", _("cannot list the folder: {error}").format(
+                error=exc.strerror)
             continue
         for entry in entries:
             rel = prefix + entry.name
             if entry.name in IGNORED_NAMES:
                 continue
             if entry.is_symlink():
-                yield Path(entry.path), rel, ("symbolic links are not allowed in content/ — "
-                                              "they can point outside the reviewed tree; "
-                                              "copy the file instead")
+                yield Path(entry.path), rel, _("symbolic links are not allowed in content/ — they "
+                                               "can point outside the reviewed tree; copy the "
+                                               "file instead")
             elif entry.name.startswith("."):
-                yield Path(entry.path), rel, ("hidden files are never published — remove "
-                                              "it or give it a visible name")
+                yield Path(entry.path), rel, _("hidden files are never published — remove it or "
+                                               "give it a visible name")
             elif entry.is_dir(follow_symlinks=False):
                 stack.append((Path(entry.path), rel + "/"))
             elif entry.is_file(follow_symlinks=False):
                 yield Path(entry.path), rel, None
             else:
-                yield Path(entry.path), rel, "not a regular file (device, pipe or socket)"
+                yield Path(entry.path), rel, _("not a regular file (device, pipe or socket)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -288,8 +304,9 @@ def load_entry(entry: Entry, *, max_page_bytes: int, max_attachment_bytes: int) 
                             max_attachment_bytes=max_attachment_bytes)
     if entry.collides_with:
         doc.readable = False
-        doc.problem("GP009", 1, f"file name collides with content/{entry.collides_with} on "
-                    "case-insensitive or Unicode-normalizing file systems — rename one of them")
+        doc.problem("GP009", 1, _("file name collides with content/{other} on "
+                                  "case-insensitive or Unicode-normalizing file systems — "
+                                  "rename one of them").format(other=entry.collides_with))
     return doc
 
 

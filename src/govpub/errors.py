@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .i18n import _
+
 
 class GovpubError(Exception):
     """Base of every error govpub reports to a user (exit code 2)."""
@@ -28,8 +30,9 @@ class GovpubError(Exception):
         where = ""
         if self.path:
             where = f"{self.path}:{self.line}: " if self.line else f"{self.path}: "
-        hint = f" — {self.hint}" if self.hint else ""
-        return f"{where}{self.message}{hint}"
+        if not self.hint:
+            return f"{where}{self.message}"
+        return where + _("{message} — {hint}").format(message=self.message, hint=self.hint)
 
 
 class ConfigError(GovpubError):

@@ -5,6 +5,8 @@ from __future__ import annotations
 import enum
 from dataclasses import asdict, dataclass
 
+from .i18n import _
+
 
 class Severity(enum.IntEnum):
     """How much a finding matters. Only ``ERROR`` blocks publication."""
@@ -19,8 +21,8 @@ class Severity(enum.IntEnum):
             return cls[str(text).upper()]
         except KeyError:
             raise ValueError(
-                f"unknown severity {text!r}; expected one of error, warning, info"
-            ) from None
+                _("unknown severity {value!r}; expected one of error, warning, info").format(
+                    value=text)) from None
 
     def __str__(self) -> str:
         return self.name.lower()

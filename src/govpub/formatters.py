@@ -6,12 +6,24 @@ import json
 from collections.abc import Callable, Iterable
 
 from .findings import Finding, Severity
+from .i18n import N_, _
+
+#: severities as people read them; JSON and GitHub output keep the English keys
+SEVERITY_LABELS = {Severity.ERROR: N_("error"), Severity.WARNING: N_("warning"),
+                   Severity.INFO: N_("info")}
+
+
+def severity_label(severity: Severity) -> str:
+    return _(SEVERITY_LABELS[severity])
 
 
 def format_text(findings: Iterable[Finding]) -> str:
+    line = _("{path}:{line}:{column}: {rule} {severity}: {message}")
+    labels = {severity: severity_label(severity) for severity in Severity}
     return "".join(
-        f"{f.path}:{f.line}:{f.column}: {f.rule} {f.severity}: {f.message}\n" for f in findings
-    )
+        line.format(path=f.path, line=f.line, column=f.column, rule=f.rule,
+                    severity=labels[f.severity], message=f.message) + "\n"
+        for f in findings)
 
 
 def format_json(findings: Iterable[Finding]) -> str:

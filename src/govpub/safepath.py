@@ -23,6 +23,7 @@ from pathlib import Path, PurePosixPath
 
 from .content import portable_key
 from .errors import UsageError
+from .i18n import _
 
 
 class UnsafePathError(UsageError):
@@ -31,25 +32,25 @@ class UnsafePathError(UsageError):
 
 def _refuse(relative: str, why: str) -> UnsafePathError:
     shown = relative.encode("unicode_escape").decode("ascii")[:200]
-    return UnsafePathError(f"unsafe path {shown!r}: {why}",
-                           hint="use a plain relative path inside the repository")
+    return UnsafePathError(_("unsafe path {path!r}: {problem}").format(path=shown, problem=why),
+                           hint=_("use a plain relative path inside the repository"))
 
 
 def check_relative(relative: str) -> tuple[str, ...]:
     """The components of a safe relative POSIX path, or UnsafePathError (pure, no I/O)."""
     if not isinstance(relative, str) or not relative:
-        raise _refuse(str(relative), "empty path")
+        raise _refuse(str(relative), _("empty path"))
     if any(ord(c) < 32 or ord(c) == 127 for c in relative):
-        raise _refuse(relative, "contains NUL or control characters")
+        raise _refuse(relative, _("contains NUL or control characters"))
     if "\\" in relative:
-        raise _refuse(relative, "contains a backslash")
+        raise _refuse(relative, _("contains a backslash"))
     if relative.startswith("/") or (len(relative) > 1 and relative[1] == ":"):
-        raise _refuse(relative, "is absolute")
+        raise _refuse(relative, _("is absolute"))
     parts = tuple(p for p in PurePosixPath(relative).parts if p != ".")
     if not parts:
-        raise _refuse(relative, "names the root itself")
+        raise _refuse(relative, _("names the root itself"))
     if ".." in parts:
-        raise _refuse(relative, "contains '..'")
+        raise _refuse(relative, _("contains '..'"))
     return parts
 
 
@@ -74,22 +75,24 @@ def resolve_inside(root: Path | str, relative: str) -> Path:
     parts = check_relative(relative)
     root = Path(root)
     if root.is_symlink():
-        raise _refuse(relative, f"the root {root} is a symbolic link")
+        raise _refuse(relative, _("the root {root} is a symbolic link").format(root=root))
     root = root.resolve()
     current = root
     for index, part in enumerate(parts):
         other = _colliding_sibling(current, part)
         if other is not None:
-            raise _refuse(relative, f"'{part}' collides with '{other}' by case or Unicode "
-                                    "normalization")
+            raise _refuse(relative, _("'{part}' collides with '{other}' by case or Unicode "
+                                      "normalization").format(part=part, other=other))
         current = current / part
         if current.is_symlink():
-            raise _refuse(relative, f"'{'/'.join(parts[:index + 1])}' is a symbolic link")
+            raise _refuse(relative, _("'{path}' is a symbolic link").format(
+                path="/".join(parts[:index + 1])))
         if not current.exists():
             break
         if index < len(parts) - 1 and not current.is_dir():
-            raise _refuse(relative, f"'{'/'.join(parts[:index + 1])}' is not a folder")
+            raise _refuse(relative, _("'{path}' is not a folder").format(
+                path="/".join(parts[:index + 1])))
     full = root.joinpath(*parts)
     if not full.parent.resolve().is_relative_to(root):  # belt and braces
-        raise _refuse(relative, "resolves outside the root")
+        raise _refuse(relative, _("resolves outside the root"))
     return full

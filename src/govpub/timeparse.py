@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, time, tzinfo
 
+from .i18n import _
+
 _DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _DATE_TIME = re.compile(
     r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$")
@@ -29,18 +31,22 @@ def parse_datetime(value, tz: tzinfo) -> datetime:
             try:
                 parsed = datetime.combine(date.fromisoformat(text), time())
             except ValueError as exc:
-                raise DateFormatError(f"{text!r} is not a real date ({exc})") from None
+                raise DateFormatError(_("{value!r} is not a real date ({problem})").format(
+                    value=text, problem=exc)) from None
         elif _DATE_TIME.match(text):
             try:
                 parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
             except ValueError as exc:
-                raise DateFormatError(f"{text!r} is not a real date-time ({exc})") from None
+                raise DateFormatError(_("{value!r} is not a real date-time ({problem})").format(
+                    value=text, problem=exc)) from None
         else:
             raise DateFormatError(
-                f"{text!r} is not an ISO 8601 date-time — write e.g. 2026-11-20T10:00:00+08:00")
+                _("{value!r} is not an ISO 8601 date-time — write e.g. "
+                  "2026-11-20T10:00:00+08:00").format(value=text))
     else:
         raise DateFormatError(
-            f"expected an ISO 8601 date-time, got {type(value).__name__} {value!r}")
+            _("expected an ISO 8601 date-time, got {kind} {value!r}").format(
+                kind=type(value).__name__, value=value))
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=tz)
     return parsed

@@ -42,10 +42,10 @@ class _GiveUp(Exception):
 
 
 class _Reader:
-    def __init__(self, text: str, resolvers: dict, max_nodes: int) -> None:
-        # (indent, content, 1-based line) of every non-blank line
+    def __init__(self, text: str, resolvers: dict, max_nodes: int, first_line: int) -> None:
+        # (indent, content, line in the file) of every non-blank line
         self.lines = []
-        for number, line in enumerate(text.split("\n"), start=1):
+        for number, line in enumerate(text.split("\n"), start=first_line):
             content = line.lstrip(" ")
             if content:
                 self.lines.append((len(line) - len(content), content.rstrip(" "), number))
@@ -147,15 +147,16 @@ class _Reader:
         return str
 
 
-def parse_simple(text: str, resolvers: dict, max_nodes: int):
+def parse_simple(text: str, resolvers: dict, max_nodes: int, first_line: int = 1):
     """(data, key lines) for text of the plain shape, or None to use the full parser.
 
     ``resolvers``: the full parser's implicit resolvers (first character →
-    (tag, regex)), so both agree on what a plain value is.
+    (tag, regex)), so both agree on what a plain value is. ``first_line``: the
+    file's line number of the text's first line (key lines are the file's).
     """
     if "\t" in text or _UNSAFE.search(text):
         return None
-    reader = _Reader(text, resolvers, max_nodes)
+    reader = _Reader(text, resolvers, max_nodes, first_line)
     if not reader.lines or reader.lines[0][0] != 0:
         return None
     try:

@@ -13,16 +13,24 @@ lost or reinterpreted:
   point at the line where that field is written;
 * alias expansion is bounded (no "billion laughs").
 
-Nothing here raises for bad input: problems come back as data.
+Lines are the file's lines: the caller says on which line of the file the
+text starts (front matter starts on line 2, after ``---``), and only a line
+feed starts a line — PyYAML also breaks lines at CR, NEL and the Unicode
+line and paragraph separators, which editors and ``grep -n`` do not.
+
+Nothing here raises for bad input: problems come back as data, worded for
+the editor; a syntax error is explained by :mod:`govpub.yamlslips`.
 """
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, field
 from typing import ClassVar
 
 import yaml
 
+from .i18n import _
 from .yamlsimple import parse_simple
 
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -91,15 +99,36 @@ class _TooComplex(Exception):
     pass
 
 
-def _mark(node) -> tuple[int, int]:
-    return node.start_mark.line + 1, node.start_mark.column + 1
+#: line breaks of PyYAML that are not line breaks for editors (CR is turned into LF first)
+_ODD_BREAKS = ("\x85", "\u2028", "\u2029")
+
+
+class LineMap:
+    """File line and column (1-based) of a PyYAML mark in a text starting at ``first_line``."""
+
+    def __init__(self, text: str, first_line: int) -> None:
+        self.first_line = first_line
+        # only texts with odd line breaks need the slow, exact way
+        self.feeds = ([i for i, c in enumerate(text) if c == "\n"]
+                      if any(b in text for b in _ODD_BREAKS) else None)
+
+    def __call__(self, mark) -> tuple[int, int]:
+        if self.feeds is None:
+            return self.first_line + mark.line, mark.column + 1
+        row = bisect.bisect_left(self.feeds, mark.index)
+        start = self.feeds[row - 1] + 1 if row else 0
+        return self.first_line + row, mark.index - start + 1
 
 
 class _Builder:
-    def __init__(self, loader: _Loader, result: YamlResult) -> None:
+    def __init__(self, loader: _Loader, result: YamlResult, where: LineMap) -> None:
         self.loader = loader
         self.result = result
+        self.where = where
         self.visited = 0
+
+    def _mark(self, node) -> tuple[int, int]:
+        return self.where(node.start_mark)
 
     def build(self, node, path: tuple):
         self.visited += 1
@@ -113,7 +142,7 @@ class _Builder:
         if kind is yaml.SequenceNode:
             out = []
             for index, item in enumerate(node.value):
-                self.result.lines.setdefault((*path, index), _mark(item)[0])
+                self.result.lines.setdefault((*path, index), self._mark(item)[0])
                 out.append(self.build(item, (*path, index)))
             return out
         return self._scalar(node, path)
@@ -124,26 +153,25 @@ class _Builder:
         for key_node, value_node in node.value:
             key = self._scalar(key_node, path, is_key=True) if type(
                 key_node) is yaml.ScalarNode else None
-            line, column = _mark(key_node)
+            line = self._mark(key_node)[0]
             if key is None or isinstance(key, (list, dict)):
-                self._problem("syntax", key_node, "a mapping key must be plain text")
+                self._problem("syntax", key_node, _(
+                    "a field name must be plain text, not a list or a group of fields"))
                 continue
             if not isinstance(key, str):
-                self._problem(
-                    "yaml11", key_node,
-                    f"key `{key_node.value}` is read as {type(key).__name__} {key!r}, "
-                    f"not as text — quote it: \"{key_node.value}\":")
+                self._problem("yaml11", key_node, _(
+                    "the field name `{key}` is read as {kind} {value!r}, not as text — quote "
+                    "it: \"{key}\":").format(key=key_node.value, kind=type(key).__name__,
+                                              value=key))
                 key = str(key_node.value)
             if key in out:
                 first = self.result.lines.get((*path, key), line)
-                self._problem(
-                    "duplicate-key", key_node,
-                    f"duplicate key `{key}` (first defined on line {first}) — "
-                    "keep one; YAML readers silently use only the last")
+                self._problem("duplicate-key", key_node, _(
+                    "the field `{key}` appears twice (first on line {first}) — keep one; YAML "
+                    "readers silently use only the last").format(key=key, first=first))
                 continue
             self.result.lines[(*path, key)] = line
             out[key] = self.build(value_node, (*path, key))
-            del column
         return out
 
     def _scalar(self, node, path: tuple, *, is_key: bool = False):
@@ -155,19 +183,18 @@ class _Builder:
         if not node.style:
             text = node.value
             if isinstance(value, bool) and text.lower() in _YAML11_BOOL_WORDS and not is_key:
-                self._problem(
-                    "yaml11", node,
-                    f"`{text}` is read as the boolean {str(value).lower()} (YAML 1.1) — "
-                    f"write true/false, or quote it (\"{text}\") if you meant the word")
+                self._problem("yaml11", node, _(
+                    "`{text}` is read as the boolean {value} (YAML 1.1) — write true/false, or "
+                    "quote it (\"{text}\") if you meant the word").format(
+                        text=text, value=str(value).lower()))
             elif isinstance(value, float) and not is_key and _float_loses_text(text, value):
-                self._problem(
-                    "yaml11", node,
-                    f"`{text}` is read as the number {value!r} — quote it (\"{text}\") "
-                    "if you meant it as text")
+                self._problem("yaml11", node, _(
+                    "`{text}` is read as the number {value!r} — quote it (\"{text}\") if you "
+                    "meant it as text").format(text=text, value=value))
         return value
 
     def _problem(self, kind: str, node, message: str) -> None:
-        line, column = _mark(node)
+        line, column = self._mark(node)
         self.result.problems.append(YamlProblem(kind, line, column, message))
 
 
@@ -175,45 +202,43 @@ def _float_loses_text(text: str, value: float) -> bool:
     return text.strip().lstrip("+") not in (repr(value), str(value))
 
 
-def parse_yaml(text: str) -> YamlResult:
+def parse_yaml(text: str, *, first_line: int = 1) -> YamlResult:
     """Parse one YAML document; never raises for bad input.
 
+    ``first_line``: the file's line number of the text's first line; every line
+    in the result (problems, key lines, messages) is a line of the file.
     Text of the plain shape most documents have is read by the fast reader
     in :mod:`govpub.yamlsimple`; everything else, and every problem, by PyYAML.
     """
-    simple = parse_simple(text, _Loader.yaml_implicit_resolvers, MAX_NODES)
+    simple = parse_simple(text, _Loader.yaml_implicit_resolvers, MAX_NODES, first_line)
     if simple is not None:
         return YamlResult(data=simple[0], lines=simple[1])
-    return parse_yaml_fully(text)
+    return parse_yaml_fully(text, first_line=first_line)
 
 
-def parse_yaml_fully(text: str) -> YamlResult:
+def parse_yaml_fully(text: str, *, first_line: int = 1) -> YamlResult:
     """:func:`parse_yaml` through PyYAML always (the fast reader's reference)."""
     result = YamlResult()
+    where = LineMap(text, first_line)
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
         if node is not None:
-            result.data = _Builder(loader, result).build(node, ())
+            result.data = _Builder(loader, result, where).build(node, ())
     except yaml.MarkedYAMLError as exc:
-        # Point at where the broken construct starts (an unclosed quote, say):
-        # that is where the editor must look; the scanner fails further down.
-        mark = exc.context_mark or exc.problem_mark
-        line = mark.line + 1 if mark else 1
-        column = mark.column + 1 if mark else 1
-        detail = exc.problem or "invalid YAML"
-        if exc.context:
-            detail = f"{detail} ({exc.context})"
-        result.problems.append(YamlProblem("syntax", line, column, f"invalid YAML: {detail}"))
+        from .yamlslips import explain  # only when parsing failed: it costs nothing otherwise
+
+        result.problems.append(YamlProblem("syntax", *explain(text, exc, where)))
     except yaml.YAMLError as exc:
-        result.problems.append(YamlProblem("syntax", 1, 1, f"invalid YAML: {exc}"))
+        result.problems.append(YamlProblem("syntax", first_line, 1, _(
+            "the YAML cannot be read: {problem}").format(problem=exc)))
     except _TooComplex:
-        result.problems.append(YamlProblem(
-            "too-complex", 1, 1,
-            f"YAML expands to more than {MAX_NODES} values (aliases?) — simplify it"))
+        result.problems.append(YamlProblem("too-complex", first_line, 1, _(
+            "the YAML expands to more than {count} values (aliases?) — simplify it").format(
+                count=MAX_NODES)))
     except RecursionError:
-        result.problems.append(YamlProblem(
-            "too-complex", 1, 1, "YAML is nested too deeply — simplify it"))
+        result.problems.append(YamlProblem("too-complex", first_line, 1, _(
+            "the YAML is nested too deeply — simplify it")))
     finally:
         loader.dispose()
     return result

@@ -17,6 +17,7 @@ from datetime import date, datetime, time, timedelta
 
 from ..comments.model import open_statuses, read_comments
 from ..findings import Finding, Severity
+from ..i18n import _
 from ..platforms import PLATFORMS_FILE
 from ..timeparse import parse_datetime
 from .context import COLUMNS_FILE, AuditContext
@@ -34,8 +35,14 @@ class AuditCheck:
         raise NotImplementedError
 
     @classmethod
-    def doc(cls) -> str:
+    def source_doc(cls) -> str:
+        """The docstring as written (English): the message id of its translations."""
         return inspect.cleandoc(cls.__doc__ or "")
+
+    @classmethod
+    def doc(cls) -> str:
+        """The documentation in the current language (``govpub audit --list``)."""
+        return _(cls.source_doc())
 
 
 def _days(delta: timedelta) -> float:
@@ -74,7 +81,11 @@ def _undated_count(ctx: AuditContext, folder: str) -> int:
 
 def _column_label(ctx: AuditContext, folder: str) -> str:
     column = ctx.policy.columns[folder]
-    return f"column {folder or '(home)'!r} ({column.title}, owner {column.owner})"
+    if not folder:
+        return _("the home page ({title}, owner {owner})").format(title=column.title,
+                                                                  owner=column.owner)
+    return _("column {folder!r} ({title}, owner {owner})").format(
+        folder=folder, title=column.title, owner=column.owner)
 
 
 class StaleColumn(AuditCheck):
@@ -101,14 +112,18 @@ class StaleColumn(AuditCheck):
             if severity is None:
                 continue
             undated = _undated_count(ctx, folder)
-            note = (f"; {undated} undated page(s) there count as not updated"
-                    if undated else "")
-            verb = "is stale" if severity is Severity.ERROR else "will be stale soon"
+            note = (_("; {count} undated page(s) there count as not updated").format(
+                count=undated) if undated else "")
+            message = (_("{column} is stale: last updated {date}, {age} days ago, cadence "
+                         "{cadence} days{note} — publish an update, or merge the column into "
+                         "another or close it") if severity is Severity.ERROR else
+                       _("{column} will be stale soon: last updated {date}, {age} days ago, "
+                         "cadence {cadence} days{note} — publish an update, or merge the "
+                         "column into another or close it"))
             yield ctx.finding(self, COLUMNS_FILE, ctx.column_line(folder), severity,
-                              f"{_column_label(ctx, folder)} {verb}: last updated "
-                              f"{_local_date(ctx, last)}, {int(age)} days ago, cadence "
-                              f"{cadence} days{note} — publish an update, or merge the "
-                              f"column into another or close it")
+                              message.format(column=_column_label(ctx, folder),
+                                             date=_local_date(ctx, last), age=int(age),
+                                             cadence=cadence, note=note))
 
 
 class EmptyColumn(AuditCheck):
@@ -126,10 +141,12 @@ class EmptyColumn(AuditCheck):
         for folder, (last, _cadence) in column_state(ctx).items():
             if last is None:
                 undated = _undated_count(ctx, folder)
-                note = f" ({undated} undated page(s) count as no content)" if undated else ""
+                note = (_(" ({count} undated page(s) count as no content)").format(
+                    count=undated) if undated else "")
                 yield ctx.finding(self, COLUMNS_FILE, ctx.column_line(folder), Severity.ERROR,
-                                  f"{_column_label(ctx, folder)} has no published page{note}"
-                                  " — publish content in it, or close the column")
+                                  _("{column} has no published page{note} — publish content "
+                                    "in it, or close the column").format(
+                                      column=_column_label(ctx, folder), note=note))
 
 
 class TooManyStaleColumns(AuditCheck):
@@ -147,13 +164,14 @@ class TooManyStaleColumns(AuditCheck):
         bad = []
         for folder, (last, cadence) in column_state(ctx).items():
             if last is None or (cadence is not None and _days(ctx.now - last) > cadence):
-                bad.append(folder or "(home)")
+                bad.append(folder or _("(home)"))
         limit = ctx.settings.stale_column_limit
         if len(bad) >= limit:
             yield ctx.finding(self, COLUMNS_FILE, 1, Severity.ERROR,
-                              f"{len(bad)} columns are stale or empty ({', '.join(bad)}); "
-                              f"{limit} or more fails an inspection — merge or close the "
-                              f"columns nobody updates")
+                              _("{count} columns are stale or empty ({columns}); {limit} or "
+                                "more fails an inspection — merge or close the columns nobody "
+                                "updates").format(count=len(bad), columns=", ".join(bad),
+                                                  limit=limit))
 
 
 class ExpiredPage(AuditCheck):
@@ -176,14 +194,16 @@ class ExpiredPage(AuditCheck):
                 expires = parse_datetime(page.meta["expires"], ctx.policy.timezone)
             except ValueError as exc:
                 yield ctx.finding(self, page.doc.repo_path, line, Severity.ERROR,
-                                  f"`expires` cannot be read: {exc}")
+                                  _("`expires` cannot be read: {error}").format(error=exc))
                 continue
             severity = ctx.by_threshold(_days(ctx.now - expires))
             if severity is not None:
-                verb = "expired" if severity is Severity.ERROR else "expires"
+                message = (_("page expired on {date} — update it and its `expires`, or withdraw "
+                             "it (status: withdrawn)") if severity is Severity.ERROR else
+                           _("page expires on {date} — update it and its `expires`, or "
+                             "withdraw it (status: withdrawn)"))
                 yield ctx.finding(self, page.doc.repo_path, line, severity,
-                                  f"page {verb} on {_local_date(ctx, expires)} — update it "
-                                  f"and its `expires`, or withdraw it (status: withdrawn)")
+                                  message.format(date=_local_date(ctx, expires)))
 
 
 class OldSignoff(AuditCheck):
@@ -226,9 +246,10 @@ class OldSignoff(AuditCheck):
             severity = ctx.by_threshold(age - max_age)
             if severity is not None:
                 yield ctx.finding(self, doc.repo_path, 1, severity,
-                                  f"last signed off {_local_date(ctx, newest)}, {int(age)} days "
-                                  f"ago (limit {max_age} days) — have a reviewer check it again "
-                                  f"and sign it off")
+                                  _("last signed off {date}, {age} days ago (limit {limit} "
+                                    "days) — have a reviewer check it again and sign it "
+                                    "off").format(date=_local_date(ctx, newest), age=int(age),
+                                                  limit=max_age))
 
 
 class LinkApprovals(AuditCheck):
@@ -281,15 +302,15 @@ class UnapprovedPlatform(AuditCheck):
     def run(self, ctx):
         if not ctx.platforms.present:
             yield ctx.finding(self, str(PLATFORMS_FILE), 1, Severity.WARNING,
-                              "there is no platforms registry — list every website, WeChat "
-                              "and Weibo account, app and mini program in "
-                              "site_config/platforms.yml (docs/comments-and-audit.md)")
+                              _("there is no platforms registry — list every website, WeChat "
+                                "and Weibo account, app and mini program in "
+                                "site_config/platforms.yml (docs/comments-and-audit.md)"))
         for platform in ctx.platforms.active():
             if not platform.is_approved:
                 yield ctx.finding(self, str(PLATFORMS_FILE), platform.line, Severity.ERROR,
-                                  f"platform {platform.id!r} ({platform.name}) is active "
-                                  f"without a recorded approval — add approved_by and "
-                                  f"approved_at, or close it")
+                                  _("platform {id!r} ({name}) is active without a recorded "
+                                    "approval — add approved_by and approved_at, or close "
+                                    "it").format(id=platform.id, name=platform.name))
 
 
 class ZombiePlatform(AuditCheck):
@@ -310,16 +331,18 @@ class ZombiePlatform(AuditCheck):
         for platform in ctx.platforms.active():
             if platform.last_update is None:
                 yield ctx.finding(self, str(PLATFORMS_FILE), platform.line, Severity.ERROR,
-                                  f"platform {platform.id!r} has no last_update — record "
-                                  f"when it was last updated")
+                                  _("platform {id!r} has no last_update — record when it was "
+                                    "last updated").format(id=platform.id))
                 continue
             age = (today - platform.last_update).days
             severity = ctx.by_threshold(age - idle)
             if severity is not None:
                 yield ctx.finding(self, str(PLATFORMS_FILE), platform.line, severity,
-                                  f"platform {platform.id!r} ({platform.name}) last updated "
-                                  f"{platform.last_update}, {age} days ago (limit {idle}) — "
-                                  f"update it, or close it and shut it down")
+                                  _("platform {id!r} ({name}) last updated {date}, {age} days "
+                                    "ago (limit {limit}) — update it, or close it and shut it "
+                                    "down").format(id=platform.id, name=platform.name,
+                                                   date=platform.last_update, age=age,
+                                                   limit=idle))
 
 
 class CommentOverdue(AuditCheck):
@@ -338,18 +361,20 @@ class CommentOverdue(AuditCheck):
         comments, unreadable = read_comments(ctx.policy, ctx.model.comment_documents, ctx.calendar)
         for item in unreadable:
             yield ctx.finding(self, item.path, item.line, Severity.ERROR,
-                              f"reply deadline unknown: {item.reason}")
+                              _("reply deadline unknown: {reason}").format(reason=item.reason))
         for status in open_statuses(comments, ctx.now, ctx.calendar):
             c = status.comment
             due = c.due.astimezone(ctx.policy.timezone).strftime("%Y-%m-%d %H:%M")
             if status.state == "overdue":
                 yield ctx.finding(self, c.path, c.line, Severity.ERROR,
-                                  f"reply to “{c.subject}” was due {due}, overdue by "
-                                  f"{status.left.describe().lstrip('-')} — reply and record it")
+                                  _("reply to “{subject}” was due {due}, overdue by {overdue} "
+                                    "— reply and record it").format(
+                                      subject=c.subject, due=due,
+                                      overdue=status.left.describe().lstrip("-")))
             elif status.state == "due-soon":
                 yield ctx.finding(self, c.path, c.line, Severity.WARNING,
-                                  f"reply to “{c.subject}” is due {due} "
-                                  f"({status.left.describe()} left)")
+                                  _("reply to “{subject}” is due {due} ({left} left)").format(
+                                      subject=c.subject, due=due, left=status.left.describe()))
 
 
 class AllowedException(AuditCheck):
@@ -372,8 +397,10 @@ class AllowedException(AuditCheck):
                 if isinstance(entry, dict):
                     yield ctx.finding(self, doc.repo_path, doc.line_of("allow", index),
                                       Severity.INFO,
-                                      f"exception to {entry.get('rule')}: "
-                                      f"{str(entry.get('reason', '')).strip() or '(no reason)'}")
+                                      _("exception to {rule}: {reason}").format(
+                                          rule=entry.get("rule"),
+                                          reason=str(entry.get("reason", "")).strip()
+                                          or _("(no reason)")))
 
 
 class AnnualReport(AuditCheck):
@@ -400,18 +427,21 @@ class AnnualReport(AuditCheck):
         drafts = [d for d in ctx.corpus.pages()
                   if d.has_meta and _report_year(d.meta) == year
                   and ctx.result.context.type_of(d) == "report"]
-        state = (f"a draft exists ({drafts[0].repo_path}) but is not approved"
-                 if drafts else f"run `govpub report annual {year}`")
+        state = (_("a draft exists ({path}) but is not approved").format(
+            path=drafts[0].repo_path) if drafts else
+            _("run `govpub report annual {year}`").format(year=year))
         if local > due:
             yield ctx.finding(self, f"content/reports/{year}-annual-report.md", 1,
                               Severity.ERROR,
-                              f"the annual website work report for {year} is overdue (due "
-                              f"{due:%Y-%m-%d}): {state}, then review and publish it")
+                              _("the annual website work report for {year} is overdue (due "
+                                "{due}): {state}, then review and publish it").format(
+                                  year=year, due=f"{due:%Y-%m-%d}", state=state))
         else:
             yield ctx.finding(self, f"content/reports/{year}-annual-report.md", 1,
                               Severity.WARNING,
-                              f"the annual website work report for {year} is due {due:%Y-%m-%d}:"
-                              f" {state}, then review and publish it")
+                              _("the annual website work report for {year} is due {due}: "
+                                "{state}, then review and publish it").format(
+                                  year=year, due=f"{due:%Y-%m-%d}", state=state))
 
 
 def _report_year(meta: dict) -> int | None:

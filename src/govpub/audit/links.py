@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from urllib.parse import urlsplit
 
 from ..findings import Finding, Severity
+from ..i18n import _
 from ..links import body_links
 from ..links.approval import load_links_config, parse_external
 
@@ -25,12 +26,15 @@ def link_findings(check, ctx) -> Iterator[Finding]:
         severity = ctx.by_threshold(days_past)
         if severity is None:
             continue
-        verb = "expired" if severity is Severity.ERROR else "expires"
-        yield ctx.finding(check, LINKS_FILE, approval.line, severity,
-                          f"approval of {approval.site} (by {approval.approved_by}, "
-                          f"{approval.approved_at.astimezone(tz):%Y-%m-%d}) {verb} on "
-                          f"{approval.expires.astimezone(tz):%Y-%m-%d} — review the site again "
-                          f"and renew approved_at, or remove the links to it")
+        message = (_("approval of {site} (by {approver}, {approved}) expired on {expires} — "
+                     "review the site again and renew approved_at, or remove the links to it")
+                   if severity is Severity.ERROR else
+                   _("approval of {site} (by {approver}, {approved}) expires on {expires} — "
+                     "review the site again and renew approved_at, or remove the links to it"))
+        yield ctx.finding(check, LINKS_FILE, approval.line, severity, message.format(
+            site=approval.site, approver=approval.approved_by,
+            approved=f"{approval.approved_at.astimezone(tz):%Y-%m-%d}",
+            expires=f"{approval.expires.astimezone(tz):%Y-%m-%d}"))
     own_host = urlsplit(ctx.policy.base_url).hostname
     for page in ctx.model.pages:
         for link in body_links(page.doc):
@@ -40,8 +44,9 @@ def link_findings(check, ctx) -> Iterator[Finding]:
             if config.approval_for(target.host, target.path) is None:
                 yield ctx.finding(check, page.doc.repo_path, page.doc.body_line + link.line - 1,
                                   Severity.ERROR,
-                                  f"published link to {target.host or link.url} has no approval"
-                                  f" in {LINKS_FILE} — have it approved, or remove the link")
+                                  _("published link to {target} has no approval in {file} — "
+                                    "have it approved, or remove the link").format(
+                                      target=target.host or link.url, file=LINKS_FILE))
 
 
 def health_findings(check, ctx) -> Iterator[Finding]:
@@ -55,8 +60,9 @@ def health_findings(check, ctx) -> Iterator[Finding]:
         if result.status == "ok":
             continue
         severity = Severity.ERROR if result.status == "broken" else Severity.WARNING
-        advice = ("the site is unreachable: links to it are broken — find its new address "
-                  "or remove the links and the approval" if result.status == "broken" else
-                  "the site moved: check the new address and update the approval")
+        advice = (_("the site is unreachable: links to it are broken — find its new address "
+                    "or remove the links and the approval") if result.status == "broken" else
+                  _("the site moved: check the new address and update the approval"))
         yield ctx.finding(check, LINKS_FILE, lines.get(result.site, 1), severity,
-                          f"{result.url}: {result.detail} — {advice}")
+                          _("{url}: {detail} — {advice}").format(
+                              url=result.url, detail=result.detail, advice=advice))

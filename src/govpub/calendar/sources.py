@@ -21,6 +21,8 @@ from zoneinfo import ZoneInfo
 
 from ..config import CONFIG_DIR, load_config_file
 from ..errors import ConfigError
+from ..i18n import _
+from ..yamlstrict import YamlResult
 from .workdays import DayRule, WorkCalendar
 
 PACKAGE_SOURCE = "holidays package"
@@ -53,47 +55,55 @@ def package_rules(years) -> dict[date, DayRule]:
     return rules
 
 
-def _entry_days(entry: dict, year: int, shown: Path) -> list[date]:
+def _entry_days(entry: dict, year: int, shown: Path, line: int) -> list[date]:
     try:
         if "date" in entry:
             days = [date.fromisoformat(entry["date"])]
         else:
             first, last = date.fromisoformat(entry["from"]), date.fromisoformat(entry["to"])
             if last < first or (last - first).days > 60:
-                raise ConfigError(f"range {entry['from']}..{entry['to']} is reversed or longer "
-                                  "than 60 days", path=shown,
-                                  hint="give the first and last day of one holiday")
+                raise ConfigError(
+                    _("range {first}..{last} is reversed or longer than 60 days").format(
+                        first=entry["from"], last=entry["to"]), path=shown, line=line,
+                    hint=_("give the first and last day of one holiday"))
             days = [first + timedelta(days=i) for i in range((last - first).days + 1)]
     except ValueError:
-        raise ConfigError(f"{entry} is not a real date", path=shown,
-                          hint="write dates as YYYY-MM-DD") from None
+        raise ConfigError(_("{entry} is not a real date").format(entry=entry), path=shown,
+                          line=line, hint=_("write dates as YYYY-MM-DD")) from None
     for day in days:
         if day.year != year:
-            raise ConfigError(f"{day} is listed under year {year}", path=shown,
-                              hint="move it to the entry for its own year")
+            raise ConfigError(_("{day} is listed under year {year}").format(day=day, year=year),
+                              path=shown, line=line,
+                              hint=_("move it to the entry for its own year"))
     return days
 
 
-def hand_entries(data: dict, shown: Path) -> tuple[dict[date, DayRule], set[int]]:
-    """Day rules and fully covered years from the parsed ``calendar.yml``."""
+def hand_entries(data: dict, shown: Path, parsed: YamlResult | None = None
+                 ) -> tuple[dict[date, DayRule], set[int]]:
+    """Day rules and fully covered years from the parsed ``calendar.yml``
+    (``parsed``: its lines, for errors)."""
+    parsed = parsed or YamlResult()
     rules: dict[date, DayRule] = {}
     complete: set[int] = set()
     seen_years: set[int] = set()
-    for year_entry in data.get("years") or []:
+    for index, year_entry in enumerate(data.get("years") or []):
         year = year_entry["year"]
         if year in seen_years:
-            raise ConfigError(f"year {year} is listed twice", path=shown,
-                              hint="merge the two entries")
+            raise ConfigError(_("year {year} is listed twice").format(year=year), path=shown,
+                              line=parsed.line_of(("years", index, "year")),
+                              hint=_("merge the two entries"))
         seen_years.add(year)
         notice = year_entry["notice"]
         if year_entry.get("complete", True):
             complete.add(year)
         for key, working in (("holidays", False), ("workdays", True)):
-            for entry in year_entry.get(key) or []:
-                for day in _entry_days(entry, year, shown):
+            for number, entry in enumerate(year_entry.get(key) or []):
+                line = parsed.line_of(("years", index, key, number))
+                for day in _entry_days(entry, year, shown, line):
                     if day in rules and rules[day].working != working:
-                        raise ConfigError(f"{day} is listed both as a holiday and as a "
-                                          "working day", path=shown)
+                        raise ConfigError(_("{day} is listed both as a holiday and as a "
+                                            "working day").format(day=day), path=shown,
+                                          line=line)
                     rules[day] = DayRule(day, working, entry.get("name", key), notice)
     return rules, complete
 
@@ -101,8 +111,9 @@ def hand_entries(data: dict, shown: Path) -> tuple[dict[date, DayRule], set[int]
 def load_calendar(root: Path, tz: ZoneInfo) -> WorkCalendar:
     """The site's working-day calendar: the package, corrected by ``calendar.yml``."""
     path = Path(root) / CONFIG_DIR / "calendar.yml"
-    data = load_config_file(path, "calendar", required=False, default={}, root=Path(root))
-    hand, hand_complete = hand_entries(data, Path(CONFIG_DIR) / "calendar.yml")
+    data, parsed = load_config_file(path, "calendar", required=False, default={},
+                                    root=Path(root), with_lines=True)
+    hand, hand_complete = hand_entries(data, Path(CONFIG_DIR) / "calendar.yml", parsed)
     covered = package_years() | hand_complete
     rules = package_rules(package_years())
     # a complete hand-entered year replaces whatever the package guessed for it

@@ -20,6 +20,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, tzinfo
 
+from ..i18n import _, ngettext
+
 DAY = timedelta(days=1)
 #: refuse arithmetic over absurd spans (a hostile front-matter value must not spin)
 MAX_SPAN_DAYS = 366 * 120
@@ -52,9 +54,10 @@ class WorkingTime:
 
     def describe(self) -> str:
         days, hours = self.parts()
-        text = f"{hours} h"
+        text = _("{hours} h").format(hours=hours)
         if days:
-            text = f"{days} working day{'s' if days != 1 else ''} {hours} h"
+            text = ngettext("{days} working day {hours} h", "{days} working days {hours} h",
+                            days).format(days=days, hours=hours)
         return text if self.seconds >= 0 else f"-{text}"
 
 
@@ -80,16 +83,17 @@ class WorkCalendar:
         return day.weekday() < 5
 
     def warnings(self) -> list[str]:
-        """Loud warnings for every year computed with weekends only."""
-        return [f"WARNING: no official holiday schedule for {year}: working days in {year} "
-                f"were counted with weekends only (deadlines may be earlier than the real "
-                f"ones) — add the State Council's notice for {year} to "
-                f"site_config/calendar.yml or upgrade the holidays package"
+        """Loud warnings for every year computed with weekends only (shown after "WARNING:"
+        where they stand alone)."""
+        return [_("no official holiday schedule for {year}: working days in {year} "
+                  "were counted with weekends only (deadlines may be earlier than the real "
+                  "ones) — add the State Council's notice for {year} to "
+                  "site_config/calendar.yml or upgrade the holidays package").format(year=year)
                 for year in sorted(self.fallback_years_used)]
 
     def _local(self, moment: datetime) -> datetime:
         if moment.tzinfo is None:
-            raise ValueError("working-day arithmetic needs time-zone-aware times")
+            raise ValueError("working-day arithmetic needs time-zone-aware times")  # a bug
         # wall-clock arithmetic in the site's zone; Asia/Shanghai has no DST
         return moment.astimezone(self.tz).replace(tzinfo=None)
 
@@ -99,10 +103,10 @@ class WorkCalendar:
     def add_working_days(self, start: datetime, days: int | float) -> datetime:
         """The moment when ``days`` working days have elapsed since ``start``."""
         if days < 0:
-            raise ValueError("days must not be negative")
+            raise ValueError("days must not be negative")  # a bug
         remaining = timedelta(days=days)
         cursor = self._local(start)
-        for _ in range(MAX_SPAN_DAYS + int(days) * 3):
+        for _step in range(MAX_SPAN_DAYS + int(days) * 3):
             day_end = datetime.combine(cursor.date() + DAY, time())
             if self.is_working_day(cursor.date()):
                 available = day_end - cursor
@@ -110,7 +114,8 @@ class WorkCalendar:
                     return self._aware(cursor + remaining)
                 remaining -= available
             cursor = day_end
-        raise ValueError(f"no {days} working days within {MAX_SPAN_DAYS} days of {start}")
+        raise ValueError(_("no {days} working days within {span} days of {start}").format(
+            days=days, span=MAX_SPAN_DAYS, start=start))
 
     def working_time_between(self, start: datetime, end: datetime) -> WorkingTime:
         """Working time from ``start`` to ``end``; negative when ``end`` is earlier."""
@@ -119,7 +124,8 @@ class WorkCalendar:
         if b < a:
             a, b, sign = b, a, -1
         if (b - a).days > MAX_SPAN_DAYS:
-            raise ValueError(f"span from {start} to {end} is longer than {MAX_SPAN_DAYS} days")
+            raise ValueError(_("span from {start} to {end} is longer than {span} days").format(
+                start=start, end=end, span=MAX_SPAN_DAYS))
         total = timedelta()
         cursor = a
         while cursor < b:

@@ -19,6 +19,9 @@ import click
 from .. import i18n
 from ..errors import GovpubError
 from ..i18n import _
+from . import localize
+
+localize.install()
 
 #: command name -> "module:attribute" (module relative to govpub.cli)
 COMMANDS = {
@@ -39,6 +42,8 @@ COMMANDS = {
 
 
 class LazyGroup(click.Group):
+    """Imports a command's module only when the command runs or its help is shown."""
+
     def list_commands(self, ctx):
         return sorted(name for name in COMMANDS if self._available(name))
 
@@ -51,29 +56,47 @@ class LazyGroup(click.Group):
         if name not in COMMANDS or not self._available(name):
             return None
         module, attribute = COMMANDS[name].split(":")
-        return getattr(importlib.import_module(f"govpub.cli.{module}"), attribute)
+        command = getattr(importlib.import_module(f"govpub.cli.{module}"), attribute)
+        return localize.localize(command)
+
+    def format_help(self, ctx, formatter):
+        localize.localize(self)
+        super().format_help(ctx, formatter)
+
+
+def _choose_language(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
+    """``--lang``, applied as soon as it is read: before ``--help`` that follows it, and
+    before the command is looked up (its help is translated then)."""
+    if value:
+        try:
+            i18n.set_language(value)
+        except i18n.UnknownLanguageError:
+            raise click.BadParameter(
+                _("unknown language {tag!r}; expected one of {choices}").format(
+                    tag=value, choices=", ".join(i18n.LANGUAGES)), param_hint="--lang") from None
+
+
+def _read_site_language(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    i18n.set_site_language(_site_language(value))
+    return value
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--root", type=click.Path(file_okay=False, path_type=str), default=".",
-              show_default=True, help="Root of the site repository.")
-@click.option("--lang", "language", metavar="LANG", default=None,
-              help="Language of messages: zh-CN (default) or en. Overrides GOVPUB_LANG and "
-                   "the site's language in site_config/site.yml.")
-@click.version_option(package_name="govpub")
+              show_default=True, callback=_read_site_language, is_eager=True,
+              help="Root of the site repository.")
+@click.option("--lang", "language", metavar="LANG", default=None, expose_value=False,
+              callback=_choose_language, is_eager=True,
+              help="Language of messages: zh-CN (default) or en. Overrides GOVPUB_LANG "
+                      "and the site's language in site_config/site.yml.")
+@click.version_option(package_name="govpub", help="Show the version and exit.")
 @click.pass_context
-def cli(ctx: click.Context, root: str, language: str | None) -> None:
+def cli(ctx: click.Context, root: str) -> None:
     """govpub: governed publishing for government websites.
 
     Nothing unreviewed, unsourced or undated reaches the public site.
     """
     ctx.obj = {"root": root}
-    if language:
-        try:
-            i18n.set_language(language)
-        except i18n.UnknownLanguageError as exc:
-            raise click.BadParameter(str(exc), param_hint="--lang") from None
-    i18n.set_site_language(_site_language(root))
 
 
 def _site_language(root: str) -> str | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from ..formatters import FORMATTERS
+from ..i18n import _
 from .common import format_option, now_option, policy_of, resolve_now
 
 
@@ -38,6 +39,7 @@ def audit(ctx: click.Context, now_text: str | None, output_format: str,
     if output_format == "text":
         errors = sum(1 for f in findings if f.blocking)
         warnings = sum(1 for f in findings if str(f.severity) == "warning")
-        click.echo(f"audit: {errors} breach(es), {warnings} warning(s)", err=True)
+        click.echo(_("audit: {errors} breach(es), {warnings} warning(s)").format(
+            errors=errors, warnings=warnings), err=True)
     return 1 if any(f.blocking for f in findings) else 0
 

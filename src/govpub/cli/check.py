@@ -9,7 +9,8 @@ import click
 from ..checker import check_repository
 from ..errors import GovpubError, UsageError
 from ..findings import exit_code_for
-from ..formatters import FORMATTERS
+from ..formatters import FORMATTERS, severity_label
+from ..i18n import N_, _
 from ..rules import registry
 from .common import format_option, now_option, policy_of, resolve_now, root_of
 
@@ -20,9 +21,9 @@ def _repo_relative(root: Path, path: str) -> str:
         candidate = Path.cwd() / candidate
     candidate = candidate.resolve(strict=False)
     if not candidate.is_relative_to(root):
-        raise UsageError(f"{path} is outside the repository {root}")
+        raise UsageError(_("{path} is outside the repository {root}").format(path=path, root=root))
     if not candidate.exists():
-        raise UsageError(f"{path} does not exist")
+        raise UsageError(_("{path} does not exist").format(path=path))
     return candidate.relative_to(root).as_posix()
 
 
@@ -74,19 +75,47 @@ def check(ctx, paths, changed_since, output_format, now_text) -> int:
     if output_format == "text":
         blocking = sum(f.blocking for f in findings)
         if focus is None:
-            scope = (f"{len(result.publishable)} of {len(result.context.corpus.documents)} "
-                     "files publishable")
+            scope = _("{publishable} of {total} files publishable").format(
+                publishable=len(result.publishable), total=len(result.context.corpus.documents))
         else:
-            scope = (f"{len(focus)} changed file(s) checked with the "
-                     f"{len(result.context.scope) - len(focus & result.context.scope)} "
-                     "they depend on")
-        click.echo(f"{len(findings)} finding(s), {blocking} blocking; {scope}", err=True)
+            scope = _("{changed} changed file(s) checked with the {depended} they depend "
+                      "on").format(changed=len(focus), depended=len(result.context.scope)
+                                   - len(focus & result.context.scope))
+        click.echo(_("{count} finding(s), {blocking} blocking; {scope}").format(
+            count=len(findings), blocking=blocking, scope=scope), err=True)
     return exit_code_for(findings)
+
+
+#: the sections of a rule's documentation, as its docstring (and its translation) words them
+DOC_SECTIONS = (N_("What it checks:"), N_("Why:"), N_("Example:"), N_("Fix:"))
+
+
+def markdown_doc(text: str) -> str:
+    """A rule's documentation as Markdown: each section a paragraph, its label in bold."""
+    labels = tuple(_(label) for label in DOC_SECTIONS)
+    out = []
+    for line in text.split("\n"):
+        label = next((label for label in labels if line.startswith(label)), None)
+        if label:
+            # the colon outside the bold: CommonMark does not close `**` between a
+            # full-width colon and a Chinese character
+            name = label.rstrip(":：")
+            out += ["", f"**{name}**{line[len(name):]}"]
+        else:
+            out.append(line)
+    return "\n".join(out).replace("\n\n\n", "\n\n")
+
+
+def _severity_shown(severity) -> str:
+    """The severity's key (what site_config/rules.yml takes) and, in Chinese, its name."""
+    label = severity_label(severity)
+    return str(severity) if label == str(severity) else f"{severity} {label}"
 
 
 @click.command()
 @click.option("--format", "output_format", type=click.Choice(["text", "markdown"]),
-              default="text", show_default=True)
+              default="text", show_default=True,
+              help="Output format; markdown is what docs/rules.md is made from.")
 @click.pass_context
 def rules(ctx, output_format) -> int:
     """List every rule with its id, severity and explanation."""
@@ -96,17 +125,19 @@ def rules(ctx, output_format) -> int:
     except GovpubError:  # rules are documented even outside a site repository
         overrides = {}
     if output_format == "markdown":
-        click.echo("# Rules\n\nEvery rule `govpub check` runs, generated from the rules' own "
-                   "documentation (`make docs`). Only `error` findings block publication; "
-                   "`site_config/rules.yml` can change a severity unless the rule guards "
-                   "publication.\n")
+        click.echo(_("# Rules\n\nEvery rule `govpub check` runs, generated from the rules' own "
+                     "documentation (`make docs`). Only `error` findings block publication; "
+                     "`site_config/rules.yml` can change a severity unless the rule guards "
+                     "publication.") + "\n")
     for rule in registry.all():
         severity = overrides.get(rule.id, rule.severity)
         if output_format == "markdown":
-            click.echo(f"## {rule.id} {rule.name}\n\nDefault severity: **{rule.severity}**"
-                       f"{' (guards publication: cannot be changed)' if rule.locked else ''}\n\n{rule.doc()}\n")
+            default = (_("Default severity: **{severity}** (guards publication: cannot be "
+                         "changed)") if rule.locked else _("Default severity: **{severity}**"))
+            default = default.format(severity=_severity_shown(rule.severity))
+            click.echo(f"## {rule.id} {rule.name}\n\n{default}\n\n{markdown_doc(rule.doc())}\n")
         else:
-            click.echo(f"{rule.id}  {rule.name}  [{severity}]")
+            click.echo(f"{rule.id}  {rule.name}  [{_severity_shown(severity)}]")
             for line in rule.doc().splitlines():
                 click.echo(f"    {line}")
             click.echo()

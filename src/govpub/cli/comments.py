@@ -10,7 +10,11 @@ from ..calendar import load_calendar
 from ..comments.alerts import notify as send_alerts
 from ..comments.model import comment_documents, open_statuses, read_comments, reply_working_days
 from ..content import load_corpus
+from ..i18n import N_, _
 from .common import now_option, policy_of, resolve_now
+
+#: the state of an open comment in the text listing (JSON keeps the key)
+STATE_LABELS = {"overdue": N_("OVERDUE"), "due-soon": N_("DUE SOON"), "open": N_("open")}
 
 
 def _fmt(moment, tz) -> str:
@@ -63,22 +67,26 @@ def comments(ctx: click.Context, now_text: str | None, output_format: str,
         }, ensure_ascii=False, indent=2))
     else:
         for warning in warnings:
-            click.echo(warning)
-        click.echo(f"{len(statuses)} open comment(s), {overdue} overdue "
-                   f"(reply within {days} working days; now {_fmt(now, tz)})")
+            click.echo(_("WARNING: {warning}").format(warning=warning))
+        click.echo(_("{open} open comment(s), {overdue} overdue (reply within {days} working "
+                     "days; now {now})").format(open=len(statuses), overdue=overdue, days=days,
+                                                now=_fmt(now, tz)))
         for s in statuses:
-            label = {"overdue": "OVERDUE", "due-soon": "DUE SOON", "open": "open"}[s.state]
-            left = (f"overdue by {s.left.describe().lstrip('-')}" if s.state == "overdue"
-                    else f"{s.left.describe()} left")
-            click.echo(f"{s.comment.path}:{s.comment.line}: {label}: due {_fmt(s.comment.due, tz)}"
-                       f" ({left}) — {s.comment.subject}")
+            left = (_("overdue by {time}").format(time=s.left.describe().lstrip("-"))
+                    if s.state == "overdue" else
+                    _("{time} left").format(time=s.left.describe()))
+            click.echo(_("{path}:{line}: {state}: due {due} ({left}) — {subject}").format(
+                path=s.comment.path, line=s.comment.line, state=_(STATE_LABELS[s.state]),
+                due=_fmt(s.comment.due, tz), left=left, subject=s.comment.subject))
         for u in unreadable:
-            click.echo(f"{u.path}:{u.line}: UNREADABLE: {u.reason}")
+            click.echo(_("{path}:{line}: UNREADABLE: {reason}").format(
+                path=u.path, line=u.line, reason=u.reason))
         for key in sent_keys:
-            click.echo(f"alert enqueued: {key}")
+            click.echo(_("alert enqueued: {key}").format(key=key))
         for key, ok, error in deliveries:
-            click.echo(f"alert {key}: {'sent' if ok else 'NOT SENT: ' + str(error)}")
+            click.echo((_("alert {key}: sent") if ok else
+                        _("alert {key}: NOT SENT: {error}")).format(key=key, error=error))
         for warning in warnings:
-            click.echo(warning, err=True)
+            click.echo(_("WARNING: {warning}").format(warning=warning), err=True)
     failed = any(not ok for _key, ok, _error in deliveries)
     return 1 if overdue or unreadable or failed else 0

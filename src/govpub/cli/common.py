@@ -9,6 +9,7 @@ import click
 
 from ..config import Policy, load_policy
 from ..errors import UsageError
+from ..i18n import _
 from ..timeparse import DateFormatError, parse_now
 
 
@@ -38,4 +39,5 @@ def resolve_now(tz, now_text: str | None) -> datetime:
         return parse_now(now_text, tz)
     except DateFormatError as exc:
         raise UsageError(f"--now {now_text!r}: {exc}",
-                         hint="write e.g. 2026-11-20T10:00 (site time zone)") from None
+                         hint=_("a time without an offset is in the site's time zone")) \
+            from None

@@ -8,10 +8,15 @@ from collections import defaultdict
 import click
 
 from ..content import load_corpus
+from ..i18n import N_, _
 from ..links.approval import parse_external
 from ..links.pages import page_links
 from ..links.rulebase import links_config, own_host
 from .common import policy_of
+
+#: the approval states of ``govpub links`` (JSON keeps the key, text shows the label)
+STATUS_LABELS = {"approved": N_("approved"), "unapproved": N_("not approved"),
+                 "http-not-allowed": N_("http not allowed")}
 
 
 def collect(policy) -> list[dict]:
@@ -59,9 +64,10 @@ def links(ctx: click.Context, output_format: str, unapproved: bool) -> int:
         click.echo(json.dumps(records, ensure_ascii=False, indent=2))
         return 0
     for record in records:
-        click.echo(f"{record['url']}  [{record['status']}]")
+        click.echo(f"{record['url']}  [{_(STATUS_LABELS[record['status']])}]")
         for use in record["pages"]:
             click.echo(f"    {use['path']}:{use['line']}")
     hosts = len({r["host"] for r in records})
-    click.echo(f"{len(records)} external link(s) to {hosts} site(s)")
+    click.echo(_("{links} external link(s) to {hosts} site(s)").format(
+        links=len(records), hosts=hosts))
     return 0

@@ -7,23 +7,27 @@ from pathlib import Path
 
 import click
 
+from ..i18n import N_, _
 from ..integrity.manifest import PUBLIC_KEY, load_public_key
 from ..integrity.verify import is_url, verify_site
 from .common import root_of
 
 _SIGNATURE_TEXT = {
-    "good": "signature: good",
-    "bad": "signature: BAD — manifest.json was altered or signed with another key",
-    "missing": "signature: MISSING — manifest.json.sig is absent",
-    "unchecked": "signature: not checked — no public key (site_config/manifest-key.pub); "
-                 "hashes alone do not prove the manifest itself is unaltered",
+    "good": N_("signature: good"),
+    "bad": N_("signature: BAD — manifest.json was altered or signed with another key"),
+    "missing": N_("signature: MISSING — manifest.json.sig is absent"),
+    "unchecked": N_("signature: not checked — no public key (site_config/manifest-key.pub); "
+                    "hashes alone do not prove the manifest itself is unaltered"),
 }
+_FILE_LABELS = (("altered", N_("altered: {path}")), ("missing", N_("missing: {path}")),
+                ("unexpected", N_("unexpected: {path}")))
 
 
 @click.command("verify")
 @click.argument("target", metavar="SITE_DIR_OR_URL")
 @click.option("--key", "key_path", type=click.Path(dir_okay=False, path_type=Path),
-              default=None, help=f"Public key (default: {PUBLIC_KEY} in the repository).")
+              default=None, help="Public key (default: site_config/manifest-key.pub in the "
+                                 "repository).")
 @click.option("--timeout", type=float, default=20.0, show_default=True,
               help="Seconds per HTTP request (URL form).")
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
@@ -43,21 +47,25 @@ def verify(ctx: click.Context, target: str, key_path: Path | None, timeout: floa
     if output_format == "json":
         click.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
         return 0 if result.ok else 1
-    click.echo(_SIGNATURE_TEXT[result.signature])
-    for label, paths in (("altered", result.altered), ("missing", result.missing),
-                         ("unexpected", result.unexpected)):
-        for path in paths:
-            click.echo(f"{label}: {path}")
+    click.echo(_(_SIGNATURE_TEXT[result.signature]))
+    for kind, label in _FILE_LABELS:
+        for path in getattr(result, kind):
+            click.echo(_(label).format(path=path))
     for error in result.errors:
-        click.echo(f"error: {error}")
+        click.echo(_("error: {error}").format(error=error))
     if not result.unexpected_checked:
-        click.echo("note: unexpected (added) files cannot be detected over HTTP — run "
-                   "govpub verify on the deploy folder for that")
-    summary = (f"{result.checked} files checked: {len(result.altered)} altered, "
-               f"{len(result.missing)} missing")
+        click.echo(_("note: unexpected (added) files cannot be detected over HTTP — run "
+                     "govpub verify on the deploy folder for that"))
+    counts = {"checked": result.checked, "altered": len(result.altered),
+              "missing": len(result.missing), "unexpected": len(result.unexpected)}
     if result.unexpected_checked:
-        summary += f", {len(result.unexpected)} unexpected"
-    click.echo(("OK: " if result.ok else "FAILED: ") + summary)
+        summary = _("{checked} files checked: {altered} altered, {missing} missing, "
+                    "{unexpected} unexpected").format(**counts)
+    else:
+        summary = _("{checked} files checked: {altered} altered, {missing} missing").format(
+            **counts)
+    click.echo((_("OK: {summary}") if result.ok else _("FAILED: {summary}")).format(
+        summary=summary))
     if is_url(target) and result.ok:
-        click.echo(f"verified {target}")
+        click.echo(_("verified {target}").format(target=target))
     return 0 if result.ok else 1

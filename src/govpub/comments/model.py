@@ -16,6 +16,7 @@ from datetime import datetime
 from ..calendar import WorkCalendar, WorkingTime
 from ..config import Policy
 from ..content import Corpus, Document
+from ..i18n import _
 from ..timeparse import parse_datetime
 
 DEFAULT_REPLY_WORKING_DAYS = 3
@@ -84,28 +85,29 @@ def _text(meta: dict, key: str) -> str:
 def read_comment(doc: Document, policy: Policy, calendar: WorkCalendar,
                  days: int) -> Comment | UnreadableComment:
     if not doc.has_meta:
-        return UnreadableComment(doc.repo_path, 1, "front matter cannot be read — run "
-                                 "`govpub check` for the details")
+        return UnreadableComment(doc.repo_path, 1, _("front matter cannot be read — run "
+                                                     "`govpub check` for the details"))
     meta = doc.meta
     tz = policy.timezone
     try:
         received = parse_datetime(meta.get("received"), tz)
     except ValueError as exc:
         return UnreadableComment(doc.repo_path, doc.line_of("received"),
-                                 f"`received` is missing or wrong: {exc}")
+                                 _("`received` is missing or wrong: {error}").format(error=exc))
     if received.year not in YEARS:
         return UnreadableComment(doc.repo_path, doc.line_of("received"),
-                                 f"`received` year {received.year} is not plausible")
+                                 _("`received` year {year} is not plausible").format(
+                                     year=received.year))
     replied = None
     if meta.get("replied") is not None:
         try:
             replied = parse_datetime(meta["replied"], tz)
         except ValueError as exc:
             return UnreadableComment(doc.repo_path, doc.line_of("replied"),
-                                     f"`replied` is wrong: {exc}")
+                                     _("`replied` is wrong: {error}").format(error=exc))
         if replied.year not in YEARS or replied < received:
             return UnreadableComment(doc.repo_path, doc.line_of("replied"),
-                                     "`replied` is before `received` or not plausible")
+                                     _("`replied` is before `received` or not plausible"))
     outcome = meta.get("outcome") if meta.get("outcome") in ("answered", "withheld") else None
     if replied is not None and outcome is None:
         outcome = "answered"
@@ -171,20 +173,25 @@ def comment_alerts(comments: Iterable[Comment], now: datetime,
         received = c.received.astimezone(calendar.tz).strftime("%Y-%m-%d %H:%M")
         if status.state == "overdue":
             key = f"comment-overdue:{c.path}:{c.received.isoformat()}"
-            title = f"留言答复已超期 Comment reply overdue: {c.subject}"
-            body = (f"The reply to the public comment “{c.subject}” ({c.path}, received "
-                    f"{received} by {c.channel or 'unknown channel'}) was due {due} and is "
-                    f"overdue by {WorkingTime(-status.left.seconds).describe()}. Reply and "
-                    f"record `replied`, `handled_by` and `outcome` in the page.")
+            title = _("Comment reply overdue: {subject}").format(subject=c.subject)
+            body = _("The reply to the public comment “{subject}” ({path}, received {received} "
+                     "by {channel}) was due {due} and is overdue by {overdue}. Reply and record "
+                     "`replied`, `handled_by` and `outcome` in the page.").format(
+                subject=c.subject, path=c.path, received=received,
+                channel=c.channel or _("unknown channel"), due=due,
+                overdue=WorkingTime(-status.left.seconds).describe())
         elif status.state == "due-soon":
             key = f"comment-reminder:{c.path}:{c.received.isoformat()}"
-            title = f"留言答复即将到期 Comment reply due soon: {c.subject}"
-            body = (f"The reply to the public comment “{c.subject}” ({c.path}, received "
-                    f"{received}) is due {due}: {status.left.describe()} left.")
+            title = _("Comment reply due soon: {subject}").format(subject=c.subject)
+            body = _("The reply to the public comment “{subject}” ({path}, received {received}) "
+                     "is due {due}: {left} left.").format(
+                subject=c.subject, path=c.path, received=received, due=due,
+                left=status.left.describe())
         else:
             continue
         warnings = calendar.warnings()
         if warnings:
-            body += "\n\n" + "\n".join(warnings)
+            body += "\n\n" + "\n".join(_("WARNING: {warning}").format(warning=w)
+                                         for w in warnings)
         alerts.append((key, title, body))
     return alerts

@@ -29,6 +29,7 @@ import shutil
 from pathlib import Path
 
 from ..errors import BuildError
+from ..i18n import _
 from ..opendata import safe_code
 from ..opendata.records import HANDOUT_NAME, item_code, service_items
 from ..sitemodel import Page, SiteModel
@@ -72,21 +73,23 @@ def write_handouts(model: SiteModel, site_dir: Path, *, cache_dir: Path | None =
     if missing:
         binary = binary or find_chromium()
         if binary is None:
-            codes = ", ".join(item_code(p) for p, _, _ in missing[:5])
+            codes = ", ".join(item_code(page) for page, _source, _key in missing[:5])
             raise BuildError(
-                f"Chromium is needed to print {len(missing)} PDF handout(s) ({codes}"
-                f"{', …' if len(missing) > 5 else ''}) and was not found",
-                hint=f"install it (apt-get install chromium) or set {ENV_BINARY} to its path; "
-                     "the previous site stays live")
+                _("Chromium is needed to print {count} PDF handout(s) ({codes}) and was not "
+                  "found").format(count=len(missing),
+                                  codes=codes + (", …" if len(missing) > 5 else "")),
+                hint=_("install it (apt-get install chromium) or set {variable} to its path; "
+                       "the previous site stays live").format(variable=ENV_BINARY))
         render_pdfs(binary, [Job(render_handout(source), cache / f"{key}.pdf", page.modified)
                              for page, source, key in missing])
-    for page, _, key in items:
+    for page, _source, key in items:
         target = Path(site_dir) / handout_path(page)
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(cache / f"{key}.pdf", target)
-    _prune(cache, {key for _, _, key in items})
+    _prune(cache, {key for _page, _source, key in items})
     if echo and missing:
-        echo(f"handouts: printed {len(missing)}, reused {len(items) - len(missing)}")
+        echo(_("handouts: printed {printed}, reused {reused}").format(
+            printed=len(missing), reused=len(items) - len(missing)))
     return {"printed": len(missing), "cached": len(items) - len(missing)}
 
 

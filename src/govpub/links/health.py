@@ -27,6 +27,7 @@ from dataclasses import dataclass
 
 import httpx
 
+from ..i18n import _
 from .approval import Approval, LinksConfig
 
 USER_AGENT = "govpub-linkcheck/0.1 (+external link approval review)"
@@ -58,7 +59,8 @@ def classify(code: int, location: str | None) -> tuple[str, str]:
     if 200 <= code < 300:
         return "ok", f"HTTP {code}"
     if 300 <= code < 400:
-        return "redirected", f"HTTP {code} to {location or '(no Location header)'}"
+        return "redirected", _("HTTP {code} to {location}").format(
+            code=code, location=location or _("(no Location header)"))
     return "broken", f"HTTP {code}"
 
 
@@ -69,7 +71,7 @@ def _check_one(client: httpx.Client, entry: Approval) -> LinkHealth:
         if response.status_code in (405, 501, 403):  # some servers refuse HEAD
             response = client.get(url)
     except httpx.TimeoutException:
-        return LinkHealth(entry.site, url, "broken", None, None, "timed out")
+        return LinkHealth(entry.site, url, "broken", None, None, _("timed out"))
     except httpx.HTTPError as exc:
         return LinkHealth(entry.site, url, "broken", None, None,
                           f"{type(exc).__name__}: {str(exc)[:200]}")

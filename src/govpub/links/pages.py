@@ -20,7 +20,7 @@ class PageLink(NamedTuple):
     line: int  # line in the file
     column: int
     kind: str  # a Link kind, or "front-matter"
-    where: str  # "" for the body, "front matter `key`"
+    where: str  # "" for the body, else the front-matter field (``documents.0.template``)
 
 
 def _meta_urls(value, path: tuple) -> Iterator[tuple[tuple, str]]:
@@ -46,7 +46,7 @@ def _page_links(doc: Document) -> list[PageLink]:
     out = []
     for path, url in _meta_urls(doc.meta, ()):
         out.append(PageLink(url, doc.line_of(*path), 1, "front-matter",
-                            "front matter `" + ".".join(map(str, path)) + "`"))
+                            ".".join(map(str, path))))
     link: Link
     for link in body_links(doc):
         out.append(PageLink(link.url, doc.body_line + link.line - 1, link.column, link.kind, ""))

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from ..content import Document
+from ..i18n import _
 from .approval import Approval, ExternalUrl, LinksConfig, load_links_config, parse_external
 from .pages import PageLink, page_links
 
@@ -46,6 +47,6 @@ def external_links(ctx) -> list[ExternalLink]:
 
 
 def request_hint(target: ExternalUrl) -> str:
-    return (f"ask the General Office to approve {target.host or 'the site'} in "
-            "site_config/links.yml (site, approved_by, approved_at, review_interval_days), "
-            "or remove the link")
+    return _("ask the General Office to approve {site} in site_config/links.yml (site, "
+             "approved_by, approved_at, review_interval_days), or remove the link").format(
+                 site=target.host or _("the site"))

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from ..config import CONFIG_DIR, load_config_file
 from ..errors import ConfigError
+from ..i18n import _
 
 PLATFORMS_FILE = Path(CONFIG_DIR) / "platforms.yml"
 DEFAULT_IDLE_DAYS = 90
@@ -63,8 +64,9 @@ def _date(value, key: str, line: int) -> date | None:
     try:
         return date.fromisoformat(str(value)[:10])
     except ValueError:
-        raise ConfigError(f"{key}: {value!r} is not a real date", path=PLATFORMS_FILE,
-                          line=line, hint="write YYYY-MM-DD") from None
+        raise ConfigError(_("{field}: {value!r} is not a real date").format(
+            field=key, value=value), path=PLATFORMS_FILE, line=line,
+            hint=_("write YYYY-MM-DD")) from None
 
 
 def load_platforms(root: Path) -> PlatformRegistry:
@@ -79,16 +81,20 @@ def load_platforms(root: Path) -> PlatformRegistry:
     for index, entry in enumerate(data["platforms"]):
         line = lines.get(("platforms", index), 1)
         if entry["id"] in seen:
-            raise ConfigError(f"platform id {entry['id']!r} is listed twice",
-                              path=PLATFORMS_FILE, line=line)
+            raise ConfigError(_("platform id {id!r} is listed twice").format(id=entry["id"]),
+                              path=PLATFORMS_FILE, line=lines.get(("platforms", index, "id"),
+                                                                  line))
         seen.add(entry["id"])
         platforms.append(Platform(
             id=entry["id"], name=entry["name"], kind=entry["kind"], url=entry.get("url", ""),
             account=entry.get("account", ""), owner=entry["owner"],
             administrator=entry["administrator"], approved_by=entry.get("approved_by", ""),
-            approved_at=_date(entry.get("approved_at"), "approved_at", line),
+            approved_at=_date(entry.get("approved_at"), "approved_at",
+                              lines.get(("platforms", index, "approved_at"), line)),
             status=entry["status"],
-            last_update=_date(entry.get("last_update"), "last_update", line), line=line))
+            last_update=_date(entry.get("last_update"), "last_update",
+                              lines.get(("platforms", index, "last_update"), line)),
+            line=line))
     return PlatformRegistry(tuple(platforms), data.get("idle_days", DEFAULT_IDLE_DAYS),
                             present=True)
 

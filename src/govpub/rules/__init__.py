@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, ClassVar
 
 from ..findings import Finding, Severity
+from ..i18n import _
 
 if TYPE_CHECKING:
     from ..checker import CheckContext
@@ -62,8 +63,14 @@ class Rule:
                 yield doc.path, target
 
     @classmethod
-    def doc(cls) -> str:
+    def source_doc(cls) -> str:
+        """The docstring as written (English): the message id of its translations."""
         return inspect.cleandoc(cls.__doc__ or "")
+
+    @classmethod
+    def doc(cls) -> str:
+        """The documentation in the current language (``govpub rules``, docs/rules.md)."""
+        return _(cls.source_doc())
 
     @classmethod
     def summary(cls) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ..i18n import _
 from . import DocumentRule, register
 
 
@@ -31,11 +32,13 @@ class Column(DocumentRule):
         column = ctx.policy.column_for(doc.path)
         if column is None:
             yield ctx.finding(self, doc, 1,
-                              f"folder {doc.column or '(top level)'!r} is not a column in "
-                              "site_config/columns.yml — move the page into a column")
+                              _("folder {folder} is not a column in site_config/columns.yml "
+                                "— move the page into a column").format(
+                                  folder=repr(doc.column) if doc.column else _("(top level)")))
             return
         declared = doc.meta.get("type")
         if declared is not None and declared != column.type:
             yield ctx.finding(self, doc, doc.line_of("type"),
-                              f"type is {declared!r} but column {column.folder!r} holds "
-                              f"{column.type!r} pages — remove `type:` or move the page")
+                              _("type is {declared!r} but column {column!r} holds {type!r} "
+                                "pages — remove `type:` or move the page").format(
+                                  declared=declared, column=column.folder, type=column.type))

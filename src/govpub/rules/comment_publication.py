@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..findings import Severity
+from ..i18n import _
 from . import DocumentRule, register
 
 
@@ -37,7 +38,8 @@ class CommentPublication(DocumentRule):
         outcome = doc.meta.get("outcome")
         if outcome == "withheld":
             yield ctx.finding(self, doc, doc.line_of("outcome"),
-                              "withheld comment: counted on the comments page, never shown")
+                              _("withheld comment: counted on the comments page, never shown"))
         elif outcome != "answered" or not doc.meta.get("replied"):
-            yield ctx.finding(self, doc, doc.line_of("outcome", default=1),
-                              "not answered yet: published once the reply is recorded")
+            # no outcome yet: point at when it was received, not at the `---` line
+            yield ctx.finding(self, doc, doc.line_of("outcome", default=doc.line_of("received")),
+                              _("not answered yet: published once the reply is recorded"))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ..i18n import _
 from . import DocumentRule, register
 
 
@@ -28,5 +29,5 @@ class Disclosure(DocumentRule):
         value = doc.meta.get("disclosure")
         if value not in (None, "", "proactive"):
             yield ctx.finding(self, doc, doc.line_of("disclosure"),
-                              f"disclosure is {value!r}: only `proactive` pages are published "
-                              "— this page is held back")
+                              _("disclosure is {value!r}: only `proactive` pages are "
+                                "published — this page is held back").format(value=value))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..config import CONFIG_DIR
 from ..findings import Severity
+from ..i18n import _
 from ..links.approval import LINKS_FILE
 from ..links.rulebase import links_config
 from . import Rule, register
@@ -32,6 +33,7 @@ class ExpiredLinkApproval(Rule):
             if entry.expires < ctx.now:
                 yield ctx.finding(
                     self, f"{CONFIG_DIR}/{LINKS_FILE}", entry.line,
-                    f"approval of {entry.site} (by {entry.approved_by}) was due for review on "
-                    f"{entry.expires.date().isoformat()} — check the site and update "
-                    "approved_at, or remove the entry")
+                    _("approval of {site} (by {approver}) was due for review on {date} — check "
+                      "the site and update approved_at, or remove the entry").format(
+                          site=entry.site, approver=entry.approved_by,
+                          date=entry.expires.date().isoformat()))

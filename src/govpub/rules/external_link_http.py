@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..findings import Severity
+from ..i18n import _
 from ..links.rulebase import external_links
 from . import Rule, register
 
@@ -32,7 +33,8 @@ class InsecureExternalLink(Rule):
             if ext.approval is not None and ext.target.scheme != "https" \
                     and not ext.approval.allow_http:
                 yield ctx.finding(self, ext.doc, ext.link.line,
-                                  f"link to {ext.target.host} uses {ext.target.scheme}:// — "
-                                  "write https:// (the approval of this site in "
-                                  "site_config/links.yml does not allow http)",
+                                  _("link to {host} uses {scheme}:// — write https:// (the "
+                                    "approval of this site in site_config/links.yml does not "
+                                    "allow http)").format(host=ext.target.host,
+                                                          scheme=ext.target.scheme),
                                   column=ext.link.column)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..findings import Severity
+from ..i18n import _
 from ..links.rulebase import external_links, request_hint
 from . import Rule, register
 
@@ -32,8 +33,10 @@ class UnapprovedExternalLink(Rule):
     def check(self, ctx):
         for ext in external_links(ctx):
             if ext.approval is None:
-                where = f" in the {ext.link.where}" if ext.link.where else ""
                 shown = ext.link.url if len(ext.link.url) <= 120 else ext.link.url[:117] + "..."
-                yield ctx.finding(self, ext.doc, ext.link.line,
-                                  f"external link {shown}{where} is not approved — "
-                                  f"{request_hint(ext.target)}", column=ext.link.column)
+                message = (_("external link {url} in the front matter `{field}` is not approved "
+                             "— {hint}") if ext.link.where else
+                           _("external link {url} is not approved — {hint}"))
+                yield ctx.finding(self, ext.doc, ext.link.line, message.format(
+                    url=shown, field=ext.link.where, hint=request_hint(ext.target)),
+                    column=ext.link.column)

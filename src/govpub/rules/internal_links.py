@@ -14,6 +14,7 @@ from urllib.parse import unquote, urlsplit
 
 from ..anchors import heading_anchors
 from ..findings import Severity
+from ..i18n import _
 from ..links import body_links
 from . import Rule, register
 
@@ -126,8 +127,9 @@ class LinkLeavesContent(LinkRule):
         for link in internal_links(ctx):
             if link.escapes:
                 yield ctx.finding(self, "content/" + link.source, link.line,
-                                  f"link {link.url!r} leaves content/ — use a relative path to "
-                                  "a page or attachment inside content/", link.column)
+                                  _("link {url!r} leaves content/ — use a relative path to a "
+                                    "page or attachment inside content/").format(url=link.url),
+                                  link.column)
 
 
 @register
@@ -150,8 +152,9 @@ class BrokenInternalLink(LinkRule):
             if link.escapes or link.target is None or _exists(ctx, link):
                 continue
             yield ctx.finding(self, "content/" + link.source, link.line,
-                              f"link {link.url!r} points to content/{link.target}, which does "
-                              "not exist — correct the relative path", link.column)
+                              _("link {url!r} points to content/{target}, which does not "
+                                "exist — correct the relative path").format(
+                                  url=link.url, target=link.target), link.column)
 
 
 @register
@@ -184,10 +187,10 @@ class LinkToBlocked(LinkRule):
                 continue
             if link.target in ctx.corpus.documents and link.target in ctx.blocked:
                 yield ctx.finding(self, "content/" + link.source, link.line,
-                                  f"link {link.url!r} points to content/{link.target}, which "
-                                  "is not published (see its findings) — this page is held "
-                                  "back until the link is removed or the target is fixed",
-                                  link.column)
+                                  _("link {url!r} points to content/{target}, which is not "
+                                    "published (see its findings) — this page is held back "
+                                    "until the link is removed or the target is fixed").format(
+                                      url=link.url, target=link.target), link.column)
 
 
 @register
@@ -217,5 +220,5 @@ class MissingAnchor(LinkRule):
                 continue
             if link.fragment not in anchors_of(doc):
                 yield ctx.finding(self, "content/" + link.source, link.line,
-                                  f"no heading with id #{link.fragment} in content/{target}",
-                                  link.column)
+                                  _("no heading with id #{anchor} in content/{target}").format(
+                                      anchor=link.fragment, target=target), link.column)

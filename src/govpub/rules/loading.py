@@ -32,8 +32,13 @@ class InvalidYaml(LoaderRule):
     What it checks: the YAML between the `---` lines parses.
     Why: MkDocs silently replaces unparsable front matter with nothing, so the
     page would be published without its source, date or disclosure decision.
-    Example: `title: "Fee reduction` (unclosed quote).
-    Fix: correct the YAML at the line given; quote values that contain `: `.
+    Example: `title：关于调整收费标准的通知` (a full-width colon); `title: "Fee
+    reduction` (a quote never closed).
+    Fix: do what the message says. It names the usual slips — a full-width
+    colon, space or quotes, a tab, a value containing `: `, a list under a
+    field that already has a value, a line indented too far, a quote never
+    closed — with what to type instead, and shows the line with a caret under
+    the place.
     """
 
     id = "GP001"

@@ -4,15 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ..i18n import N_, _
 from ..timeparse import DateFormatError, parse_datetime
 from . import DocumentRule, register
 
 DISCLOSURES = ("proactive", "on-request", "withheld")
 
-_HOW = {
-    "source": "add the originating department, e.g. source: 国家知识产权局办公室",
-    "published": "add the publication time, e.g. published: 2026-11-20T10:00:00+08:00",
-    "disclosure": "add the disclosure decision, e.g. disclosure: proactive",
+_MISSING = {
+    "source": N_("'source' is missing — add the originating department, e.g. "
+                 "source: 国家知识产权局办公室"),
+    "published": N_("'published' is missing — add the publication time, e.g. "
+                    "published: 2026-11-20T10:00:00+08:00"),
+    "disclosure": N_("'disclosure' is missing — add the disclosure decision, e.g. "
+                     "disclosure: proactive"),
 }
 
 
@@ -41,16 +45,17 @@ class Provenance(DocumentRule):
         for key in ("source", "published", "disclosure"):
             if key not in meta or meta[key] in (None, ""):
                 yield ctx.finding(self, doc, doc.line_of(key, default=end_line),
-                                  f"'{key}' is missing — {_HOW[key]}")
+                                  _(_MISSING[key]))
         source = meta.get("source")
         if source not in (None, "") and (not isinstance(source, str) or not source.strip()):
             yield ctx.finding(self, doc, doc.line_of("source"),
-                              f"'source' must be text, got {type(source).__name__} {source!r}")
+                              _("'source' must be text, got {kind} {value!r}").format(
+                                  kind=type(source).__name__, value=source))
         if "disclosure" in meta and meta["disclosure"] not in (None, "") \
                 and meta["disclosure"] not in DISCLOSURES:
             yield ctx.finding(self, doc, doc.line_of("disclosure"),
-                              f"'disclosure' is {meta['disclosure']!r}; expected one of "
-                              f"{', '.join(DISCLOSURES)}")
+                              _("'disclosure' is {value!r}; expected one of {choices}").format(
+                                  value=meta["disclosure"], choices=", ".join(DISCLOSURES)))
         tz = ctx.policy.timezone
         parsed = {}
         for key in ("published", "updated"):
@@ -59,7 +64,8 @@ class Provenance(DocumentRule):
             try:
                 parsed[key] = parse_datetime(meta[key], tz)
             except DateFormatError as exc:
-                yield ctx.finding(self, doc, doc.line_of(key), f"'{key}': {exc}")
+                yield ctx.finding(self, doc, doc.line_of(key),
+                                  _("'{field}': {problem}").format(field=key, problem=exc))
         if "published" in parsed and "updated" in parsed and parsed["updated"] < parsed["published"]:
             yield ctx.finding(self, doc, doc.line_of("updated"),
-                              "'updated' is before 'published' — correct one of the times")
+                              _("'updated' is before 'published' — correct one of the times"))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ..i18n import _
 from . import DocumentRule, register
 
 
@@ -55,11 +56,13 @@ class GuideItems(DocumentRule):
             item = codes.get(str(code))
             line = doc.line_of("items", index)
             if item is None:
-                yield ctx.finding(self, doc, line, f"no service item has code {code}")
+                yield ctx.finding(self, doc, line,
+                                  _("no service item has code {code}").format(code=code))
             elif item.path in ctx.blocked:
                 yield ctx.finding(self, doc, line,
-                                  f"service item {code} (content/{item.path}) is not published "
-                                  "— this guide is held back until it is")
+                                  _("service item {code} (content/{path}) is not published — "
+                                    "this guide is held back until it is").format(
+                                      code=code, path=item.path))
 
 
 @register
@@ -93,10 +96,13 @@ class Interprets(DocumentRule):
         line = doc.line_of("interprets")
         policy = ctx.corpus.get(target)
         if policy is None or not policy.is_page:
-            yield ctx.finding(self, doc, line, f"interprets content/{target}, which does not "
-                              "exist — give the content path of the policy page")
+            yield ctx.finding(self, doc, line, _("interprets content/{target}, which does not "
+                                                 "exist — give the content path of the policy "
+                                                 "page").format(target=target))
         elif ctx.type_of(policy) != "policy":
-            yield ctx.finding(self, doc, line, f"content/{target} is not a policy page")
+            yield ctx.finding(self, doc, line, _("content/{target} is not a policy page").format(
+                target=target))
         elif target in ctx.blocked:
-            yield ctx.finding(self, doc, line, f"content/{target} is not published — this "
-                              "interpretation is held back until it is")
+            yield ctx.finding(self, doc, line, _("content/{target} is not published — this "
+                                                 "interpretation is held back until it "
+                                                 "is").format(target=target))

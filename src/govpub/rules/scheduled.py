@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..findings import Severity
+from ..i18n import _
 from . import DocumentRule, register
 
 
@@ -31,4 +32,4 @@ class Scheduled(DocumentRule):
         if published is not None and published > ctx.now:
             local = published.astimezone(ctx.policy.timezone).isoformat(timespec="minutes")
             yield ctx.finding(self, doc, doc.line_of("published"),
-                              f"scheduled: held back until {local}")
+                              _("scheduled: held back until {time}").format(time=local))

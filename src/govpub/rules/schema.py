@@ -6,7 +6,9 @@ import re
 from collections.abc import Iterator
 
 from ..config import describe_schema_error
+from ..i18n import _
 from ..typeschema import compile_schema
+from ..yamlslips import name_slip
 from . import DocumentRule, register
 
 PROVENANCE = ("source", "published", "disclosure")
@@ -46,9 +48,8 @@ class FrontMatterSchema(DocumentRule):
         if schema.known_fields is not None:
             for name in doc.meta:
                 if name not in schema.known_fields:
-                    yield ctx.finding(self, doc, doc.line_of(name),
-                                      f"unknown field `{name}` for type {type_name} — check "
-                                      "its spelling, or remove it")
+                    yield ctx.finding(self, doc, doc.line_of(name), _unknown_field(name,
+                                                                                   type_name))
         for error in schema.iter_errors(doc.meta):
             yield from self._report(doc, ctx, error)
 
@@ -61,14 +62,22 @@ class FrontMatterSchema(DocumentRule):
             if missing and not path and missing.group(1) in PROVENANCE:
                 return
             line = doc.line_of(*path) if path else doc.body_line - 1
-            yield ctx.finding(self, doc, line, describe_schema_error(error) +
-                              " — add the field (see docs/content-model.md)")
+            yield ctx.finding(self, doc, line, _("{problem} — add the field (see "
+                                                 "docs/content-model.md)").format(
+                                                     problem=describe_schema_error(error)))
         elif error.validator in ("unevaluatedProperties", "additionalProperties"):
             for name in _UNEXPECTED.findall(error.message):
                 if name in (error.instance if isinstance(error.instance, dict) else {}):
                     shown = ".".join(map(str, (*path, name)))
                     yield ctx.finding(self, doc, doc.line_of(*path, name),
-                                      f"unknown field `{shown}` for type {ctx.type_of(doc)} — "
-                                      "check its spelling, or remove it")
+                                      _unknown_field(shown, ctx.type_of(doc), name))
         else:
             yield ctx.finding(self, doc, doc.line_of(*path), describe_schema_error(error))
+
+
+def _unknown_field(shown: str, type_name: str, name: str | None = None) -> str:
+    slip = name_slip(name or shown)
+    if slip:
+        return _("`{field}`: {problem}").format(field=shown.strip("\u3000"), problem=slip)
+    return _("unknown field `{field}` for type {type} — check its spelling, or remove "
+             "it").format(field=shown, type=type_name)

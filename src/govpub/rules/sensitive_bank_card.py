@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..i18n import N_
 from ..sensitive.cards import find_cards
 from ..sensitive.rulebase import SensitiveRule
 from . import register
@@ -24,8 +25,8 @@ class BankCardNumber(SensitiveRule):
 
     id = "GP503"
     name = "bank-card-number"
-    what = "bank card number"
-    fix = "remove it"
+    what = N_("bank card number")
+    fix = N_("remove it")
 
     def detect(self, text, ctx):
         return find_cards(text)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..i18n import N_
 from ..sensitive.emails import find_foreign_emails
 from ..sensitive.rulebase import SensitiveRule
 from . import register
@@ -23,8 +24,8 @@ class ForeignEmail(SensitiveRule):
 
     id = "GP504"
     name = "foreign-email"
-    what = "e-mail address outside the agency's domains"
-    fix = "use an office mailbox at the agency's domain"
+    what = N_("e-mail address outside the agency's domains")
+    fix = N_("use an office mailbox at the agency's domain")
 
     def detect(self, text, ctx):
         return find_foreign_emails(text, ctx.policy.site.get("agency_email_domains") or ())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..i18n import N_
 from ..sensitive.ids import find_resident_ids
 from ..sensitive.rulebase import SensitiveRule
 from . import register
@@ -26,8 +27,8 @@ class ResidentIdNumber(SensitiveRule):
 
     id = "GP501"
     name = "resident-id-number"
-    what = "resident identity number"
-    fix = "remove it or mask the middle digits"
+    what = N_("resident identity number")
+    fix = N_("remove it or mask the middle digits")
 
     def detect(self, text, ctx):
         return find_resident_ids(text, ctx.now.date())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..i18n import N_
 from ..sensitive.markings import find_markings_in_text
 from ..sensitive.rulebase import SensitiveRule
 from . import register
@@ -27,8 +28,8 @@ class ClassificationMarking(SensitiveRule):
 
     id = "GP505"
     name = "classification-marking"
-    what = "classification or internal-use marking"
-    fix = "classified or internal documents must not be published"
+    what = N_("classification or internal-use marking")
+    fix = N_("classified or internal documents must not be published")
 
     def detect(self, text, ctx):
         return find_markings_in_text(text)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..i18n import N_
 from ..sensitive.phones import find_mobiles
 from ..sensitive.rulebase import SensitiveRule
 from . import register
@@ -23,8 +24,8 @@ class MobileNumber(SensitiveRule):
 
     id = "GP502"
     name = "mobile-number"
-    what = "mobile phone number"
-    fix = "replace it with the office landline or the 12330 hotline"
+    what = N_("mobile phone number")
+    fix = N_("replace it with the office landline or the 12330 hotline")
 
     def detect(self, text, ctx):
         return find_mobiles(text)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..i18n import N_, _
 from ..sensitive.html import find_raw_html
 from ..sensitive.rulebase import SensitiveRule
 from . import register
@@ -26,8 +27,8 @@ class RawHtml(SensitiveRule):
 
     id = "GP506"
     name = "raw-html"
-    what = "raw HTML"
-    fix = "use Markdown instead"
+    what = N_("raw HTML")
+    fix = N_("use Markdown instead")
     attachments = False
 
     def check_document(self, doc, ctx):
@@ -39,6 +40,8 @@ class RawHtml(SensitiveRule):
             row = text.count("\n", 0, hit.start)
             column = hit.start - text.rfind("\n", 0, hit.start)
             yield ctx.finding(self, doc, doc.body_line + row,
-                              f"{hit.detail}: {hit.shown} — use Markdown instead; active "
-                              "content is never allowed, other elements only when listed "
-                              "in site.yml html_allowed", column=column)
+                              _("{problem}: {shown} — use Markdown instead; active content "
+                                "is never allowed, other elements only when listed in "
+                                "site.yml html_allowed").format(problem=_(hit.detail),
+                                                                shown=hit.shown),
+                              column=column)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..findings import Severity
+from ..i18n import _
 from ..rules import DocumentRule
 from ..sensitive.sources import attachment_text
 from . import register
@@ -34,5 +35,6 @@ class UnreadableAttachment(DocumentRule):
     def check_document(self, doc, ctx):
         extracted = attachment_text(doc)
         if extracted is not None and extracted.error:
-            yield ctx.finding(self, doc, 1, f"attachment text cannot be checked for sensitive "
-                              f"content: {extracted.error}; it needs manual review")
+            yield ctx.finding(self, doc, 1, _("attachment text cannot be checked for sensitive "
+                                              "content: {problem}; it needs manual "
+                                              "review").format(problem=extracted.error))

@@ -13,6 +13,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterator
 
+from ..i18n import _
 from . import DocumentRule, Rule, register
 
 SERVICE_ITEM = "service-item"
@@ -66,21 +67,24 @@ class ItemCode(Rule):
             code = str(code)
             if not pattern.match(code):
                 yield ctx.finding(self, doc, doc.line_of("code"),
-                                  f"code {code!r} does not match {pattern.pattern} — quote it "
-                                  "if it starts with 0 (code: \"0123…\")")
+                                  _("code {code!r} does not match {pattern} — quote it if it "
+                                    "starts with 0 (code: \"0123…\")").format(
+                                      code=code, pattern=pattern.pattern))
                 continue
             by_code[code].append(doc)
             expected = posixpath.join(posixpath.dirname(doc.path), code + ".md")
             if doc.path != expected:
                 yield ctx.finding(self, doc, doc.line_of("code"),
-                                  f"file should be named content/{expected} after its code, so "
-                                  f"its address is /catalog/{code}/ — rename it")
+                                  _("file should be named content/{expected} after its code, "
+                                    "so its address is /catalog/{code}/ — rename it").format(
+                                      expected=expected, code=code))
         for code, docs in by_code.items():
             if len(docs) > 1:
                 for doc in docs:
                     others = ", ".join("content/" + d.path for d in docs if d is not doc)
                     yield ctx.finding(self, doc, doc.line_of("code"),
-                                      f"code {code} is also used by {others} — codes are unique")
+                                      _("code {code} is also used by {others} — codes are "
+                                        "unique").format(code=code, others=others))
 
 
 def _number(value):
@@ -108,7 +112,8 @@ class TimeLimit(ItemRule):
             limit.get("promised_days"))
         if statutory is not None and promised is not None and promised > statutory:
             yield ctx.finding(self, doc, doc.line_of("time_limit", "promised_days"),
-                              f"promised_days ({promised}) exceeds statutory_days ({statutory})")
+                              _("promised_days ({promised}) exceeds statutory_days "
+                                "({statutory})").format(promised=promised, statutory=statutory))
 
 
 @register
@@ -127,8 +132,8 @@ class FullyOnlineVisits(ItemRule):
     def check_document(self, doc, ctx) -> Iterator:
         if doc.meta.get("online_depth") == 4 and doc.meta.get("visits") not in (0, None):
             yield ctx.finding(self, doc, doc.line_of("visits"),
-                              f"online_depth 4 (fully online) needs visits: 0, "
-                              f"got {doc.meta.get('visits')!r}")
+                              _("online_depth 4 (fully online) needs visits: 0, got "
+                                "{visits!r}").format(visits=doc.meta.get("visits")))
 
 
 @register
@@ -147,8 +152,8 @@ class OnlineUrl(ItemRule):
         depth = _number(doc.meta.get("online_depth"))
         if depth is not None and depth >= 3 and not doc.meta.get("online_url"):
             yield ctx.finding(self, doc, doc.line_of("online_depth"),
-                              f"online_depth {depth} needs online_url — add the address of "
-                              "the online service")
+                              _("online_depth {depth} needs online_url — add the address of "
+                                "the online service").format(depth=depth))
 
 
 @register
@@ -170,11 +175,11 @@ class FeeBasis(ItemRule):
         fees, free = meta.get("fees"), meta.get("free") is True
         if fees and free:
             yield ctx.finding(self, doc, doc.line_of("free"),
-                              "item lists fees and says free: true — keep one")
+                              _("item lists fees and says free: true — keep one"))
         elif fees and not meta.get("fee_basis"):
             yield ctx.finding(self, doc, doc.line_of("fees"),
-                              "fees need fee_basis — name the document that sets the fee")
+                              _("fees need fee_basis — name the document that sets the fee"))
         elif not fees and not free:
             yield ctx.finding(self, doc, doc.body_line - 1,
-                              "say whether the item is free (free: true) or list its fees "
-                              "with fee_basis")
+                              _("say whether the item is free (free: true) or list its fees "
+                                "with fee_basis"))

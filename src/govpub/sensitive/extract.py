@@ -23,6 +23,8 @@ from functools import lru_cache
 from pathlib import Path
 from xml.etree import ElementTree
 
+from ..i18n import _
+
 PDF = frozenset({".pdf"})
 DOCX = frozenset({".docx", ".docm", ".dotx"})
 ZIP_XML = frozenset({".xlsx", ".xlsm", ".pptx", ".odt", ".ods", ".odp"})
@@ -53,14 +55,14 @@ def _pdf(data: bytes) -> Extracted:
     if reader.is_encrypted:
         try:
             if not reader.decrypt(""):
-                return Extracted(error="the PDF is password-protected")
+                return Extracted(error=_("the PDF is password-protected"))
         except Exception:  # pypdf raises many types for exotic encryption
-            return Extracted(error="the PDF is encrypted with an unsupported method")
+            return Extracted(error=_("the PDF is encrypted with an unsupported method"))
     out = Extracted()
     for number, page in enumerate(reader.pages, start=1):
-        out.chunks.append((f"page {number}", page.extract_text() or ""))
-    if not any(text.strip() for _, text in out.chunks):
-        out.error = "the PDF has no text layer (a scan?) — run OCR so it is searchable"
+        out.chunks.append((_("page {number}").format(number=number), page.extract_text() or ""))
+    if not any(text.strip() for _where, text in out.chunks):
+        out.error = _("the PDF has no text layer (a scan?) — run OCR so it is searchable")
     return out
 
 
@@ -81,24 +83,27 @@ def _docx(data: bytes) -> Extracted:
         parts = sorted((info for info in archive.infolist() if _DOCX_PART.match(info.filename)),
                        key=lambda i: (not i.filename.startswith("word/header"), i.filename))
         if not any(i.filename == "word/document.xml" for i in parts):
-            return Extracted(error="the DOCX has no word/document.xml")
+            return Extracted(error=_("the DOCX has no word/document.xml"))
         for info in parts:
             if info.file_size > MAX_TEXT_CHARS:
-                return Extracted(error="the document expands to more text than can be checked")
+                return Extracted(error=_("the document expands to more text than can be "
+                                         "checked"))
             raw = archive.read(info)
             if b"<!DOCTYPE" in raw[:4096] or b"<!ENTITY" in raw:
-                return Extracted(error="the DOCX contains an XML document type (not Word)")
+                return Extracted(error=_("the DOCX contains an XML document type (not Word)"))
             root = ElementTree.fromstring(raw)
             kind = _DOCX_PART.match(info.filename)
             for number, paragraph in enumerate(root.iter(_W + "p"), start=1):
                 text = "".join(_docx_runs(paragraph))
                 if not text.strip():
                     continue
+                part_number = kind.group(2) or kind.group(3) or ""
                 if kind.group(1) == "document":
-                    where = f"paragraph {number}"
+                    where = _("paragraph {number}").format(number=number)
+                elif kind.group(1).startswith("header"):
+                    where = _("header {number}").format(number=part_number).strip()
                 else:
-                    name = "header" if kind.group(1).startswith("header") else "footer"
-                    where = f"{name} {kind.group(2) or kind.group(3) or ''}".strip()
+                    where = _("footer {number}").format(number=part_number).strip()
                 out.chunks.append((where, text))
     return out
 
@@ -122,7 +127,8 @@ def _zip_xml(data: bytes) -> Extracted:
                 continue
             total += info.file_size
             if total > MAX_TEXT_CHARS:
-                return Extracted(error="the document expands to more text than can be checked")
+                return Extracted(error=_("the document expands to more text than can be "
+                                         "checked"))
             raw = archive.read(info)
             text = "\n".join(t.decode("utf-8", "replace") for t in _XML_TEXT.findall(raw)
                              if t.strip())
@@ -134,18 +140,19 @@ def _zip_xml(data: bytes) -> Extracted:
 def _plain(data: bytes) -> Extracted:
     for encoding in ("utf-8-sig", "gb18030"):
         try:
-            return Extracted(chunks=[("text", data.decode(encoding))])
+            return Extracted(chunks=[(_("text"), data.decode(encoding))])
         except UnicodeDecodeError:
             continue
-    return Extracted(error="the text file is neither UTF-8 nor GB 18030")
+    return Extracted(error=_("the text file is neither UTF-8 nor GB 18030"))
 
 
 def extract_bytes(suffix: str, data: bytes) -> Extracted:
     """Pure: the text of a document of this type (never raises)."""
     suffix = suffix.lower()
     if suffix in UNREADABLE:
-        return Extracted(error=f"text cannot be extracted from {suffix} files — provide a "
-                               "PDF with a text layer or a .docx instead")
+        return Extracted(error=_("text cannot be extracted from {suffix} files — provide a "
+                                 "PDF with a text layer or a .docx instead").format(
+                                     suffix=suffix))
     try:
         if suffix in PDF:
             return _pdf(data)
@@ -156,8 +163,8 @@ def extract_bytes(suffix: str, data: bytes) -> Extracted:
         if suffix in PLAIN:
             return _plain(data)
     except Exception as exc:  # hostile files: every parser failure means "cannot read"
-        return Extracted(error=f"the file cannot be read as {suffix[1:].upper()} "
-                               f"({type(exc).__name__})")
+        return Extracted(error=_("the file cannot be read as {kind} ({error})").format(
+            kind=suffix[1:].upper(), error=type(exc).__name__))
     return Extracted()
 
 
@@ -166,7 +173,8 @@ def _extract_cached(file: str, digest: str, size: int) -> Extracted:
     try:
         data = Path(file).read_bytes()
     except OSError as exc:
-        return Extracted(error=f"cannot read the file: {exc.strerror or exc}")
+        return Extracted(error=_("cannot read the file: {error}").format(
+            error=exc.strerror or exc))
     return extract_bytes(Path(file).suffix, data)
 
 

@@ -20,6 +20,7 @@ import html
 import re
 from collections.abc import Iterable, Iterator
 
+from ..i18n import N_
 from ..links.extract import mask_code
 from . import Hit
 
@@ -55,19 +56,19 @@ def find_raw_html(text: str, allowed: Iterable[str] | None = None) -> Iterator[H
         name = m.group(2).lower()
         if name in BLOCKED_TAGS:
             if not m.group(1):
-                yield Hit(m.start(), m.end(), f"<{name}>", "blocked element")
+                yield Hit(m.start(), m.end(), f"<{name}>", N_("blocked element"))
             continue
         if not m.group(1) and name not in allowed_set:
-            yield Hit(m.start(), m.end(), f"<{name}>", "element not in html_allowed")
+            yield Hit(m.start(), m.end(), f"<{name}>", N_("element not in html_allowed"))
         attrs = m.group(3) or ""
         for h in _HANDLER.finditer(attrs):
             yield Hit(m.start(), m.end(), f"<{name} {h.group(1).lower()}=…>",
-                      "inline event handler")
+                      N_("inline event handler"))
         for a in _URL_ATTR.finditer(attrs):
             value = a.group(2).strip("\"'")
             if is_active_url(value):
                 yield Hit(m.start(), m.end(), f"<{name} {a.group(1).lower()}=\"{value[:11]}…\">",
-                          "script URL")
+                          N_("script URL"))
     for m in _MD_LINK.finditer(masked):
         if is_active_url(m.group(1)):
-            yield Hit(m.start(1), m.end(1), f"({m.group(1)[:11]}…)", "script URL")
+            yield Hit(m.start(1), m.end(1), f"({m.group(1)[:11]}…)", N_("script URL"))

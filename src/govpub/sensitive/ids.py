@@ -18,6 +18,7 @@ import re
 from collections.abc import Iterator
 from datetime import date
 
+from ..i18n import N_
 from . import Hit, mask_digits
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -63,7 +64,7 @@ def is_resident_id15(value: str, today: date | None = None) -> bool:
 def find_resident_ids(text: str, today: date | None = None) -> Iterator[Hit]:
     for m in _ID18.finditer(text):
         if is_resident_id18(m.group(1), today):
-            yield Hit(m.start(1), m.end(1), mask_digits(m.group(1), 4, 2), "18-digit")
+            yield Hit(m.start(1), m.end(1), mask_digits(m.group(1), 4, 2), N_("18-digit"))
     for m in _ID15.finditer(text):
         if is_resident_id15(m.group(1), today):
-            yield Hit(m.start(1), m.end(1), mask_digits(m.group(1), 4, 2), "15-digit")
+            yield Hit(m.start(1), m.end(1), mask_digits(m.group(1), 4, 2), N_("15-digit"))

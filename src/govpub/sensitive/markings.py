@@ -32,6 +32,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from ..i18n import N_
 from . import Hit
 
 _LEVEL = r"(?:绝密|机密|秘密)"
@@ -99,8 +100,8 @@ def find_markings(text: str) -> Iterator[Hit]:
         return
     if len(text) <= MAX_MARKING_LINE and _only_marking_words(text):
         m = _WORD.search(text)
-        yield Hit(m.start(), m.end(), text.strip()[:40], "marking on a line of its own")
+        yield Hit(m.start(), m.end(), text.strip()[:40], N_("marking on a line of its own"))
         return
     m = _LINE_START.match(text)
     if m:
-        yield Hit(m.start(1), m.end(1), m.group(1), "marking at the start of a line")
+        yield Hit(m.start(1), m.end(1), m.group(1), N_("marking at the start of a line"))

@@ -6,6 +6,7 @@ from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, ClassVar
 
 from ..findings import Severity
+from ..i18n import N_, _
 from ..rules import DocumentRule
 from . import Hit
 from .sources import segments
@@ -23,22 +24,26 @@ class SensitiveRule(DocumentRule):
     allowable = True
     attachments = True
     local = True
-    what: ClassVar[str] = "sensitive data"
-    fix: ClassVar[str] = "remove or mask it"
+    #: what the rule finds and how to fix it: English, marked with N_(), translated when shown
+    what: ClassVar[str] = N_("sensitive data")
+    fix: ClassVar[str] = N_("remove or mask it")
 
     def detect(self, text: str, ctx: CheckContext) -> Iterable[Hit]:
         """Hits in ``text``, which may span many lines (offsets into ``text``)."""
         raise NotImplementedError
 
     def message(self, hit: Hit, where: str, doc: Document) -> str:
-        place = f" in the {where}" if where else ""
-        detail = f" ({hit.detail})" if hit.detail else ""
+        place = _(" in the {where}").format(where=where) if where else ""
+        detail = _(" ({detail})").format(detail=_(hit.detail)) if hit.detail else ""
         if doc.is_page:
-            escape = (f"; if publishing it is lawful and reviewed, add "
-                      f"`allow: [{{rule: {self.id}, reason: ...}}]` to the front matter")
+            escape = _("; if publishing it is lawful and reviewed, add "
+                       "`allow: [{{rule: {rule}, reason: ...}}]` to the front matter").format(
+                           rule=self.id)
         else:
-            escape = "; redact the attachment and export it again"
-        return f"{self.what} {hit.shown}{detail}{place} — {self.fix}{escape}"
+            escape = _("; redact the attachment and export it again")
+        return _("{what} {shown}{detail}{place} — {fix}{escape}").format(
+            what=_(self.what), shown=hit.shown, detail=detail, place=place, fix=_(self.fix),
+            escape=escape)
 
     def check_document(self, doc: Document, ctx: CheckContext) -> Iterator[Finding]:
         seen = set()

@@ -15,6 +15,7 @@ import bisect
 from dataclasses import dataclass
 
 from ..content import Document
+from ..i18n import _
 from .extract import Extracted, extract_file, is_document
 
 
@@ -32,7 +33,7 @@ class Segment:
         index = bisect.bisect_right([p[0] for p in self.parts], offset) - 1
         start, line, where = self.parts[max(index, 0)]
         if isinstance(where, tuple):
-            where = "front matter `" + ".".join(str(p) for p in where) + "`"
+            where = _("front matter `{field}`").format(field=".".join(str(p) for p in where))
         if not self.counts_lines:
             return line, 1, where
         line_start = self.text.rfind("\n", start, offset) + 1 if offset > start else start
@@ -86,7 +87,8 @@ def attachment_segments(doc: Document) -> list[Segment]:
     extracted = attachment_text(doc)
     if extracted is None:
         return []
-    joined = _joined([(text, 1, f"attachment {where}") for where, text in extracted.chunks])
+    joined = _joined([(text, 1, _("attachment {where}").format(where=where))
+                      for where, text in extracted.chunks])
     return [joined] if joined is not None else []
 
 
