@@ -257,3 +257,47 @@ def reject(ctx, paths, reason_code, reason, digest, reviewer_id, commit, yes,
     code = check_reason(policy_of(ctx), reason_code, reason)
     return _decide(ctx, paths, reason.strip(), reviewer_id, commit, yes, now_text,
                    "not-public", digest=digest, reason_code=code)
+
+
+@review.command()
+@click.option("--no-browser", is_flag=True, help="Print the address; do not open a browser.")
+@now_option
+@click.pass_context
+def desk(ctx, no_browser, now_text) -> int:
+    """Open the review desk: a local web page over status, diff, approve and reject.
+
+    It listens on 127.0.0.1 only, on a random port, and answers only requests
+    that carry the address's one-time token; it acts as you (your git identity
+    and signing key), and stops when this terminal closes or on Ctrl+C.
+    Approve and Reject do exactly what `govpub review approve|reject --commit`
+    does, for the version the page displayed.
+    """
+    import sys
+    import webbrowser
+
+    from ..review.desk.app import Desk
+    from ..review.desk.security import new_token
+    from ..review.desk.server import make_server, serve_until_stopped
+
+    policy = policy_of(ctx)
+    resolve_now(policy.timezone, now_text)
+    repo = find_repo(policy.root)
+    if repo is None or not repo.has_head():
+        raise UsageError(_("the review desk commits your decisions, and there is no git "
+                           "repository here"),
+                         hint=_("run it in a clone of the site repository"))
+    reviewer = workflow.reviewer_identity(policy, repo, None)
+    server = make_server(lambda door: Desk(policy, repo, reviewer, door, now_text),
+                         new_token())
+    server.desk.preview.refresh()
+    address = server.door.address
+    click.echo(_("review desk for {name} ({id}): {address}").format(
+        name=reviewer.name, id=reviewer.id, address=address))
+    click.echo(_("only this computer can open it; it stops when this terminal closes "
+                 "(or press Ctrl+C)"))
+    sys.stdout.flush()
+    if not no_browser:
+        webbrowser.open(address)
+    reason = serve_until_stopped(server)
+    click.echo(_("review desk stopped ({reason})").format(reason=reason))
+    return 0

@@ -42,24 +42,12 @@ def header_lines(fc: FileChanges) -> Iterator[str]:
             line = f"  {c.commit[:12]}  {c.when:%Y-%m-%d %H:%M}  {c.author}"
             if c.subject:
                 line += f"  “{c.subject}”"
-            what = commit_summary(c)
+            what = c.summary()
             if what:
                 line += "  — " + what
             yield line
     if fc.uncommitted:
         yield "  " + _("(uncommitted changes in the work tree)")
-
-
-def commit_summary(c) -> str:
-    """What one commit did to the file, in a few words."""
-    what = []
-    if c.created:
-        what.append(_("created the file"))
-    if c.renamed_from:
-        what.append(_("renamed from {path}").format(path=c.renamed_from))
-    if c.sections:
-        what.append(_("changed: {sections}").format(sections=_("; ").join(c.sections)))
-    return _("; ").join(what)
 
 
 def body_lines(fc: FileChanges) -> Iterator[str]:
@@ -109,4 +97,4 @@ def approve_hint(fc: FileChanges) -> str:
              "{digest}").format(path=f"{CONTENT_DIR}/{fc.content_path}", digest=fc.digest)
 
 
-__all__ = ["approve_hint", "body_lines", "commit_summary", "header_lines"]
+__all__ = ["approve_hint", "body_lines", "header_lines"]

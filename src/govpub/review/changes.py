@@ -15,6 +15,7 @@ from pathlib import Path
 
 from ..config import CONTENT_DIR, Policy
 from ..digest import digest_for
+from ..i18n import _
 from .gitrun import GitRepo
 from .history import Authorship, Change, content_authorship
 from .readertext import FIELD, PAGE, ReaderText, Section, reader_text
@@ -39,8 +40,6 @@ class SectionChange:
     def label(self) -> str:
         label = self.section.label()
         if self.new and self.old and self.new.kind == PAGE and self.new.name != self.old.name:
-            from ..i18n import _
-
             label += _(" (was page {number})").format(number=self.old.name)
         return label
 
@@ -108,6 +107,17 @@ class CommitChange:
     sections: list[str]
     created: bool = False  # the commit added the file
     renamed_from: str = ""  # the file's path (under content/) before this commit
+
+    def summary(self) -> str:
+        """What the commit did to the file, in a few words."""
+        what = []
+        if self.created:
+            what.append(_("created the file"))
+        if self.renamed_from:
+            what.append(_("renamed from {path}").format(path=self.renamed_from))
+        if self.sections:
+            what.append(_("changed: {sections}").format(sections=_("; ").join(self.sections)))
+        return _("; ").join(what)
 
 
 @dataclass

@@ -230,9 +230,14 @@ def field_text(value) -> str:
     return str(value)
 
 
-def page_text(root: Path, content_path: str, data: bytes) -> ReaderText:
+def _parsed(content_path: str, data: bytes) -> Document:
     doc = Document(path=content_path, file=Path(content_path), is_page=True)
     _parse_page(doc, data)
+    return doc
+
+
+def page_text(root: Path, content_path: str, data: bytes) -> ReaderText:
+    doc = _parsed(content_path, data)
     if not doc.has_meta:
         # unreadable front matter: compare the source itself, so nothing is hidden
         text = normalize_text_bytes(data).decode("utf-8", "replace")
@@ -241,6 +246,19 @@ def page_text(root: Path, content_path: str, data: bytes) -> ReaderText:
     body = html_text(render_markdown(root, doc.body or ""))
     sections.append(Section(BODY, "", body))
     return ReaderText(sections)
+
+
+def displayed_text(root: Path, content_path: str, data: bytes | None) -> str | None:
+    """The text the rendered page displays of this version: its title, then its body,
+    without link targets or comments (what the eye finds on the page). None when
+    there is no such version or it has no front matter."""
+    if data is None:
+        return None
+    doc = _parsed(content_path, data)
+    if not doc.has_meta:
+        return None
+    body = html_text(render_markdown(root, doc.body or ""), show_hidden=False)
+    return field_text(doc.meta.get("title", "")) + "\n" + body
 
 
 def attachment_text(content_path: str, data: bytes) -> ReaderText:
@@ -274,5 +292,5 @@ def reader_text(root: Path, content_path: str, data: bytes | None) -> ReaderText
 
 
 __all__ = ["BODY", "FIELD", "PAGE", "PART", "SOURCE", "ReaderText", "Section",
-           "attachment_text", "field_text", "html_text", "markdown_extensions", "page_text",
+           "attachment_text", "displayed_text", "field_text", "html_text", "markdown_extensions", "page_text",
            "reader_text", "render_markdown"]

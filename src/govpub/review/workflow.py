@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from ..atomic import write_atomic
 from ..config import CONTENT_DIR, Policy, Reviewer
 from ..content import load_corpus
 from ..digest import digest_for, is_text_file
-from ..atomic import write_atomic
 from ..errors import BlockedError, GovpubError, UsageError
 from ..i18n import _
 from .approval import ApprovalState, evaluate
