@@ -16,6 +16,7 @@ headers and footers. Files without text (images) have no sections.
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
@@ -97,13 +98,18 @@ def _clean(value):
     return value
 
 
+def _mkdocs_yml(root: Path) -> Path:
+    """The site's mkdocs.yml, or the default govpub ships (as the build chooses it; read
+    here without importing the build)."""
+    own = root / "mkdocs.yml"
+    return own if own.is_file() else Path(__file__).parent.parent / "build" / "mkdocs-default.yml"
+
+
 @lru_cache(maxsize=8)
 def markdown_extensions(root: Path) -> tuple[tuple, tuple]:
     """(extension names, their settings) from the site's ``mkdocs.yml``."""
-    from ..build.render_mkdocs import config_file
-
     try:
-        raw = yaml.load(config_file(root).read_text(encoding="utf-8"), Loader=_Quiet) or {}
+        raw = yaml.load(_mkdocs_yml(root).read_text(encoding="utf-8"), Loader=_Quiet) or {}
     except (OSError, UnicodeDecodeError, yaml.YAMLError):
         raw = {}
     items = raw.get("markdown_extensions") if isinstance(raw, dict) else None
@@ -121,16 +127,26 @@ def markdown_extensions(root: Path) -> tuple[tuple, tuple]:
     return tuple(names), tuple(settings)
 
 
-def render_markdown(root: Path, body: str) -> str:
-    """The body's HTML with the site's extensions (plain Markdown if they cannot load)."""
+@lru_cache(maxsize=8)
+def _converter(root: Path):
     import markdown
 
     names, settings = markdown_extensions(root)
     try:
-        md = markdown.Markdown(extensions=list(names), extension_configs=dict(settings))
+        return markdown.Markdown(extensions=list(names), extension_configs=dict(settings))
     except Exception:  # an extension the site names but this machine lacks
-        md = markdown.Markdown(extensions=["tables", "def_list", "footnotes", "attr_list"])
-    return md.convert(body)
+        return markdown.Markdown(extensions=["tables", "def_list", "footnotes", "attr_list"])
+
+
+_converter_lock = threading.Lock()
+
+
+def render_markdown(root: Path, body: str) -> str:
+    """The body's HTML with the site's extensions (plain Markdown if they cannot load)."""
+    with _converter_lock:  # one converter per site, reset between pages (the desk has threads)
+        md = _converter(root)
+        md.reset()
+        return md.convert(body)
 
 
 _BLOCKS = frozenset({"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "tr", "pre",

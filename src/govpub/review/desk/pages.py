@@ -206,21 +206,32 @@ def queue_row(policy: Policy, item: QueueItem, now: datetime, reviewer: Reviewer
     }
 
 
+def _when(at: str, policy: Policy) -> str:
+    """A record's ``at`` as the reviewer reads it (the site's time zone, to the minute)."""
+    from ...timeparse import DateFormatError, parse_datetime
+
+    try:
+        return f"{parse_datetime(at, policy.timezone).astimezone(policy.timezone):%Y-%m-%d %H:%M}"
+    except DateFormatError:
+        return at
+
+
 def _signoff_lines(policy: Policy, signoffs) -> list[str]:
     lines = []
     level = 0
     for s in signoffs:
         name = policy.reviewers[s.reviewer].name if s.reviewer in policy.reviewers else s.reviewer
+        at = _when(s.at, policy)
         if s.decision == "public":
             level += 1
             line = _("Level {level}: {name} ({id}), {at}").format(level=level, name=name,
-                                                                  id=s.reviewer, at=s.at)
+                                                                  id=s.reviewer, at=at)
         else:
             line = _("Rejected by {name} ({id}), {at} — {label}").format(
-                name=name, id=s.reviewer, at=s.at,
+                name=name, id=s.reviewer, at=at,
                 label=reason_label(policy, s.reason_code) or "?")
         if s.note:
-            line += f": {s.note}"
+            line = _("{statement}: {note}").format(statement=line, note=s.note)
         lines.append(line)
     return lines
 
