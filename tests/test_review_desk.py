@@ -103,6 +103,7 @@ def desk(tmp_path):
     yield site, Client(server.door.port, server.door.token), server
     stop.set()
     thread.join()
+    server.desk.preview.close()
 
 
 def record_exists(site, path="notices/fee.md") -> bool:

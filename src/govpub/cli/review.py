@@ -307,6 +307,9 @@ def desk(ctx, no_browser, now_text) -> int:
     sys.stdout.flush()
     if not no_browser:
         webbrowser.open(address)
-    reason = serve_until_stopped(server)
+    try:
+        reason = serve_until_stopped(server)
+    finally:
+        server.desk.preview.close()
     click.echo(_("review desk stopped ({reason})").format(reason=reason))
     return 0

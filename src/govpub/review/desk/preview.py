@@ -73,6 +73,8 @@ class PreviewSite:
         self._ready = threading.Event()
         self._built_from: dict | None = None
         self._building: dict | None = None
+        self._children: set[subprocess.Popen] = set()
+        self._closed = False
         self.error: str | None = None
 
     def refresh(self) -> None:
@@ -87,17 +89,33 @@ class PreviewSite:
 
     def _build(self, inputs: dict) -> None:
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-        proc = subprocess.run([sys.executable, "-m", "govpub.review.desk.preview",
-                               str(self.root)], capture_output=True, text=True, env=env,
-                              check=False)
         with self._lock:
+            if self._closed:
+                return
+            proc = subprocess.Popen([sys.executable, "-m", "govpub.review.desk.preview",
+                                     str(self.root)], stdin=subprocess.DEVNULL,
+                                    stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                    text=True, env=env)
+            self._children.add(proc)
+        output, _ = proc.communicate()
+        with self._lock:
+            self._children.discard(proc)
             if self._building is not inputs:
                 return  # a newer build has started; it will signal
             self._built_from = inputs
             self._building = None
-            lines = (proc.stderr or proc.stdout or "").strip().splitlines()
+            lines = (output or "").strip().splitlines()
             self.error = None if proc.returncode == 0 else (lines[-1] if lines else "failed")
             self._ready.set()
+
+    def close(self) -> None:
+        """Stop the builds still running (the desk is closing)."""
+        with self._lock:
+            self._closed = True
+            children = list(self._children)
+        for proc in children:
+            proc.terminate()
+            proc.wait()
 
     def wait(self, timeout: float) -> bool:
         """Wait until the newest build is done; False if it is still running."""
