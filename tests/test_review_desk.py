@@ -205,12 +205,22 @@ def planted(desk, tmp_path):
     "item/../site_config/reviewers.yml", "item/..%2fsite_config%2freviewers.yml",
     "site/..%2f..%2f..%2fsite_config/reviewers.yml", "site/../../../../outside.md",
     "static/../../../../outside.md", "static/..%2fapp.py",
+    "file/../../outside.md", "file/notices/link.md", "file/%2e%2e/site_config/site.yml",
 ])
 def test_every_path_stays_inside_the_repository(planted, rest):
     _site, client, _server = planted
     status, _, body = client.request("GET", f"/{client.token}/{rest}")
     assert status == 404
     assert SECRET not in body and "reviewers:" not in body and "root:" not in body
+
+
+def test_the_file_under_review_downloads_and_is_not_rendered(desk):
+    _site, client, _server = desk
+    status, headers, body = client.get("file/notices/fee.md")
+    assert status == 200 and PARAGRAPH in body
+    assert headers["Content-Disposition"] == "attachment; filename*=UTF-8''fee.md"
+    assert headers["Content-Type"] == "application/octet-stream"
+    assert headers["Content-Security-Policy"].startswith("sandbox")
 
 
 def test_a_decision_on_a_path_outside_content_is_refused(planted):

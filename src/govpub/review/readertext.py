@@ -25,7 +25,7 @@ from pathlib import Path, PurePosixPath
 
 import yaml
 
-from ..content import Document, _parse_page
+from ..content import split_page
 from ..digest import normalize_text_bytes
 from ..i18n import _
 from ..sensitive.extract import extract_bytes, is_document
@@ -246,21 +246,14 @@ def field_text(value) -> str:
     return str(value)
 
 
-def _parsed(content_path: str, data: bytes) -> Document:
-    doc = Document(path=content_path, file=Path(content_path), is_page=True)
-    _parse_page(doc, data)
-    return doc
-
-
 def page_text(root: Path, content_path: str, data: bytes) -> ReaderText:
-    doc = _parsed(content_path, data)
-    if not doc.has_meta:
+    meta, body = split_page(content_path, data)
+    if not meta:
         # unreadable front matter: compare the source itself, so nothing is hidden
         text = normalize_text_bytes(data).decode("utf-8", "replace")
         return ReaderText([Section(SOURCE, "", text)])
-    sections = [Section(FIELD, str(key), field_text(value)) for key, value in doc.meta.items()]
-    body = html_text(render_markdown(root, doc.body or ""))
-    sections.append(Section(BODY, "", body))
+    sections = [Section(FIELD, str(key), field_text(value)) for key, value in meta.items()]
+    sections.append(Section(BODY, "", html_text(render_markdown(root, body))))
     return ReaderText(sections)
 
 
@@ -270,11 +263,11 @@ def displayed_text(root: Path, content_path: str, data: bytes | None) -> str | N
     there is no such version or it has no front matter."""
     if data is None:
         return None
-    doc = _parsed(content_path, data)
-    if not doc.has_meta:
+    meta, body = split_page(content_path, data)
+    if not meta:
         return None
-    body = html_text(render_markdown(root, doc.body or ""), show_hidden=False)
-    return field_text(doc.meta.get("title", "")) + "\n" + body
+    return (field_text(meta.get("title", "")) + "\n"
+            + html_text(render_markdown(root, body), show_hidden=False))
 
 
 def attachment_text(content_path: str, data: bytes) -> ReaderText:

@@ -167,7 +167,8 @@ class Desk:
     # -- the rendered site ---------------------------------------------------------------
 
     def site_file(self, raw_path: str) -> Response:
-        self.preview.refresh()
+        if not raw_path or raw_path.endswith(("/", ".html")) or not self.preview.started:
+            self.preview.refresh()  # a page: rebuild first if the site's inputs changed
         if not self.preview.wait(PREVIEW_WAIT_SECONDS):
             return plain(503, _("the preview of the site is still being built; reload "
                                 "in a moment"))
@@ -204,6 +205,17 @@ class Desk:
                     break
                 return highlight(data.decode("utf-8", "replace"), old, new).encode("utf-8")
         return data
+
+    def download(self, raw_path: str) -> Response:
+        """The file under review itself, as a download (never shown in the desk's origin)."""
+        content_path = self.content_path(raw_path)
+        if content_path is None:
+            return plain(404, _("no such file under content/"))
+        name = quote(content_path.rsplit("/", 1)[-1])
+        return Response(200, (self.policy.content_dir / content_path).read_bytes(),
+                        "application/octet-stream",
+                        [("Content-Disposition", f"attachment; filename*=UTF-8''{name}")],
+                        policy=SITE_POLICY)
 
     def static(self, name: str) -> Response:
         if name != "desk.css":
@@ -252,6 +264,8 @@ class Desk:
             return self.item_page(rest, query)
         if route == "site":
             return self.site_file(rest)
+        if route == "file" and rest:
+            return self.download(rest)
         if route == "static":
             return self.static(rest)
         return plain(404, _("not found at this desk"))

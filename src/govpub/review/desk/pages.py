@@ -48,6 +48,7 @@ LABELS = {
     "back": N_("Back to the queue"),
     "file": N_("File path"),
     "digest": N_("Digest (the version you see)"),
+    "download": N_("Download the file"),
     "what_changed": N_("What changed"),
     "reader_view": N_("Reader's text"),
     "source_view": N_("Source diff"),

@@ -77,6 +77,12 @@ class PreviewSite:
         self._closed = False
         self.error: str | None = None
 
+    @property
+    def started(self) -> bool:
+        """A build has run or is running."""
+        with self._lock:
+            return self._built_from is not None or self._building is not None
+
     def refresh(self) -> None:
         """Start a build if the inputs changed since the last one (returns at once)."""
         current = inputs_snapshot(self.root)
