@@ -159,6 +159,43 @@ def test_other_origins_and_cross_site_requests_are_refused(desk):
     assert not record_exists(site)
 
 
+def test_a_tab_opened_from_elsewhere_may_show_the_desk_but_nothing_else_may_cross(desk):
+    _site, client, _server = desk
+    navigate = {"Sec-Fetch-Site": "cross-site", "Sec-Fetch-Mode": "navigate",
+                "Sec-Fetch-Dest": "document"}
+    assert client.get("", **navigate)[0] == 200  # the local file the desk opens forwards here
+    assert client.get("", **{**navigate, "Sec-Fetch-Dest": "iframe"})[0] == 403
+    assert client.get("", **{**navigate, "Sec-Fetch-Mode": "cors"})[0] == 403
+    assert client.get("", **{**navigate, "Origin": "http://evil.example"})[0] == 403
+    form = client.decision_form("notices/fee.md")
+    status, _, _ = client.post("approve", form, headers=navigate)
+    assert status == 403
+
+
+def test_the_browser_is_opened_without_the_token_on_a_command_line(tmp_path, monkeypatch):
+    from govpub.review.desk.server import open_in_browser
+
+    seen = tmp_path / "argv.txt"
+    browser = tmp_path / "browser.sh"
+    browser.write_text(f'#!/bin/sh\necho "$@" > {seen}\n')
+    browser.chmod(0o755)
+    monkeypatch.setenv("BROWSER", f"{browser} %s")
+    import webbrowser
+
+    monkeypatch.setattr(webbrowser, "_tryorder", None)  # read BROWSER again
+    token = new_token()
+    page = open_in_browser(f"http://127.0.0.1:1234/{token}/")
+    try:
+        argv = seen.read_text()  # webbrowser waits for a BROWSER command given with %s
+        assert token not in argv and argv.strip() == page.as_uri()
+        assert (page.stat().st_mode & 0o777, page.parent.stat().st_mode & 0o777) == (
+            0o600, 0o700)
+        assert f'url=http://127.0.0.1:1234/{token}/"' in page.read_text()
+    finally:
+        page.unlink()
+        page.parent.rmdir()
+
+
 def test_state_changes_only_by_post_with_the_token_in_the_form(desk):
     site, client, _server = desk
     form = client.decision_form("notices/fee.md")

@@ -282,11 +282,10 @@ def desk(ctx, no_browser, now_text) -> int:
     does, for the version the page displayed.
     """
     import sys
-    import webbrowser
 
     from ..review.desk.app import Desk
     from ..review.desk.security import new_token
-    from ..review.desk.server import make_server, serve_until_stopped
+    from ..review.desk.server import make_server, open_in_browser, serve_until_stopped
 
     policy = policy_of(ctx)
     resolve_now(policy.timezone, now_text)
@@ -305,11 +304,13 @@ def desk(ctx, no_browser, now_text) -> int:
     click.echo(_("only this computer can open it; it stops when this terminal closes "
                  "(or press Ctrl+C)"))
     sys.stdout.flush()
-    if not no_browser:
-        webbrowser.open(address)
+    opener = None if no_browser else open_in_browser(address)
     try:
         reason = serve_until_stopped(server)
     finally:
         server.desk.preview.close()
+        if opener is not None:
+            opener.unlink(missing_ok=True)
+            opener.parent.rmdir()
     click.echo(_("review desk stopped ({reason})").format(reason=reason))
     return 0

@@ -12,7 +12,8 @@ Every request therefore passes :func:`admit` before anything else runs:
   constant time): without the address printed in the terminal there is
   nothing to reach, and every relative link of a page keeps the token;
 - ``Origin`` (when sent) and ``Sec-Fetch-Site`` must say the request comes
-  from the desk itself, or from the address bar;
+  from the desk itself, or from the address bar (a tab opened on the
+  address from elsewhere is let in: it reads and changes nothing);
 - a state change is a POST that also carries ``Origin`` and the token in
   its form body, which a cross-site form cannot know.
 
@@ -54,6 +55,13 @@ def new_token() -> str:
     return secrets.token_urlsafe(32)
 
 
+def _top_level_navigation(method: str, headers) -> bool:
+    """The address opened in a browser tab (from the local file the desk opens, or a
+    link): it reads nothing across sites and changes nothing, and still needs the token."""
+    return (method == "GET" and headers.get("Sec-Fetch-Mode") == "navigate"
+            and headers.get("Sec-Fetch-Dest") == "document" and headers.get("Origin") is None)
+
+
 @dataclass(frozen=True)
 class Refusal:
     status: int
@@ -93,7 +101,8 @@ class Door:
         if host != self.host:
             return "", Refusal(421, "wrong Host header (DNS rebinding?)")
         site = headers.get("Sec-Fetch-Site")
-        if site is not None and site not in ALLOWED_FETCH_SITES:
+        if site is not None and site not in ALLOWED_FETCH_SITES \
+                and not _top_level_navigation(method, headers):
             return "", Refusal(403, "cross-site request")
         origin = headers.get("Origin")
         if origin is not None and origin != self.origin:

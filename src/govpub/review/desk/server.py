@@ -15,8 +15,11 @@ import stat
 import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from urllib.parse import parse_qs
 
+from ...errors import GovpubError
+from ...i18n import _
 from .app import Desk, Response, plain
 from .security import COMMON_HEADERS, LOOPBACK, MAX_FORM_BYTES, Door
 
@@ -58,12 +61,22 @@ class Handler(BaseHTTPRequestHandler):
             return None
         return rest
 
+    def _answer(self, call) -> None:
+        """The desk's answer; an error becomes a page, never a traceback with the token."""
+        try:
+            response = call()
+        except GovpubError as exc:
+            response = plain(500, str(exc))
+        except Exception as exc:  # a bug: say what, not where (the path holds the token)
+            response = plain(500, _("internal error: {kind}").format(kind=type(exc).__name__))
+        self._send(response)
+
     def do_GET(self) -> None:
         rest = self._admitted()
         if rest is None:
             return
         query = self.path.split("?", 1)[1] if "?" in self.path else ""
-        self._send(self.server.desk.get(rest, query))
+        self._answer(lambda: self.server.desk.get(rest, query))
 
     def do_POST(self) -> None:
         rest = self._admitted()
@@ -84,7 +97,7 @@ class Handler(BaseHTTPRequestHandler):
             return
         body = self.rfile.read(length).decode("utf-8", "replace")
         form = {k: v[0] for k, v in parse_qs(body, keep_blank_values=True).items()}
-        self._send(self.server.desk.post(rest, form))
+        self._answer(lambda: self.server.desk.post(rest, form))
 
     def _not_allowed(self) -> None:
         if self._admitted() is not None:
@@ -147,4 +160,25 @@ def serve_until_stopped(server: DeskServer, stop: threading.Event | None = None)
     return why.get("reason", "stopped")
 
 
-__all__ = ["DeskServer", "Handler", "make_server", "serve_until_stopped"]
+def open_in_browser(address: str) -> Path | None:
+    """Open the desk in the user's browser without putting the token on a command line
+    (other users of the machine can read those): the browser opens a private local file
+    that forwards to the address. Returns the file, to delete when the desk stops."""
+    import tempfile
+    import webbrowser
+    from html import escape
+
+    folder = Path(tempfile.mkdtemp(prefix="govpub-desk-"))  # mode 0700
+    page = folder / "open.html"
+    page.write_text(f'<!DOCTYPE html><meta charset="utf-8"><meta http-equiv="refresh" '
+                    f'content="0;url={escape(address)}"><a href="{escape(address)}">'
+                    f'{escape(address)}</a>\n', encoding="utf-8")
+    page.chmod(0o600)
+    if not webbrowser.open(page.as_uri()):
+        page.unlink()
+        folder.rmdir()
+        return None
+    return page
+
+
+__all__ = ["DeskServer", "Handler", "make_server", "open_in_browser", "serve_until_stopped"]
