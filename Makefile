@@ -10,7 +10,7 @@ PYTEST_ARGS ?=
 CATALOG_PARTS := $(wildcard src/govpub/locale/*/parts/*.po)
 CATALOGS := $(patsubst %/parts/,%/LC_MESSAGES/govpub.mo,$(sort $(dir $(CATALOG_PARTS))))
 
-.PHONY: setup system-deps catalogs test lint demo demo-build watch-demo bench docs clean
+.PHONY: setup system-deps node-deps catalogs test lint demo demo-build watch-demo bench docs clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,13 +21,22 @@ $(STAMP): pyproject.toml
 system-deps:
 	@scripts/bootstrap-system.sh
 
+# axe-core for the accessibility tests in Chromium (tests read node_modules/axe-core/axe.min.js)
+AXE_CORE_VERSION := 4.10.3
+AXE_CORE := node_modules/axe-core/axe.min.js
+
+$(AXE_CORE):
+	npm install --no-save --no-package-lock --no-audit --no-fund --prefix . axe-core@$(AXE_CORE_VERSION)
+
+node-deps: $(AXE_CORE)
+
 # message catalogs (gettext .mo) compiled from their .po parts; shipped in the package
 $(CATALOGS): $(CATALOG_PARTS) $(STAMP)
 	$(BIN)/python -m govpub.i18n compile
 
 catalogs: $(CATALOGS)
 
-setup: $(STAMP) $(CATALOGS) system-deps
+setup: $(STAMP) $(CATALOGS) system-deps node-deps
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

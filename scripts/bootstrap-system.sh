@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Install the system packages govpub's build and tests need, when they are missing:
-# Chromium (browser checks, PDF handouts), poppler-utils (pdftotext), git, openssh-client.
+# Chromium (browser checks, PDF handouts), poppler-utils (pdftotext), git, openssh-client,
+# npm (axe-core for the accessibility tests).
 set -euo pipefail
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
 command -v git >/dev/null 2>&1 || need+=(git)
 command -v ssh-keygen >/dev/null 2>&1 || need+=(openssh-client)
+command -v npm >/dev/null 2>&1 || need+=(npm)  # axe-core for the accessibility tests (make node-deps)
 command -v fc-list >/dev/null 2>&1 && fc-list :lang=zh | grep -q . || need+=(fonts-wqy-zenhei)
 if [ ${#need[@]} -eq 0 ]; then
   exit 0

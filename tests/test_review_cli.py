@@ -154,7 +154,7 @@ def test_status_lists_oldest_first_with_who_and_when(tmp_path):
     site.commit("ed", "edit new", "content/notices/new.md", date="2026-02-01T00:00:00+08:00")
     code, out, _ = run(site, "review", "status")
     assert code == 0
-    lines = out.splitlines()
+    lines = [line for line in out.splitlines() if not line.startswith(" ")]  # details indented
     assert lines[0].startswith("2026-01-01 00:00  no sign-off record")
     assert lines[0].endswith("content/notices/old.md  (ed <ed@example.gov.cn>)")
     assert "changed since approval" in lines[1] and "notices/new.md" in lines[1]
@@ -174,6 +174,9 @@ def test_diff_shows_changes_since_approved_version(tmp_path):
     assert code == 0
     assert "changes since the approved version" in out
     assert "ed <ed@example.gov.cn>" in out
+    assert "{+新增一行+}" in out and "[-一-]" not in out
+    code, out, _ = run(site, "review", "diff", "--source", "content/notices/a.md")
+    assert code == 0
     assert "\n+新增一行\n" in out and "\n-一\n" not in out
 
 

@@ -252,6 +252,8 @@ class Policy:
     type_schemas: dict[str, dict]
     schemas: referencing.Registry
     severity_overrides: dict[str, Severity] = field(default_factory=dict)
+    #: reason codes of a rejection (reviewers.yml ``reject_reasons``; empty: the defaults)
+    reject_reasons: list[dict] = field(default_factory=list)
 
     @property
     def content_dir(self) -> Path:
@@ -388,6 +390,11 @@ def load_policy(root: Path) -> Policy:
             keys=tuple(entry.get("keys", [])),
             gpg_fingerprints=tuple(entry.get("gpg_fingerprints", [])))
 
+    codes = [r["code"] for r in reviewers_data.get("reject_reasons", [])]
+    for code in {c for c in codes if codes.count(c) > 1}:
+        raise ConfigError(f"reason code {code!r} is listed twice in reject_reasons",
+                          path=Path(CONFIG_DIR) / "reviewers.yml")
+
     from .rules import registry  # local import: rules import config
 
     overrides = {}
@@ -413,4 +420,5 @@ def load_policy(root: Path) -> Policy:
         review_levels=reviewers_data.get("levels", 1),
         column_levels=reviewers_data.get("column_levels", {}),
         type_schemas=type_schemas, schemas=schema_registry(all_schemas),
-        severity_overrides=overrides)
+        severity_overrides=overrides,
+        reject_reasons=reviewers_data.get("reject_reasons", []))

@@ -27,7 +27,8 @@ import yaml
 from ..atomic import write_atomic
 from ..config import REVIEW_DIR, Policy, describe_schema_error
 from ..digest import digest_for
-from ..errors import UsageError
+from ..errors import BlockedError, UsageError
+from ..i18n import _
 from ..typeschema import plain_schema
 from ..yamlstrict import parse_yaml
 
@@ -52,6 +53,7 @@ RECORD_SCHEMA = {
                     "at": {"type": "string"},
                     "decision": {"enum": list(DECISIONS)},
                     "note": {"type": "string"},
+                    "reason_code": {"type": "string", "pattern": "^[a-z0-9][a-z0-9-]*$"},
                     "reason": {"type": "string"},
                 },
             },
@@ -70,9 +72,13 @@ class Signoff:
     decision: str
     note: str = ""
     line: int = 1
+    #: a rejection's reason code (reviewers.yml ``reject_reasons``); "" on approvals
+    reason_code: str = ""
 
     def as_dict(self) -> dict:
         data = {"reviewer": self.reviewer, "at": self.at, "decision": self.decision}
+        if self.reason_code:
+            data["reason_code"] = self.reason_code
         if self.note:
             data["note" if self.decision == "public" else "reason"] = self.note
         return data
@@ -126,7 +132,8 @@ def read_record(record_file: Path) -> tuple[SignoffRecord | None, list[RecordPro
     data = result.data
     signoffs = [Signoff(reviewer=s["reviewer"], at=s["at"], decision=s["decision"],
                         note=s.get("note", s.get("reason", "")),
-                        line=result.line_of(("signoffs", i)))
+                        line=result.line_of(("signoffs", i)),
+                        reason_code=s.get("reason_code", ""))
                 for i, s in enumerate(data["signoffs"])]
     return SignoffRecord(data["content"], data["digest"], signoffs), []
 
@@ -171,11 +178,14 @@ def content_path_of(policy: Policy, path: str | Path) -> str:
 
 
 def add_signoff(policy: Policy, content_path: str, reviewer_id: str, decision: str,
-                note: str, now: datetime) -> SignoffRecord:
+                note: str, now: datetime, *, expect_digest: str | None = None,
+                reason_code: str = "") -> SignoffRecord:
     """Record a decision on the file's current version and write the record atomically.
 
     Sign-offs on an older digest are void and dropped; a reviewer's earlier
-    decision on this digest is replaced by the new one.
+    decision on this digest is replaced by the new one. ``expect_digest``: the
+    version the reviewer was shown; if the file no longer has it, nothing is
+    written (BlockedError).
     """
     if reviewer_id not in policy.reviewers:
         raise UsageError(f"{reviewer_id!r} is not a reviewer in site_config/reviewers.yml")
@@ -183,6 +193,8 @@ def add_signoff(policy: Policy, content_path: str, reviewer_id: str, decision: s
         raise UsageError(f"decision must be one of {', '.join(DECISIONS)}")
     file = policy.content_dir / content_path
     digest = digest_for(content_path, file.read_bytes())
+    if expect_digest is not None and digest != expect_digest:
+        raise changed_since_shown(content_path, expect_digest, digest)
     record_file = record_path_for(policy, content_path)
     existing = None
     if record_file.exists():
@@ -191,9 +203,18 @@ def add_signoff(policy: Policy, content_path: str, reviewer_id: str, decision: s
             if s.reviewer != reviewer_id]
     at = now.astimezone(policy.timezone).replace(microsecond=0).isoformat()
     record = SignoffRecord(content=content_path, digest=digest,
-                           signoffs=[*keep, Signoff(reviewer_id, at, decision, note)])
+                           signoffs=[*keep, Signoff(reviewer_id, at, decision, note,
+                                                    reason_code=reason_code)])
     write_record(policy, record)
     return record
+
+
+def changed_since_shown(content_path: str, shown: str, now: str) -> BlockedError:
+    """The refusal when a file is no longer the version the reviewer was shown."""
+    return BlockedError(
+        _("content/{path} changed after it was shown to you (shown {shown}…, now {now}…); "
+          "nothing was written").format(path=content_path, shown=shown[:19], now=now[:19]),
+        hint=_("look at the change again (govpub review diff) and decide on what you see"))
 
 
 def write_record(policy: Policy, record: SignoffRecord) -> Path:
@@ -203,5 +224,6 @@ def write_record(policy: Policy, record: SignoffRecord) -> Path:
 
 
 __all__ = ["REVIEW_DIR", "RecordProblem", "Signoff", "SignoffRecord", "add_signoff",
+           "changed_since_shown",
            "content_path_for", "content_path_of", "load_records", "read_record",
            "record_path_for", "write_record"]

@@ -8,15 +8,19 @@ approve it.
 from __future__ import annotations
 
 import difflib
+import re
 import subprocess
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from ..atomic import write_atomic
 from ..config import CONTENT_DIR, Policy, Reviewer
 from ..content import load_corpus
 from ..digest import digest_for, is_text_file
-from ..errors import BlockedError, UsageError
+from ..errors import BlockedError, GovpubError, UsageError
+from ..i18n import _
 from .approval import ApprovalState, evaluate
 from .gitrun import GitError, GitRepo, find_repo
 from .history import Authorship, content_authorship
@@ -193,12 +197,12 @@ def summarize(repo: GitRepo, authorship: Authorship, path: str, data: bytes) -> 
             f"{commits} commit(s) by {who}")
 
 
-def refuse_if_any(candidates: list[Candidate]) -> None:
+def refuse_if_any(candidates: list[Candidate], verb: str = "approve") -> None:
     refused = [c for c in candidates if c.refusal]
     if refused:
         first = refused[0]
         more = f" (and {len(refused) - 1} more file(s))" if len(refused) > 1 else ""
-        raise BlockedError(f"cannot approve {CONTENT_DIR}/{first.content_path}: "
+        raise BlockedError(f"cannot {verb} {CONTENT_DIR}/{first.content_path}: "
                            f"{first.refusal}{more}; nothing was written")
 
 
@@ -235,6 +239,91 @@ def commit_records(repo: GitRepo, record_files: list[Path], message: str,
     return repo.text("rev-parse", "HEAD").strip()
 
 
+# -- deciding: the one path the CLI and the review desk share --------------------------------
+
+
+DIGEST_PATTERN = re.compile(r"^sha256:[0-9a-f]{64}$")
+
+
+@dataclass
+class Outcome:
+    """What a decision wrote: the files decided on, their records, and the commit."""
+
+    reviewer: Reviewer
+    decision: str
+    candidates: list[Candidate]
+    written: list[Path] = field(default_factory=list)
+    commit: str | None = None
+    signed: bool = False
+
+
+def mark_changed_since_shown(candidates: list[Candidate], shown: dict[str, str]) -> None:
+    """Refuse every file whose bytes are no longer the version the reviewer was shown."""
+    for c in candidates:
+        expected = shown.get(c.content_path)
+        if expected is not None and expected != c.digest:
+            c.refusal = _("it changed after it was shown to you (shown {shown}…, now "
+                          "{now}…) — look at the change again and decide on what you "
+                          "see").format(shown=expected[:19], now=c.digest[:19])
+
+
+def decide(policy: Policy, repo: GitRepo | None, reviewer: Reviewer, content_paths: list[str],
+           decision: str, note: str, now: datetime, *, commit: bool,
+           shown_digests: dict[str, str] | None = None, reason_code: str = "",
+           show: Callable[[list[Candidate]], None] | None = None,
+           confirm: Callable[[list[Candidate]], None] | None = None) -> Outcome:
+    """Approve (``public``) or reject (``not-public``) the current version of each file.
+
+    ``govpub review approve|reject`` and the review desk both come here, so
+    both make the same checks, write the same record and the same commit.
+    ``shown_digests`` (content path → digest): the versions the reviewer was
+    shown; a file that no longer has it is refused. ``show`` sees the
+    candidates before any refusal; ``confirm`` may raise to stop before
+    anything is written. Nothing is written unless every file may be decided.
+    """
+    from .records import add_signoff, record_path_for
+
+    if commit and repo is None:
+        raise UsageError(_("--commit needs a git repository"))
+    sign = signing_args(repo, reviewer) if commit else []
+    candidates = prepare(policy, repo, reviewer, content_paths,
+                         check_authors=decision == "public")
+    mark_changed_since_shown(candidates, shown_digests or {})
+    if show is not None:
+        show(candidates)
+    verb = "approve" if decision == "public" else "reject"
+    refuse_if_any(candidates, verb)
+    if confirm is not None:
+        confirm(candidates)
+    outcome = Outcome(reviewer, decision, candidates)
+    previous = {}
+    try:
+        for c in candidates:
+            record_file = record_path_for(policy, c.content_path)
+            previous[record_file] = record_file.read_bytes() if record_file.is_file() else None
+            add_signoff(policy, c.content_path, reviewer.id, decision, note, now,
+                        expect_digest=c.digest, reason_code=reason_code)
+            outcome.written.append(record_file)
+    except GovpubError:
+        _restore(previous)  # one file changed under us: the others are not half decided
+        raise
+    if commit:
+        subject = (f"review: {verb} {CONTENT_DIR}/{candidates[0].content_path}"
+                   if len(candidates) == 1 else f"review: {verb} {len(candidates)} files")
+        body = "\n".join(f"{CONTENT_DIR}/{c.content_path} {c.digest}" for c in candidates)
+        outcome.commit = commit_records(repo, outcome.written, f"{subject}\n\n{body}\n", sign)
+        outcome.signed = bool(sign)
+    return outcome
+
+
+def _restore(previous: dict[Path, bytes | None]) -> None:
+    for record_file, data in previous.items():
+        if data is None:
+            record_file.unlink(missing_ok=True)
+        else:
+            write_atomic(record_file, data)
+
+
 # -- what awaits review ----------------------------------------------------------------------
 
 
@@ -265,9 +354,11 @@ def reason_for(state: ApprovalState) -> str:
     return f"{have} of {state.required} sign-off(s)"
 
 
-def awaiting_review(policy: Policy) -> list[Awaiting]:
-    """What awaits review, oldest change first."""
-    states = awaiting_states(policy)
+def awaiting_review(policy: Policy,
+                    states: dict[str, ApprovalState] | None = None) -> list[Awaiting]:
+    """What awaits review, oldest change first (``states``: the awaiting files' approval
+    states, when the caller has them already)."""
+    states = awaiting_states(policy) if states is None else states
     items = [Awaiting(path, reason_for(state)) for path, state in states.items()]
     repo = find_repo(policy.root)
     repo = repo if repo is not None and repo.has_head() else None

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..review.approval import evaluate_one, orphan_records
+from ..review.reasons import reason_label
 from . import Rule, register
 
 
@@ -158,7 +159,9 @@ class NotPublicDecision(_BothKinds):
     def check_state(self, doc, state, ctx) -> Iterator:
         for reviewer in state.rejected_by:
             signoff = next(s for s in state.record.signoffs if s.reviewer == reviewer)
-            reason = f": {signoff.note}" if signoff.note else ""
+            code = reason_label(ctx.policy, signoff.reason_code)
+            reason = f" ({code})" if code else ""
+            reason += f": {signoff.note}" if signoff.note else ""
             yield ctx.finding(self, doc, 1, f"{reviewer} decided not-public{reason}")
 
 
