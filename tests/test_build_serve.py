@@ -7,7 +7,7 @@ import re
 import signal
 import subprocess
 import sys
-import time
+import threading
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -28,13 +28,16 @@ def fetch(url: str) -> tuple[int, str]:
         return exc.code, ""
 
 
-def wait_for(predicate, seconds: float = 90) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.3)
-    return False
+def next_build(process) -> str:
+    """Read serve's output up to the end of its next rebuild: "rebuilt" or the error.
+
+    Reading blocks until serve says so (pytest-timeout guards against a hang), so
+    the test does not depend on how fast the machine rebuilds.
+    """
+    for line in process.stdout:
+        if line.strip() == "rebuilt" or line.startswith("govpub: error"):
+            return line.strip()
+    return "serve exited"
 
 
 @pytest.fixture
@@ -51,20 +54,46 @@ def served(tmp_path):
                 address = match.group(1)
                 break
         assert address, "serve did not print its address"
-        yield root, address
+        yield root, address, process
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=30)
 
 
 def test_serves_the_site_on_localhost_and_rebuilds_on_change(served):
-    root, address = served
+    root, address, process = served
     status, home = fetch(address)
     assert status == 200 and "第一条通知" in home
+    assert fetch(address + "notices/2026-11-21-b/")[0] == 404
     add_file(root, "notices/2026-11-21-b.md",
              notice(title="第二条通知", published="'2026-11-21T10:00:00+08:00'"))
-    assert wait_for(lambda: fetch(address + "notices/2026-11-21-b/")[0] == 200)
+    assert next_build(process) == "rebuilt"
+    assert fetch(address + "notices/2026-11-21-b/")[0] == 200
     assert "第二条通知" in fetch(address)[1]
+
+
+def test_an_edit_made_before_the_watcher_looks_is_rebuilt(tmp_path):
+    # serve takes its snapshot before the first build: a change made while that
+    # build runs, or before the watcher thread first runs, must not be missed
+    from govpub.build import BuildOptions
+    from govpub.build.serve import snapshot, watch_and_rebuild
+
+    root = make_site(tmp_path).resolve()
+    before = snapshot(root)
+    add_file(root, "notices/2026-11-21-b.md",
+             notice(title="第二条通知", published="'2026-11-21T10:00:00+08:00'"))
+    stop = threading.Event()
+    said = []
+
+    def echo(line: str) -> None:
+        said.append(line)
+        if line == "rebuilt" or line.startswith("govpub: error"):
+            stop.set()
+
+    options = BuildOptions(root=root, now_text=NOW_TEXT, echo=echo)
+    watch_and_rebuild(options, stop, before)  # returns once the rebuild has finished
+    assert said[0] == "change detected, rebuilding…" and said[-1] == "rebuilt", said
+    assert (options.target / "notices" / "2026-11-21-b" / "index.html").is_file()
 
 
 def test_server_listens_on_loopback_only(tmp_path):

@@ -87,7 +87,8 @@ def test_orphan_and_malformed_and_misplaced_records(tmp_path):
     assert {NOTICE, "notices/c.md"} <= result.blocked
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(st.data())
 def test_any_byte_change_to_an_approved_file_unapproves_it(tmp_path_factory, data):
     root = make_repo(tmp_path_factory.mktemp("p"), {NOTICE: notice()})

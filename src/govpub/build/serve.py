@@ -62,8 +62,9 @@ def _build(options: BuildOptions) -> bool:
     return True
 
 
-def watch_and_rebuild(options: BuildOptions, stop: threading.Event) -> None:
-    before = snapshot(options.root)
+def watch_and_rebuild(options: BuildOptions, stop: threading.Event,
+                      before: dict[str, tuple[int, int]]) -> None:
+    """Rebuild whenever the inputs differ from ``before`` (taken before the last build)."""
     while not stop.wait(POLL_SECONDS):
         now = snapshot(options.root)
         if now != before:
@@ -75,6 +76,9 @@ def watch_and_rebuild(options: BuildOptions, stop: threading.Event) -> None:
 
 def serve_forever(options: BuildOptions, *, port: int) -> int:
     options.root = Path(options.root).resolve()
+    # taken before the first build, so an edit made while it runs (or before the
+    # watcher thread gets going) still triggers a rebuild
+    before = snapshot(options.root)
     if not _build(options):
         return 1
     site_dir = options.target
@@ -87,7 +91,8 @@ def serve_forever(options: BuildOptions, *, port: int) -> int:
     kind = "preview (unreviewed pages marked, never deploy)" if options.preview else "site"
     options.echo(f"serving the {kind} at {address} — press Ctrl+C to stop")
     stop = threading.Event()
-    watcher = threading.Thread(target=watch_and_rebuild, args=(options, stop), daemon=True)
+    watcher = threading.Thread(target=watch_and_rebuild, args=(options, stop, before),
+                               daemon=True)
     watcher.start()
     try:
         server.serve_forever()
