@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from build_fixtures import NOW_TEXT, add_file, make_site, notice
+from patience import PATIENT_SECONDS
 
 pytestmark = pytest.mark.slow
 
@@ -22,7 +23,7 @@ GOVPUB = str(Path(sys.executable).with_name("govpub"))
 
 def fetch(url: str) -> tuple[int, str]:
     try:
-        with urllib.request.urlopen(url, timeout=10) as response:
+        with urllib.request.urlopen(url, timeout=PATIENT_SECONDS) as response:
             return response.status, response.read().decode("utf-8")
     except urllib.error.HTTPError as exc:
         return exc.code, ""
@@ -57,7 +58,7 @@ def served(tmp_path):
         yield root, address, process
     finally:
         os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=30)
+        process.wait(timeout=PATIENT_SECONDS)
 
 
 def test_serves_the_site_on_localhost_and_rebuilds_on_change(served):

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from aiosmtpd.controller import Controller
 from comments_audit_fixtures import add_comment, dump, make_repo
+from watch_fixtures import PATIENT_TARGET
 
 from govpub.calendar import load_calendar
 from govpub.cli import main
@@ -155,7 +156,8 @@ def smtp():
 
 def write_duty(root, port):
     def target(who):
-        return f"mailto://127.0.0.1:{port}?from=watch@example.gov.cn&to={who}@example.gov.cn"
+        return (f"mailto://127.0.0.1:{port}?from=watch@example.gov.cn&to={who}@example.gov.cn"
+                f"&{PATIENT_TARGET}")
 
     (root / "site_config" / "duty.yml").write_text(dump({
         "timezone": "Asia/Shanghai",

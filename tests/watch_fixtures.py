@@ -18,6 +18,11 @@ from email.header import decode_header, make_header
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+from patience import PATIENT_SECONDS
+
+#: apprise's time limits raised to PATIENT_SECONDS (its own: 4 s for HTTP, 15 s for SMTP)
+PATIENT_TARGET = f"rto={PATIENT_SECONDS}&cto={PATIENT_SECONDS}"
+
 FEEDS_YML = """\
 timezone: Asia/Shanghai
 state: {state}
@@ -39,13 +44,13 @@ timezone: Asia/Shanghai
 people:
   duty-mail:
     name: 值班员甲
-    targets: ["mailto://localhost:{smtp_port}?smtp=127.0.0.1&mode=insecure&from=watch@localhost&to=duty@localhost"]
+    targets: ["mailto://localhost:{smtp_port}?smtp=127.0.0.1&mode=insecure&from=watch@localhost&to=duty@localhost&{patient}"]
   duty-hook:
     name: 值班员乙
-    targets: ["json://127.0.0.1:{http_port}/duty"]
+    targets: ["json://127.0.0.1:{http_port}/duty?{patient}"]
   leader:
     name: 主任
-    targets: ["json://127.0.0.1:{http_port}/leader"]
+    targets: ["json://127.0.0.1:{http_port}/leader?{patient}"]
 rotation:
   - person: duty-mail
     days: [mon, tue, wed, thu, fri]
@@ -55,17 +60,12 @@ rotation:
     days: [mon, tue, wed, thu, fri]
     from: "20:00"
     to: "08:00"
-fallback: ["json://127.0.0.1:{http_port}/fallback"]
+fallback: ["json://127.0.0.1:{http_port}/fallback?{patient}"]
 leaders: [leader]
 reminders_hours: [6, 2]
 overdue_every_minutes: 60
 retry_minutes: 1
 """
-
-
-#: the time limit for talking to a local server that does answer: a guard against a
-#: hang, never what a test's outcome depends on (a loaded CI machine can be slow)
-PATIENT_SECONDS = 120
 
 
 @functools.lru_cache(maxsize=4)
@@ -363,7 +363,8 @@ def make_repo(tmp: Path, feeds: list[dict], *, smtp_port: int = 1, http_port: in
         state=".govpub/watch.sqlite3", timeout=timeout, max_bytes=max_bytes, site=site,
         feeds="\n".join(lines)), encoding="utf-8")
     (tmp / "site_config" / "duty.yml").write_text(
-        DUTY_YML.format(smtp_port=smtp_port, http_port=http_port), encoding="utf-8")
+        DUTY_YML.format(smtp_port=smtp_port, http_port=http_port, patient=PATIENT_TARGET),
+        encoding="utf-8")
     return tmp
 
 
