@@ -10,3 +10,10 @@ timer. pytest-timeout (pyproject: ``timeout``) is the last guard against a hang.
 """
 
 PATIENT_SECONDS = 120
+
+
+def patient_page(browser, **kwargs):
+    """A Playwright page whose waits give up after PATIENT_SECONDS (Playwright's own: 30 s)."""
+    page = browser.new_page(**kwargs)
+    page.set_default_timeout(PATIENT_SECONDS * 1000)
+    return page

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from opendata_fixtures import site_model
+from patience import patient_page
 
 from govpub.opendata.pages import CATALOG_PAGE, catalog_page, print_meta_html
 
@@ -74,7 +75,7 @@ def _visible_codes(page) -> list[str]:
 
 
 def test_catalog_filters_by_category(site, browser):
-    page = browser.new_page()
+    page = patient_page(browser)
     try:
         page.goto(site + "catalog/")
         page.wait_for_selector(".gp-catalog__filter:not([hidden])")
@@ -98,7 +99,7 @@ def test_catalog_filters_by_category(site, browser):
 
 
 def test_a_linked_filter_is_restored_and_item_links_work(site, browser):
-    page = browser.new_page()
+    page = patient_page(browser)
     try:
         page.goto(site + "catalog/#category=%E4%B8%93%E5%88%A9")  # 专利
         page.wait_for_selector(".gp-catalog__filter:not([hidden])")
@@ -111,7 +112,7 @@ def test_a_linked_filter_is_restored_and_item_links_work(site, browser):
 
 
 def test_print_view_hides_navigation_and_shows_the_check_block(site, browser):
-    page = browser.new_page()
+    page = patient_page(browser)
     try:
         page.goto(site + "catalog/000200000002/")
         assert page.is_visible(".md-header") and page.is_hidden(".gp-print-meta")
