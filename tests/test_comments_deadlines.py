@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from aiosmtpd.controller import Controller
 from comments_audit_fixtures import add_comment, dump, make_repo
-from watch_fixtures import PATIENT_TARGET
+from watch_fixtures import PATIENT_SECONDS, PATIENT_TARGET
 
 from govpub.calendar import load_calendar
 from govpub.cli import main
@@ -148,7 +148,8 @@ def smtp():
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller = Controller(inbox, hostname="127.0.0.1", port=port,
+                            ready_timeout=PATIENT_SECONDS)  # its own 5 s fails a busy machine
     controller.start()
     yield inbox, port
     controller.stop()

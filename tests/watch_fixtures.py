@@ -335,7 +335,8 @@ class Mailbox:
                 return "250 OK"
 
         self.port = free_port()
-        self.controller = Controller(Handler(), hostname="127.0.0.1", port=self.port)
+        self.controller = Controller(Handler(), hostname="127.0.0.1", port=self.port,
+                                     ready_timeout=PATIENT_SECONDS)  # its own: 5 s
 
     def subjects(self) -> list[str]:
         return [subject for _, subject, _ in self.messages]
