@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import functools
-import http.server
 import shutil
 import subprocess
 import sys
@@ -14,6 +12,7 @@ import pytest
 from opendata_fixtures import site_model
 from patience import patient_page
 
+from govpub.build.serve import make_server
 from govpub.opendata.pages import CATALOG_PAGE, catalog_page, print_meta_html
 
 pytestmark = pytest.mark.browser
@@ -49,8 +48,7 @@ def site(tmp_path_factory):
         "extra_css: [stylesheets/print.css]\n", encoding="utf-8")
     subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(tmp / "mkdocs.yml"),
                     "-d", str(tmp / "site")], check=True)
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(tmp / "site"))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server = make_server(tmp / "site", 0)  # quiet when Chromium hangs up mid-file
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_address[1]}/"

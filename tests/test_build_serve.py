@@ -105,3 +105,23 @@ def test_server_listens_on_loopback_only(tmp_path):
         assert server.server_address[0] == "127.0.0.1"
     finally:
         server.server_close()
+
+
+def test_a_browser_hanging_up_prints_no_traceback(tmp_path, capsys):
+    from govpub.build.serve import make_server
+
+    server = make_server(tmp_path, 0)
+    try:
+        for hang_up in (BrokenPipeError, ConnectionResetError):
+            try:
+                raise hang_up(32, "the browser went away mid-file")
+            except hang_up:
+                server.handle_error(None, ("127.0.0.1", 1))
+        assert capsys.readouterr().err == ""
+        try:
+            raise ValueError("a real fault")
+        except ValueError:
+            server.handle_error(None, ("127.0.0.1", 1))
+        assert "ValueError: a real fault" in capsys.readouterr().err
+    finally:
+        server.server_close()
