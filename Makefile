@@ -41,8 +41,10 @@ setup: $(STAMP) $(CATALOGS) system-deps node-deps
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
+# not quiet: on a failure the summary (-ra, in pyproject) names every failing test
+# with its reason, and --durations shows the slowest, on screen
 test: setup lint
-	$(BIN)/pytest -q -n 2 --dist loadfile $(PYTEST_ARGS)
+	$(BIN)/pytest -n 2 --dist loadfile --durations=15 $(PYTEST_ARGS)
 
 demo-build: setup
 	$(BIN)/govpub build

@@ -4,8 +4,18 @@ The suite's older tests read English messages; govpub speaks Chinese by
 default. Each test process therefore starts in English (``GOVPUB_LANG=en``,
 inherited by every ``govpub`` subprocess), and the tests of the Chinese texts
 set the language they check explicitly (see tests/test_i18n_catalogs.py).
+
+Property tests (hypothesis) never depend on the machine's speed or on luck:
+no per-example deadline, no "too slow" health check, and the same examples on
+every run (a fresh clone must pass or fail the same way each time).
 """
 
 import os
 
+from hypothesis import HealthCheck, settings
+
 os.environ["GOVPUB_LANG"] = "en"
+
+settings.register_profile("govpub", deadline=None, derandomize=True,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("govpub")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import functools
-import http.server
 import shutil
 import subprocess
 import sys
@@ -12,7 +10,9 @@ from pathlib import Path
 
 import pytest
 from opendata_fixtures import site_model
+from patience import patient_page
 
+from govpub.build.serve import make_server
 from govpub.opendata.pages import CATALOG_PAGE, catalog_page, print_meta_html
 
 pytestmark = pytest.mark.browser
@@ -48,8 +48,7 @@ def site(tmp_path_factory):
         "extra_css: [stylesheets/print.css]\n", encoding="utf-8")
     subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(tmp / "mkdocs.yml"),
                     "-d", str(tmp / "site")], check=True)
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(tmp / "site"))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server = make_server(tmp / "site", 0)  # quiet when Chromium hangs up mid-file
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_address[1]}/"
@@ -74,7 +73,7 @@ def _visible_codes(page) -> list[str]:
 
 
 def test_catalog_filters_by_category(site, browser):
-    page = browser.new_page()
+    page = patient_page(browser)
     try:
         page.goto(site + "catalog/")
         page.wait_for_selector(".gp-catalog__filter:not([hidden])")
@@ -98,7 +97,7 @@ def test_catalog_filters_by_category(site, browser):
 
 
 def test_a_linked_filter_is_restored_and_item_links_work(site, browser):
-    page = browser.new_page()
+    page = patient_page(browser)
     try:
         page.goto(site + "catalog/#category=%E4%B8%93%E5%88%A9")  # 专利
         page.wait_for_selector(".gp-catalog__filter:not([hidden])")
@@ -111,7 +110,7 @@ def test_a_linked_filter_is_restored_and_item_links_work(site, browser):
 
 
 def test_print_view_hides_navigation_and_shows_the_check_block(site, browser):
-    page = browser.new_page()
+    page = patient_page(browser)
     try:
         page.goto(site + "catalog/000200000002/")
         assert page.is_visible(".md-header") and page.is_hidden(".gp-print-meta")

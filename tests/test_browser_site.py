@@ -14,7 +14,7 @@ from pathlib import Path
 import jieba
 import pytest
 from build_fixtures import REPO
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
+from patience import patient_page
 
 from govpub.build import BuildOptions, run_build
 from govpub.build.serve import make_server
@@ -58,7 +58,7 @@ def test_home_page_shows_the_latest_notices(demo, browser):
     model, address = demo
     notices = model.of_type("notice")
     assert notices, "the demo has no published notice"
-    page = browser.new_page()
+    page = patient_page(browser)
     page.goto(address)
     text = page.inner_text("article")
     assert "最新通知" in text
@@ -71,7 +71,7 @@ def test_home_page_shows_the_latest_notices(demo, browser):
 def test_service_item_page_shows_time_limits_and_online_depth(demo, browser):
     model, address = demo
     item = model.of_type("service-item")[0]
-    page = browser.new_page()
+    page = patient_page(browser)
     page.goto(address + item.url)
     text = page.inner_text("article")
     limit = item.meta["time_limit"]
@@ -100,20 +100,15 @@ def _distinctive_word(model):
 def test_chinese_search_finds_the_page(demo, browser):
     model, address = demo
     word, item = _distinctive_word(model)
-    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    page = patient_page(browser, viewport={"width": 1280, "height": 800})
     page.goto(address)
-    # the search index loads in a web worker; typing before it is ready shows nothing,
-    # so type again until results appear (bounded: the test fails after a minute)
-    page.wait_for_function("() => typeof window.document$ !== 'undefined'", timeout=60_000)
-    for _attempt in range(12):
-        page.keyboard.press("Escape")  # leave the field, so focusing it opens search again
-        page.focus("input.md-search__input")
-        page.fill("input.md-search__input", word)
-        try:
-            page.wait_for_selector(".md-search-result__link", state="attached", timeout=5_000)
-            break
-        except PlaywrightTimeout:
-            continue
+    page.wait_for_function("() => typeof window.document$ !== 'undefined'")
+    # Material sends the query as soon as its search worker is ready, whether the words
+    # came before or after that; it reads the field on keyup, which fill() does not fire
+    # (nor does typing Chinese), so fill, then press a key that changes nothing
+    page.fill("input.md-search__input", word)
+    page.press("input.md-search__input", "End")
+    page.wait_for_selector(".md-search-result__link", state="attached")
     links = [a.get_attribute("href") for a in page.query_selector_all(".md-search-result__link")]
     assert any(f"/{item.url}" in (href or "") for href in links), (word, links)
     page.close()

@@ -7,13 +7,14 @@ import re
 import signal
 import subprocess
 import sys
-import time
+import threading
 import urllib.error
 import urllib.request
 from pathlib import Path
 
 import pytest
 from build_fixtures import NOW_TEXT, add_file, make_site, notice
+from patience import PATIENT_SECONDS
 
 pytestmark = pytest.mark.slow
 
@@ -22,18 +23,25 @@ GOVPUB = str(Path(sys.executable).with_name("govpub"))
 
 def fetch(url: str) -> tuple[int, str]:
     try:
-        with urllib.request.urlopen(url, timeout=10) as response:
+        with urllib.request.urlopen(url, timeout=PATIENT_SECONDS) as response:
             return response.status, response.read().decode("utf-8")
     except urllib.error.HTTPError as exc:
         return exc.code, ""
 
 
-def wait_for(predicate, seconds: float = 90) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if predicate():
+def rebuilt_until(process, done) -> bool:
+    """Read serve's output rebuild by rebuild until ``done()`` holds after one.
+
+    An edit takes several writes (the page, then its review record), and serve
+    may rebuild between them; every write is followed by a rebuild that sees it,
+    so the last one shows the whole edit. Reading blocks until serve speaks
+    (pytest-timeout guards against a hang): no deadline races the machine's speed.
+    """
+    for line in process.stdout:
+        if line.startswith("govpub: error"):
+            return False
+        if line.strip() == "rebuilt" and done():
             return True
-        time.sleep(0.3)
     return False
 
 
@@ -51,20 +59,45 @@ def served(tmp_path):
                 address = match.group(1)
                 break
         assert address, "serve did not print its address"
-        yield root, address
+        yield root, address, process
     finally:
         os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=30)
+        process.wait(timeout=PATIENT_SECONDS)
 
 
 def test_serves_the_site_on_localhost_and_rebuilds_on_change(served):
-    root, address = served
+    root, address, process = served
     status, home = fetch(address)
     assert status == 200 and "第一条通知" in home
+    assert fetch(address + "notices/2026-11-21-b/")[0] == 404
     add_file(root, "notices/2026-11-21-b.md",
              notice(title="第二条通知", published="'2026-11-21T10:00:00+08:00'"))
-    assert wait_for(lambda: fetch(address + "notices/2026-11-21-b/")[0] == 200)
+    assert rebuilt_until(process, lambda: fetch(address + "notices/2026-11-21-b/")[0] == 200)
     assert "第二条通知" in fetch(address)[1]
+
+
+def test_an_edit_made_before_the_watcher_looks_is_rebuilt(tmp_path):
+    # serve takes its snapshot before the first build: a change made while that
+    # build runs, or before the watcher thread first runs, must not be missed
+    from govpub.build import BuildOptions
+    from govpub.build.serve import snapshot, watch_and_rebuild
+
+    root = make_site(tmp_path).resolve()
+    before = snapshot(root)
+    add_file(root, "notices/2026-11-21-b.md",
+             notice(title="第二条通知", published="'2026-11-21T10:00:00+08:00'"))
+    stop = threading.Event()
+    said = []
+
+    def echo(line: str) -> None:
+        said.append(line)
+        if line == "rebuilt" or line.startswith("govpub: error"):
+            stop.set()
+
+    options = BuildOptions(root=root, now_text=NOW_TEXT, echo=echo)
+    watch_and_rebuild(options, stop, before)  # returns once the rebuild has finished
+    assert said[0] == "change detected, rebuilding…" and said[-1] == "rebuilt", said
+    assert (options.target / "notices" / "2026-11-21-b" / "index.html").is_file()
 
 
 def test_server_listens_on_loopback_only(tmp_path):
@@ -73,5 +106,25 @@ def test_server_listens_on_loopback_only(tmp_path):
     server = make_server(tmp_path, 0)
     try:
         assert server.server_address[0] == "127.0.0.1"
+    finally:
+        server.server_close()
+
+
+def test_a_browser_hanging_up_prints_no_traceback(tmp_path, capsys):
+    from govpub.build.serve import make_server
+
+    server = make_server(tmp_path, 0)
+    try:
+        for hang_up in (BrokenPipeError, ConnectionResetError):
+            try:
+                raise hang_up(32, "the browser went away mid-file")
+            except hang_up:
+                server.handle_error(None, ("127.0.0.1", 1))
+        assert capsys.readouterr().err == ""
+        try:
+            raise ValueError("a real fault")
+        except ValueError:
+            server.handle_error(None, ("127.0.0.1", 1))
+        assert "ValueError: a real fault" in capsys.readouterr().err
     finally:
         server.server_close()

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from aiosmtpd.controller import Controller
 from comments_audit_fixtures import add_comment, dump, make_repo
+from watch_fixtures import PATIENT_SECONDS, PATIENT_TARGET
 
 from govpub.calendar import load_calendar
 from govpub.cli import main
@@ -147,7 +148,8 @@ def smtp():
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller = Controller(inbox, hostname="127.0.0.1", port=port,
+                            ready_timeout=PATIENT_SECONDS)  # its own 5 s fails a busy machine
     controller.start()
     yield inbox, port
     controller.stop()
@@ -155,7 +157,8 @@ def smtp():
 
 def write_duty(root, port):
     def target(who):
-        return f"mailto://127.0.0.1:{port}?from=watch@example.gov.cn&to={who}@example.gov.cn"
+        return (f"mailto://127.0.0.1:{port}?from=watch@example.gov.cn&to={who}@example.gov.cn"
+                f"&{PATIENT_TARGET}")
 
     (root / "site_config" / "duty.yml").write_text(dump({
         "timezone": "Asia/Shanghai",

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import shutil
 
+import pytest
 from factory import NOW, make_repo, notice
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from govpub.checker import check_repository
@@ -87,11 +88,20 @@ def test_orphan_and_malformed_and_misplaced_records(tmp_path):
     assert {NOTICE, "notices/c.md"} <= result.blocked
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.data())
-def test_any_byte_change_to_an_approved_file_unapproves_it(tmp_path_factory, data):
+@pytest.fixture(scope="module")
+def approved_page(tmp_path_factory):
+    """One approved page for every example (building a repository per example took
+    four minutes on a busy machine); each example puts the original bytes back."""
     root = make_repo(tmp_path_factory.mktemp("p"), {NOTICE: notice()})
-    page = root / "content" / NOTICE
+    policy = load_policy(root)
+    assert NOTICE not in check_repository(policy, NOW).blocked
+    return root / "content" / NOTICE, policy
+
+
+@settings(max_examples=60)
+@given(st.data())
+def test_any_byte_change_to_an_approved_file_unapproves_it(approved_page, data):
+    page, policy = approved_page
     original = page.read_bytes()
     position = data.draw(st.integers(0, len(original)))
     insert = data.draw(st.binary(min_size=1, max_size=4))
@@ -99,5 +109,8 @@ def test_any_byte_change_to_an_approved_file_unapproves_it(tmp_path_factory, dat
     if normalize_text_bytes(changed) == normalize_text_bytes(original):
         return  # a BOM or line-ending change: normalized away by design
     page.write_bytes(changed)
-    result = check_repository(load_policy(root), NOW)
+    try:
+        result = check_repository(policy, NOW)
+    finally:
+        page.write_bytes(original)
     assert NOTICE in result.blocked

@@ -1,4 +1,10 @@
-"""Link health of a built site: both tools find exactly the planted broken links."""
+"""Link health of a built site: each tool is held to exactly what it reliably finds.
+
+lychee (the build's check) finds the missing page and the missing anchor on
+every run. LinkChecker finds the missing page on every run; its AnchorCheck
+plugin misses or invents anchors from run to run (upstream disabled it for
+that), so what it says about anchors is only a hint and is asserted as one.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +14,11 @@ import sys
 import pytest
 
 from govpub.errors import BuildError
-from govpub.integrity.linkcheck import check_site_links, parse_lychee
+from govpub.integrity.linkcheck import (
+    check_site_links,
+    parse_linkchecker_csv,
+    parse_lychee,
+)
 
 
 @pytest.fixture(scope="module")
@@ -28,12 +38,45 @@ def site(tmp_path_factory):
     return base / "site"
 
 
-@pytest.mark.parametrize("tool", ["lychee", "linkchecker"])
-def test_broken_page_and_anchor_are_found_and_nothing_else(site, tool):
-    broken = check_site_links(site, tool=tool)
-    assert sorted((b.source, b.url.rstrip("/").replace("/#", "#")) for b in broken) == [
-        ("index.html", "n/a#nope"), ("index.html", "n/missing.md")]
+def _found(broken):
+    return sorted((b.source, b.url.rstrip("/").replace("/#", "#")) for b in broken)
+
+
+def test_lychee_finds_the_missing_page_and_the_missing_anchor_and_nothing_else(site):
+    broken = check_site_links(site, tool="lychee")
+    assert _found(broken) == [("index.html", "n/a#nope"), ("index.html", "n/missing.md")]
     assert all(b.line for b in broken)
+    assert not any(b.hint for b in broken)
+
+
+def test_linkchecker_finds_the_missing_page_and_only_hints_at_anchors(site):
+    broken = check_site_links(site, tool="linkchecker")
+    assert _found(b for b in broken if not b.hint) == [("index.html", "n/missing.md")]
+    assert all(b.line for b in broken)
+    # AnchorCheck may or may not report n/a#nope (or, upstream, a good anchor):
+    # whatever it says about anchors is marked a hint, never a broken link
+    assert all("#" in b.url for b in broken if b.hint)
+
+
+LINKCHECKER_CSV = """\
+# created by LinkChecker at 2026-12-01 06:34:02+000
+urlname;parentname;base;result;warningstring;infostring;valid;url;line;column;name;dltime;size;\
+checktime;cached;level;modified
+n/missing.md;http://127.0.0.1:5/;;404 File not found;;;False;http://127.0.0.1:5/n/missing.md;\
+96;4;missing page;-1;335;4.8;0;1;
+n/a/;http://127.0.0.1:5/;;200 OK;;;True;http://127.0.0.1:5/n/a/;95;4;a;0.1;7796;4.6;0;1;
+n/a/#nope;http://127.0.0.1:5/;;200 OK;Anchor `nope' (decoded: `nope') not found. Available \
+anchors: `a', `sec'.;;True;http://127.0.0.1:5/n/a/#nope;97;4;missing anchor;0.1;7796;4.6;0;1;
+# Stopped checking at 2026-12-01 06:34:12+000 (10 seconds)
+"""
+
+
+def test_parse_linkchecker_csv_missing_page_is_broken_missing_anchor_is_a_hint(tmp_path):
+    found = parse_linkchecker_csv(LINKCHECKER_CSV, tmp_path, "http://127.0.0.1:5/")
+    assert [(b.source, b.url, b.reason, b.line, b.hint) for b in found] == [
+        ("index.html", "n/missing.md", "404 File not found", 96, False),
+        ("index.html", "n/a/#nope", "Anchor `nope' (decoded: `nope') not found", 97, True)]
+    assert found[1].as_dict()["hint"] is True
 
 
 def test_not_a_site(tmp_path):

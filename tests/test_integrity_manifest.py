@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from patience import PATIENT_SECONDS
 
 from govpub.cli import main
 from govpub.errors import BuildError, ConfigError
@@ -52,7 +53,8 @@ def built(tmp_path_factory):
 
 
 def verify(repo, target, *extra):
-    return main(["--root", str(repo), "verify", str(target), "--format", "json", *extra])
+    return main(["--root", str(repo), "verify", str(target), "--format", "json",
+                 "--timeout", str(PATIENT_SECONDS), *extra])
 
 
 def report(capsys):
@@ -139,7 +141,7 @@ def test_url_form(built, served, tmp_path, capsys):
     assert verify(repo, url) == 0
     out = report(capsys)
     assert out["ok"] and out["unexpected"] is None
-    assert main(["--root", str(repo), "verify", url]) == 0
+    assert main(["--root", str(repo), "verify", url, "--timeout", str(PATIENT_SECONDS)]) == 0
     assert "cannot be detected over HTTP" in capsys.readouterr().out
 
 

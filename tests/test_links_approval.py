@@ -8,6 +8,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from integrity_fixtures import TZ, findings_of, full_findings, make_site, page
+from patience import PATIENT_SECONDS
 
 from govpub.cli import main
 from govpub.links.approval import load_links_config, parse_external
@@ -140,7 +141,7 @@ def test_check_approved_links_reports_ok_redirected_broken(tmp_path, server):
         f"  - {{site: '{server}/{p}/', approved_by: x, approved_at: 2026-01-01, "
         f"allow_http: true}}\n" for p in ("ok", "moved", "gone", "nohead"))
     root = make_site(tmp_path, {}, links_yml="approved:\n" + entries)
-    results = check_approved_links(load_links_config(root, TZ), timeout=5)
+    results = check_approved_links(load_links_config(root, TZ), timeout=PATIENT_SECONDS)
     assert [(r.status, r.code) for r in results] == [
         ("ok", 200), ("redirected", 301), ("broken", 404), ("ok", 200)]
     assert results[1].location == f"{server}/elsewhere/"
@@ -154,5 +155,5 @@ def test_unreachable_site_is_broken_not_an_exception(tmp_path):
     root = make_site(tmp_path, {}, links_yml=(
         f"approved:\n  - {{site: 'http://127.0.0.1:{port}/', approved_by: x, "
         "approved_at: 2026-01-01, allow_http: true}\n"))
-    [result] = check_approved_links(load_links_config(root, TZ), timeout=2)
+    [result] = check_approved_links(load_links_config(root, TZ), timeout=PATIENT_SECONDS)
     assert result.status == "broken" and result.code is None

@@ -4,7 +4,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-from watch_fixtures import make_repo
+from watch_fixtures import PATIENT_TARGET, make_repo
 
 from govpub.errors import ConfigError
 from govpub.watch.config import load_duty, load_feeds
@@ -97,9 +97,11 @@ def test_weekly_rotation_with_overnight_slot(repo):
 def test_targets_fallback_and_escalation(repo):
     duty = load_duty(repo)
     port = "8025"
-    assert targets_at(duty, local(2026, 11, 21, 12, 0)) == [f"json://127.0.0.1:{port}/fallback"]
+    assert targets_at(duty, local(2026, 11, 21, 12, 0)) == [
+        f"json://127.0.0.1:{port}/fallback?{PATIENT_TARGET}"]
     escalated = targets_at(duty, local(2026, 11, 20, 21, 0), escalate=True)
-    assert escalated == [f"json://127.0.0.1:{port}/duty", f"json://127.0.0.1:{port}/leader"]
+    assert escalated == [f"json://127.0.0.1:{port}/duty?{PATIENT_TARGET}",
+                         f"json://127.0.0.1:{port}/leader?{PATIENT_TARGET}"]
     assert next_change(duty, local(2026, 11, 20, 12, 0)) == local(2026, 11, 20, 20, 0)
 
 

@@ -1,20 +1,27 @@
 """Crash test: the watcher is killed (SIGKILL) at random points over many cycles.
 
-For each simulated time, a watcher process is started and killed after a random
-delay, then restarted at the same simulated time and left to finish. A
-reference repository runs the same cycles without kills. Afterwards both must
-hold the same obligations and the same alert keys, every alert must have
-arrived, and an alert may arrive twice only when the second copy says
-"repeat: delivery uncertain" (the kill hit between the send and its record).
+For each simulated time, a reference repository runs the cycle without a kill,
+counting the SQLite statements it executes. Then a watcher process on the
+crash repository kills itself (SIGKILL) just before a random one of those
+statements, and the watcher is run again at the same simulated time and left
+to finish.
+All the watcher's state is in SQLite and its alerts go out between statements,
+so "before statement k" reaches every kind of crash point (mid-transaction,
+between a send and its record); counting statements instead of waiting a random
+time makes where the kills land the same on a busy machine as on an idle one.
+
+Afterwards both must hold the same obligations and the same alert keys, every
+alert must have arrived, and an alert may arrive twice only when the second copy
+says "repeat: delivery uncertain" (the kill hit between the send and its record).
 """
 
+import contextlib
 import os
 import random
 import re
 import sqlite3
 import subprocess
 import sys
-import time
 from collections import Counter
 
 import pytest
@@ -34,6 +41,51 @@ def clock(step: int) -> str:
     day = 20 + minutes // (24 * 60)
     minutes %= 24 * 60
     return f"2026-11-{day}T{minutes // 60:02d}:{minutes % 60:02d}:00+08:00"
+
+
+#: ``python -c WATCHER KILL_AT govpub-args…``: govpub, killing itself (SIGKILL) just
+#: before it runs its SQLite statement number KILL_AT
+WATCHER = """\
+import os, signal, sqlite3, sys
+kill_at = int(sys.argv.pop(1))
+count = 0
+real_connect = sqlite3.connect
+
+def before_statement(_sql):
+    global count
+    count += 1
+    if count == kill_at:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+def connect(*args, **kwargs):
+    db = real_connect(*args, **kwargs)
+    db.set_trace_callback(before_statement)
+    return db
+
+sqlite3.connect = connect
+from govpub.cli import run
+run()
+"""
+
+
+@contextlib.contextmanager
+def counting_statements():
+    """Count the SQLite statements run in this process meanwhile (``counted[0]``)."""
+    counted = [0]
+    real_connect = sqlite3.connect
+
+    def connect(*args, **kwargs):
+        db = real_connect(*args, **kwargs)
+        db.set_trace_callback(lambda _sql: counted.__setitem__(0, counted[0] + 1))
+        return db
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(sqlite3, "connect", connect)
+        yield counted
+
+
+def watch_once(repo, now: str) -> int:
+    return main(["--root", str(repo), "watch", "--once", "--force", "--now", now])
 
 
 def rows(repo, sql):
@@ -61,31 +113,21 @@ def test_kill_9_at_random_points_loses_and_duplicates_nothing(tmp_path, capsys):
                 duty.read_text().split('targets: ["')[1].split('"]')[0],
                 duty.read_text().split('targets: ["')[2].split('"]')[0]))
         kills = 0
-        # kill within the time a whole run takes (measured on the restarts): a fixed
-        # window lets most kills miss once the watcher gets faster or the machine idler
-        run_seconds = 1.0
         for step in range(KILLS):
             body = rss([{k: v for k, v in it.items() if v} for it in ITEMS[:3 + step]])
             server.routes["/crash"] = server.routes["/ref"] = body
             now = clock(step)
-            child = subprocess.Popen(
-                [sys.executable, "-c", "from govpub.cli import run; run()", "--root",
+            with counting_statements() as counted:
+                assert watch_once(ref_repo, now) in (0, 1)
+            killed = subprocess.run(
+                [sys.executable, "-c", WATCHER, str(rng.randint(1, counted[0])), "--root",
                  str(crash_repo), "watch", "--once", "--force", "--now", now],
-                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
-            time.sleep(rng.uniform(0.1, 0.9) * run_seconds)
-            if child.poll() is None:
-                child.kill()
+                capture_output=True, text=True, env=env, timeout=300)
+            if killed.returncode == -9:
                 kills += 1
-            child.wait()
-            started = time.monotonic()
-            restarted = subprocess.run(
-                [sys.executable, "-c", "from govpub.cli import run; run()", "--root",
-                 str(crash_repo), "watch", "--once", "--force", "--now", now],
-                capture_output=True, text=True, env=env, timeout=120)
-            run_seconds = time.monotonic() - started
-            assert restarted.returncode in (0, 1), restarted.stderr
-            assert main(["--root", str(ref_repo), "watch", "--once", "--force",
-                         "--now", now]) in (0, 1)
+            else:  # the crash repository's cycle ran fewer statements than the reference's
+                assert killed.returncode in (0, 1), killed.stderr
+            assert watch_once(crash_repo, now) in (0, 1)  # the restart, left to finish
             capsys.readouterr()
         assert kills >= KILLS // 2, f"only {kills} kills landed inside a cycle"
 

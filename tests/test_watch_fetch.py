@@ -1,11 +1,15 @@
-"""Fetching against a real local server that misbehaves in every way the issue lists."""
+"""Fetching against a real local server that misbehaves in every way the issue lists.
+
+No outcome here depends on the machine's speed: every fetch gets a patient time
+limit (a hang guard) except the one test about the deadline, whose server never
+finishes its answer.
+"""
 
 import gzip
-import time
 from zoneinfo import ZoneInfo
 
 import pytest
-from watch_fixtures import FeedServer, atom, rss
+from watch_fixtures import PATIENT_SECONDS, FeedServer, atom, rss
 
 from govpub.watch.fetch import fetch, make_client
 from govpub.watch.items import NotAFeed, parse_items
@@ -29,7 +33,7 @@ def server():
                       "content_type": "text/html"},
             "/big": {"big": 50 * 1024 * 1024},
             "/bomb": {"gzip_bomb": 200 * 1024 * 1024},
-            "/slow": {"slow": 6},
+            "/trickle": {"trickle": True},
             "/gb2312": {"body": rss(ITEMS, encoding="gb2312")},
             "/gbk": {"body": rss([{**ITEMS[0], "title": "国务院关于“十五五”规划的通知（喆）"}],
                                  encoding="gbk")},
@@ -42,12 +46,13 @@ def server():
 
 @pytest.fixture(scope="module")
 def client():
-    with make_client("govpub-watch-test/1", timeout=2, max_redirects=3) as c:
+    with make_client("govpub-watch-test/1", timeout=PATIENT_SECONDS, max_redirects=3) as c:
         yield c
 
 
 def get(client, server, path, **kw):
-    return fetch(client, server.url(path), root=None, max_bytes=CAP, timeout=2, **kw)
+    kw.setdefault("timeout", PATIENT_SECONDS)
+    return fetch(client, server.url(path), root=None, max_bytes=CAP, **kw)
 
 
 def test_ok_then_304_with_etag(client, server):
@@ -102,11 +107,12 @@ def test_empty_feed_is_a_failure(client, server):
         parse_items(result.body, result.headers, TZ)
 
 
-def test_slow_server_is_cut_off_by_the_overall_deadline(client, server):
-    started = time.monotonic()
-    result = get(client, server, "/slow")
-    assert not result.ok and "timed out" in result.error
-    assert time.monotonic() - started < 4.5
+def test_trickling_server_is_cut_off_by_the_overall_deadline(client, server):
+    # the server never finishes and never pauses long enough for the client's read
+    # timeout (PATIENT_SECONDS): only the overall deadline can end this fetch
+    result = get(client, server, "/trickle", timeout=1)
+    assert not result.ok and result.error == "timed out after 1 s (server too slow)"
+    assert result.body == b""
 
 
 @pytest.mark.parametrize("path, title", [

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from watch_fixtures import Receiver
+from watch_fixtures import PATIENT_TARGET, Receiver
 
 from govpub.errors import ConfigError, GovpubError
 from govpub.watch.alerts import Outbox, apprise_sender
@@ -24,7 +24,7 @@ def store(tmp_path):
 
 def test_same_key_twice_is_sent_once_even_across_restarts(tmp_path):
     with Receiver() as receiver:
-        target = f"json://127.0.0.1:{receiver.port}/duty"
+        target = f"json://127.0.0.1:{receiver.port}/duty?{PATIENT_TARGET}"
         first = Store(tmp_path / "s.sqlite3")
         outbox = Outbox(first)
         assert outbox.enqueue("comment:7:due", "Reply due", "body", [target], NOW)
@@ -41,8 +41,8 @@ def test_same_key_twice_is_sent_once_even_across_restarts(tmp_path):
 
 def test_failed_target_is_retried_later_and_others_are_not_resent(store):
     with Receiver() as receiver:
-        good = f"json://127.0.0.1:{receiver.port}/leader"
-        flaky = f"json://127.0.0.1:{receiver.port}/duty"
+        good = f"json://127.0.0.1:{receiver.port}/leader?{PATIENT_TARGET}"
+        flaky = f"json://127.0.0.1:{receiver.port}/duty?{PATIENT_TARGET}"
         outbox = Outbox(store, max_attempts=3, retry=timedelta(minutes=5))
         outbox.enqueue("k", "T", "B", [flaky, good], NOW)
         receiver.fail_next = 1  # the first POST (to /duty) fails
@@ -68,7 +68,7 @@ def test_gives_up_after_max_attempts(store):
 def test_a_crash_during_the_send_resends_marked_uncertain(tmp_path):
     state = tmp_path / "s.sqlite3"
     with Receiver() as receiver:
-        target = f"json://127.0.0.1:{receiver.port}/duty"
+        target = f"json://127.0.0.1:{receiver.port}/duty?{PATIENT_TARGET}"
         outbox = Outbox(Store(state))
         outbox.enqueue("k", "Deadline", "B", [target], NOW)
         # a child process that dies (os._exit) right after the target accepted the alert

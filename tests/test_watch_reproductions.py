@@ -5,7 +5,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-from watch_fixtures import FeedServer
+from watch_fixtures import PATIENT_SECONDS, FeedServer
 
 from govpub.watch.config import SiteSource
 from govpub.watch.fetch import make_client
@@ -44,11 +44,11 @@ def test_unusable_documents_are_errors(raw, message):
 
 
 def test_from_a_deployed_site_url_earliest_wins_and_drafts_do_not_count():
-    with FeedServer() as server, make_client("t", 2, 2) as client:
+    with FeedServer() as server, make_client("t", PATIENT_SECONDS, 2) as client:
         server.routes["/site/api/reproductions.json"] = {"body": json.dumps(DOC).encode(),
                                                          "content_type": "application/json"}
         found, error = load_reproductions(SiteSource(url=server.url("/site/")), client, tz=TZ,
-                                          timeout=2, root=None)
+                                          timeout=PATIENT_SECONDS, root=None)
         assert error is None
         match = live_match(found, normalize_url(SOURCE), datetime(2026, 11, 20, 12, tzinfo=TZ))
         assert match.url == "https://example.gov.cn/r/0/"
@@ -56,7 +56,7 @@ def test_from_a_deployed_site_url_earliest_wins_and_drafts_do_not_count():
                           datetime(2026, 11, 20, 10, 0, tzinfo=TZ)) is None   # not yet live
         server.routes["/site/api/reproductions.json"] = {"status": 503}
         found, error = load_reproductions(SiteSource(url=server.url("/site")), client, tz=TZ,
-                                          timeout=2, root=None)
+                                          timeout=PATIENT_SECONDS, root=None)
         assert found == {} and "HTTP 503" in error
 
 

@@ -6,15 +6,22 @@ All bind 127.0.0.1 on a free port and stop themselves at the end of the test.
 from __future__ import annotations
 
 import contextlib
-import gzip
+import functools
 import json
 import socket
+import struct
+import sys
 import threading
-import time
+import zlib
 from email import message_from_bytes
 from email.header import decode_header, make_header
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+
+from patience import PATIENT_SECONDS
+
+#: apprise's time limits raised to PATIENT_SECONDS (its own: 4 s for HTTP, 15 s for SMTP)
+PATIENT_TARGET = f"rto={PATIENT_SECONDS}&cto={PATIENT_SECONDS}"
 
 FEEDS_YML = """\
 timezone: Asia/Shanghai
@@ -37,13 +44,13 @@ timezone: Asia/Shanghai
 people:
   duty-mail:
     name: 值班员甲
-    targets: ["mailto://localhost:{smtp_port}?smtp=127.0.0.1&mode=insecure&from=watch@localhost&to=duty@localhost"]
+    targets: ["mailto://localhost:{smtp_port}?smtp=127.0.0.1&mode=insecure&from=watch@localhost&to=duty@localhost&{patient}"]
   duty-hook:
     name: 值班员乙
-    targets: ["json://127.0.0.1:{http_port}/duty"]
+    targets: ["json://127.0.0.1:{http_port}/duty?{patient}"]
   leader:
     name: 主任
-    targets: ["json://127.0.0.1:{http_port}/leader"]
+    targets: ["json://127.0.0.1:{http_port}/leader?{patient}"]
 rotation:
   - person: duty-mail
     days: [mon, tue, wed, thu, fri]
@@ -53,7 +60,7 @@ rotation:
     days: [mon, tue, wed, thu, fri]
     from: "20:00"
     to: "08:00"
-fallback: ["json://127.0.0.1:{http_port}/fallback"]
+fallback: ["json://127.0.0.1:{http_port}/fallback?{patient}"]
 leaders: [leader]
 reminders_hours: [6, 2]
 overdue_every_minutes: 60
@@ -61,9 +68,34 @@ retry_minutes: 1
 """
 
 
+@functools.lru_cache(maxsize=4)
+def gzip_zeros(size: int) -> bytes:
+    """A gzip member of ``size`` zero bytes (a multiple of 1 MiB), made in milliseconds.
+
+    One MiB of zeros is deflated once and ended with a full flush (byte-aligned,
+    no reference to earlier data), so the same bytes can be repeated; then a
+    final empty block and the gzip trailer (CRC-32 and length of the whole).
+    """
+    piece = bytes(1 << 20)
+    assert size % len(piece) == 0, "a whole number of MiB"
+    packer = zlib.compressobj(9, zlib.DEFLATED, -zlib.MAX_WBITS)  # raw deflate
+    segment = packer.compress(piece) + packer.flush(zlib.Z_FULL_FLUSH)
+    crc = 0
+    for _ in range(size // len(piece)):
+        crc = zlib.crc32(piece, crc)
+    header = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x02\xff"
+    final_empty_block = b"\x03\x00"
+    return (header + segment * (size // len(piece)) + final_empty_block
+            + struct.pack("<II", crc, size & 0xFFFFFFFF))
+
+
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     request_queue_size = 128  # the default 5 drops concurrent connects (1 s SYN retry)
+
+    def handle_error(self, request, client_address) -> None:
+        if not isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
+            super().handle_error(request, client_address)  # a client hanging up is no error
 
 
 def free_port() -> int:
@@ -112,12 +144,14 @@ class FeedServer:
 
     Behaviours: ``{"body": b, "etag": "x", "content_type": ..}``, ``{"status": 500}``,
     ``{"redirect": "/other"}``, ``{"truncate": b}`` (declares more than it sends),
-    ``{"big": n}`` (n bytes), ``{"gzip_bomb": n}`` (n zero bytes gzipped),
-    ``{"slow": seconds}`` (trickles). Requests are counted per path.
+    ``{"big": n}`` (n bytes), ``{"gzip_bomb": n}`` (n zero bytes gzipped, compressed
+    once and served at full speed), ``{"trickle": True}`` (a byte every 50 ms, never
+    finishing until the server stops). Requests are counted per path.
     """
 
     def __init__(self) -> None:
         self.routes: dict[str, object] = {}
+        self.stopping = threading.Event()
         self.hits: dict[str, int] = {}
         self.conditional: list[tuple[str, str | None]] = []
         server = self
@@ -194,7 +228,7 @@ class FeedServer:
             handler.wfile.write(b"0\r\n\r\n")
             return
         if "gzip_bomb" in spec:
-            body = gzip.compress(b"\0" * spec["gzip_bomb"], compresslevel=9)
+            body = gzip_zeros(spec["gzip_bomb"])
             handler.send_response(200)
             handler.send_header("Content-Type", "application/rss+xml")
             handler.send_header("Content-Encoding", "gzip")
@@ -202,17 +236,15 @@ class FeedServer:
             handler.end_headers()
             handler.wfile.write(body)
             return
-        if "slow" in spec:
+        if "trickle" in spec:
             handler.send_response(200)
             handler.send_header("Content-Type", "application/rss+xml")
             handler.send_header("Transfer-Encoding", "chunked")
             handler.end_headers()
-            end = time.monotonic() + spec["slow"]
-            while time.monotonic() < end:
+            while not self.stopping.wait(0.05):  # until the client hangs up or we stop
                 handler.wfile.write(b"1\r\n \r\n")
                 handler.wfile.flush()
-                time.sleep(0.2)
-            handler.wfile.write(b"0\r\n\r\n")
+            handler.close_connection = True
             return
         body = spec["body"]
         handler.send_response(200)
@@ -228,6 +260,7 @@ class FeedServer:
         return self
 
     def __exit__(self, *exc):
+        self.stopping.set()
         self.httpd.shutdown()
         self.httpd.server_close()
 
@@ -302,7 +335,8 @@ class Mailbox:
                 return "250 OK"
 
         self.port = free_port()
-        self.controller = Controller(Handler(), hostname="127.0.0.1", port=self.port)
+        self.controller = Controller(Handler(), hostname="127.0.0.1", port=self.port,
+                                     ready_timeout=PATIENT_SECONDS)  # its own: 5 s
 
     def subjects(self) -> list[str]:
         return [subject for _, subject, _ in self.messages]
@@ -316,7 +350,8 @@ class Mailbox:
 
 
 def make_repo(tmp: Path, feeds: list[dict], *, smtp_port: int = 1, http_port: int = 1,
-              timeout: float = 5, max_bytes: int = 2_000_000, site: str = "site") -> Path:
+              timeout: float = PATIENT_SECONDS, max_bytes: int = 2_000_000,
+              site: str = "site") -> Path:
     """A site repository with feeds.yml and duty.yml; feeds are dicts of feed keys."""
     (tmp / "site_config").mkdir(parents=True, exist_ok=True)
     lines = []
@@ -329,7 +364,8 @@ def make_repo(tmp: Path, feeds: list[dict], *, smtp_port: int = 1, http_port: in
         state=".govpub/watch.sqlite3", timeout=timeout, max_bytes=max_bytes, site=site,
         feeds="\n".join(lines)), encoding="utf-8")
     (tmp / "site_config" / "duty.yml").write_text(
-        DUTY_YML.format(smtp_port=smtp_port, http_port=http_port), encoding="utf-8")
+        DUTY_YML.format(smtp_port=smtp_port, http_port=http_port, patient=PATIENT_TARGET),
+        encoding="utf-8")
     return tmp
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import os
+import sys
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -45,12 +46,18 @@ class _QuietHandler(SimpleHTTPRequestHandler):
         pass
 
 
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address) -> None:
+        if not isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
+            super().handle_error(request, client_address)  # a browser hanging up is normal
+
+
 def make_server(site_dir: Path, port: int) -> ThreadingHTTPServer:
     """An HTTP server for ``site_dir`` on 127.0.0.1 only (never on all interfaces)."""
     handler = functools.partial(_QuietHandler, directory=str(site_dir))
-    server = ThreadingHTTPServer(("127.0.0.1", port), handler)
-    server.daemon_threads = True
-    return server
+    return _Server(("127.0.0.1", port), handler)
 
 
 def _build(options: BuildOptions) -> bool:
@@ -62,8 +69,9 @@ def _build(options: BuildOptions) -> bool:
     return True
 
 
-def watch_and_rebuild(options: BuildOptions, stop: threading.Event) -> None:
-    before = snapshot(options.root)
+def watch_and_rebuild(options: BuildOptions, stop: threading.Event,
+                      before: dict[str, tuple[int, int]]) -> None:
+    """Rebuild whenever the inputs differ from ``before`` (taken before the last build)."""
     while not stop.wait(POLL_SECONDS):
         now = snapshot(options.root)
         if now != before:
@@ -75,6 +83,9 @@ def watch_and_rebuild(options: BuildOptions, stop: threading.Event) -> None:
 
 def serve_forever(options: BuildOptions, *, port: int) -> int:
     options.root = Path(options.root).resolve()
+    # taken before the first build, so an edit made while it runs (or before the
+    # watcher thread gets going) still triggers a rebuild
+    before = snapshot(options.root)
     if not _build(options):
         return 1
     site_dir = options.target
@@ -87,7 +98,8 @@ def serve_forever(options: BuildOptions, *, port: int) -> int:
     kind = "preview (unreviewed pages marked, never deploy)" if options.preview else "site"
     options.echo(f"serving the {kind} at {address} — press Ctrl+C to stop")
     stop = threading.Event()
-    watcher = threading.Thread(target=watch_and_rebuild, args=(options, stop), daemon=True)
+    watcher = threading.Thread(target=watch_and_rebuild, args=(options, stop, before),
+                               daemon=True)
     watcher.start()
     try:
         server.serve_forever()
