@@ -9,8 +9,11 @@ STAMP  := $(VENV)/.govpub-installed
 PYTEST_ARGS ?=
 CATALOG_PARTS := $(wildcard src/govpub/locale/*/parts/*.po)
 CATALOGS := $(patsubst %/parts/,%/LC_MESSAGES/govpub.mo,$(sort $(dir $(CATALOG_PARTS))))
+# JavaScript the browser tests inject into pages: axe-core for the accessibility tests in
+# Chromium (tests read node_modules/axe-core/axe.min.js), pinned in package-lock.json
+NODE_STAMP := node_modules/.govpub-installed
 
-.PHONY: setup system-deps node-deps catalogs test lint demo demo-build watch-demo bench docs clean
+.PHONY: setup system-deps node-deps catalogs test lint demo demo-build watch-demo bench bench-site screenshots docs clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,20 +24,17 @@ $(STAMP): pyproject.toml
 system-deps:
 	@scripts/bootstrap-system.sh
 
-# axe-core for the accessibility tests in Chromium (tests read node_modules/axe-core/axe.min.js)
-AXE_CORE_VERSION := 4.10.3
-AXE_CORE := node_modules/axe-core/axe.min.js
-
-$(AXE_CORE):
-	npm install --no-save --no-package-lock --no-audit --no-fund --prefix . axe-core@$(AXE_CORE_VERSION)
-
-node-deps: $(AXE_CORE)
-
 # message catalogs (gettext .mo) compiled from their .po parts; shipped in the package
 $(CATALOGS): $(CATALOG_PARTS) $(STAMP)
 	$(BIN)/python -m govpub.i18n compile
 
 catalogs: $(CATALOGS)
+
+$(NODE_STAMP): package.json package-lock.json | system-deps
+	npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
+	touch $(NODE_STAMP)
+
+node-deps: $(NODE_STAMP)
 
 setup: $(STAMP) $(CATALOGS) system-deps node-deps
 
@@ -56,6 +56,17 @@ demo: demo-build
 
 bench: setup
 	$(BIN)/python bench/run_all.py
+
+# the public site's figures: Lighthouse, page weight, the W3C validator (bench/bench_site.py)
+bench/node_modules/.govpub-installed: bench/package.json bench/package-lock.json | system-deps
+	cd bench && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+bench-site: setup bench/node_modules/.govpub-installed
+	$(BIN)/python bench/bench_site.py
+
+screenshots: setup
+	$(BIN)/python scripts/screenshots.py
 
 docs: $(STAMP)
 	$(BIN)/govpub --lang zh-CN rules --format markdown > docs/rules.md

@@ -35,6 +35,7 @@ from govpub.build.postbuild import run_post_build
 from govpub.build.render_mkdocs import navigation
 from govpub.build.serviceitem import guide_markdown
 from govpub.checker import check_repository
+from govpub.chrome import chrome_settings
 from govpub.config import load_policy
 from govpub.errors import GovpubError
 from govpub.sitemodel import build_site_model
@@ -92,7 +93,8 @@ def on_config(config):
     _gate.generated = generate_all(_gate.model)
     _gate.pages = {p.path: p for p in _gate.model.pages}
     extra = config.extra or {}
-    extra["govpub"] = {"timezone": policy.site["timezone"], "preview": False, "unreviewed": []}
+    extra["govpub"] = {"timezone": policy.site["timezone"], "preview": False, "unreviewed": [],
+                       "chrome": chrome_settings(_gate.model)}
     config.extra = extra
     if not config.nav:
         config.nav = navigation(_gate.model)
@@ -130,8 +132,16 @@ def on_page_markdown(markdown: str, page, config, files):
     return markdown
 
 
+def on_page_content(content, page, config, files):
+    return mkdocs_hook.on_page_content(content, page, config, files)
+
+
 def on_page_context(context, page, config, nav):
     return mkdocs_hook.on_page_context(context, page, config, nav)
+
+
+def on_template_context(context, template_name, config):
+    return mkdocs_hook.on_template_context(context, template_name, config)
 
 
 def on_serve(server, config, builder):

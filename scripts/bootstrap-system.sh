@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Install the system packages govpub's build and tests need, when they are missing:
 # Chromium (browser checks, PDF handouts), poppler-utils (pdftotext), git, openssh-client,
-# npm (axe-core for the accessibility tests).
+# npm (axe-core for the accessibility tests; Lighthouse and the W3C validator for
+# `make bench-site`, which also needs Java).
 set -euo pipefail
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)

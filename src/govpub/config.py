@@ -228,6 +228,7 @@ class Column:
     dated: bool
     kind: str  # dynamic | notices | policies | static: the inspection category
     line: int = 1  # where the column is defined in columns.yml (for findings about it)
+    order: int = 0  # position in the navigation (columns.yml `order`)
 
 
 @dataclass(frozen=True)
@@ -376,7 +377,8 @@ def load_policy(root: Path) -> Policy:
             folder=folder, type=spec["type"], title=spec["title"],
             title_en=spec.get("title_en", spec["title"]), owner=spec["owner"],
             cadence_days=spec.get("cadence_days"), dated=spec.get("dated", False),
-            kind=spec.get("kind", "static"), line=columns_yaml.line_of(("columns", folder)))
+            kind=spec.get("kind", "static"), line=columns_yaml.line_of(("columns", folder)),
+            order=spec.get("order", 0))
 
     reviewers = {}
     for index, entry in enumerate(reviewers_data["reviewers"]):

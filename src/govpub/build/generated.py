@@ -21,7 +21,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from itertools import groupby
 
+from ..chrome.sitemap import site_map_page
 from ..comments.page import comments_page
+from ..disclosure.pages import catalog_pages as disclosure_catalog
+from ..disclosure.pages import section_page as disclosure_section
+from ..i18n import N_, translator
 from ..opendata.pages import catalog_page, open_data_page
 from ..platforms import platforms_page
 from ..sitemodel import Page, SiteModel
@@ -32,14 +36,26 @@ Generator = Callable[[SiteModel], dict[str, str]]
 DEFAULT_PAGE_SIZE = 20
 HOME_NOTICES = 10
 
+#: generated pages are in the site's first language (Chinese for the demo)
+PAGE_LANGUAGE = "zh-CN"
 CONTACT_LABELS = {
-    "hotline": "服务热线",
-    "supervision_phone": "监督电话",
-    "enquiry_phone": "咨询电话",
-    "address": "地址",
-    "postcode": "邮编",
-    "email": "电子邮箱",
+    "hotline": N_("Service hotline"),
+    "supervision_phone": N_("Supervision telephone"),
+    "enquiry_phone": N_("Enquiries"),
+    "phone": N_("Telephone"),
+    "address": N_("Address"),
+    "postcode": N_("Postcode"),
+    "email": N_("E-mail"),
 }
+LATEST_NOTICES = N_("Latest notices")
+SERVICE_CATALOG = N_("Service catalog")
+INTERACTION = N_("Interaction and supervision")
+COLUMNS = N_("Columns")
+OTHER_CATEGORY = N_("Other")
+PREVIOUS_PAGE = N_("Previous page")
+NEXT_PAGE = N_("Next page")
+PAGE_OF = N_("Page {number} of {total}")
+PAGE_TITLE = N_("{title} (page {number})")
 
 
 def page_size(model: SiteModel) -> int:
@@ -81,12 +97,13 @@ def _entry(model: SiteModel, page: Page, source: str) -> str:
 def _pager(folder: str, number: int, total: int, source: str) -> str:
     if total <= 1:
         return ""
+    _ = translator(PAGE_LANGUAGE)
     parts = []
     if number > 1:
-        parts.append(f"[上一页 Previous](<{mdtext.href(index_path(folder, number - 1), source)}>)")
-    parts.append(f"第 {number} / {total} 页")
+        parts.append(mdtext.link(_(PREVIOUS_PAGE), index_path(folder, number - 1), source))
+    parts.append(mdtext.text(_(PAGE_OF).format(number=number, total=total)))
     if number < total:
-        parts.append(f"[下一页 Next](<{mdtext.href(index_path(folder, number + 1), source)}>)")
+        parts.append(mdtext.link(_(NEXT_PAGE), index_path(folder, number + 1), source))
     return "\n\n" + " · ".join(parts) + "\n"
 
 
@@ -102,7 +119,8 @@ def column_indexes(model: SiteModel) -> dict[str, str]:
         chunks = [pages[i:i + size] for i in range(0, len(pages), size)] or [[]]
         for number, chunk in enumerate(chunks, start=1):
             path = index_path(folder, number)
-            title = column.title if number == 1 else f"{column.title}（第 {number} 页）"
+            title = column.title if number == 1 else translator(PAGE_LANGUAGE)(
+                PAGE_TITLE).format(title=column.title, number=number)
             lines = [_entry(model, p, path) for p in chunk]
             # A listing only repeats titles the pages themselves carry: keep it out of the
             # search index (no duplicate hits, less Chinese segmentation at build time).
@@ -116,8 +134,9 @@ def _catalog_by_category(model: SiteModel, source: str) -> list[str]:
     items = sorted(model.of_type("service-item"),
                    key=lambda p: (str(p.meta.get("category", "")), p.path))
     lines: list[str] = []
+    other = translator(PAGE_LANGUAGE)(OTHER_CATEGORY)
     for category, group in groupby(items, key=lambda p: str(p.meta.get("category", ""))):
-        lines.append(f"\n### {mdtext.text(category or '其他')}\n")
+        lines.append(f"\n### {mdtext.text(category or other)}\n")
         for page in group:
             code = mdtext.text(page.meta.get("code", ""))
             lines.append(f"- {mdtext.link(page.title, page.path, source)} · {code}")
@@ -127,28 +146,31 @@ def _catalog_by_category(model: SiteModel, source: str) -> list[str]:
 def home_page(model: SiteModel) -> dict[str, str]:
     """The home page: latest notices, the catalog by category, interaction channels."""
     site = model.policy.site
+    _ = translator(PAGE_LANGUAGE)
     source = "index.md"
     lines = [mdtext.front_matter(site.get("name", "Home"), hide=["navigation"])]
     notices = model.of_type("notice")[:HOME_NOTICES]
     if notices:
-        lines.append('## 最新通知 Latest notices\n')
+        lines.append(f"## {mdtext.text(_(LATEST_NOTICES))}\n")
         lines.extend(_entry(model, p, source) for p in notices)
         lines.append("")
     if model.of_type("service-item"):
-        lines.append("## 政务服务事项目录 Service catalog")
+        lines.append(f"## {mdtext.text(_(SERVICE_CATALOG))}")
         lines.extend(_catalog_by_category(model, source))
         lines.append("")
-    lines.append("## 互动交流与监督 Interaction and supervision\n")
+    lines.append(f"## {mdtext.text(_(INTERACTION))}\n")
     for folder in ("comments", "about", "faq"):
         column = model.policy.columns.get(folder)
         if column is not None and folder in indexed_columns(model):
             lines.append(f"- {mdtext.link(column.title, index_path(folder, 1), source)}")
     for key, value in (site.get("contact") or {}).items():
-        label = CONTACT_LABELS.get(key, key)
+        if key.endswith("_en"):  # the English pages' footer shows these
+            continue
+        label = _(CONTACT_LABELS[key]) if key in CONTACT_LABELS else key
         lines.append(f"- {mdtext.text(label)}：{mdtext.text(value)}")
     columns = indexed_columns(model)
     if columns:
-        lines.append("\n## 栏目 Columns\n")
+        lines.append(f"\n## {mdtext.text(_(COLUMNS))}\n")
         for folder in columns:
             column = model.policy.columns[folder]
             lines.append(f"- {mdtext.link(column.title, index_path(folder, 1), source)}")
@@ -159,8 +181,12 @@ def home_page(model: SiteModel) -> dict[str, str]:
 GENERATORS: list[Generator] = [home_page, column_indexes]
 GENERATORS += [comments_page, platforms_page]  # issue 8: comment handling, platforms registry
 GENERATORS += [catalog_page, open_data_page]  # issue 7: the service catalog, the open-data page
-#: columns whose index page another generator writes (issue 7: catalog/index.md)
-OWN_INDEXES: set[str] = {"catalog"}
+GENERATORS += [disclosure_section, disclosure_catalog]  # issue 14: 政府信息公开
+#: columns whose index page another generator writes (issue 7: catalog/index.md;
+#: issue 14: disclosure/index.md)
+OWN_INDEXES: set[str] = {"catalog", "disclosure"}
+#: generators that run after all others and receive their pages (the site map lists them)
+LATE_GENERATORS: list[Callable[[SiteModel, dict[str, str]], dict[str, str]]] = [site_map_page]
 
 
 _last: list = []  # (model, pages): staging and the sitemap ask for the same model
@@ -171,11 +197,17 @@ def generate_all(model: SiteModel) -> dict[str, str]:
     if _last and _last[0] is model:
         return dict(_last[1])
     pages: dict[str, str] = {}
-    for generator in GENERATORS:
-        for path, text in generator(model).items():
+
+    def add(made: dict[str, str]) -> None:
+        for path, text in made.items():
             if path in pages:
                 raise ValueError(f"two page generators both write {path}")
             pages[path] = text
+
+    for generator in GENERATORS:
+        add(generator(model))
+    for late in LATE_GENERATORS:
+        add(late(model, dict(pages)))
     _last[:] = [model, pages]
     return dict(pages)
 

@@ -1,32 +1,37 @@
-"""MkDocs hook that prepares every page's metadata for the theme, HTML-escaped.
+"""MkDocs hook that prepares every page's metadata and chrome for the theme, HTML-escaped.
 
 MkDocs templates do not autoescape, and Material prints ``page.meta.title``,
 ``page.title`` and ``page.meta.description`` as they are. This hook:
 
 - computes the values the theme shows (source, publication and update time in
-  the site time zone, document number, status banner, "not reviewed" flag)
-  into ``govpub`` in the template context, from the raw front matter;
+  the site time zone, document number, status banner, "not reviewed" flag,
+  and the page chrome of :mod:`govpub.chrome`: language, labels, index box,
+  heading, metadata) into ``govpub`` in the template context, from the raw
+  front matter;
 - then HTML-escapes every string in ``page.meta`` in place, so that Material's
-  own templates and its search index receive text, never markup.
+  own templates and its search index receive text, never markup;
+- once the page is rendered, takes its main heading out of the content (the
+  theme prints it with the id the skip link lands on), wraps its tables in
+  scrolling regions and completes the page metadata (:func:`decorate_content`).
 
 The governed build registers this file as its only hook (``config.extra.govpub``
-carries the time zone and the preview flags); ``hooks/govpub_guard.py`` calls
-the same functions for plain ``mkdocs build``.
+carries the time zone, the preview flags and the chrome settings);
+``hooks/govpub_guard.py`` calls the same functions for plain ``mkdocs build``.
 """
 
 from __future__ import annotations
 
 import html
 from datetime import datetime
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from govpub.chrome.page import finish_page, not_found_chrome, page_chrome
 from govpub.timeparse import DateFormatError, parse_datetime
 
-STATUS_LABELS = {
-    "amended": "本文件已修改 This document has been amended",
-    "repealed": "本文件已废止 This document has been repealed",
-    "withdrawn": "本文件已撤回 This document has been withdrawn",
-}
+STATUSES = ("amended", "repealed", "withdrawn")
+#: static templates of the theme that are 404 pages, and their language
+NOT_FOUND_PAGES = {"404.html": "zh-CN", "en/404.html": "en"}
 _unreviewed_cache: dict[int, frozenset[str]] = {}
 
 
@@ -62,17 +67,20 @@ def page_context(meta: dict, src_uri: str, settings: dict) -> dict:
     """The raw values the theme shows for one page (the template escapes them with ``|e``)."""
     tz = _timezone(settings)
     status = meta.get("status")
-    return {
+    context = page_chrome(meta, src_uri, settings.get("chrome") or {"timezone": str(tz)})
+    shown_status = status if status in STATUSES else None
+    context.update({
         "source": meta.get("source"),
         "published": format_time(meta.get("published"), tz),
         "updated": format_time(meta.get("updated"), tz),
         "doc_number": meta.get("doc_number"),
-        "status": status if status in STATUS_LABELS else None,
-        "status_label": STATUS_LABELS.get(status),
+        "status": shown_status,
+        "status_label": context["t"][f"status_{shown_status}"] if shown_status else None,
         "status_note": meta.get("status_note"),
         "unreviewed": bool(settings.get("preview")) and src_uri in _unreviewed(settings),
         "timezone": str(tz),
-    }
+    })
+    return context
 
 
 def escape_value(value):
@@ -96,6 +104,32 @@ def decorate_page(page, config) -> None:
     escape_meta(page.meta)
 
 
+def decorate_content(content: str, page, config) -> str:
+    """The rendered page: heading out, tables wrapped, metadata completed, skip target set."""
+    context = getattr(page, "govpub", None)
+    if context is None:
+        return content
+    chrome = ((config.extra or {}).get("govpub") or {}).get("chrome") or {}
+    url = page.canonical_url or page.abs_url or ""
+    content = finish_page(context, content, title=html.unescape(page.title or ""), url=url,
+                          chrome=chrome)
+    _skip_to_heading(page, context["heading"])
+    return content
+
+
+def _skip_to_heading(page, heading: dict) -> None:
+    """Material's skip link goes to the first entry of the table of contents: make that
+    the page's main heading, with the page's sections under it (as a ``# Title`` page has)."""
+    from mkdocs.structure.toc import AnchorLink, TableOfContents
+
+    items = list(page.toc or [])
+    if items and items[0].level == 1 and items[0].id == heading["id"]:
+        return
+    anchor = AnchorLink(heading["html"], heading["id"], 1)
+    anchor.children = items
+    page.toc = TableOfContents([anchor])
+
+
 def on_files(files, config):
     settings = (config.extra or {}).get("govpub") or {}
     parts = settings.get("render_parts") or 1
@@ -111,6 +145,21 @@ def on_page_markdown(markdown, page, config, files):
     return markdown
 
 
+def on_page_content(content, page, config, files):
+    return decorate_content(content, page, config)
+
+
 def on_page_context(context, page, config, nav):
     context["govpub"] = getattr(page, "govpub", None) or {}
+    return context
+
+
+def on_template_context(context, template_name, config):
+    """The 404 pages (static templates) get the chrome of their language, and links from
+    the site root: a server shows them for any missing address, at any depth."""
+    language = NOT_FOUND_PAGES.get(template_name)
+    if language is not None:
+        chrome = ((config.extra or {}).get("govpub") or {}).get("chrome") or {}
+        context["govpub"] = not_found_chrome(chrome, language)
+        context["base_url"] = urlsplit(config.site_url or "/").path.rstrip("/") or "/"
     return context

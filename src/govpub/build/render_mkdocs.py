@@ -15,6 +15,7 @@ import logging
 from importlib import resources
 from pathlib import Path
 
+from ..chrome import chrome_settings
 from ..errors import BuildError, ConfigError
 from ..sitemodel import SiteModel
 from .generated import index_path, indexed_columns
@@ -45,7 +46,7 @@ def govpub_settings(state: BuildState, part: int = 0, parts: int = 1) -> dict:
     """What the page decorator hook needs to know (config.extra.govpub)."""
     return {"timezone": state.policy.site["timezone"], "preview": state.options.preview,
             "unreviewed": sorted(state.unreviewed), "render_part": part,
-            "render_parts": parts}
+            "render_parts": parts, "chrome": chrome_settings(state.model)}
 
 
 def _theme(raw: dict, base: Path) -> dict:
@@ -141,6 +142,8 @@ def _build_part(state: BuildState, part: int, parts: int) -> list[str]:
 def render_mkdocs(state: BuildState) -> None:
     """Render the staging folder, in parts on every core when the site is large."""
     parts = part_count(state.pages_written)
+    for message in chrome_settings(state.model)["warnings"]:  # site identity (govpub.chrome)
+        state.options.echo(f"warning: {message}")
     _quiet_jieba(load_now=parts > 1)
     if parts > 1:
         warnings = build_in_parts(state.temp_site, parts,

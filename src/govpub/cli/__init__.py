@@ -38,6 +38,7 @@ COMMANDS = {
     "comments": "comments:comments",
     "audit": "audit:audit",
     "report": "report:report",
+    "disclosure": "disclosure:disclosure",
 }
 
 

@@ -5,7 +5,7 @@ Outputs (paths relative to the built site):
 - ``api/catalog.json``, ``api/catalog.csv`` (UTF-8 with BOM), ``api/items/<code>.json``
 - ``api/reproductions.json`` — the watcher's contract: ``{"generated", "items": [{"title",
   "url", "published", "source_url", "source_title", "publisher", "source_published"}]}``
-- ``api/notices.json``, ``api/policies.json``
+- ``api/notices.json``, ``api/policies.json`` (each with its index number, 索引号)
 - ``api/schema/<name>.schema.json`` — a JSON Schema beside every JSON file
 - ``data.json`` (DCAT / Project Open Data v1.1) and ``api/openapi.json`` (OpenAPI 3.1)
 
@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..chrome import index_numbers
 from ..sitemodel import SiteModel
 from .catalogs import Dataset, data_json, openapi
 from .csvfile import catalog_csv
@@ -71,13 +72,14 @@ def open_data_files(model: SiteModel) -> dict[str, bytes]:
          "items": [reproduction_record(p, model) for p in reproductions]})
 
     modified = {"catalog": catalog_modified, "reproductions": repro_modified}
+    numbers = index_numbers(model)
     for type_name, name, kind_field in (("notice", "notices", "category"),
                                         ("policy", "policies", "policy_kind")):
         pages = model.of_type(type_name)
         modified[name] = iso(newest(p.modified for p in pages), tz)
         files[f"api/{name}.json"] = dump_json(
             {"modified": modified[name], "count": len(pages),
-             "items": [document_record(p, model, kind_field) for p in pages]})
+             "items": [document_record(p, model, kind_field, numbers) for p in pages]})
 
     schema_files = schemas(base)
     for name, schema in schema_files.items():

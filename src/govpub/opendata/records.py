@@ -178,14 +178,17 @@ def reproduction_record(page: Page, model: SiteModel) -> dict:
     }
 
 
-def document_record(page: Page, model: SiteModel, kind_field: str) -> dict:
-    """One entry of ``api/notices.json`` / ``api/policies.json``."""
+def document_record(page: Page, model: SiteModel, kind_field: str,
+                    index_numbers: dict[str, str] | None = None) -> dict:
+    """One entry of ``api/notices.json`` / ``api/policies.json``; ``index_numbers``:
+    content path → index number (索引号, govpub.disclosure)."""
     return {
         "title": page.title,
         "url": model.absolute(page.url),
         "source": clean_text(page.meta.get("source")),
         **_dated(page, model),
         "doc_number": optional_text(page.meta.get("doc_number")),
+        "index_number": (index_numbers or {}).get(page.path),
         "status": optional_text(page.meta.get("status")) or "in-force",
         kind_field: optional_text(page.meta.get(kind_field)),
     }

@@ -81,6 +81,9 @@ REPRODUCTION = {
 def _document(kind_field: str) -> dict:
     return {"title": TEXT, "url": URL, "source": TEXT, "published": DATE_TIME,
             "updated": OPTIONAL_DATE_TIME, "doc_number": OPTIONAL_TEXT,
+            "index_number": {**OPTIONAL_TEXT, "description": "Index number (索引号) of the "
+                             "government information disclosure catalog: agency code, year, "
+                             "sequence; never changes. null where the site keeps no registry."},
             "status": {**TEXT, "description": "in-force, amended, repealed or withdrawn."},
             kind_field: OPTIONAL_TEXT}
 
