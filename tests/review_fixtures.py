@@ -15,6 +15,11 @@ from pathlib import Path
 from govpub.config import load_policy
 from govpub.digest import digest_for
 
+try:
+    from site_identity import IDENTITY_YML
+except ImportError:  # imported as tests.review_fixtures
+    from tests.site_identity import IDENTITY_YML
+
 EMAILS = {"ed": "ed@example.gov.cn", "li-wei": "li.wei@example.gov.cn",
           "wang-fang": "wang.fang@example.gov.cn", "zhao-min": "zhao.min@example.gov.cn"}
 
@@ -22,7 +27,7 @@ SITE_YML = """name: 测试站点
 base_url: https://www.example.gov.cn/
 timezone: Asia/Shanghai
 languages: [zh, en]
-"""
+""" + IDENTITY_YML
 
 COLUMNS_YML = """columns:
   notices:
