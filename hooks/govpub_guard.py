@@ -93,8 +93,12 @@ def on_config(config):
     _gate.generated = generate_all(_gate.model)
     _gate.pages = {p.path: p for p in _gate.model.pages}
     extra = config.extra or {}
+    try:
+        chrome = chrome_settings(_gate.model)
+    except GovpubError as exc:  # site.yml lacks the identity every page must show
+        raise PluginError(f"govpub: {exc}") from None
     extra["govpub"] = {"timezone": policy.site["timezone"], "preview": False, "unreviewed": [],
-                       "chrome": chrome_settings(_gate.model)}
+                       "chrome": chrome}
     config.extra = extra
     if not config.nav:
         config.nav = navigation(_gate.model)

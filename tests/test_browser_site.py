@@ -566,3 +566,27 @@ def test_the_html_site_map_lists_what_sitemap_xml_lists(demo):
         if path.endswith("404.html") or "/page/" in path or path == "sitemap/":
             continue
         assert path in listed, path
+
+
+def test_every_control_shows_where_the_keyboard_is(demo, browser):
+    """Each Tab stop (toolbar, header, tabs, content, footer) has a visible focus ring."""
+    model, address, _site = demo
+    page = browser.new_page(viewport={"width": 1366, "height": 900})
+    try:
+        for url in ("", model.of_type("notice")[0].url, "catalog/"):
+            page.goto(address + url)
+            seen = []
+            for _ in range(45):
+                page.keyboard.press("Tab")
+                ring = page.evaluate("""() => { const e = document.activeElement;
+                    const s = getComputedStyle(e);
+                    return [e.tagName + '.' + e.className, s.outlineStyle,
+                            parseFloat(s.outlineWidth), s.boxShadow]; }""")
+                seen.append(ring)
+                name, style, width, shadow = ring
+                if name.startswith("BODY"):
+                    break
+                assert (style != "none" and width >= 2) or shadow not in ("none", ""), (url, ring)
+            assert len(seen) > 10, seen
+    finally:
+        page.close()

@@ -36,7 +36,8 @@ def config_file(root: Path) -> Path:
 
 def navigation(model: SiteModel) -> list[dict]:
     """Home plus one entry per column index: the nav stays the same size as the site grows."""
-    nav = [{html.escape(model.policy.site.get("name", "Home")): "index.md"}]
+    home = model.policy.columns.get("")  # the home column's title (首页), else the site name
+    nav = [{html.escape(home.title if home else model.policy.site.get("name", "Home")): "index.md"}]
     for folder in indexed_columns(model):
         nav.append({html.escape(model.policy.columns[folder].title): index_path(folder, 1)})
     return nav
