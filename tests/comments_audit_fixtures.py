@@ -34,6 +34,15 @@ SITE = {"name": "测试局", "name_en": "Test Administration", "base_url": "http
         "timezone": "Asia/Shanghai", "languages": ["zh", "en"], "organizer": "测试局",
         "domain": "www.example.gov.cn", "site_code": "bm00000001", "icp": "京ICP备00000001号",
         "reply_working_days": 3}
+#: what `govpub build` needs besides SITE: the rest of the identity every page shows
+BUILD_IDENTITY = {
+    "public_security_record": "京公网安备11010802000001号",
+    "government_mark": {"url": "https://bszs.conac.cn/"},
+    "contact": {"address": "北京市测试路1号", "postcode": "100000", "phone": "010-00000000",
+                "email": "web@example.gov.cn"},
+    "footer_pages": {"zh": {"about": "about/site.md", "contact": "about/contact.md",
+                            "privacy": "about/privacy.md"}},
+}
 
 
 def dump(data) -> str:

@@ -160,3 +160,22 @@ def test_the_command_assigns_and_reports(tmp_path):
                     encoding="utf-8")
     missing = subprocess.run(cmd, capture_output=True, text=True, check=False)
     assert missing.returncode == 2 and "Traceback" not in missing.stderr
+
+
+def test_govpub_new_gives_a_notice_its_number_at_once(tmp_path):
+    root = _site(tmp_path)
+    assign(load_policy(root), today=TODAY)
+    proc = subprocess.run([sys.executable, "-m", "govpub", "--root", str(root), "--lang", "en",
+                           "new", "notice", "关于新事项的通知", "--column", "notices",
+                           "--now", "2026-12-01T09:00"],
+                          capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stderr
+    page = proc.stdout.strip().removeprefix("content/")
+    assert f"index number CNIPA/2026-00003 assigned: commit {REGISTRY_PATH}" in proc.stderr
+    assert read_registry(root).number_of[page] == "CNIPA/2026-00003"
+    assert not [f for f in _gp701(root) if f.path == "content/" + page]
+    # a page type without index numbers gets none
+    proc = subprocess.run([sys.executable, "-m", "govpub", "--root", str(root), "new", "faq",
+                           "常见问题", "--now", "2026-12-01T09:00"],
+                          capture_output=True, text=True, check=False)
+    assert proc.returncode == 0 and "CNIPA" not in proc.stderr

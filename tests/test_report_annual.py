@@ -18,7 +18,7 @@ from datetime import datetime
 
 import pytest
 import yaml
-from comments_audit_fixtures import add_comment, add_page, dump, make_repo
+from comments_audit_fixtures import BUILD_IDENTITY, add_comment, add_page, dump, make_repo
 
 from govpub.cli import main
 from govpub.placeholder import MARKER
@@ -124,8 +124,7 @@ def build_year(root):
 
 
 def make_year_repo(path):
-    root = make_repo(path, columns=COLUMNS,
-                     site={"public_security_record": "京公网安备11010802000001号"})
+    root = make_repo(path, columns=COLUMNS, site=BUILD_IDENTITY)  # it is built, too
     git(root, "init", "-q")
     git(root, "commit", "-q", "--allow-empty", "-m", "start", when="2025-01-01T08:00:00+08:00")
     build_year(root)

@@ -66,13 +66,13 @@ def test_a_missing_identity_field_stops_the_build_with_file_and_line(tmp_path):
                            "build"], capture_output=True, text=True, check=False)
     assert proc.returncode == 2, proc.stdout + proc.stderr
     assert "Traceback" not in proc.stderr
-    assert f"site_config/site.yml:{contact_line}: contact: 'postcode' is a required property" \
-        in proc.stderr
+    assert f"site_config/site.yml:{contact_line}: contact: " in proc.stderr
+    assert "postcode" in proc.stderr and "every page must show the site's identity" in proc.stderr
     assert not (root / "site").exists()  # nothing half built
     site_yml.write_text(re.sub(r"(?m)^icp: .*\n", "", text), encoding="utf-8")
     proc = subprocess.run([sys.executable, "-m", "govpub", "--root", str(root), "--lang", "zh-CN",
                            "build"], capture_output=True, text=True, check=False)
-    assert proc.returncode == 2 and "'icp' is a required property" in proc.stderr
+    assert proc.returncode == 2 and "icp" in proc.stderr
     assert "每个页面都必须展示网站标识信息" in proc.stderr
 
 

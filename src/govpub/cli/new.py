@@ -45,14 +45,21 @@ def new(ctx, type_name, title, column, codes, slug, now_text) -> int:
     place still to be written carries the marker 【待填写】, and a page with the
     marker is never published.
     """
+    from ..disclosure.assign import assign_new_page
+    from ..disclosure.registry import REGISTRY_PATH
     from ..scaffold import new_page
 
     policy = policy_of(ctx)
     choose = _ask_column if sys.stdin.isatty() and sys.stderr.isatty() else None
-    page = new_page(policy, type_name, title, resolve_now(policy.timezone, now_text),
+    now = resolve_now(policy.timezone, now_text)
+    page = new_page(policy, type_name, title, now,
                     column=column, codes=codes, slug=slug, choose=choose)
     shown = page.path.relative_to(policy.root).as_posix()
     click.echo(shown)
+    number = assign_new_page(policy, page.path.relative_to(policy.content_dir).as_posix(), now)
+    if number:  # policies and notices: their index number (索引号), once and for all
+        click.echo(_("index number {number} assigned: commit {registry} with the page").format(
+            number=number, registry=REGISTRY_PATH), err=True)
     click.echo(ngettext("fill in the {count} place marked {marker}, then check the page:",
                         "fill in the {count} places marked {marker}, then check the page:",
                         page.markers).format(count=page.markers, marker=MARKER), err=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from ..config import Policy
 from ..content import load_corpus
@@ -58,3 +58,24 @@ def assign(policy: Policy, only: set[str] | None = None, *, today: date,
     if lines and not dry_run:
         append_lines(policy.root, lines, today)
     return lines
+
+
+def assign_new_page(policy: Policy, content_path: str, now: datetime) -> str | None:
+    """``govpub new``: the number of a new page of a disclosure type, appended at once.
+
+    Only where the site keeps a registry (and it is sound) and has an agency code;
+    the number's year is the year of ``now``, the skeleton's publication time.
+    Returns the number, or None when the page gets none.
+    """
+    column = policy.column_for(content_path)
+    agency = (policy.site.get("disclosure") or {}).get("agency_code")
+    if column is None or column.type not in disclosure_types(policy.site) or not agency:
+        return None
+    registry = read_registry(policy.root)
+    if not registry.exists or registry.problems:
+        return None
+    lines = new_lines(registry, str(agency), [(content_path, now.astimezone(policy.timezone))])
+    if not lines:
+        return None
+    append_lines(policy.root, lines, now.astimezone(policy.timezone).date())
+    return lines[0][0]
