@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 import jieba
 import pytest
 from build_fixtures import REPO
-from patience import patient_page
+from patience import PATIENT_SECONDS, patient_page
 
 from govpub.build import BuildOptions, run_build
 from govpub.build.serve import make_server
@@ -184,6 +184,7 @@ def sitemap_paths(site_dir: Path, model) -> list[str]:
 def _isolated_context(browser, width: int, **options):
     """A browser context in which every request to another host fails (and is recorded)."""
     context = browser.new_context(viewport={"width": width, "height": 900}, **options)
+    context.set_default_timeout(PATIENT_SECONDS * 1000)
     foreign: list[str] = []
 
     def route(request_route):
@@ -327,7 +328,7 @@ def test_all_text_is_at_least_16px_and_nothing_scrolls_sideways_on_a_phone(sweep
 def test_skip_link_is_the_first_stop_and_focuses_the_heading(demo, browser):
     model, address, _site = demo
     notice = model.of_type("notice")[0]
-    page = browser.new_page(viewport={"width": 1366, "height": 900})
+    page = patient_page(browser, viewport={"width": 1366, "height": 900})
     try:
         for url in (notice.url, "", "catalog/", "en/about/", "404.html"):
             page.goto(address + url)
@@ -401,6 +402,7 @@ def test_high_contrast_reaches_7_to_1_for_all_text(demo, browser):
     """axe's enhanced contrast rule (WCAG AAA, 7:1) on each kind of page in high contrast."""
     model, address, _site = demo
     context = browser.new_context(viewport={"width": 1366, "height": 900})
+    context.set_default_timeout(PATIENT_SECONDS * 1000)
     context.add_init_script("localStorage.setItem('gp-contrast', 'high')")
     context.add_init_script(path=str(AXE))
     context.route(SEARCH_WORKER, lambda r: r.abort())
@@ -443,20 +445,17 @@ def test_keyboard_only_through_the_catalog_filter_and_the_site_search(demo, brow
         for _ in range(3):  # item type, depth, free text
             page.keyboard.press("Tab")
         assert page.evaluate("document.activeElement.name") == "q"
-        # the site search from the keyboard: "/" focuses it, results are links
+        # the site search from the keyboard: "/" focuses it, results are links. Material
+        # reads the field on keyup, which typing Chinese does not fire: a key that changes
+        # nothing (End) sends the query, as in test_chinese_search_finds_the_page
         word, item = _distinctive_word(model)
         page.keyboard.press("Escape")
         page.evaluate("document.activeElement.blur()")
-        for _attempt in range(12):  # the index loads in a worker; bounded retries
-            page.keyboard.press("Escape")
-            page.keyboard.press("/")
-            page.keyboard.type(word)
-            try:
-                page.wait_for_selector(".md-search-result__link", state="visible", timeout=5_000)
-                break
-            except PlaywrightTimeout:
-                page.keyboard.press("Escape")
-                page.evaluate("document.querySelector('.md-search__input').value = ''")
+        page.keyboard.press("/")
+        assert page.evaluate("document.activeElement.classList.contains('md-search__input')")
+        page.keyboard.type(word)
+        page.keyboard.press("End")
+        page.wait_for_selector(".md-search-result__link", state="visible")
         for _ in range(20):  # arrow down the results to the item's (a bounded walk)
             page.keyboard.press("ArrowDown")
             href = page.evaluate("document.activeElement.getAttribute('href') || ''")
@@ -473,7 +472,7 @@ def test_keyboard_only_through_the_catalog_filter_and_the_site_search(demo, brow
 
 def test_wide_tables_scroll_with_a_visible_cue_on_a_phone(demo, browser):
     _model, address, _site = demo
-    page = browser.new_page(viewport={"width": 390, "height": 800})
+    page = patient_page(browser, viewport={"width": 390, "height": 800})
     try:
         for url in ("catalog/", "disclosure/catalog/"):
             page.goto(address + url)
@@ -487,15 +486,14 @@ def test_wide_tables_scroll_with_a_visible_cue_on_a_phone(demo, browser):
             page.keyboard.press("ArrowRight")
             page.keyboard.press("ArrowRight")
             # scrolls from the keyboard (scrolling may be animated: wait for it to move)
-            region.evaluate("r => new Promise(done => { const look = () => r.scrollLeft > 0 ? "
-                            "done() : requestAnimationFrame(look); look(); })")
+            page.wait_for_function("() => document.querySelector('.gp-table').scrollLeft > 0")
     finally:
         page.close()
 
 
 def test_the_catalog_does_not_shift_on_a_phone(demo, browser):
     _model, address, _site = demo
-    page = browser.new_page(viewport={"width": 390, "height": 800})
+    page = patient_page(browser, viewport={"width": 390, "height": 800})
     try:
         page.add_init_script("""window.__shift = 0; new PerformanceObserver(list => {
             for (const entry of list.getEntries())
@@ -511,7 +509,7 @@ def test_the_catalog_does_not_shift_on_a_phone(demo, browser):
 
 def test_the_404_pages_offer_search_and_the_way_home(demo, browser):
     _model, address, _site = demo
-    page = browser.new_page(viewport={"width": 1366, "height": 900})
+    page = patient_page(browser, viewport={"width": 1366, "height": 900})
     try:
         for url, lang, title, search in (("404.html", "zh-CN", "页面不存在", "搜索本站"),
                                          ("en/404.html", "en", "Page not found",
@@ -571,7 +569,7 @@ def test_the_html_site_map_lists_what_sitemap_xml_lists(demo):
 def test_every_control_shows_where_the_keyboard_is(demo, browser):
     """Each Tab stop (toolbar, header, tabs, content, footer) has a visible focus ring."""
     model, address, _site = demo
-    page = browser.new_page(viewport={"width": 1366, "height": 900})
+    page = patient_page(browser, viewport={"width": 1366, "height": 900})
     try:
         for url in ("", model.of_type("notice")[0].url, "catalog/"):
             page.goto(address + url)

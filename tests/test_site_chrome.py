@@ -233,3 +233,19 @@ def test_chinese_chrome_needs_no_process_language(monkeypatch):
     i18n.translations.cache_clear()
     assert _labels("zh-CN")["site_map"] == "网站地图"
     assert _labels("en")["site_map"] == "Site map"
+
+
+def test_a_large_column_shows_its_newest_pages_and_the_way_to_the_rest(tmp_path, monkeypatch):
+    from govpub.build.generated import generate_all
+    from govpub.chrome import sitemap
+
+    files = {f"notices/2026-11-{day:02d}-n.md": notice(title=f"通知{day}",
+                                                       published=f"2026-11-{day:02d}T10:00:00+08:00")
+             for day in range(1, 7)}
+    root = make_site(tmp_path, files)
+    model = build_site_model(check_repository(load_policy(root), NOW))
+    monkeypatch.setattr(sitemap, "PAGES_PER_COLUMN", 3)
+    page = sitemap.site_map_page(model, generate_all(model))["sitemap.md"]
+    section = page.split("通知公告", 1)[1].split("\n## ", 1)[0]
+    assert [f"通知{d}" for d in (6, 5, 4)] == re.findall(r"\[(通知\d)\]", section)
+    assert "本栏目全部 6 个页面" in section
