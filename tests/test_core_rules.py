@@ -227,3 +227,15 @@ def test_entries_are_dealt_out_interleaved_with_every_entry_once():
         assert max(len(s) for s in shares) - min(len(s) for s in shares) <= 1000 * 0.07 / count
         assert all(s == sorted(s) and s[-1] - s[0] > 900 for s in shares)  # interleaved
     assert split_entries(list(range(5)), 2) == [[0, 2, 4], [1, 3]]
+
+
+def test_rule_and_audit_check_ids_are_never_shared():
+    """One id, one meaning: `govpub rules`, `govpub audit --list` and docs/rules.md
+    are read by id, so a rule and an audit check may not carry the same one."""
+    from govpub.audit.checks import CHECKS
+    from govpub.rules import registry
+
+    rule_ids = [rule.id for rule in registry.all()]
+    check_ids = [check.id for check in CHECKS]
+    assert len(set(check_ids)) == len(check_ids)
+    assert not set(rule_ids) & set(check_ids)

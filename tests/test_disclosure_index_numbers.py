@@ -1,4 +1,4 @@
-"""Index numbers (索引号): the append-only registry, `govpub disclosure assign`, rule GP701."""
+"""Index numbers (索引号): the append-only registry, `govpub disclosure assign`, rule GP109."""
 
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ def _git(root: Path, *args: str) -> None:
 
 def _gp701(root: Path) -> list:
     policy = load_policy(root)
-    return [f for f in check_repository(policy, NOW).findings if f.rule == "GP701"]
+    return [f for f in check_repository(policy, NOW).findings if f.rule == "GP109"]
 
 
 def _site(tmp_path: Path) -> Path:

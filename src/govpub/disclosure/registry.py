@@ -19,7 +19,7 @@ document. The registry is a CSV file in the repository,
 
 The number of a page is the last line naming it. A page whose file was
 deleted keeps its number in the registry, so the number is never reused.
-Rule GP701 (``govpub.rules.index_number``) checks the file against its own
+Rule GP109 (``govpub.rules.index_number``) checks the file against its own
 git history: a line that was ever committed and is no longer in the file is
 an error, and so is a number assigned twice or a page with two numbers.
 

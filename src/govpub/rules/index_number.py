@@ -1,4 +1,4 @@
-"""GP701: every policy and notice has its index number (索引号), and no number ever changes."""
+"""GP109: every policy and notice has its index number (索引号), and no number ever changes."""
 
 from __future__ import annotations
 
@@ -36,7 +36,7 @@ class IndexNumber(Rule):
     restore any removed or changed line exactly as it was committed.
     """
 
-    id = "GP701"
+    id = "GP109"
     name = "index-number"
     locked = True
 
