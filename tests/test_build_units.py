@@ -119,3 +119,19 @@ def test_write_tree_never_writes_through_links_planted_in_the_folder(tmp_path):
     for rel in ("/etc/x.md", "a//b.md", "./a.md", "a/../../b.md"):
         with pytest.raises(BuildError):
             write_tree(folder, [(rel, b"x")])
+
+
+def test_columns_follow_their_order_in_columns_yml_not_the_alphabet():
+    """The navigation and the site map list columns as the General Office ordered them
+    (`order` in columns.yml); the loader once dropped the field and the site went
+    alphabetical."""
+    from build_fixtures import REPO
+
+    from govpub.build.generated import indexed_columns
+
+    policy = load_policy(REPO)
+    result = check_repository(policy, parse_now("2026-11-28T12:00:00+08:00", policy.timezone))
+    folders = indexed_columns(build_site_model(result))
+    orders = [policy.columns[f].order for f in folders]
+    assert orders == sorted(orders) and len(set(orders)) > 1
+    assert folders != sorted(folders)
