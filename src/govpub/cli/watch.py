@@ -140,7 +140,7 @@ def _daemon(session: _Session, start_sim: datetime | None, force: bool) -> int:
     def on_error(exc: BaseException) -> None:
         click.echo(f"govpub: watch cycle failed: {type(exc).__name__}: {exc}", err=True)
 
-    click.echo(f"govpub watch: watching {len(session.feeds.feeds)} feed(s); "
+    click.echo(f"govpub watch: watching {sum(f.enabled for f in session.feeds.feeds)} feed(s); "
                f"state {session.feeds.state_path}; stop with Ctrl-C or SIGTERM")
     Daemon(one_cycle, interval, on_error=on_error).run()
     click.echo("govpub watch: stopped")

@@ -8,6 +8,7 @@ problem is a :class:`~govpub.errors.ConfigError` with file and key line.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime, time
 from pathlib import Path
@@ -15,12 +16,16 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ..config import CONFIG_DIR, load_config_file
 from ..errors import ConfigError
+from ..i18n import _
 from .dates import parse_feed_date
+from .listpage import PageSpec
+from .presets import PAGE_DEFAULTS, PRESETS, with_preset
 
 DEFAULT_TZ = "Asia/Shanghai"
 DEFAULT_STATE = ".govpub/watch.sqlite3"
 DEFAULT_USER_AGENT = "govpub-watch/0.1 (+reproduction duty watcher)"
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+DEFAULT_MAX_ITEMS = 1000
 
 
 @dataclass(frozen=True)
@@ -36,6 +41,8 @@ class SiteSource:
 
 @dataclass(frozen=True)
 class Feed:
+    """One watched source: an RSS/Atom feed (``kind: feed``) or an HTML list page."""
+
     id: str
     url: str
     publisher: str
@@ -46,6 +53,11 @@ class Feed:
     poll_minutes: float
     site: SiteSource
     enabled: bool = True
+    kind: str = "feed"
+    links: str | None = None  # list pages: CSS selector of the item links
+    link_pattern: re.Pattern | None = None
+    page: PageSpec = field(default_factory=PageSpec)
+    max_items: int = DEFAULT_MAX_ITEMS
 
 
 @dataclass(frozen=True)
@@ -106,8 +118,8 @@ def _zone(name: str, shown: Path, line: int) -> ZoneInfo:
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
-        raise ConfigError(f"unknown time zone {name!r}", path=shown, line=line,
-                          hint="use an IANA name such as Asia/Shanghai") from None
+        raise ConfigError(_("unknown time zone {name!r}").format(name=name), path=shown,
+                          line=line, hint=_("use an IANA name such as Asia/Shanghai")) from None
 
 
 def _site_source(spec: dict | None, root: Path) -> SiteSource:
@@ -119,31 +131,109 @@ def _site_source(spec: dict | None, root: Path) -> SiteSource:
     return SiteSource(path=path if path.is_absolute() else root / path)
 
 
+class _Where:
+    """File and line lookups for the problems found after the schema check."""
+
+    def __init__(self, shown: Path, lines) -> None:
+        self.shown = shown
+        self.lines = lines
+
+    def error(self, message: str, key: tuple, hint: str | None = None) -> ConfigError:
+        return ConfigError(message, path=self.shown, line=self.lines.line_of(key), hint=hint)
+
+
+def _selector(value: str | None, where: _Where, key: tuple) -> str | None:
+    if value is None:
+        return None
+    import soupsieve
+
+    try:
+        soupsieve.compile(value)
+    except (soupsieve.SelectorSyntaxError, ValueError) as exc:
+        raise where.error(_("{key}: {value!r} is not a CSS selector ({error})").format(
+            key=".".join(map(str, key)), value=value, error=str(exc).splitlines()[0]), key,
+            hint=_("write e.g. h4 a or div.list li > a")) from None
+    return value
+
+
+def _pattern(value: str | None, where: _Where, key: tuple) -> re.Pattern | None:
+    if value is None:
+        return None
+    try:
+        return re.compile(value)
+    except re.error as exc:
+        raise where.error(_("{key}: {value!r} is not a regular expression ({error})").format(
+            key=".".join(map(str, key)), value=value, error=exc), key) from None
+
+
+def _page_spec(spec: dict, where: _Where, base: tuple) -> PageSpec:
+    page = {**PAGE_DEFAULTS, **spec.get("page", {})}
+
+    def names(key: str) -> tuple[str, ...]:
+        value = page.get(key) or ()
+        return (value,) if isinstance(value, str) else tuple(value)
+
+    return PageSpec(
+        time_meta=names("time_meta"),
+        time_selector=_selector(page.get("time_selector"), where, (*base, "page", "time_selector")),
+        time_pattern=_pattern(page.get("time_pattern"), where, (*base, "page", "time_pattern")),
+        id_meta=names("id_meta"), column_meta=names("column_meta"),
+        title_selector=_selector(page.get("title_selector"), where,
+                                 (*base, "page", "title_selector")),
+        title_meta=names("title_meta"),
+        text_selector=_selector(page["text_selector"], where, (*base, "page", "text_selector")),
+        doc_number_labels=names("doc_number_labels"), issuer_labels=names("issuer_labels"))
+
+
+def _source(raw: dict, index: int, data: dict, tz: ZoneInfo, root: Path, where: _Where) -> Feed:
+    base = ("feeds", index)
+    if "preset" in raw and raw["preset"] not in PRESETS:
+        raise where.error(_("unknown preset {name!r}").format(name=raw["preset"]),
+                          (*base, "preset"),
+                          hint=_("known presets: {names}").format(names=", ".join(PRESETS)))
+    spec = with_preset(raw)
+    for key in ("url", "publisher"):
+        if not spec.get(key):
+            raise where.error(_("feeds.{index}: {key} is missing").format(index=index, key=key),
+                              base, hint=_("add {key}: or name a preset").format(key=key))
+    kind = spec.get("kind", "feed")
+    if kind == "html" and not spec.get("links"):
+        raise where.error(_("feeds.{index}: an html source needs links: (the CSS selector of "
+                            "the item links on the list page)").format(index=index), base)
+    feed_tz = (_zone(spec["timezone"], where.shown, where.lines.line_of((*base, "timezone")))
+               if "timezone" in spec else tz)
+    return Feed(
+        id=spec["id"], url=spec["url"], publisher=spec["publisher"], timezone=feed_tz,
+        include=tuple(spec.get("include", ())), exclude=tuple(spec.get("exclude", ())),
+        deadline_hours=float(spec.get("deadline_hours", data.get("deadline_hours", 12))),
+        poll_minutes=float(spec.get("poll_minutes", data.get("poll_minutes", 10))),
+        site=_site_source(spec.get("site", data.get("site")), root),
+        enabled=spec.get("enabled", True), kind=kind,
+        links=_selector(spec.get("links"), where, (*base, "links")),
+        link_pattern=_pattern(spec.get("link_pattern"), where, (*base, "link_pattern")),
+        page=_page_spec(spec, where, base),
+        max_items=int(spec.get("max_items", data.get("max_items", DEFAULT_MAX_ITEMS))))
+
+
 def load_feeds(root: Path) -> FeedsConfig:
     """Read ``site_config/feeds.yml`` under ``root``."""
     root = Path(root).resolve()
     path = root / CONFIG_DIR / "feeds.yml"
     shown = Path(CONFIG_DIR) / "feeds.yml"
     data, lines = load_config_file(path, "feeds", root=root, with_lines=True)
+    where = _Where(shown, lines)
     tz = _zone(data.get("timezone", DEFAULT_TZ), shown, lines.line_of(("timezone",)))
     health = data.get("health", {})
     seen: dict[str, int] = {}
     feeds = []
     for index, spec in enumerate(data["feeds"]):
-        line = lines.line_of(("feeds", index, "id"))
         if spec["id"] in seen:
-            raise ConfigError(f"feed id {spec['id']!r} is used twice (first at item {seen[spec['id']]})",
-                              path=shown, line=line, hint="give every feed its own id")
+            raise where.error(
+                _("feed id {id!r} is used twice (first at item {first})").format(
+                    id=spec["id"], first=seen[spec["id"]]),
+                ("feeds", index, "id"), hint=_("give every feed its own id"))
         seen[spec["id"]] = index
-        feed_tz = (_zone(spec["timezone"], shown, lines.line_of(("feeds", index, "timezone")))
-                   if "timezone" in spec else tz)
-        feeds.append(Feed(
-            id=spec["id"], url=spec["url"], publisher=spec["publisher"], timezone=feed_tz,
-            include=tuple(spec.get("include", ())), exclude=tuple(spec.get("exclude", ())),
-            deadline_hours=float(spec.get("deadline_hours", data.get("deadline_hours", 12))),
-            poll_minutes=float(spec.get("poll_minutes", data.get("poll_minutes", 10))),
-            site=_site_source(spec.get("site", data.get("site")), root),
-            enabled=spec.get("enabled", True)))
+        feeds.append(_source(spec, index, data, tz, root, where))
     state = Path(data.get("state", DEFAULT_STATE))
     return FeedsConfig(
         root=root, timezone=tz, state_path=state if state.is_absolute() else root / state,

@@ -177,6 +177,41 @@ class Store:
         return self.db.execute("SELECT * FROM obligations WHERE state = 'open' "
                                "ORDER BY deadline, id").fetchall()
 
+    def known_links(self, link_norms: set[str]) -> set[str]:
+        """Which of these normalized links an obligation already has."""
+        found: set[str] = set()
+        wanted = sorted(link_norms)
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start:start + 500]
+            rows = self.db.execute("SELECT link_norm FROM obligations WHERE link_norm IN "
+                                   f"({', '.join('?' * len(chunk))})", chunk)
+            found.update(row[0] for row in rows)
+        return found
+
+    def insert_obligation(self, **fields) -> int:
+        names = ", ".join(fields)
+        cursor = self.db.execute(
+            f"INSERT INTO obligations({names}) VALUES ({', '.join('?' * len(fields))})",
+            tuple(fields.values()))
+        return cursor.lastrowid
+
+    def rename_obligation(self, obligation_id: int, title: str) -> None:
+        self.db.execute("UPDATE obligations SET title = ? WHERE id = ?", (title, obligation_id))
+
+    def close_reproduced(self, obligation_id: int, at: datetime, url: str,
+                         published: datetime, lead_seconds: int) -> None:
+        self.db.execute(
+            "UPDATE obligations SET state = 'reproduced', closed_at = ?, closed_by = ?, "
+            "reproduction_url = ?, reproduction_published = ?, lead_seconds = ? "
+            "WHERE id = ? AND state = 'open'",
+            (iso(at), "watcher", url, iso(published), lead_seconds, obligation_id))
+
+    def alert_keys_of_open(self) -> set[str]:
+        """Alert keys of open obligations only: the work per cycle stays flat as history grows."""
+        rows = self.db.execute("SELECT o.key FROM outbox o JOIN obligations b "
+                               "ON o.obligation_id = b.id WHERE b.state = 'open'")
+        return {row[0] for row in rows}
+
     def recent_obligations(self, since: datetime):
         return self.db.execute(
             "SELECT * FROM obligations WHERE state = 'open' OR closed_at >= ? "
