@@ -110,3 +110,24 @@ def list_page(policies: list[Policy], *, extra: str = "") -> bytes:
 </ul></div></div>
 <div class="pagination"><a href="/zhengce/zuixin_1.htm">下一页</a></div>
 </body></html>""".encode()
+
+
+def live_reproduction(policy: Policy, *, text: str | None = None) -> bytes:
+    """A reproduction page as the site serves it: header note, the text, site furniture."""
+    return f"""<!DOCTYPE html>
+<html lang="zh-CN"><head><meta charset="utf-8"><title>{escape(policy.title)}</title></head>
+<body><nav>首页 转载</nav><article>
+<h1 id="t">{escape(policy.title)}<a class="headerlink" href="#t">¶</a></h1>
+<blockquote><p>本文转载自中华人民共和国中央人民政府，原文：{escape(policy.title)}。</p></blockquote>
+{official_text(policy) if text is None else text}
+</article><footer>主办单位：国家知识产权局</footer></body></html>""".encode()
+
+
+def publish(site, url: str, page: bytes) -> None:
+    """Put a page where a built site keeps the URL (``…/x/`` → ``x/index.html``)."""
+    from urllib.parse import urlsplit
+
+    path = urlsplit(url).path.strip("/")
+    target = site / path / "index.html" if not path.endswith(".html") else site / path
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(page)

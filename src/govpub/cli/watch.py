@@ -10,6 +10,8 @@ from datetime import datetime, timedelta
 import click
 
 from ..errors import GovpubError, UsageError
+from ..i18n import _
+from ..placeholder import MARKER
 from ..watch import messages
 from ..watch.alerts import Outbox
 from ..watch.config import load_duty, load_feeds
@@ -159,7 +161,9 @@ def _obligation_json(row, now: datetime) -> dict:
         "overdue": row["state"] == "open" and deadline <= now,
         "closed_at": row["closed_at"], "closed_by": row["closed_by"],
         "close_reason": row["close_reason"], "reproduction_url": row["reproduction_url"],
-        "lead_seconds": row["lead_seconds"],
+        "reproduced_at": row["reproduction_published"], "lead_seconds": row["lead_seconds"],
+        "late": bool(row["late"]) if row["late"] is not None else None,
+        "verify_note": row["verify_note"],
     }
 
 
@@ -208,8 +212,11 @@ def status(ctx: click.Context, output_format: str, now_text: str | None):
                        f"{messages.local(from_iso(item['deadline']), session.tz)}  "
                        f"{item['title']}")
             click.echo(f"{'':7}{item['link'] or ''}  (govpub reproduce {item['id']})")
+            if item["verify_note"]:
+                click.echo(f"{'':7}{item['verify_note']}")
         else:
             extra = (f"lead {messages.span(timedelta(seconds=item['lead_seconds']))}"
+                     + (", LATE" if item["late"] else "")
                      if item["lead_seconds"] is not None else item["close_reason"] or "")
             click.echo(f"#{item['id']:<5} {item['state'].upper():<10} "
                        f"{messages.local(from_iso(item['closed_at']), session.tz)}  "
@@ -280,8 +287,17 @@ def _site_timezone(session: _Session):
 @click.option("--now", "now_text", metavar="T", default=None, help="Pretend the time is T.")
 @click.pass_context
 def reproduce(ctx: click.Context, obligation_id: int, now_text: str | None):
-    """Write a draft reproduction page for watched item ID into content/reproduced/."""
+    """Draft a reproduction of watched item ID with the original's full text.
+
+    The original page is fetched; the draft in content/reproduced/ carries its
+    text, 文号 and 发文机关 and records the text's digest. Exit 1 when the
+    original could not be read (the draft then asks for the text with the
+    placeholder marker and never publishes as it is).
+    """
+    from ..config import load_policy
     from ..watch.draft import write_draft
+    from ..watch.fetch import make_client
+    from ..watch.sources import read_original_page
 
     session = _Session(ctx)
     tz = _site_timezone(session)
@@ -289,14 +305,39 @@ def reproduce(ctx: click.Context, obligation_id: int, now_text: str | None):
     store = session.store()
     try:
         row = _open_obligation(store, obligation_id)
-        path = write_draft(session.root / "content", row, now, tz)
+        config = session.feeds
+        with make_client(config.user_agent, config.timeout_seconds,
+                         config.max_redirects) as client:
+            original = read_original_page(client, row["link"], config.feed(row["feed_id"]),
+                                          config)
+        problem = original if isinstance(original, str) else None
+        original = None if problem else original
+        try:
+            review_dir = load_policy(session.root).review_dir
+        except GovpubError:
+            review_dir = session.root / "review"
+        path = write_draft(session.root / "content", review_dir, row, now, tz, original)
         with store.transaction():
+            if original is not None:
+                store.save_original(obligation_id, original.url, now, original.digest,
+                                    original.text)
             store.add_history(obligation_id, now, "draft",
-                              {"path": str(path.relative_to(session.root))})
+                              {"path": str(path.relative_to(session.root)),
+                               "digest": original.digest if original else None})
     finally:
         store.close()
-    click.echo(f"wrote {path.relative_to(session.root)} — paste the official text, then "
-               f"request review (govpub review status)")
+    shown = path.relative_to(session.root)
+    if problem:
+        click.echo(_("govpub: the original could not be read: {problem}").format(
+            problem=problem), err=True)
+        click.echo(_("wrote {path} without the text — paste the official text word for word "
+                     "in place of {marker}, then request review").format(
+            path=shown, marker=MARKER))
+    else:
+        click.echo(_("wrote {path} with the original's text ({digest}); check it against "
+                     "the original, then request review (govpub review status)").format(
+            path=shown, digest=original.digest))
     if row["state"] != "open":
-        click.echo(f"note: obligation #{obligation_id} is already {row['state']}")
-    return 0
+        click.echo(_("note: obligation #{id} is already {state}").format(
+            id=obligation_id, state=row["state"]))
+    return 1 if problem else 0

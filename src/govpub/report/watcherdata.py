@@ -26,6 +26,7 @@ class WatcherFigures:
     on_time: int
     dismissed: int
     lead_hours: tuple[float, ...]  # one per reproduced item
+    late: int = 0  # reproduced after the deadline (reproduced = on_time + late)
 
 
 def _utc(moment: datetime) -> str:
@@ -44,18 +45,35 @@ def read_watcher(state: Path, start: datetime, end: datetime
     try:
         db = sqlite3.connect(uri, uri=True, timeout=10)
         try:
+            columns = {row[1] for row in db.execute("PRAGMA table_info(obligations)")}
+            late = "late" if "late" in columns else "NULL"  # states before schema 2
             rows = db.execute(
-                "SELECT state, deadline, reproduction_published, lead_seconds FROM obligations "
-                "WHERE first_seen >= ? AND first_seen < ?", (_utc(start), _utc(end))).fetchall()
+                "SELECT state, deadline, reproduction_published, lead_seconds, "
+                f"{late} FROM obligations WHERE first_seen >= ? AND first_seen < ?",
+                (_utc(start), _utc(end))).fetchall()
         finally:
             db.close()
     except sqlite3.Error as exc:
         return None, _("cannot read the watcher's state {path}: {error}").format(
             path=state.name, error=exc)
+    return figures(rows), None
+
+
+def _late(row) -> bool:
+    """The watcher's own late mark; for older states, reproduction time after the deadline."""
+    _state, deadline, reproduced, _lead, late = row
+    if late is not None:
+        return bool(late)
+    return not (reproduced and deadline and
+                datetime.fromisoformat(reproduced) <= datetime.fromisoformat(deadline))
+
+
+def figures(rows) -> WatcherFigures:
+    """Figures from (state, deadline, reproduction time, lead seconds, late) rows."""
     reproduced = [r for r in rows if r[0] == "reproduced"]
-    on_time = sum(1 for r in reproduced if r[2] and r[1] and
-                  datetime.fromisoformat(r[2]) <= datetime.fromisoformat(r[1]))
+    late = sum(1 for r in reproduced if _late(r))
     leads = tuple(round(r[3] / 3600, 2) for r in reproduced if r[3] is not None)
-    return WatcherFigures(watched=len(rows), reproduced=len(reproduced), on_time=on_time,
+    return WatcherFigures(watched=len(rows), reproduced=len(reproduced),
+                          on_time=len(reproduced) - late,
                           dismissed=sum(1 for r in rows if r[0] == "dismissed"),
-                          lead_hours=leads), None
+                          lead_hours=leads, late=late)

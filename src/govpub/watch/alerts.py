@@ -95,7 +95,8 @@ class Outbox:
     def pending(self, now: datetime):
         return self.store.db.execute(
             "SELECT * FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL "
-            "AND next_attempt_at <= ? ORDER BY created_at, key", (iso(now),)).fetchall()
+            "AND cancelled_at IS NULL AND next_attempt_at <= ? ORDER BY created_at, key",
+            (iso(now),)).fetchall()
 
     def deliver(self, now: datetime, should_stop: Callable[[], bool] = lambda: False):
         """Try every pending alert once; returns [(key, ok, error)]."""

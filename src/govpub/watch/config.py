@@ -185,6 +185,11 @@ def _page_spec(spec: dict, where: _Where, base: tuple) -> PageSpec:
         doc_number_labels=names("doc_number_labels"), issuer_labels=names("issuer_labels"))
 
 
+def default_page() -> PageSpec:
+    """The page rules of a source that names none (e.g. a feed item from outside the config)."""
+    return _page_spec({}, None, ())
+
+
 def _source(raw: dict, index: int, data: dict, tz: ZoneInfo, root: Path, where: _Where) -> Feed:
     base = ("feeds", index)
     if "preset" in raw and raw["preset"] not in PRESETS:

@@ -11,15 +11,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from ..i18n import _
 from . import decide, messages
 from .alerts import Outbox
 from .config import DutyConfig, Feed, FeedsConfig
 from .duty import describe_duty, targets_at
 from .fetch import make_client
+from .fidelity import page_text
 from .identity import item_identity, normalize_url
 from .items import FeedItem
-from .reproductions import live_match, load_reproductions
-from .sources import Poll, read_item_pages, read_sources
+from .reproductions import live_match, load_reproductions, read_live_page
+from .sources import Poll, read_item_pages, read_original_page, read_sources
 from .store import Store, from_iso, iso
 
 
@@ -130,35 +132,74 @@ def _apply_poll(store: Store, outbox: Outbox, poll: Poll, config: FeedsConfig,
             report.enqueued.append(key)
 
 
+def _verify_live(store: Store, feed: Feed, row, match, config: FeedsConfig, client,
+                 now: datetime) -> tuple[str, str | None]:
+    """("live" | "absent" | "unknown", why): does the listed page carry the original?"""
+    original = store.original(row["id"])
+    if original is None:
+        fetched = read_original_page(client, row["link"], feed, config)
+        if isinstance(fetched, str):
+            return "unknown", fetched
+        with store.transaction():
+            store.save_original(row["id"], fetched.url, now, fetched.digest, fetched.text)
+        original = store.original(row["id"])
+    html, error = read_live_page(feed.site, match.url, client,
+                                 timeout=config.timeout_seconds, root=config.root)
+    if error:
+        return "unknown", error
+    if original["text"] in page_text(html):
+        return "live", None
+    return "absent", _("{url} is listed as the reproduction but does not carry the "
+                       "original's text").format(url=match.url)
+
+
 def _close_reproduced(store: Store, config: FeedsConfig, client, now: datetime,
                       report: CycleReport) -> None:
+    """Close obligations whose reproduction is live and carries the original's text."""
     open_rows = store.open_obligations()
     if not open_rows:
         return
-    sites = {}
+    sites: dict = {}
+    absent: list[int] = []
+    notes: dict[int, str] = {}
     for row in open_rows:
         feed = config.feed(row["feed_id"]) or (config.feeds[0] if config.feeds else None)
         if feed is None:
             continue
         if feed.site not in sites:
-            found, error = load_reproductions(feed.site, client, tz=feed.timezone,
-                                              timeout=config.timeout_seconds,
-                                              root=config.root)
-            sites[feed.site] = found
-            if error:
-                report.site_errors.append(error)
-        match = live_match(sites[feed.site], row["link_norm"], now)
+            sites[feed.site] = load_reproductions(feed.site, client, tz=feed.timezone,
+                                                  timeout=config.timeout_seconds,
+                                                  root=config.root)
+            if sites[feed.site][1]:
+                report.site_errors.append(sites[feed.site][1])
+        listed, error = sites[feed.site]
+        if error:
+            continue  # the site cannot be read: no evidence either way
+        match = live_match(listed, row["link_norm"], now)
         if match is None:
+            absent.append(row["id"])
             continue
+        verdict, why = _verify_live(store, feed, row, match, config, client, now)
+        if verdict != "live":
+            notes[row["id"]] = why
+            report.site_errors.append(f"#{row['id']}: {why}")
+            if verdict == "absent":
+                absent.append(row["id"])
+            continue
+        when = decide.reproduced_at(match.published, from_iso(row["site_checked_at"]), now)
         basis = from_iso(row["source_time"]) if row["basis"] == "source" else \
             from_iso(row["first_seen"])
-        lead = int((match.published - basis).total_seconds())
+        lead = int((when - basis).total_seconds())
+        late = decide.is_late(when, from_iso(row["deadline"]))
         with store.transaction():
-            store.close_reproduced(row["id"], now, match.url, match.published, lead)
-            store.add_history(row["id"], now, "reproduced",
-                              {"url": match.url, "published": iso(match.published),
-                               "lead_seconds": lead})
+            if store.close_reproduced(row["id"], now, match.url, when, lead, late):
+                store.add_history(row["id"], now, "reproduced",
+                                  {"url": match.url, "published": iso(match.published),
+                                   "reproduced_at": iso(when), "lead_seconds": lead,
+                                   "late": late})
         report.closed.append(row["id"])
+    with store.transaction():
+        store.mark_not_live(absent, now, notes)
 
 
 def _decide_alerts(store: Store, outbox: Outbox, duty: DutyConfig, now: datetime,

@@ -106,6 +106,24 @@ def deadline_for(source_time: datetime | None, first_seen: datetime,
     return first_seen + timedelta(hours=hours), "first-seen"
 
 
+def reproduced_at(published: datetime, last_absent: datetime | None,
+                  now: datetime) -> datetime:
+    """When a reproduction went live, as far as the watcher can vouch for it.
+
+    The page's own ``published`` time is believed unless the watcher looked
+    at the site after that time and did not find the reproduction there; then
+    the earliest proven time is now, when it was first seen live. A backdated
+    page therefore never makes a late reproduction look on time.
+    """
+    if last_absent is not None and published <= last_absent:
+        return now
+    return min(published, now)
+
+
+def is_late(reproduced: datetime, deadline: datetime) -> bool:
+    return reproduced > deadline
+
+
 def blind_reason(consecutive_failures: int, last_success: datetime | None, now: datetime,
                  max_failures: int, blind_after: timedelta, watched_since: datetime | None):
     """Why a feed counts as blind now, or None when it is healthy enough."""

@@ -18,11 +18,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..i18n import _
-from .config import Feed, FeedsConfig
+from .config import Feed, FeedsConfig, default_page
 from .fetch import FetchResult, fetch
 from .identity import normalize_url
 from .items import FeedItem, NotAFeed, parse_feed
 from .listpage import ListedLink, list_links, page_facts
+from .original import NoOfficialText, Original, read_original
 from .parallel import run_parallel
 from .text import Undecodable, decode_document
 
@@ -132,3 +133,21 @@ def read_item_pages(client, polls: list[Poll], known_links: set[str],
         if found:
             more = len(found) - 1
             poll.error = found[0] + (_(" (and {count} more)").format(count=more) if more else "")
+
+
+def read_original_page(client, url: str | None, feed: Feed | None,
+                       config: FeedsConfig) -> Original | str:
+    """The original of an item (its page read with the source's rules), or why not."""
+    if not url:
+        return _("the item has no link to read the original from")
+    result = _fetch(client, url, config)
+    if not result.ok:
+        return _("original {url}: {error}").format(url=url, error=result.error)
+    try:
+        text, _codec = decode_document(result.body, result.headers)
+        return read_original(text, url, feed.page if feed is not None else default_page())
+    except Undecodable as exc:
+        return _("original {url}: {error}").format(url=url, error=exc)
+    except NoOfficialText as exc:
+        return _("original {url}: no official text found with the selector {selector}").format(
+            url=url, selector=exc)

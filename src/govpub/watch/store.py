@@ -25,9 +25,9 @@ from pathlib import Path
 
 from ..errors import ConfigError, GovpubError
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
-_SCHEMA = """
+_SCHEMA_V1 = """
 CREATE TABLE IF NOT EXISTS obligations (
     id INTEGER PRIMARY KEY,
     identity TEXT NOT NULL UNIQUE,
@@ -94,6 +94,28 @@ CREATE INDEX IF NOT EXISTS outbox_pending ON outbox(sent_at, failed_at, next_att
 CREATE INDEX IF NOT EXISTS outbox_obligation ON outbox(obligation_id);
 """
 
+#: version 2 (issue 16): who acknowledged, when the site last lacked the reproduction,
+#: late marks, cancelled alerts, feeds over their item limit, the originals' texts
+_SCHEMA_V2 = """
+ALTER TABLE obligations ADD COLUMN acked_by TEXT;
+ALTER TABLE obligations ADD COLUMN acked_at TEXT;
+ALTER TABLE obligations ADD COLUMN site_checked_at TEXT;
+ALTER TABLE obligations ADD COLUMN verify_note TEXT;
+ALTER TABLE obligations ADD COLUMN late INTEGER;
+ALTER TABLE outbox ADD COLUMN cancelled_at TEXT;
+ALTER TABLE feeds ADD COLUMN items_total INTEGER;
+ALTER TABLE feeds ADD COLUMN over_limit_since TEXT;
+CREATE TABLE IF NOT EXISTS originals (
+    obligation_id INTEGER PRIMARY KEY REFERENCES obligations(id),
+    url TEXT NOT NULL,
+    fetched_at TEXT NOT NULL,
+    digest TEXT NOT NULL,
+    text TEXT NOT NULL
+);
+"""
+
+_MIGRATIONS = {1: _SCHEMA_V1, 2: _SCHEMA_V2}
+
 
 def iso(moment: datetime | None) -> str | None:
     """UTC ISO 8601 text for storage (sortable)."""
@@ -137,9 +159,10 @@ class Store:
                               hint="upgrade govpub")
         if version < SCHEMA_VERSION:
             with self.transaction():
-                for statement in _SCHEMA.split(";"):
-                    if statement.strip():
-                        self.db.execute(statement)
+                for step in range(version + 1, SCHEMA_VERSION + 1):
+                    for statement in _MIGRATIONS[step].split(";"):
+                        if statement.strip():
+                            self.db.execute(statement)
                 self.db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
 
     @contextlib.contextmanager
@@ -199,12 +222,43 @@ class Store:
         self.db.execute("UPDATE obligations SET title = ? WHERE id = ?", (title, obligation_id))
 
     def close_reproduced(self, obligation_id: int, at: datetime, url: str,
-                         published: datetime, lead_seconds: int) -> None:
-        self.db.execute(
+                         reproduced_at: datetime, lead_seconds: int, late: bool) -> bool:
+        cursor = self.db.execute(
             "UPDATE obligations SET state = 'reproduced', closed_at = ?, closed_by = ?, "
-            "reproduction_url = ?, reproduction_published = ?, lead_seconds = ? "
-            "WHERE id = ? AND state = 'open'",
-            (iso(at), "watcher", url, iso(published), lead_seconds, obligation_id))
+            "reproduction_url = ?, reproduction_published = ?, lead_seconds = ?, late = ?, "
+            "verify_note = NULL WHERE id = ? AND state = 'open'",
+            (iso(at), "watcher", url, iso(reproduced_at), lead_seconds, int(late),
+             obligation_id))
+        if cursor.rowcount == 1:
+            self.cancel_alerts(obligation_id, at)
+        return cursor.rowcount == 1
+
+    def mark_not_live(self, obligation_ids: list[int], at: datetime,
+                      notes: dict[int, str] | None = None) -> None:
+        """The site was checked at ``at`` and did not carry these reproductions."""
+        notes = notes or {}
+        for obligation_id in obligation_ids:
+            self.db.execute("UPDATE obligations SET site_checked_at = ?, verify_note = ? "
+                            "WHERE id = ? AND state = 'open'",
+                            (iso(at), notes.get(obligation_id), obligation_id))
+
+    def cancel_alerts(self, obligation_id: int, at: datetime) -> int:
+        """Pending alerts of a closed obligation are never delivered."""
+        return self.db.execute(
+            "UPDATE outbox SET cancelled_at = ? WHERE obligation_id = ? AND sent_at IS NULL "
+            "AND failed_at IS NULL AND cancelled_at IS NULL", (iso(at), obligation_id)).rowcount
+
+    # --- originals ----------------------------------------------------------
+
+    def original(self, obligation_id: int):
+        return self.db.execute("SELECT * FROM originals WHERE obligation_id = ?",
+                               (obligation_id,)).fetchone()
+
+    def save_original(self, obligation_id: int, url: str, at: datetime, digest: str,
+                      text: str) -> None:
+        self.db.execute("DELETE FROM originals WHERE obligation_id = ?", (obligation_id,))
+        self.db.execute("INSERT INTO originals(obligation_id, url, fetched_at, digest, text) "
+                        "VALUES (?,?,?,?,?)", (obligation_id, url, iso(at), digest, text))
 
     def alert_keys_of_open(self) -> set[str]:
         """Alert keys of open obligations only: the work per cycle stays flat as history grows."""
