@@ -137,14 +137,29 @@ def test_draft_front_matter_survives_hostile_titles(tmp_path):
 
 def test_dismiss_records_who_and_why_and_refuses_twice(demo, capsys):
     run(demo, "watch", "--once", "--now", NOW)
+    capsys.readouterr()
     assert run(demo, "watch", "dismiss", "2", "--reason", "  not major policy ", "--by",
                "wang-fang", "--now", NOW) == 0
-    assert "dismissed by wang-fang: not major policy" in capsys.readouterr().out
-    assert run(demo, "watch", "dismiss", "2", "--reason", "again") == 2
+    assert "dismissed by 王芳 (wang-fang): not major policy" in capsys.readouterr().out
+    assert run(demo, "watch", "dismiss", "2", "--reason", "again", "--by", "zhao-lei") == 2
     assert "already dismissed" in capsys.readouterr().err
-    assert run(demo, "watch", "dismiss", "99", "--reason", "x") == 2
+    assert run(demo, "watch", "dismiss", "99", "--reason", "x", "--by", "zhao-lei") == 2
     assert "no obligation #99" in capsys.readouterr().err
-    assert run(demo, "watch", "dismiss", "1", "--reason", "   ") == 2
+    assert run(demo, "watch", "dismiss", "1", "--reason", "   ", "--by", "zhao-lei") == 2
+
+
+@pytest.mark.parametrize("by, message", [
+    ([], "--by is required"),
+    (["--by", "root"], "'root' is not on the duty roster"),
+])
+def test_dismiss_needs_a_roster_member_or_leader(demo, capsys, by, message):
+    run(demo, "watch", "--once", "--now", NOW)
+    capsys.readouterr()
+    assert run(demo, "watch", "dismiss", "1", "--reason", "x", *by, "--now", NOW) == 2
+    err = capsys.readouterr().err
+    assert message in err and "chen-jing" in err and "wang-fang" in err
+    assert run(demo, "watch", "dismiss", "1", "--reason", "主任决定不转载", "--by", "chen-jing",
+               "--now", NOW) == 0                           # a leader may
 
 
 def test_overdue_exit_code_and_json_order(demo, capsys):

@@ -164,14 +164,14 @@ def test_a_day_of_duty(world, capsys):
     code, out = cycle(repo, "22:50", capsys)
     assert code == 1 and "open: 1, overdue: 1" in out            # C is still overdue
     assert main(["--root", str(repo), "watch", "dismiss", str(c["id"]), "--reason",
-                 "已由办公厅另行转载", "--by", "li-wei", "--now", at("22:55")]) == 0
+                 "已由办公厅另行转载", "--by", "leader", "--now", at("22:55")]) == 0
     capsys.readouterr()
     code, board = status(repo, "23:00", capsys)
     assert code == 0
     states = {o["id"]: (o["state"], o["lead_seconds"], o["closed_by"])
               for o in board["obligations"]}
     assert states[a["id"]] == ("reproduced", (14 * 60 + 10) * 60, "watcher")
-    assert states[c["id"]] == ("dismissed", None, "li-wei")
+    assert states[c["id"]] == ("dismissed", None, "leader")
 
     # exactly once overall: no key was delivered twice to any target
     cycle(repo, "23:30", capsys)

@@ -35,6 +35,7 @@ import json
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
+from ..i18n import _
 from .bots import is_bot_target, send_to_bot
 from .store import Store, iso
 
@@ -51,15 +52,15 @@ def apprise_sender(target: str, title: str, body: str) -> str | None:
 
     notifier = apprise.Apprise()
     if not notifier.add(target):
-        return f"{_redact(target)}: not a valid apprise URL"
+        return _("{target}: not a valid apprise URL").format(target=_redact(target))
     if not notifier.notify(title=title, body=body):
-        return f"{_redact(target)}: delivery failed"
+        return _("{target}: delivery failed").format(target=_redact(target))
     return None
 
 
 def _redact(target: str) -> str:
     """The target as shown in errors and status: never a password, bot token or key."""
-    scheme, _, rest = target.partition("://")
+    scheme, _sep, rest = target.partition("://")
     host = rest.split("@")[-1].split("/")[0].split("?")[0]
     if is_bot_target(target):  # the "host" of a bot URL is its secret token
         return f"{scheme}://…{host[-4:]}"
@@ -109,22 +110,43 @@ class Outbox:
                        if t not in json.loads(row["delivered"])]
             if waiting and all(t in down for t in waiting):
                 continue  # untouched: retried next round, no attempt counted
-            results.append(self._deliver_one(row, now, down))
+            outcome = self._deliver_one(row, now, down)
+            if outcome is not None:
+                results.append(outcome)
         return results
+
+    def _claim(self, row, now: datetime) -> bool:
+        """Mark the alert in flight, if it is still to be sent (it may have been cancelled,
+        or its obligation closed, since the pending list was read)."""
+        with self.store.transaction() as db:
+            current = db.execute(
+                "SELECT o.sent_at, o.failed_at, o.cancelled_at, b.state FROM outbox o "
+                "LEFT JOIN obligations b ON o.obligation_id = b.id WHERE o.key = ?",
+                (row["key"],)).fetchone()
+            if current is None or current["sent_at"] or current["failed_at"] \
+                    or current["cancelled_at"]:
+                return False
+            if current["state"] not in (None, "open"):
+                db.execute("UPDATE outbox SET cancelled_at = ? WHERE key = ?",
+                           (iso(now), row["key"]))
+                return False
+            # in_flight stays 1 only if we die while sending: the next try knows
+            db.execute("UPDATE outbox SET in_flight = 1, uncertain = ?, "
+                       "attempts = attempts + 1 WHERE key = ?",
+                       (int(bool(row["in_flight"] or row["uncertain"])), row["key"]))
+        return True
 
     def _deliver_one(self, row, now: datetime, down: set[str]):
         key = row["key"]
         uncertain = bool(row["in_flight"])
-        with self.store.transaction() as db:
-            # in_flight stays 1 only if we die while sending: the next try knows
-            db.execute("UPDATE outbox SET in_flight = 1, uncertain = uncertain OR ?, "
-                       "attempts = attempts + 1 WHERE key = ?", (int(uncertain), key))
+        if not self._claim(row, now):
+            return None
         title = row["title"]
         body = row["body"]
         if uncertain or row["uncertain"]:
-            title = "(repeat: delivery uncertain) " + title
-            body += ("\n\n(The watcher stopped while sending this alert; it may have "
-                     "arrived already.)")
+            title = _("(repeat: delivery uncertain) ") + title
+            body += "\n\n" + _("(The watcher stopped while sending this alert; it may have "
+                                "arrived already.)")
         delivered = json.loads(row["delivered"])
         errors = []
         # per target: a retry after a partial failure does not resend to those who got it
@@ -133,7 +155,8 @@ class Outbox:
             if target in delivered:
                 continue
             if target in down:
-                errors.append(f"{_redact(target)}: failed earlier in this round")
+                errors.append(_("{target}: failed earlier in this round").format(
+                    target=_redact(target)))
                 continue
             try:
                 problem = self.sender(target, title, body)

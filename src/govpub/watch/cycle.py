@@ -15,7 +15,7 @@ from ..i18n import _
 from . import decide, messages
 from .alerts import Outbox
 from .config import DutyConfig, Feed, FeedsConfig
-from .duty import describe_duty, targets_at
+from .duty import alert_targets, describe_duty, describe_person, targets_at
 from .fetch import make_client
 from .fidelity import page_text
 from .identity import item_identity, normalize_url
@@ -214,9 +214,12 @@ def _decide_alerts(store: Store, outbox: Outbox, duty: DutyConfig, now: datetime
     # one transaction for all decisions of this cycle: atomic, and one fsync not thousands
     with store.transaction():
         for alert in decided:
-            title, body = messages.obligation_alert(rows[alert.obligation_id], alert.step.name,
-                                                    now, duty.timezone, who)
-            targets = targets_at(duty, now, escalate=alert.step.escalate)
+            row = rows[alert.obligation_id]
+            taken = describe_person(duty, row["acked_by"]) if row["acked_by"] else None
+            title, body = messages.obligation_alert(row, alert.step.name, now, duty.timezone,
+                                                    who, taken)
+            targets = alert_targets(duty, now, escalate=alert.step.escalate,
+                                    taken_by=row["acked_by"])
             if outbox.enqueue(alert.key, title, body, targets, now,
                               obligation_id=alert.obligation_id, step=alert.step.name):
                 store.add_history(alert.obligation_id, now, "alert", {"step": alert.step.name,

@@ -24,6 +24,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from ..i18n import _
+
 
 @dataclass(frozen=True)
 class Step:
@@ -94,6 +96,11 @@ def due_alerts(obligations, now: datetime, reminders_hours, overdue_every: timed
     return decided
 
 
+def escalates(step_name: str) -> bool:
+    """The deadline and overdue steps go to the leaders too, whoever has taken the item."""
+    return step_name == "deadline" or step_name.startswith("overdue-")
+
+
 def is_overdue(facts: ObligationFacts, now: datetime) -> bool:
     return facts.state == "open" and now >= facts.deadline
 
@@ -128,11 +135,11 @@ def blind_reason(consecutive_failures: int, last_success: datetime | None, now: 
                  max_failures: int, blind_after: timedelta, watched_since: datetime | None):
     """Why a feed counts as blind now, or None when it is healthy enough."""
     if consecutive_failures >= max_failures:
-        return f"{consecutive_failures} polls in a row failed"
+        return _("{count} polls in a row failed").format(count=consecutive_failures)
     reference = last_success or watched_since
     if reference is not None and now - reference >= blind_after and consecutive_failures:
         minutes = int((now - reference).total_seconds() // 60)
-        return f"no successful poll for {minutes} minutes"
+        return _("no successful poll for {minutes} minutes").format(minutes=minutes)
     return None
 
 

@@ -233,6 +233,32 @@ class Store:
             self.cancel_alerts(obligation_id, at)
         return cursor.rowcount == 1
 
+    def dismiss(self, obligation_id: int, at: datetime, by: str, reason: str) -> bool:
+        """Close an open obligation as not applicable; its pending alerts are cancelled."""
+        cursor = self.db.execute(
+            "UPDATE obligations SET state = 'dismissed', closed_at = ?, closed_by = ?, "
+            "close_reason = ? WHERE id = ? AND state = 'open'",
+            (iso(at), by, reason, obligation_id))
+        if cursor.rowcount == 1:
+            self.cancel_alerts(obligation_id, at)
+        return cursor.rowcount == 1
+
+    def acknowledge(self, obligation_id: int, at: datetime, by: str) -> bool:
+        cursor = self.db.execute(
+            "UPDATE obligations SET acked_by = ?, acked_at = ? WHERE id = ? AND state = 'open'",
+            (by, iso(at), obligation_id))
+        return cursor.rowcount == 1
+
+    def pending_alerts(self, obligation_id: int):
+        return self.db.execute(
+            "SELECT * FROM outbox WHERE obligation_id = ? AND sent_at IS NULL "
+            "AND failed_at IS NULL AND cancelled_at IS NULL ORDER BY key",
+            (obligation_id,)).fetchall()
+
+    def retarget_alert(self, key: str, targets: list[str]) -> None:
+        self.db.execute("UPDATE outbox SET targets = ? WHERE key = ?",
+                        (json.dumps(targets), key))
+
     def mark_not_live(self, obligation_ids: list[int], at: datetime,
                       notes: dict[int, str] | None = None) -> None:
         """The site was checked at ``at`` and did not carry these reproductions."""
@@ -294,6 +320,14 @@ class Store:
         assignments = ", ".join(f"{name} = ?" for name in fields)
         self.db.execute(f"UPDATE feeds SET {assignments} WHERE id = ?",
                         (*fields.values(), feed_id))
+
+    def alert_counts(self) -> tuple[int, int]:
+        """(pending, given up) alerts."""
+        pending = self.db.execute("SELECT count(*) FROM outbox WHERE sent_at IS NULL AND "
+                                  "failed_at IS NULL AND cancelled_at IS NULL").fetchone()[0]
+        failed = self.db.execute("SELECT count(*) FROM outbox WHERE failed_at IS NOT NULL"
+                                 ).fetchone()[0]
+        return pending, failed
 
     def feeds(self):
         return self.db.execute("SELECT * FROM feeds ORDER BY id").fetchall()
