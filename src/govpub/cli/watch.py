@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import getpass
 import json
+import os
 import sys
 from datetime import datetime, timedelta
 
@@ -25,7 +26,8 @@ from .common import resolve_now, root_of
 RECENT = timedelta(days=7)
 
 
-def _print_report(report: CycleReport, now: datetime, tz) -> None:
+def _print_report(report: CycleReport, now: datetime, tz, limits: dict | None = None) -> None:
+    limits = limits or {}
     delivered = sum(1 for outcome in report.delivered if outcome[1])
     click.echo(_("{time}: polled {polled} feed(s), {failed} failed; {opened} new "
                  "obligation(s), {closed} reproduced; {enqueued} alert(s) decided, "
@@ -35,6 +37,10 @@ def _print_report(report: CycleReport, now: datetime, tz) -> None:
         delivered=delivered, undelivered=len(report.delivered) - delivered))
     for feed_id, error in sorted(report.failed.items()):
         click.echo("  " + _("feed {feed}: FAILED: {error}").format(feed=feed_id, error=error))
+    for feed_id, total in sorted(report.over_limit.items()):
+        click.echo("  " + _("feed {feed}: {total} items, over the limit of {limit}: only the "
+                            "first {limit} are watched").format(
+            feed=feed_id, total=total, limit=limits.get(feed_id, "?")))
     for error in report.site_errors:
         click.echo("  " + _("site: {error}").format(error=error))
     for key, ok, error in report.delivered:
@@ -53,6 +59,7 @@ class _Session:
         self.feeds = load_feeds(self.root)
         self.duty = load_duty(self.root)
         self.tz = self.feeds.timezone
+        self.limits = {feed.id: feed.max_items for feed in self.feeds.feeds}
 
     def store(self) -> Store:
         return Store(self.feeds.state_path)
@@ -117,7 +124,7 @@ def watch(ctx: click.Context, once: bool, now_text: str | None, force: bool):
                                    extra_alerts=session.comment_alerts)
             finally:
                 store.close()
-            _print_report(report, now, session.tz)
+            _print_report(report, now, session.tz, session.limits)
             return 1 if report.overdue else 0
         return _daemon(session, start_sim, force)
     finally:
@@ -143,7 +150,7 @@ def _daemon(session: _Session, start_sim: datetime | None, force: bool) -> int:
                            outbox=session.outbox(store), force=force and not holder.get("ran"),
                            should_stop=should_stop, extra_alerts=session.comment_alerts)
         holder["ran"] = True
-        _print_report(report, now, session.tz)
+        _print_report(report, now, session.tz, session.limits)
         sys.stdout.flush()
 
     def on_error(exc: BaseException) -> None:
@@ -153,8 +160,13 @@ def _daemon(session: _Session, start_sim: datetime | None, force: bool) -> int:
     click.echo(_("govpub watch: watching {count} feed(s); state {state}; stop with Ctrl-C or "
                  "SIGTERM").format(count=sum(f.enabled for f in session.feeds.feeds),
                                    state=session.feeds.state_path))
-    Daemon(one_cycle, interval, on_error=on_error).run()
+    daemon = Daemon(one_cycle, interval, on_error=on_error)
+    daemon.run()
     click.echo(_("govpub watch: stopped"))
+    if daemon.interrupted:  # a request or a send is still in flight: do not wait for it
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(0)
     return 0
 
 

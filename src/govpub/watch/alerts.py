@@ -31,6 +31,7 @@ HTTP status (non-2xx = failure).
 
 from __future__ import annotations
 
+import html
 import json
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -38,13 +39,28 @@ from datetime import datetime, timedelta
 from ..i18n import _
 from .bots import is_bot_target, send_to_bot
 from .store import Store, iso
+from .text import clean_line
 
 #: send(target, title, body) -> None on success, else an error text
 Sender = Callable[[str, str, str], "str | None"]
 
 
+MAIL_SCHEMES = ("mailto", "mailtos")
+
+
+def mail_html(body: str) -> str:
+    """The body as the HTML part of a mail: every value escaped, one line per line.
+
+    apprise builds the plain-text part from this HTML; lines joined by ``<br/>``
+    alone come out as one line each there (a newline beside it would turn into
+    a stray space, and a body sent as HTML without ``<br/>`` loses its lines).
+    """
+    return "<br/>".join(html.escape(line, quote=True) for line in body.split("\n"))
+
+
 def apprise_sender(target: str, title: str, body: str) -> str | None:
     """Send to one target: through apprise, or to a chat-group bot directly."""
+    title = clean_line(title, 500) or "govpub"  # never a control character in a subject
     if is_bot_target(target):
         problem = send_to_bot(target, title, body)
         return f"{_redact(target)}: {problem}" if problem else None
@@ -53,7 +69,12 @@ def apprise_sender(target: str, title: str, body: str) -> str | None:
     notifier = apprise.Apprise()
     if not notifier.add(target):
         return _("{target}: not a valid apprise URL").format(target=_redact(target))
-    if not notifier.notify(title=title, body=body):
+    if target.partition("://")[0].lower() in MAIL_SCHEMES:
+        sent = notifier.notify(title=title, body=mail_html(body),
+                               body_format=apprise.NotifyFormat.HTML)
+    else:  # webhooks and the like get the text as it is
+        sent = notifier.notify(title=title, body=body, body_format=apprise.NotifyFormat.TEXT)
+    if not sent:
         return _("{target}: delivery failed").format(target=_redact(target))
     return None
 

@@ -18,8 +18,10 @@ from ..config import CONFIG_DIR, load_config_file
 from ..errors import ConfigError
 from ..i18n import _
 from .dates import parse_feed_date
+from .identity import normalize_url
 from .listpage import PageSpec
 from .presets import PAGE_DEFAULTS, PRESETS, with_preset
+from .validate import target_problem, url_problem
 
 DEFAULT_TZ = "Asia/Shanghai"
 DEFAULT_STATE = ".govpub/watch.sqlite3"
@@ -205,6 +207,14 @@ def _source(raw: dict, index: int, data: dict, tz: ZoneInfo, root: Path, where: 
     if kind == "html" and not spec.get("links"):
         raise where.error(_("feeds.{index}: an html source needs links: (the CSS selector of "
                             "the item links on the list page)").format(index=index), base)
+    problem = url_problem(spec["url"], local_allowed=kind != "html")
+    if problem:
+        raise where.error(_("feeds.{index}.url: {problem}").format(index=index, problem=problem),
+                          (*base, "url"), hint=_("write e.g. https://www.gov.cn/zhengce/zuixin.htm"))
+    site = spec.get("site", data.get("site"))
+    if site and "url" in site and normalize_url(site["url"]) is None:
+        raise where.error(_("site.url {url!r} is not a usable web address").format(
+            url=site["url"]), (*base, "site", "url") if "site" in spec else ("site", "url"))
     feed_tz = (_zone(spec["timezone"], where.shown, where.lines.line_of((*base, "timezone")))
                if "timezone" in spec else tz)
     return Feed(
@@ -263,14 +273,24 @@ def load_duty(root: Path) -> DutyConfig:
     shown = Path(CONFIG_DIR) / "duty.yml"
     data, lines = load_config_file(path, "duty", root=root, with_lines=True)
     tz = _zone(data.get("timezone", DEFAULT_TZ), shown, lines.line_of(("timezone",)))
+    where = _Where(shown, lines)
     people = {pid: Person(pid, spec["name"], tuple(spec["targets"]))
               for pid, spec in data["people"].items()}
+    targets = [(("people", pid, "targets", i), target) for pid, spec in data["people"].items()
+               for i, target in enumerate(spec["targets"])]
+    targets += [(("fallback", i), target) for i, target in enumerate(data["fallback"])]
+    for key, target in targets:
+        problem = target_problem(target)
+        if problem:
+            raise where.error(_("alert target {key}: {problem}").format(
+                key=".".join(map(str, key)), problem=problem), key,
+                hint=_("see docs/watcher.md for the forms of mail, bot and webhook targets"))
 
-    def known(person: str, where: tuple) -> str:
+    def known(person: str, key: tuple) -> str:
         if person not in people:
-            raise ConfigError(f"{person!r} is not one of the people in this file",
-                              path=shown, line=lines.line_of(where),
-                              hint=f"use one of {sorted(people)} or add them under people:")
+            raise where.error(_("{person!r} is not one of the people in this file").format(
+                person=person), key, hint=_("use one of {ids} or add them under people:").format(
+                ids=", ".join(sorted(people))))
         return person
 
     shifts = []
@@ -280,14 +300,13 @@ def load_duty(root: Path) -> DutyConfig:
         for key in ("from", "to"):
             parsed = parse_feed_date(spec[key], tz)
             if parsed is None:
-                raise ConfigError(f"shifts.{index}.{key}: {spec[key]!r} is not a date-time",
-                                  path=shown, line=lines.line_of(("shifts", index, key)),
-                                  hint="write e.g. 2026-11-20T08:00 (site time zone)")
+                raise where.error(_("shifts.{index}.{key}: {value!r} is not a date-time").format(
+                    index=index, key=key, value=spec[key]), ("shifts", index, key),
+                    hint=_("write e.g. 2026-11-20T08:00 (site time zone)"))
             bounds.append(parsed)
         if bounds[1] <= bounds[0]:
-            raise ConfigError(f"shifts.{index}: ends ({spec['to']}) before it starts "
-                              f"({spec['from']})", path=shown,
-                              line=lines.line_of(("shifts", index, "to")))
+            raise where.error(_("shifts.{index}: ends ({end}) before it starts ({start})").format(
+                index=index, end=spec["to"], start=spec["from"]), ("shifts", index, "to"))
         shifts.append(Shift(spec["person"], bounds[0], bounds[1]))
     rotation = []
     for index, spec in enumerate(data.get("rotation", [])):

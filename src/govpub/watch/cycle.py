@@ -34,6 +34,7 @@ class CycleReport:
     enqueued: list[str] = field(default_factory=list)
     delivered: list[tuple[str, bool, str | None]] = field(default_factory=list)
     site_errors: list[str] = field(default_factory=list)
+    over_limit: dict[str, int] = field(default_factory=dict)  # feed id -> items offered
     overdue: int = 0
     open: int = 0
 
@@ -123,13 +124,34 @@ def _apply_poll(store: Store, outbox: Outbox, poll: Poll, config: FeedsConfig,
         store.update_feed(
             feed.id, last_attempt=iso(now), last_success=iso(now), consecutive_failures=0,
             last_error=None, etag=result.etag, last_modified=result.last_modified,
-            items_seen=poll.total or state["items_seen"],
+            items_seen=min(poll.total, feed.max_items) or state["items_seen"],
             baseline_done=1, watched_since=watched_since, blind_since=None)
+        if not result.not_modified:
+            _check_item_limit(store, outbox, poll, state, duty, now, report)
         if state["blind_since"]:
             title, body = messages.recovered_alert(feed.id, feed.url)
             key = f"feed:{feed.id}:recovered:{state['blind_since']}"
             outbox.enqueue(key, title, body, targets_at(duty, now), now, step="recovered")
             report.enqueued.append(key)
+
+
+def _check_item_limit(store: Store, outbox: Outbox, poll: Poll, state, duty: DutyConfig,
+                      now: datetime, report: CycleReport) -> None:
+    """A source offering more items than its limit is said so, never cut silently."""
+    feed = poll.feed
+    store.update_feed(feed.id, items_total=poll.total)
+    if not poll.over_limit:
+        if state["over_limit_since"]:
+            store.update_feed(feed.id, over_limit_since=None)
+        return
+    report.over_limit[feed.id] = poll.total
+    if state["over_limit_since"]:
+        return  # told once, when it started; health keeps saying it
+    store.update_feed(feed.id, over_limit_since=iso(now))
+    title, body = messages.over_limit_alert(feed.id, feed.url, poll.total, feed.max_items)
+    key = f"feed:{feed.id}:over-limit:{iso(now)}"
+    outbox.enqueue(key, title, body, targets_at(duty, now), now, step="over-limit")
+    report.enqueued.append(key)
 
 
 def _verify_live(store: Store, feed: Feed, row, match, config: FeedsConfig, client,

@@ -2,9 +2,14 @@
 
 SIGTERM and SIGINT set the event; the loop wakes at once. The cycle runs in a
 worker thread, so even a cycle stuck in a slow fetch does not hold the
-process: the main thread waits at most ``grace`` seconds for it and returns.
-That is safe because every state change is a SQLite transaction: an
-interrupted one is rolled back, and the next start continues from there.
+process: the main thread waits at most ``grace`` seconds for it and returns,
+saying whether the cycle finished (:attr:`Daemon.interrupted`). A caller
+that is told the cycle is still running must end the process without
+waiting for the threads it started (apprise sends through a thread pool the
+interpreter would join at exit — a target that never answers would hold the
+stop for minutes); ``govpub watch`` does. That is safe because every state
+change is a transaction: an interrupted one is rolled back, and the next
+start continues from there.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ class Daemon:
         self.on_error = on_error
         self.stop_event = threading.Event()
         self.failure: BaseException | None = None
+        self.interrupted = False  # the stop came while a cycle was still running
 
     def _loop(self) -> None:
         while not self.stop_event.is_set():
@@ -49,6 +55,7 @@ class Daemon:
                 if not worker.is_alive():
                     break
             worker.join(self.grace)
+            self.interrupted = worker.is_alive()
         finally:
             for sig, handler in previous.items():
                 signal.signal(sig, handler)
