@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Install the system packages govpub's build and tests need, when they are missing:
 # Chromium (browser checks, PDF handouts), poppler-utils (pdftotext), git, openssh-client,
-# npm (axe-core for the accessibility tests).
+# npm (axe-core for the accessibility tests), PostgreSQL (the tests start a throw-away
+# server for the watcher's shared state).
 set -euo pipefail
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
@@ -9,6 +10,7 @@ command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
 command -v git >/dev/null 2>&1 || need+=(git)
 command -v ssh-keygen >/dev/null 2>&1 || need+=(openssh-client)
 command -v npm >/dev/null 2>&1 || need+=(npm)  # axe-core for the accessibility tests (make node-deps)
+compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || need+=(postgresql)
 command -v fc-list >/dev/null 2>&1 && fc-list :lang=zh | grep -q . || need+=(fonts-wqy-zenhei)
 if [ ${#need[@]} -eq 0 ]; then
   exit 0

@@ -17,10 +17,12 @@ from ..placeholder import MARKER
 from ..watch import board, messages
 from ..watch.alerts import Outbox
 from ..watch.config import DutyConfig, load_duty, load_feeds
-from ..watch.cycle import CycleReport, run_cycle
+from ..watch.cycle import CycleReport
 from ..watch.decide import escalates
 from ..watch.duty import alert_targets, describe_person, roster
-from ..watch.store import Store, WatcherLock, iso
+from ..watch.service import Watcher, daemon_interval, simulated_clock
+from ..watch.state import open_store, state_exists
+from ..watch.statebase import StateStore, iso
 from .common import resolve_now, root_of
 
 RECENT = timedelta(days=7)
@@ -61,12 +63,9 @@ class _Session:
         self.tz = self.feeds.timezone
         self.limits = {feed.id: feed.max_items for feed in self.feeds.feeds}
 
-    def store(self) -> Store:
-        return Store(self.feeds.state_path)
-
-    def outbox(self, store: Store) -> Outbox:
-        return Outbox(store, max_attempts=self.duty.max_attempts,
-                      retry=timedelta(minutes=self.duty.retry_minutes))
+    def store(self):
+        """The state, for commands other than the watcher itself (no lease needed)."""
+        return open_store(self.feeds)
 
     def comment_alerts(self, outbox: Outbox, now: datetime) -> list[str]:
         """Public-comment reminders and overdue alerts, through the same outbox.
@@ -112,56 +111,47 @@ def watch(ctx: click.Context, once: bool, now_text: str | None, force: bool):
         return None
     session = _Session(ctx)
     start_sim = resolve_now(session.tz, now_text) if now_text else None
-    lock = WatcherLock(session.feeds.state_path)
-    lock.acquire(wait_seconds=10 if once else 1)
+    watcher = Watcher(session.feeds, session.duty, say=click.echo,
+                      extra_alerts=session.comment_alerts)
+    if not once:
+        return _daemon(session, watcher, start_sim, force)
+    watcher.lock.acquire(wait_seconds=10)
     try:
-        if once:
-            store = session.store()
-            try:
-                now = start_sim or resolve_now(session.tz, None)
-                report = run_cycle(session.feeds, session.duty, store, now,
-                                   outbox=session.outbox(store), force=force,
-                                   extra_alerts=session.comment_alerts)
-            finally:
-                store.close()
-            _print_report(report, now, session.tz, session.limits)
-            return 1 if report.overdue else 0
-        return _daemon(session, start_sim, force)
+        now = start_sim or resolve_now(session.tz, None)
+        report = watcher.run(now, force=force)
     finally:
-        lock.release()
+        watcher.close()
+        watcher.stop()
+    _print_report(report, now, session.tz, session.limits)
+    return 1 if report.overdue else 0
 
 
-def _daemon(session: _Session, start_sim: datetime | None, force: bool) -> int:
-    import time
-
+def _daemon(session: _Session, watcher: Watcher, start_sim: datetime | None,
+            force: bool) -> int:
     from ..watch.daemon import Daemon
 
-    started = time.monotonic()
-    interval = min(60.0, min((f.poll_minutes for f in session.feeds.feeds), default=10) * 60)
-    holder = {}
+    clock = simulated_clock(start_sim, lambda: resolve_now(session.tz, None))
+    interval = daemon_interval(session.feeds)
 
-    def one_cycle(should_stop) -> None:
-        if "store" not in holder:  # the store lives in the worker thread
-            holder["store"] = session.store()
-        store = holder["store"]
-        now = (start_sim + timedelta(seconds=time.monotonic() - started) if start_sim
-               else resolve_now(session.tz, None))
-        report = run_cycle(session.feeds, session.duty, store, now,
-                           outbox=session.outbox(store), force=force and not holder.get("ran"),
-                           should_stop=should_stop, extra_alerts=session.comment_alerts)
-        holder["ran"] = True
-        _print_report(report, now, session.tz, session.limits)
+    def report(result: CycleReport, now: datetime) -> None:
+        _print_report(result, now, session.tz, session.limits)
         sys.stdout.flush()
 
     def on_error(exc: BaseException) -> None:
         click.echo(_("govpub: watch cycle failed: {kind}: {error}").format(
             kind=type(exc).__name__, error=exc), err=True)
 
+    watcher.start()
     click.echo(_("govpub watch: watching {count} feed(s); state {state}; stop with Ctrl-C or "
                  "SIGTERM").format(count=sum(f.enabled for f in session.feeds.feeds),
-                                   state=session.feeds.state_path))
-    daemon = Daemon(one_cycle, interval, on_error=on_error)
-    daemon.run()
+                                   state=watcher.describe_state()))
+    sys.stdout.flush()
+    daemon = Daemon(lambda should_stop: watcher.cycle(should_stop, clock, force, report),
+                    interval, on_error=on_error)
+    try:
+        daemon.run()
+    finally:
+        watcher.stop()  # a clean stop hands the lease over at once
     click.echo(_("govpub watch: stopped"))
     if daemon.interrupted:  # a request or a send is still in flight: do not wait for it
         sys.stdout.flush()
@@ -182,7 +172,7 @@ def status(ctx: click.Context, output_format: str, now_text: str | None):
     """
     session = _Session(ctx)
     now = resolve_now(session.tz, now_text)
-    if not session.feeds.state_path.exists():
+    if not state_exists(session.feeds):
         rows, feeds, pending, failed = [], [], 0, 0
     else:
         store = session.store()
@@ -216,7 +206,7 @@ def status(ctx: click.Context, output_format: str, now_text: str | None):
     return 1 if overdue else 0
 
 
-def _open_obligation(store: Store, obligation_id: int):
+def _open_obligation(store: StateStore, obligation_id: int):
     row = store.obligation(obligation_id)
     if row is None:
         raise UsageError(_("no obligation #{id}").format(id=obligation_id),

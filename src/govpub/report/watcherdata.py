@@ -1,11 +1,12 @@
-"""Reproduction figures from the watcher's SQLite state, read-only: for the office, not the public.
+"""Reproduction figures from the watcher's state, read-only: for the office, not the public.
 
 The official form has no row for the 12-hour reproduction of Central
 Government documents, so these figures never go into the report page or its
-CSV; ``govpub report annual`` prints them for the General Office. The file is
-opened with ``mode=ro``: writing the report never creates, migrates or locks
-the watcher's state. No file (or an unreadable one) means no figures, and the
-command says why.
+CSV; ``govpub report annual`` prints them for the General Office. The SQLite
+file is opened with ``mode=ro``: writing the report never creates, migrates
+or locks the watcher's state; a shared PostgreSQL state (a ``postgresql://``
+connection string) is read in a read-only transaction. No state (or an
+unreadable one) means no figures, and the command says why.
 """
 
 from __future__ import annotations
@@ -35,9 +36,36 @@ def _utc(moment: datetime) -> str:
     return iso(moment)
 
 
-def read_watcher(state: Path, start: datetime, end: datetime
-                 ) -> tuple[WatcherFigures | None, str | None]:
-    """Figures for obligations first seen in [start, end), or (None, why not)."""
+_QUERY = ("SELECT state, deadline, reproduction_published, lead_seconds, {late} FROM obligations "
+          "WHERE first_seen >= {p} AND first_seen < {p}")
+
+
+def _read_postgres(dsn: str, start: datetime,
+                   end: datetime) -> tuple[WatcherFigures | None, str | None]:
+    import psycopg
+
+    from ..watch.pgstore import redact
+
+    try:
+        with psycopg.connect(dsn, connect_timeout=10) as db:
+            db.read_only = True
+            rows = db.execute(_QUERY.format(late="late", p="%s"),
+                              (_utc(start), _utc(end))).fetchall()
+    except psycopg.Error as exc:
+        return None, _("cannot read the watcher's state {path}: {error}").format(
+            path=redact(dsn), error=" ".join(str(exc).split()))
+    return figures(rows), None
+
+
+def read_watcher(state: Path | str, start: datetime,
+                 end: datetime) -> tuple[WatcherFigures | None, str | None]:
+    """Figures for obligations first seen in [start, end), or (None, why not).
+
+    ``state`` is the SQLite file or a ``postgresql://`` connection string.
+    """
+    if isinstance(state, str) and state.startswith(("postgresql://", "postgres://")):
+        return _read_postgres(state, start, end)
+    state = Path(state)
     if not state.is_file():
         return None, _("the watcher has kept no state here ({path} does not exist)").format(
             path=state.name)
@@ -47,10 +75,8 @@ def read_watcher(state: Path, start: datetime, end: datetime
         try:
             columns = {row[1] for row in db.execute("PRAGMA table_info(obligations)")}
             late = "late" if "late" in columns else "NULL"  # states before schema 2
-            rows = db.execute(
-                "SELECT state, deadline, reproduction_published, lead_seconds, "
-                f"{late} FROM obligations WHERE first_seen >= ? AND first_seen < ?",
-                (_utc(start), _utc(end))).fetchall()
+            rows = db.execute(_QUERY.format(late=late, p="?"),
+                              (_utc(start), _utc(end))).fetchall()
         finally:
             db.close()
     except sqlite3.Error as exc:

@@ -99,23 +99,23 @@ class Outbox:
         self.retry = retry
 
     def known_keys(self, prefix: str = "") -> set[str]:
-        rows = self.store.db.execute("SELECT key FROM outbox WHERE key LIKE ? || '%'",
-                                     (prefix,))
-        return {row[0] for row in rows}
+        rows = self.store.execute("SELECT key FROM outbox WHERE key LIKE ? || '%'", (prefix,))
+        return {row["key"] for row in rows}
 
     def enqueue(self, key: str, title: str, body: str, targets: list[str], now: datetime,
                 *, obligation_id: int | None = None, step: str = "") -> bool:
         """Record an alert; False if the key was already there (nothing changes)."""
         with self.store.transaction() as db:
             cursor = db.execute(
-                "INSERT OR IGNORE INTO outbox(key, obligation_id, step, title, body, targets, "
-                "created_at, due_at, next_attempt_at) VALUES (?,?,?,?,?,?,?,?,?)",
+                "INSERT INTO outbox(key, obligation_id, step, title, body, targets, "
+                "created_at, due_at, next_attempt_at) VALUES (?,?,?,?,?,?,?,?,?) "
+                "ON CONFLICT DO NOTHING",
                 (key, obligation_id, step or key, title, body,
                  json.dumps(list(targets)), iso(now), iso(now), iso(now)))
             return cursor.rowcount == 1
 
     def pending(self, now: datetime):
-        return self.store.db.execute(
+        return self.store.execute(
             "SELECT * FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL "
             "AND cancelled_at IS NULL AND next_attempt_at <= ? ORDER BY created_at, key",
             (iso(now),)).fetchall()
@@ -137,25 +137,21 @@ class Outbox:
         return results
 
     def _claim(self, row, now: datetime) -> bool:
-        """Mark the alert in flight, if it is still to be sent (it may have been cancelled,
-        or its obligation closed, since the pending list was read)."""
+        """Mark the alert in flight if it is still to be sent: it may have been cancelled, or
+        its obligation closed, since the pending list was read (by another process too)."""
         with self.store.transaction() as db:
-            current = db.execute(
-                "SELECT o.sent_at, o.failed_at, o.cancelled_at, b.state FROM outbox o "
-                "LEFT JOIN obligations b ON o.obligation_id = b.id WHERE o.key = ?",
-                (row["key"],)).fetchone()
-            if current is None or current["sent_at"] or current["failed_at"] \
-                    or current["cancelled_at"]:
-                return False
-            if current["state"] not in (None, "open"):
-                db.execute("UPDATE outbox SET cancelled_at = ? WHERE key = ?",
-                           (iso(now), row["key"]))
-                return False
             # in_flight stays 1 only if we die while sending: the next try knows
-            db.execute("UPDATE outbox SET in_flight = 1, uncertain = ?, "
-                       "attempts = attempts + 1 WHERE key = ?",
-                       (int(bool(row["in_flight"] or row["uncertain"])), row["key"]))
-        return True
+            claimed = db.execute(
+                "UPDATE outbox SET in_flight = 1, uncertain = ?, attempts = attempts + 1 "
+                "WHERE key = ? AND sent_at IS NULL AND failed_at IS NULL "
+                "AND cancelled_at IS NULL AND (obligation_id IS NULL OR obligation_id IN "
+                "(SELECT id FROM obligations WHERE state = 'open'))",
+                (int(bool(row["in_flight"] or row["uncertain"])), row["key"])).rowcount
+            if not claimed:
+                db.execute("UPDATE outbox SET cancelled_at = ? WHERE key = ? "
+                           "AND sent_at IS NULL AND failed_at IS NULL AND cancelled_at IS NULL",
+                           (iso(now), row["key"]))
+        return bool(claimed)
 
     def _deliver_one(self, row, now: datetime, down: set[str]):
         key = row["key"]
@@ -208,4 +204,4 @@ class Outbox:
         return key, error is None, error
 
     def rows(self):
-        return self.store.db.execute("SELECT * FROM outbox ORDER BY created_at, key").fetchall()
+        return self.store.execute("SELECT * FROM outbox ORDER BY created_at, key").fetchall()

@@ -8,6 +8,7 @@ problem is a :class:`~govpub.errors.ConfigError` with file and key line.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, time
@@ -24,6 +25,8 @@ from .presets import PAGE_DEFAULTS, PRESETS, with_preset
 from .validate import target_problem, url_problem
 
 DEFAULT_TZ = "Asia/Shanghai"
+STATE_VARIABLE = "GOVPUB_WATCH_STATE"  # wins over state: (a password stays out of git)
+PG_SCHEMES = ("postgresql://", "postgres://")
 DEFAULT_STATE = ".govpub/watch.sqlite3"
 DEFAULT_USER_AGENT = "govpub-watch/0.1 (+reproduction duty watcher)"
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -66,7 +69,7 @@ class Feed:
 class FeedsConfig:
     root: Path
     timezone: ZoneInfo
-    state_path: Path
+    state_path: Path | None  # SQLite (one machine); None when the state is in PostgreSQL
     user_agent: str
     timeout_seconds: float
     max_bytes: int
@@ -74,6 +77,9 @@ class FeedsConfig:
     max_failures: int
     blind_after_minutes: float
     feeds: tuple[Feed, ...]
+    state_url: str | None = None  # postgresql://… (two machines under a lease)
+    lease_seconds: float = 30.0
+    lease_check_seconds: float = 5.0
 
     def feed(self, feed_id: str) -> Feed | None:
         return next((f for f in self.feeds if f.id == feed_id), None)
@@ -249,9 +255,16 @@ def load_feeds(root: Path) -> FeedsConfig:
                 ("feeds", index, "id"), hint=_("give every feed its own id"))
         seen[spec["id"]] = index
         feeds.append(_source(spec, index, data, tz, root, where))
-    state = Path(data.get("state", DEFAULT_STATE))
+    state = os.environ.get(STATE_VARIABLE) or data.get("state", DEFAULT_STATE)
+    state_url = state if state.startswith(PG_SCHEMES) else None
+    state_path = None if state_url else Path(state)
+    if state_path is not None and not state_path.is_absolute():
+        state_path = root / state_path
+    lease = data.get("lease", {})
     return FeedsConfig(
-        root=root, timezone=tz, state_path=state if state.is_absolute() else root / state,
+        root=root, timezone=tz, state_path=state_path, state_url=state_url,
+        lease_seconds=float(lease.get("seconds", 30)),
+        lease_check_seconds=float(lease.get("check_seconds", 5)),
         user_agent=data.get("user_agent", DEFAULT_USER_AGENT),
         timeout_seconds=float(data.get("timeout_seconds", 20)),
         max_bytes=int(data.get("max_bytes", 10 * 1024 * 1024)),

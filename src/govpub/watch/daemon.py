@@ -1,5 +1,8 @@
 """The long-running watcher: a cycle, then a sleep on a ``threading.Event``.
 
+The cycle may ask for a shorter sleep than the interval (a standby trying
+for the lease every few seconds) by returning the seconds to wait.
+
 SIGTERM and SIGINT set the event; the loop wakes at once. The cycle runs in a
 worker thread, so even a cycle stuck in a slow fetch does not hold the
 process: the main thread waits at most ``grace`` seconds for it and returns,
@@ -20,7 +23,7 @@ from collections.abc import Callable
 
 
 class Daemon:
-    def __init__(self, run_cycle: Callable[[Callable[[], bool]], None], interval: float, *,
+    def __init__(self, run_cycle: Callable[[Callable[[], bool]], float | None], interval: float, *,
                  grace: float = 0.8, on_error: Callable[[BaseException], None] | None = None):
         self.run_cycle = run_cycle
         self.interval = interval
@@ -32,12 +35,13 @@ class Daemon:
 
     def _loop(self) -> None:
         while not self.stop_event.is_set():
+            delay = None
             try:
-                self.run_cycle(self.stop_event.is_set)
+                delay = self.run_cycle(self.stop_event.is_set)
             except Exception as exc:  # keep watching: a silent watcher is the worst failure
                 if self.on_error is not None:
                     self.on_error(exc)
-            self.stop_event.wait(self.interval)
+            self.stop_event.wait(self.interval if delay is None else min(delay, self.interval))
 
     def stop(self, *_args) -> None:
         self.stop_event.set()

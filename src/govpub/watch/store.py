@@ -1,4 +1,5 @@
-"""The watcher's state in SQLite: obligations, their history, feed health, the outbox.
+"""The watcher's state in SQLite (the default, one machine): the queries are
+:class:`~govpub.watch.statebase.StateStore`'s.
 
 * Versioned schema (``PRAGMA user_version``); a newer file than this code
   understands is refused rather than damaged.
@@ -6,7 +7,6 @@
   any point leaves either the state before or the state after, never half.
 * WAL journal and ``synchronous=FULL``: a committed alert decision survives a
   power cut.
-* Times are stored as UTC ISO 8601 strings, which sort correctly as text.
 * :class:`WatcherLock` is an OS file lock next to the database: two watchers
   on the same state cannot both run a cycle (the kernel drops the lock when a
   process dies, even by ``kill -9``, so a crash never leaves a stale lease).
@@ -16,16 +16,16 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
-import json
 import os
 import sqlite3
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 
 from ..errors import ConfigError, GovpubError
+from ..i18n import _
+from .statebase import SCHEMA_VERSION, StateStore, from_iso, iso
 
-SCHEMA_VERSION = 2
+__all__ = ["SCHEMA_VERSION", "Store", "WatcherLock", "from_iso", "iso"]
 
 _SCHEMA_V1 = """
 CREATE TABLE IF NOT EXISTS obligations (
@@ -117,18 +117,7 @@ CREATE TABLE IF NOT EXISTS originals (
 _MIGRATIONS = {1: _SCHEMA_V1, 2: _SCHEMA_V2}
 
 
-def iso(moment: datetime | None) -> str | None:
-    """UTC ISO 8601 text for storage (sortable)."""
-    if moment is None:
-        return None
-    return moment.astimezone(UTC).isoformat(timespec="seconds")
-
-
-def from_iso(text: str | None) -> datetime | None:
-    return datetime.fromisoformat(text) if text else None
-
-
-class Store:
+class Store(StateStore):
     """One SQLite connection to the watcher's state file."""
 
     def __init__(self, path: Path) -> None:
@@ -137,8 +126,9 @@ class Store:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self.db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
         except (OSError, sqlite3.Error) as exc:
-            raise ConfigError(f"cannot open the watcher state: {exc}", path=self.path,
-                              hint="check the state: path in site_config/feeds.yml") from None
+            raise ConfigError(_("cannot open the watcher state: {error}").format(error=exc),
+                              path=self.path,
+                              hint=_("check the state: path in site_config/feeds.yml")) from None
         self.db.row_factory = sqlite3.Row
         try:
             self.db.execute("PRAGMA journal_mode=WAL")
@@ -147,16 +137,18 @@ class Store:
             self._migrate()
         except sqlite3.DatabaseError as exc:
             self.db.close()
-            raise ConfigError(f"the watcher state is not a usable SQLite database: {exc}",
-                              path=self.path,
-                              hint="move the file aside; the watcher starts a new one") from None
+            raise ConfigError(
+                _("the watcher state is not a usable SQLite database: {error}").format(error=exc),
+                path=self.path,
+                hint=_("move the file aside; the watcher starts a new one")) from None
 
     def _migrate(self) -> None:
         version = self.db.execute("PRAGMA user_version").fetchone()[0]
         if version > SCHEMA_VERSION:
-            raise ConfigError(f"state schema version {version} is newer than this govpub "
-                              f"understands ({SCHEMA_VERSION})", path=self.path,
-                              hint="upgrade govpub")
+            raise ConfigError(_("state schema version {version} is newer than this govpub "
+                                "understands ({known})").format(version=version,
+                                                                known=SCHEMA_VERSION),
+                              path=self.path, hint=_("upgrade govpub"))
         if version < SCHEMA_VERSION:
             with self.transaction():
                 for step in range(version + 1, SCHEMA_VERSION + 1):
@@ -165,15 +157,18 @@ class Store:
                             self.db.execute(statement)
                 self.db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
 
+    def execute(self, sql: str, params=()):
+        return self.db.execute(sql, params)
+
     @contextlib.contextmanager
     def transaction(self):
         """All-or-nothing: commits on success, rolls back on any exception."""
         if self.db.in_transaction:
-            yield self.db
+            yield self
             return
         self.db.execute("BEGIN IMMEDIATE")
         try:
-            yield self.db
+            yield self
         except BaseException:
             self.db.execute("ROLLBACK")
             raise
@@ -181,156 +176,6 @@ class Store:
 
     def close(self) -> None:
         self.db.close()
-
-    # --- obligations -------------------------------------------------------
-
-    def find(self, identity: str, link_norm: str | None):
-        row = self.db.execute("SELECT * FROM obligations WHERE identity = ?",
-                              (identity,)).fetchone()
-        if row is None and link_norm:
-            row = self.db.execute("SELECT * FROM obligations WHERE link_norm = ? "
-                                  "ORDER BY id LIMIT 1", (link_norm,)).fetchone()
-        return row
-
-    def obligation(self, obligation_id: int):
-        return self.db.execute("SELECT * FROM obligations WHERE id = ?",
-                               (obligation_id,)).fetchone()
-
-    def open_obligations(self):
-        return self.db.execute("SELECT * FROM obligations WHERE state = 'open' "
-                               "ORDER BY deadline, id").fetchall()
-
-    def known_links(self, link_norms: set[str]) -> set[str]:
-        """Which of these normalized links an obligation already has."""
-        found: set[str] = set()
-        wanted = sorted(link_norms)
-        for start in range(0, len(wanted), 500):
-            chunk = wanted[start:start + 500]
-            rows = self.db.execute("SELECT link_norm FROM obligations WHERE link_norm IN "
-                                   f"({', '.join('?' * len(chunk))})", chunk)
-            found.update(row[0] for row in rows)
-        return found
-
-    def insert_obligation(self, **fields) -> int:
-        names = ", ".join(fields)
-        cursor = self.db.execute(
-            f"INSERT INTO obligations({names}) VALUES ({', '.join('?' * len(fields))})",
-            tuple(fields.values()))
-        return cursor.lastrowid
-
-    def rename_obligation(self, obligation_id: int, title: str) -> None:
-        self.db.execute("UPDATE obligations SET title = ? WHERE id = ?", (title, obligation_id))
-
-    def close_reproduced(self, obligation_id: int, at: datetime, url: str,
-                         reproduced_at: datetime, lead_seconds: int, late: bool) -> bool:
-        cursor = self.db.execute(
-            "UPDATE obligations SET state = 'reproduced', closed_at = ?, closed_by = ?, "
-            "reproduction_url = ?, reproduction_published = ?, lead_seconds = ?, late = ?, "
-            "verify_note = NULL WHERE id = ? AND state = 'open'",
-            (iso(at), "watcher", url, iso(reproduced_at), lead_seconds, int(late),
-             obligation_id))
-        if cursor.rowcount == 1:
-            self.cancel_alerts(obligation_id, at)
-        return cursor.rowcount == 1
-
-    def dismiss(self, obligation_id: int, at: datetime, by: str, reason: str) -> bool:
-        """Close an open obligation as not applicable; its pending alerts are cancelled."""
-        cursor = self.db.execute(
-            "UPDATE obligations SET state = 'dismissed', closed_at = ?, closed_by = ?, "
-            "close_reason = ? WHERE id = ? AND state = 'open'",
-            (iso(at), by, reason, obligation_id))
-        if cursor.rowcount == 1:
-            self.cancel_alerts(obligation_id, at)
-        return cursor.rowcount == 1
-
-    def acknowledge(self, obligation_id: int, at: datetime, by: str) -> bool:
-        cursor = self.db.execute(
-            "UPDATE obligations SET acked_by = ?, acked_at = ? WHERE id = ? AND state = 'open'",
-            (by, iso(at), obligation_id))
-        return cursor.rowcount == 1
-
-    def pending_alerts(self, obligation_id: int):
-        return self.db.execute(
-            "SELECT * FROM outbox WHERE obligation_id = ? AND sent_at IS NULL "
-            "AND failed_at IS NULL AND cancelled_at IS NULL ORDER BY key",
-            (obligation_id,)).fetchall()
-
-    def retarget_alert(self, key: str, targets: list[str]) -> None:
-        self.db.execute("UPDATE outbox SET targets = ? WHERE key = ?",
-                        (json.dumps(targets), key))
-
-    def mark_not_live(self, obligation_ids: list[int], at: datetime,
-                      notes: dict[int, str] | None = None) -> None:
-        """The site was checked at ``at`` and did not carry these reproductions."""
-        notes = notes or {}
-        for obligation_id in obligation_ids:
-            self.db.execute("UPDATE obligations SET site_checked_at = ?, verify_note = ? "
-                            "WHERE id = ? AND state = 'open'",
-                            (iso(at), notes.get(obligation_id), obligation_id))
-
-    def cancel_alerts(self, obligation_id: int, at: datetime) -> int:
-        """Pending alerts of a closed obligation are never delivered."""
-        return self.db.execute(
-            "UPDATE outbox SET cancelled_at = ? WHERE obligation_id = ? AND sent_at IS NULL "
-            "AND failed_at IS NULL AND cancelled_at IS NULL", (iso(at), obligation_id)).rowcount
-
-    # --- originals ----------------------------------------------------------
-
-    def original(self, obligation_id: int):
-        return self.db.execute("SELECT * FROM originals WHERE obligation_id = ?",
-                               (obligation_id,)).fetchone()
-
-    def save_original(self, obligation_id: int, url: str, at: datetime, digest: str,
-                      text: str) -> None:
-        self.db.execute("DELETE FROM originals WHERE obligation_id = ?", (obligation_id,))
-        self.db.execute("INSERT INTO originals(obligation_id, url, fetched_at, digest, text) "
-                        "VALUES (?,?,?,?,?)", (obligation_id, url, iso(at), digest, text))
-
-    def alert_keys_of_open(self) -> set[str]:
-        """Alert keys of open obligations only: the work per cycle stays flat as history grows."""
-        rows = self.db.execute("SELECT o.key FROM outbox o JOIN obligations b "
-                               "ON o.obligation_id = b.id WHERE b.state = 'open'")
-        return {row[0] for row in rows}
-
-    def recent_obligations(self, since: datetime):
-        return self.db.execute(
-            "SELECT * FROM obligations WHERE state = 'open' OR closed_at >= ? "
-            "ORDER BY state != 'open', deadline, id", (iso(since),)).fetchall()
-
-    def add_history(self, obligation_id: int, at: datetime, event: str, detail=None) -> None:
-        text = detail if isinstance(detail, str) else json.dumps(detail or {}, ensure_ascii=False)
-        self.db.execute("INSERT INTO history(obligation_id, at, event, detail) VALUES (?,?,?,?)",
-                        (obligation_id, iso(at), event, text))
-
-    def history(self, obligation_id: int):
-        return self.db.execute("SELECT * FROM history WHERE obligation_id = ? ORDER BY id",
-                               (obligation_id,)).fetchall()
-
-    # --- feeds --------------------------------------------------------------
-
-    def feed_state(self, feed_id: str):
-        row = self.db.execute("SELECT * FROM feeds WHERE id = ?", (feed_id,)).fetchone()
-        if row is None:
-            with self.transaction():
-                self.db.execute("INSERT OR IGNORE INTO feeds(id) VALUES (?)", (feed_id,))
-            row = self.db.execute("SELECT * FROM feeds WHERE id = ?", (feed_id,)).fetchone()
-        return row
-
-    def update_feed(self, feed_id: str, **fields) -> None:
-        assignments = ", ".join(f"{name} = ?" for name in fields)
-        self.db.execute(f"UPDATE feeds SET {assignments} WHERE id = ?",
-                        (*fields.values(), feed_id))
-
-    def alert_counts(self) -> tuple[int, int]:
-        """(pending, given up) alerts."""
-        pending = self.db.execute("SELECT count(*) FROM outbox WHERE sent_at IS NULL AND "
-                                  "failed_at IS NULL AND cancelled_at IS NULL").fetchone()[0]
-        failed = self.db.execute("SELECT count(*) FROM outbox WHERE failed_at IS NOT NULL"
-                                 ).fetchone()[0]
-        return pending, failed
-
-    def feeds(self):
-        return self.db.execute("SELECT * FROM feeds ORDER BY id").fetchall()
 
 
 class WatcherLock:
@@ -354,10 +199,10 @@ class WatcherLock:
                     holder = handle.read().strip() or "unknown"
                     handle.close()
                     raise GovpubError(
-                        f"another watcher is running on this state (pid {holder})",
-                        path=self.path,
-                        hint="let it finish, or stop it; two watchers would double-alert"
-                    ) from None
+                        _("another watcher is running on this state ({holder})").format(
+                            holder=f"pid {holder}"),
+                        path=self.path, hint=_("let it finish, or stop it; two watchers "
+                                               "would double-alert")) from None
                 time.sleep(0.1)
         handle.seek(0)
         handle.truncate()
