@@ -185,3 +185,26 @@ def test_alerts_are_in_chinese_one_fact_per_line(duty_world, capsys, monkeypatch
     assert "转载时限：2026-11-20 20:00 CST" in lines and "剩余时间：30 分" in lines
     assert "当前值班：值班员甲 (duty-mail)" in lines
     assert "生成转载稿：govpub reproduce 1" in lines
+
+
+def test_the_duty_handbook_quotes_what_the_watcher_says(duty_world, capsys, monkeypatch):
+    """docs/zh/值班手册.md shows the status board and messages; they must be the real ones."""
+    from pathlib import Path
+
+    handbook = (Path(__file__).resolve().parents[1] / "docs" / "zh" / "值班手册.md").read_text(
+        encoding="utf-8")
+    repo, _server, _receiver = duty_world
+    monkeypatch.setenv("GOVPUB_LANG", "zh-CN")
+    run(repo, "watch", "--once", "--now", at("09:00"))
+    run(repo, "watch", "ack", "1", "--by", "duty-mail", "--now", at("09:05"))
+    out = capsys.readouterr().out
+    run(repo, "watch", "status", "--now", at("09:10"))
+    board = capsys.readouterr().out
+    for label in ("当前值班：", "下一班：", "待转载", "剩余", "时限", "认领", "信息源", "正常",
+                  "最近一次成功读取"):
+        assert label in board and label in handbook, label
+    assert "此后的提醒只发给您本人" in out and "此后的提醒" in handbook
+    from govpub.cli.watch import watch
+
+    mentioned = set(re.findall(r"govpub watch (\w+)", handbook)) - {"--once"}
+    assert mentioned and mentioned <= set(watch.commands), mentioned - set(watch.commands)

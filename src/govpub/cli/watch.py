@@ -247,7 +247,7 @@ def ack(ctx: click.Context, obligation_id: int, who: str | None, now_text: str |
             row = _open_obligation(store, obligation_id)
             if not store.acknowledge(obligation_id, now, who):
                 raise UsageError(_("obligation #{id} is already {state}").format(
-                    id=obligation_id, state=row["state"]))
+                    id=obligation_id, state=board.state_name(row["state"])))
             store.add_history(obligation_id, now, "acknowledged",
                               {"by": who, "login": getpass.getuser(),
                                "previous": row["acked_by"]})
@@ -287,7 +287,7 @@ def dismiss(ctx: click.Context, obligation_id: int, reason: str, who: str | None
             row = _open_obligation(store, obligation_id)
             if not store.dismiss(obligation_id, now, who[:200], reason[:2000]):
                 raise UsageError(_("obligation #{id} is already {state}").format(
-                    id=obligation_id, state=row["state"]))
+                    id=obligation_id, state=board.state_name(row["state"])))
             store.add_history(obligation_id, now, "dismissed",
                               {"by": who, "login": getpass.getuser(), "reason": reason})
     finally:
@@ -364,5 +364,5 @@ def reproduce(ctx: click.Context, obligation_id: int, now_text: str | None):
             path=shown, digest=original.digest))
     if row["state"] != "open":
         click.echo(_("note: obligation #{id} is already {state}").format(
-            id=obligation_id, state=row["state"]))
+            id=obligation_id, state=board.state_name(row["state"])))
     return 1 if problem else 0

@@ -11,11 +11,18 @@ from datetime import datetime, timedelta, tzinfo
 
 from ..i18n import N_, _
 from .config import DutyConfig
+from .decide import BASELINE_REASON
 from .duty import describe_people, describe_person, next_change, on_duty
 from .messages import local, span
 from .store import from_iso, iso
 
 STATES = {"open": N_("OPEN"), "reproduced": N_("REPRODUCED"), "dismissed": N_("DISMISSED")}
+#: reasons the watcher itself records (stored in English, shown in the reader's language)
+REASONS = {BASELINE_REASON: N_(BASELINE_REASON)}
+
+
+def state_name(state: str) -> str:
+    return _(STATES[state]) if state in STATES else state
 
 
 def obligation_json(row, now: datetime) -> dict:
@@ -66,14 +73,15 @@ def duty_lines(duty: DutyConfig, now: datetime, tz: tzinfo) -> list[str]:
 
 
 def obligation_lines(item: dict, duty: DutyConfig, tz: tzinfo) -> list[str]:
-    state = _(STATES.get(item["state"], item["state"]))
+    state = state_name(item["state"])
     if item["state"] != "open":
         if item["lead_seconds"] is not None:
             extra = _("lead {span}").format(span=span(timedelta(seconds=item["lead_seconds"])))
             if item["late"]:
                 extra += _(", LATE")
         else:
-            extra = item["close_reason"] or ""
+            reason = item["close_reason"] or ""
+            extra = _(REASONS[reason]) if reason in REASONS else reason
         by = item["closed_by"] if item["closed_by"] not in (None, "watcher") else None
         if by:
             extra += _(", by {person}").format(person=describe_person(duty, by))

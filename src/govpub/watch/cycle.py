@@ -87,8 +87,7 @@ def _record_items(store: Store, feed: Feed, items: list[FeedItem], now: datetime
             basis=basis, state="dismissed" if late_baseline else "open",
             closed_at=iso(now) if late_baseline else None,
             closed_by="watcher" if late_baseline else None,
-            close_reason="baseline: already past its deadline when the feed was first watched"
-            if late_baseline else None)
+            close_reason=decide.BASELINE_REASON if late_baseline else None)
         store.add_history(obligation_id, now, "baseline" if late_baseline else "detected",
                           {"deadline": iso(deadline), "basis": basis})
         if not late_baseline:

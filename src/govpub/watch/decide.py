@@ -105,6 +105,10 @@ def is_overdue(facts: ObligationFacts, now: datetime) -> bool:
     return facts.state == "open" and now >= facts.deadline
 
 
+#: why an item already past its deadline on a feed's first poll is not an obligation
+BASELINE_REASON = "baseline: already past its deadline when the feed was first watched"
+
+
 def deadline_for(source_time: datetime | None, first_seen: datetime,
                  hours: float, future_tolerance: timedelta = timedelta(hours=1)):
     """(deadline, basis). The item's own time counts, unless missing or in the future."""

@@ -93,12 +93,17 @@ def describe_duty(duty: DutyConfig, when: datetime) -> str:
 
 
 def next_change(duty: DutyConfig, when: datetime, horizon: timedelta = timedelta(days=8)):
-    """When the set of people on duty next changes (minute resolution), or None."""
+    """When the set of people on duty next changes (to the minute), or None."""
     current = on_duty(duty, when)
     step = timedelta(minutes=15)
     probe = when.replace(second=0, microsecond=0)
     while probe - when < horizon:
         probe += step
         if on_duty(duty, probe) != current:
+            earlier = probe - step  # the change is within this quarter hour: find its minute
+            while earlier + timedelta(minutes=1) < probe:
+                earlier += timedelta(minutes=1)
+                if on_duty(duty, earlier) != current:
+                    return earlier
             return probe
     return None
