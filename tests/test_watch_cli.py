@@ -142,7 +142,7 @@ def test_dismiss_records_who_and_why_and_refuses_twice(demo, capsys):
                "wang-fang", "--now", NOW) == 0
     assert "dismissed by 王芳 (wang-fang): not major policy" in capsys.readouterr().out
     assert run(demo, "watch", "dismiss", "2", "--reason", "again", "--by", "zhao-lei") == 2
-    assert "already dismissed" in capsys.readouterr().err
+    assert "already DISMISSED" in capsys.readouterr().err
     assert run(demo, "watch", "dismiss", "99", "--reason", "x", "--by", "zhao-lei") == 2
     assert "no obligation #99" in capsys.readouterr().err
     assert run(demo, "watch", "dismiss", "1", "--reason", "   ", "--by", "zhao-lei") == 2

@@ -18,7 +18,7 @@ from .store import from_iso, iso
 
 STATES = {"open": N_("OPEN"), "reproduced": N_("REPRODUCED"), "dismissed": N_("DISMISSED")}
 #: reasons the watcher itself records (stored in English, shown in the reader's language)
-REASONS = {BASELINE_REASON: N_(BASELINE_REASON)}
+REASONS = {BASELINE_REASON: BASELINE_REASON}
 
 
 def state_name(state: str) -> str:

@@ -24,7 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from ..i18n import _
+from ..i18n import N_, _
 
 
 @dataclass(frozen=True)
@@ -106,7 +106,7 @@ def is_overdue(facts: ObligationFacts, now: datetime) -> bool:
 
 
 #: why an item already past its deadline on a feed's first poll is not an obligation
-BASELINE_REASON = "baseline: already past its deadline when the feed was first watched"
+BASELINE_REASON = N_("baseline: already past its deadline when the feed was first watched")
 
 
 def deadline_for(source_time: datetime | None, first_seen: datetime,
