@@ -273,8 +273,9 @@ def run_cycle(config: FeedsConfig, duty: DutyConfig, store: Store, now: datetime
         if not should_stop():
             _decide_alerts(store, outbox, duty, now, report)
         if extra_alerts is not None and not should_stop():
-            with store.transaction():
-                report.enqueued.extend(extra_alerts(outbox, now))
+            # not one transaction: reading the site's comments may take a while, and each
+            # alert is keyed, so a crash halfway is made good by the next cycle
+            report.enqueued.extend(extra_alerts(outbox, now))
         if not should_stop():
             report.delivered = outbox.deliver(now, should_stop)
     finally:
