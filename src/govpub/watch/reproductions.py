@@ -98,7 +98,7 @@ def _page_files(site_dir: Path, url: str) -> list[str]:
     path = unquote(urlsplit(url).path).strip("/")
     parts = [p for p in path.split("/") if p]
     candidates = []
-    for skip in range(len(parts) + 1):
+    for skip in range(max(1, len(parts))):  # never the bare home page for a deeper URL
         rest = "/".join(parts[skip:])
         if rest.endswith((".html", ".htm")):
             candidates.append(rest)
