@@ -140,6 +140,8 @@ def test_reproductions_follow_the_watcher_contract(files):
         "source_title": "国务院关于进一步优化政务服务的意见",
         "publisher": "国务院办公厅",
         "source_published": "2026-11-24T20:00:00+08:00",  # naive source time: site zone
+        "deadline": "2026-11-25T08:00:00+08:00",   # 12 hours after the original
+        "late": False,                               # published at the deadline: on time
     }]
 
 

@@ -48,7 +48,26 @@ def test_demo_opens_obligations_and_status_lists_them(demo, capsys):
     assert "feed gov-cn-policy: ok" in board
 
 
-def test_reproduce_writes_a_safe_draft_and_refuses_to_overwrite(demo, capsys):
+@pytest.fixture
+def demo_originals(demo):
+    """The demo feed's links pointed at a local copy of the central site."""
+    from govcn_pages import Policy, policy_page
+    from watch_fixtures import FeedServer
+
+    with FeedServer() as server:
+        feed = demo / "scripts" / "demo" / "central-feed.xml"
+        feed.write_text(feed.read_text(encoding="utf-8").replace(
+            "https://www.gov.cn", server.url("")), encoding="utf-8")
+        server.routes["/zhengce/content/202611/content_7012345.htm"] = {
+            "body": policy_page(Policy(7012345, "国务院关于进一步优化政务服务提升行政效能推动"
+                                       "“高效办成一件事”的指导意见", "2026-11-28-10:00:00",
+                                       doc_number="国发〔2026〕30号")),
+            "content_type": "text/html; charset=utf-8"}
+        yield demo, server
+
+
+def test_reproduce_writes_the_full_text_and_refuses_to_overwrite(demo_originals, capsys):
+    demo, _server = demo_originals
     run(demo, "watch", "--once", "--now", NOW)
     capsys.readouterr()
     assert run(demo, "reproduce", "1", "--now", "2026-11-28T13:05:00+08:00") == 0
@@ -59,17 +78,41 @@ def test_reproduce_writes_a_safe_draft_and_refuses_to_overwrite(demo, capsys):
     assert name.isascii() and name.startswith("2026-11-28-") and name.endswith(".md")
     assert name in written
     page = frontmatter.load(drafts[0])
-    assert page["source"] == "中华人民共和国中央人民政府"
+    assert page["source"] == "国务院"                            # 发文机关 of the original
+    assert page["doc_number"] == "国发〔2026〕30号"                # its 文号
     assert page["disclosure"] == "proactive"
     assert page["published"] == "2026-11-28T13:05:00+08:00"
-    assert page["reproduces"]["url"].startswith("https://www.gov.cn/zhengce/content/")
+    assert page["reproduces"]["url"].endswith("/zhengce/content/202611/content_7012345.htm")
     assert page["reproduces"]["published"] == "2026-11-28T10:00:00+08:00"
     assert page["reproduces"]["title"] == page["title"]
-    assert "Paste the official text" in page.content and page["reproduces"]["url"] in page.content
+    assert page["reproduces"]["publisher"] == "中华人民共和国中央人民政府"
+    assert page["reproduces"]["text_digest"].startswith("sha256:")
+    assert page.content.startswith("> 本文转载自中华人民共和国中央人民政府")
+    assert "各省、自治区、直辖市人民政府" in page.content and "（此件公开发布）" in page.content
+    assert "| 事项清单公开 | 国务院办公厅 | 2027年6月 |" in page.content
+    assert "[重点任务分工表](<" in page.content                   # the attachment stays linked
+    assert "【待填写】" not in page.content and "请粘贴原文" not in page.content
+    copy = demo / "review" / "reproduced" / (name + ".original.md")
+    assert copy.read_text(encoding="utf-8").strip() in page.content
     before = drafts[0].read_bytes()
     assert run(demo, "reproduce", "1", "--now", "2026-11-28T13:30:00+08:00") == 2
     assert "already exists" in capsys.readouterr().err
     assert drafts[0].read_bytes() == before
+
+
+def test_reproduce_without_the_original_asks_for_it_with_the_marker(demo_originals, capsys):
+    from govpub.placeholder import MARKER
+
+    demo, _server = demo_originals
+    run(demo, "watch", "--once", "--now", NOW)
+    capsys.readouterr()
+    assert run(demo, "reproduce", "2", "--now", "2026-11-28T13:05:00+08:00") == 1   # 404
+    captured = capsys.readouterr()
+    assert "HTTP 404" in captured.err and MARKER in captured.out
+    [draft] = (demo / "content" / "reproduced").iterdir()
+    page = frontmatter.load(draft)
+    assert MARKER in page.content and "text_digest" not in page["reproduces"]
+    assert not (demo / "review").exists()
 
 
 def test_draft_front_matter_survives_hostile_titles(tmp_path):
@@ -81,10 +124,11 @@ def test_draft_front_matter_survives_hostile_titles(tmp_path):
     tz = ZoneInfo("Asia/Shanghai")
     row = {"id": 9, "title": 'a"b\n---\nx: [1] `rm -rf` 国务院', "publisher": "p: q",
            "link": "https://www.gov.cn/a b(c).htm", "source_time": None}
-    path = write_draft(tmp_path, row, datetime(2026, 11, 28, 1, tzinfo=tz), tz)
+    path = write_draft(tmp_path, tmp_path / "review", row, datetime(2026, 11, 28, 1, tzinfo=tz),
+                       tz, None)
     page = frontmatter.load(path)
     assert page["title"] == row["title"] and page["source"] == "p: q"
-    assert "published" not in page["reproduces"]
+    assert page["reproduces"]["published"] == "【待填写】原文发布时间"
     assert slug_for("国务院关于印发", "https://www.gov.cn/zhengce/content_7012345.htm", 3) == \
         "content-7012345"
     assert slug_for("国务院", None, 3) == "item-3"
@@ -93,14 +137,29 @@ def test_draft_front_matter_survives_hostile_titles(tmp_path):
 
 def test_dismiss_records_who_and_why_and_refuses_twice(demo, capsys):
     run(demo, "watch", "--once", "--now", NOW)
+    capsys.readouterr()
     assert run(demo, "watch", "dismiss", "2", "--reason", "  not major policy ", "--by",
                "wang-fang", "--now", NOW) == 0
-    assert "dismissed by wang-fang: not major policy" in capsys.readouterr().out
-    assert run(demo, "watch", "dismiss", "2", "--reason", "again") == 2
-    assert "already dismissed" in capsys.readouterr().err
-    assert run(demo, "watch", "dismiss", "99", "--reason", "x") == 2
+    assert "dismissed by 王芳 (wang-fang): not major policy" in capsys.readouterr().out
+    assert run(demo, "watch", "dismiss", "2", "--reason", "again", "--by", "zhao-lei") == 2
+    assert "already DISMISSED" in capsys.readouterr().err
+    assert run(demo, "watch", "dismiss", "99", "--reason", "x", "--by", "zhao-lei") == 2
     assert "no obligation #99" in capsys.readouterr().err
-    assert run(demo, "watch", "dismiss", "1", "--reason", "   ") == 2
+    assert run(demo, "watch", "dismiss", "1", "--reason", "   ", "--by", "zhao-lei") == 2
+
+
+@pytest.mark.parametrize("by, message", [
+    ([], "--by is required"),
+    (["--by", "root"], "'root' is not on the duty roster"),
+])
+def test_dismiss_needs_a_roster_member_or_leader(demo, capsys, by, message):
+    run(demo, "watch", "--once", "--now", NOW)
+    capsys.readouterr()
+    assert run(demo, "watch", "dismiss", "1", "--reason", "x", *by, "--now", NOW) == 2
+    err = capsys.readouterr().err
+    assert message in err and "chen-jing" in err and "wang-fang" in err
+    assert run(demo, "watch", "dismiss", "1", "--reason", "主任决定不转载", "--by", "chen-jing",
+               "--now", NOW) == 0                           # a leader may
 
 
 def test_overdue_exit_code_and_json_order(demo, capsys):

@@ -9,19 +9,21 @@ whose api/reproductions.json closes obligations.
 import json
 
 import pytest
+from govcn_pages import Policy, live_reproduction, policy_page, publish
 from watch_fixtures import FeedServer, Mailbox, Receiver, make_repo, rss, write_reproductions
 
 from govpub.cli import main
 
+# item links are filled in with the local server's address (the originals live there)
 A = {"title": "国务院关于优化营商环境的意见", "guid": "gov-7001",
-     "link": "https://www.gov.cn/zhengce/content/202611/content_7001.htm",
+     "path": "/zhengce/content/202611/content_7001.htm",
      "date": "2026/11/20 08:30"}                        # feedparser would misread this
 B = {"title": "国务院办公厅关于政务公开的通知", "guid": "gov-7002",
-     "link": "https://www.gov.cn/zhengce/content/202611/content_7002.htm"}  # no date
+     "path": "/zhengce/content/202611/content_7002.htm"}  # no date
 C = {"title": "国务院关于印发知识产权规划的通知", "guid": "gov-7003",
-     "link": "https://www.gov.cn/zhengce/content/202611/content_7003.htm",
+     "path": "/zhengce/content/202611/content_7003.htm",
      "date": "Fri, 20 Nov 2026 09:10:00 CST"}
-OFFTOPIC = {"title": "部门新闻", "guid": "n1", "link": "https://www.gov.cn/n1.htm",
+OFFTOPIC = {"title": "部门新闻", "guid": "n1", "path": "/n1.htm",
             "date": "2026-11-20 09:00"}
 
 
@@ -29,9 +31,18 @@ def at(clock: str) -> str:
     return f"2026-11-20T{clock}:00+08:00"
 
 
+def original(item) -> Policy:
+    return Policy(int(item["guid"].split("-")[1]), item["title"], "2026-11-20-08:30:00")
+
+
 @pytest.fixture
 def world(tmp_path):
     with FeedServer() as server, Mailbox() as mailbox, Receiver() as receiver:
+        for item in (A, B, C, OFFTOPIC):
+            item["link"] = server.url(item["path"])
+        for item in (A, B, C):
+            server.routes[item["path"]] = {"body": policy_page(original(item)),
+                                           "content_type": "text/html; charset=utf-8"}
         server.routes["/central"] = {"body": rss([A, B, OFFTOPIC]), "etag": '"1"'}
         repo = make_repo(tmp_path, [{"id": "central", "url": server.url("/central"),
                                      "publisher": "中华人民共和国中央人民政府",
@@ -112,12 +123,14 @@ def test_a_day_of_duty(world, capsys):
     assert sorted(receiver.titles("/duty")) == sorted([
         a_deadline, f"[govpub #{c['id']}] Reminder: 2 h left to reproduce: {C['title']}"])
 
-    # B is reproduced at 20:45 (listed with http:// and a trailing slash); C only as a
+    # B is reproduced at 20:45 (listed with https:// and a trailing slash); C only as a
     # scheduled page (published in the future): that does not count
+    publish(repo / "site", "https://example.gov.cn/reproduced/b/",
+            live_reproduction(original(B)))
     write_reproductions(repo / "site", [
         {"title": B["title"], "url": "https://example.gov.cn/reproduced/b/",
          "published": "2026-11-20T20:45:00+08:00",
-         "source_url": B["link"].replace("https://", "http://") + "/",
+         "source_url": B["link"].replace("http://", "https://") + "/",
          "source_title": B["title"], "publisher": "国务院", "source_published": None},
         {"title": C["title"], "url": "https://example.gov.cn/reproduced/c/",
          "published": "2026-11-21T09:00:00+08:00", "source_url": C["link"],
@@ -142,6 +155,8 @@ def test_a_day_of_duty(world, capsys):
     assert receiver.titles("/leader").count(overdue_title) == 1
 
     # A is reproduced at 22:40: closed with its lead time; C is dismissed by hand
+    publish(repo / "site", "https://example.gov.cn/reproduced/a/",
+            live_reproduction(original(A)))
     write_reproductions(repo / "site", [
         {"title": A["title"], "url": "https://example.gov.cn/reproduced/a/",
          "published": "2026-11-20T22:40:00+08:00", "source_url": A["link"] + "?spm=x",
@@ -149,14 +164,14 @@ def test_a_day_of_duty(world, capsys):
     code, out = cycle(repo, "22:50", capsys)
     assert code == 1 and "open: 1, overdue: 1" in out            # C is still overdue
     assert main(["--root", str(repo), "watch", "dismiss", str(c["id"]), "--reason",
-                 "已由办公厅另行转载", "--by", "li-wei", "--now", at("22:55")]) == 0
+                 "已由办公厅另行转载", "--by", "leader", "--now", at("22:55")]) == 0
     capsys.readouterr()
     code, board = status(repo, "23:00", capsys)
     assert code == 0
     states = {o["id"]: (o["state"], o["lead_seconds"], o["closed_by"])
               for o in board["obligations"]}
     assert states[a["id"]] == ("reproduced", (14 * 60 + 10) * 60, "watcher")
-    assert states[c["id"]] == ("dismissed", None, "li-wei")
+    assert states[c["id"]] == ("dismissed", None, "leader")
 
     # exactly once overall: no key was delivered twice to any target
     cycle(repo, "23:30", capsys)
@@ -191,6 +206,8 @@ def test_blind_feed_alerts_once_and_recovers(world, capsys):
 def test_atom_and_gbk_feeds_together_one_obligation_per_item(tmp_path, capsys):
     from watch_fixtures import atom
     with FeedServer() as server:
+        for item in (A, B, C):
+            item["link"] = server.url(item["path"])
         server.routes["/atom"] = atom([{**A, "date": "2026-11-20T08:30:00+08:00"}, C])
         server.routes["/gbk"] = rss([{**A, "guid": None}, B], encoding="gbk")
         repo = make_repo(tmp_path, [

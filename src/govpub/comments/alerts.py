@@ -1,12 +1,12 @@
 """Hand comment reminders and overdue alerts to the watcher's outbox (the I/O side).
 
 The decisions are :func:`govpub.comments.model.comment_alerts` (pure). This
-module only enqueues them in the watcher's SQLite outbox — keyed, so each
-reminder and each overdue alert is sent once — to whoever is on duty
-(``site_config/duty.yml``; overdue alerts also go to the leaders), then
-delivers pending alerts through the watcher's own sender. It holds the
-watcher's lock while doing so, so it never races a running watcher into
-sending an alert twice.
+module only enqueues them in the watcher's outbox (SQLite, or the shared
+PostgreSQL state) — keyed, so each reminder and each overdue alert is sent
+once — to whoever is on duty (``site_config/duty.yml``; overdue alerts also
+go to the leaders), then delivers pending alerts through the watcher's own
+sender. It holds the watcher's lock (or lease) while doing so, so it never
+races a running watcher into sending an alert twice.
 """
 
 from __future__ import annotations
@@ -19,12 +19,14 @@ from ..config import CONFIG_DIR, Policy
 from .model import Comment, comment_alerts
 
 
-def state_path(root: Path) -> Path:
-    """The watcher's state file: ``state:`` in feeds.yml, else its default."""
+def state_path(root: Path) -> Path | str:
+    """The watcher's state: its SQLite file (``state:`` in feeds.yml, else the default), or
+    the ``postgresql://`` connection string of a shared state."""
     from ..watch.config import DEFAULT_STATE, load_feeds
 
     if (Path(root) / CONFIG_DIR / "feeds.yml").exists():
-        return load_feeds(root).state_path
+        feeds = load_feeds(root)
+        return feeds.state_url or feeds.state_path
     return Path(root) / DEFAULT_STATE
 
 
@@ -48,14 +50,22 @@ def notify(policy: Policy, comments: list[Comment], now: datetime, calendar: Wor
            *, sender=None) -> tuple[list[str], list[tuple[str, bool, str | None]]]:
     """Enqueue due comment alerts and deliver the outbox; returns (new keys, deliveries)."""
     from ..watch.alerts import Outbox, apprise_sender
-    from ..watch.config import load_duty
-    from ..watch.store import Store, WatcherLock
+    from ..watch.config import DEFAULT_STATE, FeedsConfig, load_duty, load_feeds
+    from ..watch.state import open_store, watcher_lock
 
     duty = load_duty(policy.root)
     alerts = comment_alerts(comments, now, calendar)
-    path = state_path(policy.root)
-    with WatcherLock(path):
-        store = Store(path)
+    if (Path(policy.root) / CONFIG_DIR / "feeds.yml").exists():
+        feeds = load_feeds(policy.root)
+    else:  # no feeds watched: the outbox still lives where the watcher's would
+        feeds = FeedsConfig(root=policy.root, timezone=policy.timezone,
+                            state_path=Path(policy.root) / DEFAULT_STATE, user_agent="",
+                            timeout_seconds=20, max_bytes=0, max_redirects=0, max_failures=3,
+                            blind_after_minutes=60, feeds=())
+    lock = watcher_lock(feeds)
+    lock.acquire(wait_seconds=10)
+    try:
+        store = open_store(feeds, lease=lock if feeds.state_url else None)
         try:
             outbox = Outbox(store, sender or apprise_sender, max_attempts=duty.max_attempts,
                             retry=timedelta(minutes=duty.retry_minutes))
@@ -63,3 +73,5 @@ def notify(policy: Policy, comments: list[Comment], now: datetime, calendar: Wor
             return new, outbox.deliver(now)
         finally:
             store.close()
+    finally:
+        lock.release()

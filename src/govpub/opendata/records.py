@@ -8,7 +8,7 @@ every time comes from the content, so the same content gives the same bytes.
 from __future__ import annotations
 
 import posixpath
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from ..sitemodel import Page, SiteModel
 from .values import (
@@ -27,6 +27,8 @@ GUIDE = "guide"
 
 #: handout location, relative to the item page's URL (see govpub.handouts)
 HANDOUT_NAME = "handout.pdf"
+#: major Central Government policy is reproduced within 12 hours (work plan, item xv)
+REPRODUCTION_HOURS = 12
 
 
 def item_code(page: Page) -> str:
@@ -163,11 +165,29 @@ def _halls(value) -> list[dict]:
     return halls
 
 
+def _deadline(source: dict, tz) -> datetime | None:
+    from ..timeparse import DateFormatError, parse_datetime
+
+    try:
+        published = parse_datetime(source.get("published"), tz)
+    except (DateFormatError, TypeError, ValueError):
+        return None
+    return published + timedelta(hours=REPRODUCTION_HOURS) if published else None
+
+
 def reproduction_record(page: Page, model: SiteModel) -> dict:
-    """One entry of ``api/reproductions.json`` (the watcher's contract)."""
+    """One entry of ``api/reproductions.json`` (the watcher's contract).
+
+    ``deadline`` is the original's time plus 12 hours; ``late`` says whether
+    the reproduction was published after it (null when the original's time
+    is unknown).
+    """
     tz = model.policy.timezone
     source = page.meta.get("reproduces") if isinstance(page.meta.get("reproduces"), dict) else {}
+    deadline = _deadline(source, tz)
     return {
+        "deadline": iso(deadline, tz),
+        "late": (page.published > deadline) if deadline and page.published else None,
         "title": page.title,
         "url": model.absolute(page.url),
         "published": iso(page.published, tz),

@@ -75,6 +75,11 @@ REPRODUCTION = {
     "source_title": TEXT,
     "publisher": {**TEXT, "description": "Publisher of the original."},
     "source_published": {**OPTIONAL_DATE_TIME, "description": "When the original was published."},
+    "deadline": {**OPTIONAL_DATE_TIME,
+                 "description": "The original's time plus 12 hours: when the reproduction was due."},
+    "late": {"type": ["boolean", "null"],
+             "description": "Published after the deadline (null when the original's time is "
+                            "unknown)."},
 }
 
 

@@ -31,19 +31,36 @@ HTTP status (non-2xx = failure).
 
 from __future__ import annotations
 
+import html
 import json
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
+from ..i18n import _
 from .bots import is_bot_target, send_to_bot
 from .store import Store, iso
+from .text import clean_line
 
 #: send(target, title, body) -> None on success, else an error text
 Sender = Callable[[str, str, str], "str | None"]
 
 
+MAIL_SCHEMES = ("mailto", "mailtos")
+
+
+def mail_html(body: str) -> str:
+    """The body as the HTML part of a mail: every value escaped, one line per line.
+
+    apprise builds the plain-text part from this HTML; lines joined by ``<br/>``
+    alone come out as one line each there (a newline beside it would turn into
+    a stray space, and a body sent as HTML without ``<br/>`` loses its lines).
+    """
+    return "<br/>".join(html.escape(line, quote=True) for line in body.split("\n"))
+
+
 def apprise_sender(target: str, title: str, body: str) -> str | None:
     """Send to one target: through apprise, or to a chat-group bot directly."""
+    title = clean_line(title, 500) or "govpub"  # never a control character in a subject
     if is_bot_target(target):
         problem = send_to_bot(target, title, body)
         return f"{_redact(target)}: {problem}" if problem else None
@@ -51,15 +68,20 @@ def apprise_sender(target: str, title: str, body: str) -> str | None:
 
     notifier = apprise.Apprise()
     if not notifier.add(target):
-        return f"{_redact(target)}: not a valid apprise URL"
-    if not notifier.notify(title=title, body=body):
-        return f"{_redact(target)}: delivery failed"
+        return _("{target}: not a valid apprise URL").format(target=_redact(target))
+    if target.partition("://")[0].lower() in MAIL_SCHEMES:
+        sent = notifier.notify(title=title, body=mail_html(body),
+                               body_format=apprise.NotifyFormat.HTML)
+    else:  # webhooks and the like get the text as it is
+        sent = notifier.notify(title=title, body=body, body_format=apprise.NotifyFormat.TEXT)
+    if not sent:
+        return _("{target}: delivery failed").format(target=_redact(target))
     return None
 
 
 def _redact(target: str) -> str:
     """The target as shown in errors and status: never a password, bot token or key."""
-    scheme, _, rest = target.partition("://")
+    scheme, _sep, rest = target.partition("://")
     host = rest.split("@")[-1].split("/")[0].split("?")[0]
     if is_bot_target(target):  # the "host" of a bot URL is its secret token
         return f"{scheme}://…{host[-4:]}"
@@ -77,25 +99,26 @@ class Outbox:
         self.retry = retry
 
     def known_keys(self, prefix: str = "") -> set[str]:
-        rows = self.store.db.execute("SELECT key FROM outbox WHERE key LIKE ? || '%'",
-                                     (prefix,))
-        return {row[0] for row in rows}
+        rows = self.store.execute("SELECT key FROM outbox WHERE key LIKE ? || '%'", (prefix,))
+        return {row["key"] for row in rows}
 
     def enqueue(self, key: str, title: str, body: str, targets: list[str], now: datetime,
                 *, obligation_id: int | None = None, step: str = "") -> bool:
         """Record an alert; False if the key was already there (nothing changes)."""
         with self.store.transaction() as db:
             cursor = db.execute(
-                "INSERT OR IGNORE INTO outbox(key, obligation_id, step, title, body, targets, "
-                "created_at, due_at, next_attempt_at) VALUES (?,?,?,?,?,?,?,?,?)",
+                "INSERT INTO outbox(key, obligation_id, step, title, body, targets, "
+                "created_at, due_at, next_attempt_at) VALUES (?,?,?,?,?,?,?,?,?) "
+                "ON CONFLICT DO NOTHING",
                 (key, obligation_id, step or key, title, body,
                  json.dumps(list(targets)), iso(now), iso(now), iso(now)))
             return cursor.rowcount == 1
 
     def pending(self, now: datetime):
-        return self.store.db.execute(
+        return self.store.execute(
             "SELECT * FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL "
-            "AND next_attempt_at <= ? ORDER BY created_at, key", (iso(now),)).fetchall()
+            "AND cancelled_at IS NULL AND next_attempt_at <= ? ORDER BY created_at, key",
+            (iso(now),)).fetchall()
 
     def deliver(self, now: datetime, should_stop: Callable[[], bool] = lambda: False):
         """Try every pending alert once; returns [(key, ok, error)]."""
@@ -108,22 +131,39 @@ class Outbox:
                        if t not in json.loads(row["delivered"])]
             if waiting and all(t in down for t in waiting):
                 continue  # untouched: retried next round, no attempt counted
-            results.append(self._deliver_one(row, now, down))
+            outcome = self._deliver_one(row, now, down)
+            if outcome is not None:
+                results.append(outcome)
         return results
+
+    def _claim(self, row, now: datetime) -> bool:
+        """Mark the alert in flight if it is still to be sent: it may have been cancelled, or
+        its obligation closed, since the pending list was read (by another process too)."""
+        with self.store.transaction() as db:
+            # in_flight stays 1 only if we die while sending: the next try knows
+            claimed = db.execute(
+                "UPDATE outbox SET in_flight = 1, uncertain = ?, attempts = attempts + 1 "
+                "WHERE key = ? AND sent_at IS NULL AND failed_at IS NULL "
+                "AND cancelled_at IS NULL AND (obligation_id IS NULL OR obligation_id IN "
+                "(SELECT id FROM obligations WHERE state = 'open'))",
+                (int(bool(row["in_flight"] or row["uncertain"])), row["key"])).rowcount
+            if not claimed:
+                db.execute("UPDATE outbox SET cancelled_at = ? WHERE key = ? "
+                           "AND sent_at IS NULL AND failed_at IS NULL AND cancelled_at IS NULL",
+                           (iso(now), row["key"]))
+        return bool(claimed)
 
     def _deliver_one(self, row, now: datetime, down: set[str]):
         key = row["key"]
         uncertain = bool(row["in_flight"])
-        with self.store.transaction() as db:
-            # in_flight stays 1 only if we die while sending: the next try knows
-            db.execute("UPDATE outbox SET in_flight = 1, uncertain = uncertain OR ?, "
-                       "attempts = attempts + 1 WHERE key = ?", (int(uncertain), key))
+        if not self._claim(row, now):
+            return None
         title = row["title"]
         body = row["body"]
         if uncertain or row["uncertain"]:
-            title = "(repeat: delivery uncertain) " + title
-            body += ("\n\n(The watcher stopped while sending this alert; it may have "
-                     "arrived already.)")
+            title = _("(repeat: delivery uncertain) ") + title
+            body += "\n\n" + _("(The watcher stopped while sending this alert; it may have "
+                                "arrived already.)")
         delivered = json.loads(row["delivered"])
         errors = []
         # per target: a retry after a partial failure does not resend to those who got it
@@ -132,7 +172,8 @@ class Outbox:
             if target in delivered:
                 continue
             if target in down:
-                errors.append(f"{_redact(target)}: failed earlier in this round")
+                errors.append(_("{target}: failed earlier in this round").format(
+                    target=_redact(target)))
                 continue
             try:
                 problem = self.sender(target, title, body)
@@ -163,4 +204,4 @@ class Outbox:
         return key, error is None, error
 
     def rows(self):
-        return self.store.db.execute("SELECT * FROM outbox ORDER BY created_at, key").fetchall()
+        return self.store.execute("SELECT * FROM outbox ORDER BY created_at, key").fetchall()

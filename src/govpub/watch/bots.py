@@ -34,6 +34,8 @@ import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 
+from ..i18n import _
+
 
 @dataclass(frozen=True)
 class Bot:
@@ -76,13 +78,13 @@ def dingtalk_signature(secret: str, timestamp_ms: int) -> str:
 def bot_request(target: str, title: str, body: str, *,
                 now_ms: int | None = None) -> tuple[str, bytes]:
     """(URL, JSON body) of the message for a bot target (pure, no I/O)."""
-    scheme, _, rest = target.partition("://")
+    scheme, _sep, rest = target.partition("://")
     scheme = scheme.lower()
-    head, _, path = rest.split("?", 1)[0].partition("/")
-    secret, _, token = head.rpartition("@")  # tokens are case-sensitive: no URL parser
+    head, _sep, path = rest.split("?", 1)[0].partition("/")
+    secret, _sep, token = head.rpartition("@")  # tokens are case-sensitive: no URL parser
     secret, token = urllib.parse.unquote(secret), urllib.parse.unquote(token)
     if not token:
-        raise ValueError("the target has no token or key")
+        raise ValueError(_("the target has no token or key"))
     text = f"{title}\n{body}"[:MAX_TEXT]
     address = BOTS[scheme].address()
     if scheme in ("feishu", "lark"):
@@ -112,12 +114,16 @@ def refusal(status: int, answer: bytes, codes: tuple[str, ...] = ("errcode",)) -
     try:
         data = json.loads(answer)
     except ValueError:
-        return "the answer is not JSON"
+        return _("the answer is not JSON")
     data = data if isinstance(data, dict) else {}
     field = next((name for name in codes if name in data), codes[0])
     if data.get(field) != 0:
         message = data.get("errmsg") or data.get("msg") or data.get("StatusMessage")
-        return f"refused: {field} {data.get(field)}{f' ({message})' if message else ''}"
+        if message:
+            return _("refused: {field} {code} ({message})").format(field=field,
+                                                                   code=data.get(field),
+                                                                   message=message)
+        return _("refused: {field} {code}").format(field=field, code=data.get(field))
     return None
 
 
@@ -135,4 +141,4 @@ def send_to_bot(target: str, title: str, body: str) -> str | None:
     except urllib.error.HTTPError as exc:
         return f"HTTP {exc.code}"
     except (urllib.error.URLError, OSError, ValueError) as exc:
-        return f"cannot reach the bot: {getattr(exc, 'reason', exc)}"
+        return _("cannot reach the bot: {error}").format(error=getattr(exc, "reason", exc))

@@ -12,7 +12,8 @@ string is re-parsed here:
 * a date without a time is midnight in that zone;
 * ``GMT+8``, ``UTC+08:00``, ``+0800``, ``+08`` and ``Z`` are offsets;
 * RFC 822 (``Fri, 20 Nov 2026 10:00:00 +0800``), ISO 8601, ``2026/11/20
-  10:00``, ``2026.11.20``, ``2026年11月20日 10时00分`` and full-width digits.
+  10:00``, ``2026.11.20``, ``2026年11月20日 10时00分``, full-width digits and
+  www.gov.cn's page metadata form ``2026-11-20-10:00:00``.
 
 Anything else is ``None``: the caller counts the deadline from first-seen
 and says so. Pure functions, no I/O.
@@ -41,7 +42,7 @@ _TIME = r"(?P<h>\d{1,2})[:时](?P<mi>\d{2})(?:[:分](?P<s>\d{2})(?:[.,](?P<frac>
 
 _NUMERIC = re.compile(
     r"^(?P<y>\d{4})[-/.年](?P<mo>\d{1,2})[-/.月](?P<d>\d{1,2})日?"
-    r"(?:(?:t|\s+|\s*)" + _TIME + r")?\s*" + _ZONE + r"?$")
+    r"(?:(?:t|\s+|-|\s*)" + _TIME + r")?\s*" + _ZONE + r"?$")
 _RFC822 = re.compile(
     r"^(?:[a-z]{3,9},?\s*)?(?P<d>\d{1,2})\s+(?P<mon>[a-z]{3})[a-z]*\.?\s+(?P<y>\d{2,4})"
     r"(?:\s+" + _TIME + r")?\s*" + _ZONE + r"?$")

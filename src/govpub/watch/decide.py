@@ -24,6 +24,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from ..i18n import N_, _
+
 
 @dataclass(frozen=True)
 class Step:
@@ -94,8 +96,17 @@ def due_alerts(obligations, now: datetime, reminders_hours, overdue_every: timed
     return decided
 
 
+def escalates(step_name: str) -> bool:
+    """The deadline and overdue steps go to the leaders too, whoever has taken the item."""
+    return step_name == "deadline" or step_name.startswith("overdue-")
+
+
 def is_overdue(facts: ObligationFacts, now: datetime) -> bool:
     return facts.state == "open" and now >= facts.deadline
+
+
+#: why an item already past its deadline on a feed's first poll is not an obligation
+BASELINE_REASON = N_("baseline: already past its deadline when the feed was first watched")
 
 
 def deadline_for(source_time: datetime | None, first_seen: datetime,
@@ -106,15 +117,33 @@ def deadline_for(source_time: datetime | None, first_seen: datetime,
     return first_seen + timedelta(hours=hours), "first-seen"
 
 
+def reproduced_at(published: datetime, last_absent: datetime | None,
+                  now: datetime) -> datetime:
+    """When a reproduction went live, as far as the watcher can vouch for it.
+
+    The page's own ``published`` time is believed unless the watcher looked
+    at the site after that time and did not find the reproduction there; then
+    the earliest proven time is now, when it was first seen live. A backdated
+    page therefore never makes a late reproduction look on time.
+    """
+    if last_absent is not None and published <= last_absent:
+        return now
+    return min(published, now)
+
+
+def is_late(reproduced: datetime, deadline: datetime) -> bool:
+    return reproduced > deadline
+
+
 def blind_reason(consecutive_failures: int, last_success: datetime | None, now: datetime,
                  max_failures: int, blind_after: timedelta, watched_since: datetime | None):
     """Why a feed counts as blind now, or None when it is healthy enough."""
     if consecutive_failures >= max_failures:
-        return f"{consecutive_failures} polls in a row failed"
+        return _("{count} polls in a row failed").format(count=consecutive_failures)
     reference = last_success or watched_since
     if reference is not None and now - reference >= blind_after and consecutive_failures:
         minutes = int((now - reference).total_seconds() // 60)
-        return f"no successful poll for {minutes} minutes"
+        return _("no successful poll for {minutes} minutes").format(minutes=minutes)
     return None
 
 

@@ -9,7 +9,10 @@ Resolution order at time T (in the duty file's time zone):
 3. nobody: the ``fallback`` targets are used, so an alert is never dropped.
 
 Leaders receive escalations (deadline reached, overdue) in addition to the
-people on duty. Reusable API (e.g. for comment-deadline reminders)::
+people on duty. When a roster member has taken an item (``watch ack``), its
+reminders go to that person only; the escalation at the deadline still goes
+to everyone it would have gone to, and to that person. Reusable API (e.g.
+for comment-deadline reminders)::
 
     from govpub.watch.config import load_duty
     from govpub.watch.duty import targets_at
@@ -22,6 +25,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from ..i18n import _
 from .config import DutyConfig, RotationSlot
 
 
@@ -56,20 +60,50 @@ def targets_at(duty: DutyConfig, when: datetime, *, escalate: bool = False) -> l
     return list(dict.fromkeys(targets))
 
 
-def describe_duty(duty: DutyConfig, when: datetime) -> str:
-    people = on_duty(duty, when)
+def alert_targets(duty: DutyConfig, when: datetime, *, escalate: bool,
+                  taken_by: str | None = None) -> list[str]:
+    """Where one alert of an obligation goes, given who (if anyone) has taken it."""
+    person = duty.people.get(taken_by) if taken_by else None
+    if person is None:
+        return targets_at(duty, when, escalate=escalate)
+    if not escalate:
+        return list(person.targets)
+    return list(dict.fromkeys(targets_at(duty, when, escalate=True) + list(person.targets)))
+
+
+def roster(duty: DutyConfig) -> set[str]:
+    """Who may take or dismiss an item: people on the rotation or a shift, and leaders."""
+    return ({s.person for s in duty.rotation} | {s.person for s in duty.shifts}
+            | set(duty.leaders))
+
+
+def describe_person(duty: DutyConfig, person: str) -> str:
+    known = duty.people.get(person)
+    return f"{known.name} ({person})" if known else person
+
+
+def describe_people(duty: DutyConfig, people: list[str]) -> str:
     if not people:
-        return "nobody on the rota (fallback targets)"
-    return ", ".join(f"{duty.people[p].name} ({p})" for p in people)
+        return _("nobody on the rota (fallback targets)")
+    return ", ".join(describe_person(duty, p) for p in people)
+
+
+def describe_duty(duty: DutyConfig, when: datetime) -> str:
+    return describe_people(duty, on_duty(duty, when))
 
 
 def next_change(duty: DutyConfig, when: datetime, horizon: timedelta = timedelta(days=8)):
-    """When the set of people on duty next changes (minute resolution), or None."""
+    """When the set of people on duty next changes (to the minute), or None."""
     current = on_duty(duty, when)
     step = timedelta(minutes=15)
     probe = when.replace(second=0, microsecond=0)
     while probe - when < horizon:
         probe += step
         if on_duty(duty, probe) != current:
+            earlier = probe - step  # the change is within this quarter hour: find its minute
+            while earlier + timedelta(minutes=1) < probe:
+                earlier += timedelta(minutes=1)
+                if on_duty(duty, earlier) != current:
+                    return earlier
             return probe
     return None

@@ -26,6 +26,8 @@ from urllib.parse import unquote, urlsplit
 
 import httpx
 
+from ..i18n import _
+
 _ACCEPT = ("application/rss+xml, application/atom+xml, application/xml;q=0.9, "
            "text/xml;q=0.9, */*;q=0.1")
 
@@ -64,7 +66,7 @@ class _Decoder:
         elif encoding == "deflate":
             self.zlib = zlib.decompressobj()
         else:
-            raise ValueError(f"unsupported Content-Encoding {encoding!r}")
+            raise ValueError(_("unsupported Content-Encoding {encoding!r}").format(encoding=encoding))
 
     def feed(self, chunk: bytes) -> None:
         if self.zlib is None:
@@ -109,7 +111,7 @@ def fetch_file(path: Path, url: str, max_bytes: int, last_modified: str | None) 
     try:
         stat = path.stat()
         if not path.is_file():
-            result.error = "not a regular file"
+            result.error = _("not a regular file")
             return result
         stamp = formatdate(stat.st_mtime, usegmt=True) + f" ({stat.st_size})"
         result.last_modified = stamp
@@ -117,15 +119,16 @@ def fetch_file(path: Path, url: str, max_bytes: int, last_modified: str | None) 
             result.not_modified = True
             return result
         if stat.st_size > max_bytes:
-            result.error = f"file is {stat.st_size} bytes, over the {max_bytes} byte cap"
+            result.error = _("file is {size} bytes, over the {cap} byte cap").format(
+                size=stat.st_size, cap=max_bytes)
             return result
         with open(path, "rb") as handle:
             result.body = handle.read(max_bytes + 1)
         if len(result.body) > max_bytes:
-            result.error = f"file is over the {max_bytes} byte cap"
+            result.error = _("file is over the {cap} byte cap").format(cap=max_bytes)
             result.body = b""
     except OSError as exc:
-        result.error = f"cannot read {path}: {exc.strerror or exc}"
+        result.error = _("cannot read {path}: {error}").format(path=path, error=exc.strerror or exc)
     return result
 
 
@@ -137,7 +140,7 @@ def fetch(client: httpx.Client | None, url: str, *, root: Path, max_bytes: int,
     if local is not None:
         return fetch_file(local, url, max_bytes, last_modified)
     if not url.startswith(("http://", "https://")):
-        return FetchResult(url=url, error="only http(s) URLs, file:// URLs and paths are read")
+        return FetchResult(url=url, error=_("only http(s) URLs, file:// URLs and paths are read"))
     result = FetchResult(url=url)
     headers = {}
     if etag:
@@ -158,11 +161,12 @@ def fetch(client: httpx.Client | None, url: str, *, root: Path, max_bytes: int,
                 result.error = f"HTTP {response.status_code}"
                 return result
             if response.status_code != 200:
-                result.error = f"unexpected HTTP {response.status_code}"
+                result.error = _("unexpected HTTP {status}").format(status=response.status_code)
                 return result
             declared = response.headers.get("content-length", "")
             if declared.isdigit() and int(declared) > max_bytes * 4:
-                result.error = f"body of {declared} bytes declared, over the {max_bytes} byte cap"
+                result.error = _("body of {size} bytes declared, over the {cap} byte cap").format(
+                    size=declared, cap=max_bytes)
                 return result
             decoder = _Decoder(response.headers.get("content-encoding", ""), max_bytes)
             wire = 0
@@ -172,18 +176,19 @@ def fetch(client: httpx.Client | None, url: str, *, root: Path, max_bytes: int,
                     raise _TooBig
                 decoder.feed(chunk)
                 if time.monotonic() - started > timeout:
-                    result.error = f"timed out after {timeout:g} s (server too slow)"
+                    result.error = _("timed out after {seconds:g} s (server too slow)").format(
+                        seconds=timeout)
                     return result
             result.body = decoder.finish()
             result.etag = response.headers.get("etag")
             result.last_modified = response.headers.get("last-modified")
     except _TooBig:
-        result.error = f"body over the {max_bytes} byte cap (after decompression)"
+        result.error = _("body over the {cap} byte cap (after decompression)").format(cap=max_bytes)
         result.body = b""
     except httpx.TooManyRedirects:
-        result.error = "too many redirects (a redirect loop?)"
+        result.error = _("too many redirects (a redirect loop?)")
     except httpx.TimeoutException:
-        result.error = f"timed out after {timeout:g} s"
+        result.error = _("timed out after {seconds:g} s").format(seconds=timeout)
     except (httpx.HTTPError, zlib.error, ValueError, OSError) as exc:
         result.error = f"{type(exc).__name__}: {exc}"[:300]
     return result

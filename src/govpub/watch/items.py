@@ -1,10 +1,14 @@
 """From fetched bytes to the few item facts the watcher uses.
 
-feedparser parses (it sniffs the encoding from the XML declaration and the
-Content-Type header, so GB2312/GBK feeds work); the result is boiled down to
-:class:`FeedItem` at once so a large feed is not kept in memory. A document
-that is not a feed (an HTML error page, a truncated body with nothing in it,
-an empty feed) is a :class:`NotAFeed` — a failed poll, counted in the health.
+The bytes are decoded first by :func:`.text.decode_document` (a wrong
+declared charset gives a clear error, never mojibake) and handed to
+feedparser as UTF-8; the result is boiled down to :class:`FeedItem` at once
+so a large feed is not kept in memory. Every text is cleaned of control
+characters. A feed with more items than the source's limit is not cut
+silently: :class:`ParsedFeed` says how many there were, and the cycle
+reports it. A document that is not a feed (an HTML error page, a truncated
+body with nothing in it, an empty feed) is a :class:`NotAFeed` — a failed
+poll, counted in the health.
 """
 
 from __future__ import annotations
@@ -14,8 +18,10 @@ from datetime import datetime, tzinfo
 
 import feedparser
 
+from ..i18n import _
 from .dates import entry_date
 from .identity import normalize_url
+from .text import Undecodable, as_utf8_xml, clean_line, decode_document
 
 MAX_ITEMS = 1000
 MAX_TEXT = 1000
@@ -35,35 +41,59 @@ class FeedItem:
     source_time: datetime | None
 
 
-def _text(value, limit: int = MAX_TEXT) -> str | None:
-    if not isinstance(value, str):
-        return None
-    value = " ".join(value.split())
-    return value[:limit] or None
+@dataclass(frozen=True)
+class ParsedFeed:
+    items: list[FeedItem]
+    total: int  # items in the document; more than len(items) when over the limit
 
 
-def parse_items(body: bytes, headers: dict, tz: tzinfo) -> list[FeedItem]:
-    """Items of a feed; raises NotAFeed with the reason when there are none."""
+_text = clean_line
+
+
+def _utf8_headers(headers: dict | None) -> dict:
+    media = (headers or {}).get("content-type", "application/xml").split(";")[0].strip()
+    return {"content-type": f"{media or 'application/xml'}; charset=utf-8"}
+
+
+def parse_feed(body: bytes, headers: dict | None, tz: tzinfo,
+               limit: int = MAX_ITEMS) -> ParsedFeed:
+    """The first ``limit`` items of a feed and how many it has; NotAFeed when none."""
     if not body.strip():
-        raise NotAFeed("empty response")
-    parsed = feedparser.parse(body, response_headers=headers or {},
+        raise NotAFeed(_("empty response"))
+    try:
+        text, _codec = decode_document(body, headers)
+    except Undecodable as exc:
+        raise NotAFeed(str(exc)) from None
+    parsed = feedparser.parse(as_utf8_xml(text), response_headers=_utf8_headers(headers),
                               sanitize_html=False, resolve_relative_uris=False)
     entries = parsed.get("entries") or []
     if not entries:
         if not parsed.get("version"):
             reason = parsed.get("bozo_exception")
-            raise NotAFeed(f"not a feed ({type(reason).__name__ if reason else 'no RSS/Atom'})"
-                           f"{', looks like HTML' if b'<html' in body[:2048].lower() else ''}")
-        raise NotAFeed("feed has no items")
+            kind = type(reason).__name__ if reason else "no RSS/Atom"
+            if b"<html" in body[:2048].lower():
+                raise NotAFeed(_("not a feed ({reason}), looks like HTML").format(reason=kind))
+            raise NotAFeed(_("not a feed ({reason})").format(reason=kind))
+        raise NotAFeed(_("feed has no items"))
+    return ParsedFeed(_items(entries[:limit], tz), len(entries))
+
+
+def parse_items(body: bytes, headers: dict | None, tz: tzinfo,
+                limit: int = MAX_ITEMS) -> list[FeedItem]:
+    """Items of a feed (the first ``limit``); raises NotAFeed with the reason when none."""
+    return parse_feed(body, headers, tz, limit).items
+
+
+def _items(entries, tz: tzinfo) -> list[FeedItem]:
     items = []
-    for entry in entries[:MAX_ITEMS]:
+    for entry in entries:
         source_time, raw = entry_date(entry, tz)
         categories = tuple(filter(None, (_text(t.get("term"), 200)
                                          for t in entry.get("tags") or [])))
         link = _text(entry.get("link"), 4096)
         if normalize_url(link) is None:
             link = None  # javascript:, relative or garbage links never reach a page or alert
-        title = _text(entry.get("title")) or link or "(untitled)"
+        title = _text(entry.get("title")) or link or _("(untitled)")
         items.append(FeedItem(guid=_text(entry.get("id"), 1000), link=link, title=title,
                               categories=categories, date_raw=raw, source_time=source_time))
     return items

@@ -1,4 +1,5 @@
-"""The watcher's state in SQLite: obligations, their history, feed health, the outbox.
+"""The watcher's state in SQLite (the default, one machine): the queries are
+:class:`~govpub.watch.statebase.StateStore`'s.
 
 * Versioned schema (``PRAGMA user_version``); a newer file than this code
   understands is refused rather than damaged.
@@ -6,7 +7,6 @@
   any point leaves either the state before or the state after, never half.
 * WAL journal and ``synchronous=FULL``: a committed alert decision survives a
   power cut.
-* Times are stored as UTC ISO 8601 strings, which sort correctly as text.
 * :class:`WatcherLock` is an OS file lock next to the database: two watchers
   on the same state cannot both run a cycle (the kernel drops the lock when a
   process dies, even by ``kill -9``, so a crash never leaves a stale lease).
@@ -16,18 +16,18 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
-import json
 import os
 import sqlite3
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 
 from ..errors import ConfigError, GovpubError
+from ..i18n import _
+from .statebase import SCHEMA_VERSION, StateStore, from_iso, iso
 
-SCHEMA_VERSION = 1
+__all__ = ["SCHEMA_VERSION", "Store", "WatcherLock", "from_iso", "iso"]
 
-_SCHEMA = """
+_SCHEMA_V1 = """
 CREATE TABLE IF NOT EXISTS obligations (
     id INTEGER PRIMARY KEY,
     identity TEXT NOT NULL UNIQUE,
@@ -94,19 +94,30 @@ CREATE INDEX IF NOT EXISTS outbox_pending ON outbox(sent_at, failed_at, next_att
 CREATE INDEX IF NOT EXISTS outbox_obligation ON outbox(obligation_id);
 """
 
+#: version 2 (issue 16): who acknowledged, when the site last lacked the reproduction,
+#: late marks, cancelled alerts, feeds over their item limit, the originals' texts
+_SCHEMA_V2 = """
+ALTER TABLE obligations ADD COLUMN acked_by TEXT;
+ALTER TABLE obligations ADD COLUMN acked_at TEXT;
+ALTER TABLE obligations ADD COLUMN site_checked_at TEXT;
+ALTER TABLE obligations ADD COLUMN verify_note TEXT;
+ALTER TABLE obligations ADD COLUMN late INTEGER;
+ALTER TABLE outbox ADD COLUMN cancelled_at TEXT;
+ALTER TABLE feeds ADD COLUMN items_total INTEGER;
+ALTER TABLE feeds ADD COLUMN over_limit_since TEXT;
+CREATE TABLE IF NOT EXISTS originals (
+    obligation_id INTEGER PRIMARY KEY REFERENCES obligations(id),
+    url TEXT NOT NULL,
+    fetched_at TEXT NOT NULL,
+    digest TEXT NOT NULL,
+    text TEXT NOT NULL
+);
+"""
 
-def iso(moment: datetime | None) -> str | None:
-    """UTC ISO 8601 text for storage (sortable)."""
-    if moment is None:
-        return None
-    return moment.astimezone(UTC).isoformat(timespec="seconds")
+_MIGRATIONS = {1: _SCHEMA_V1, 2: _SCHEMA_V2}
 
 
-def from_iso(text: str | None) -> datetime | None:
-    return datetime.fromisoformat(text) if text else None
-
-
-class Store:
+class Store(StateStore):
     """One SQLite connection to the watcher's state file."""
 
     def __init__(self, path: Path) -> None:
@@ -115,8 +126,9 @@ class Store:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self.db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
         except (OSError, sqlite3.Error) as exc:
-            raise ConfigError(f"cannot open the watcher state: {exc}", path=self.path,
-                              hint="check the state: path in site_config/feeds.yml") from None
+            raise ConfigError(_("cannot open the watcher state: {error}").format(error=exc),
+                              path=self.path,
+                              hint=_("check the state: path in site_config/feeds.yml")) from None
         self.db.row_factory = sqlite3.Row
         try:
             self.db.execute("PRAGMA journal_mode=WAL")
@@ -125,32 +137,38 @@ class Store:
             self._migrate()
         except sqlite3.DatabaseError as exc:
             self.db.close()
-            raise ConfigError(f"the watcher state is not a usable SQLite database: {exc}",
-                              path=self.path,
-                              hint="move the file aside; the watcher starts a new one") from None
+            raise ConfigError(
+                _("the watcher state is not a usable SQLite database: {error}").format(error=exc),
+                path=self.path,
+                hint=_("move the file aside; the watcher starts a new one")) from None
 
     def _migrate(self) -> None:
         version = self.db.execute("PRAGMA user_version").fetchone()[0]
         if version > SCHEMA_VERSION:
-            raise ConfigError(f"state schema version {version} is newer than this govpub "
-                              f"understands ({SCHEMA_VERSION})", path=self.path,
-                              hint="upgrade govpub")
+            raise ConfigError(_("state schema version {version} is newer than this govpub "
+                                "understands ({known})").format(version=version,
+                                                                known=SCHEMA_VERSION),
+                              path=self.path, hint=_("upgrade govpub"))
         if version < SCHEMA_VERSION:
             with self.transaction():
-                for statement in _SCHEMA.split(";"):
-                    if statement.strip():
-                        self.db.execute(statement)
+                for step in range(version + 1, SCHEMA_VERSION + 1):
+                    for statement in _MIGRATIONS[step].split(";"):
+                        if statement.strip():
+                            self.db.execute(statement)
                 self.db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+
+    def execute(self, sql: str, params=()):
+        return self.db.execute(sql, params)
 
     @contextlib.contextmanager
     def transaction(self):
         """All-or-nothing: commits on success, rolls back on any exception."""
         if self.db.in_transaction:
-            yield self.db
+            yield self
             return
         self.db.execute("BEGIN IMMEDIATE")
         try:
-            yield self.db
+            yield self
         except BaseException:
             self.db.execute("ROLLBACK")
             raise
@@ -158,56 +176,6 @@ class Store:
 
     def close(self) -> None:
         self.db.close()
-
-    # --- obligations -------------------------------------------------------
-
-    def find(self, identity: str, link_norm: str | None):
-        row = self.db.execute("SELECT * FROM obligations WHERE identity = ?",
-                              (identity,)).fetchone()
-        if row is None and link_norm:
-            row = self.db.execute("SELECT * FROM obligations WHERE link_norm = ? "
-                                  "ORDER BY id LIMIT 1", (link_norm,)).fetchone()
-        return row
-
-    def obligation(self, obligation_id: int):
-        return self.db.execute("SELECT * FROM obligations WHERE id = ?",
-                               (obligation_id,)).fetchone()
-
-    def open_obligations(self):
-        return self.db.execute("SELECT * FROM obligations WHERE state = 'open' "
-                               "ORDER BY deadline, id").fetchall()
-
-    def recent_obligations(self, since: datetime):
-        return self.db.execute(
-            "SELECT * FROM obligations WHERE state = 'open' OR closed_at >= ? "
-            "ORDER BY state != 'open', deadline, id", (iso(since),)).fetchall()
-
-    def add_history(self, obligation_id: int, at: datetime, event: str, detail=None) -> None:
-        text = detail if isinstance(detail, str) else json.dumps(detail or {}, ensure_ascii=False)
-        self.db.execute("INSERT INTO history(obligation_id, at, event, detail) VALUES (?,?,?,?)",
-                        (obligation_id, iso(at), event, text))
-
-    def history(self, obligation_id: int):
-        return self.db.execute("SELECT * FROM history WHERE obligation_id = ? ORDER BY id",
-                               (obligation_id,)).fetchall()
-
-    # --- feeds --------------------------------------------------------------
-
-    def feed_state(self, feed_id: str):
-        row = self.db.execute("SELECT * FROM feeds WHERE id = ?", (feed_id,)).fetchone()
-        if row is None:
-            with self.transaction():
-                self.db.execute("INSERT OR IGNORE INTO feeds(id) VALUES (?)", (feed_id,))
-            row = self.db.execute("SELECT * FROM feeds WHERE id = ?", (feed_id,)).fetchone()
-        return row
-
-    def update_feed(self, feed_id: str, **fields) -> None:
-        assignments = ", ".join(f"{name} = ?" for name in fields)
-        self.db.execute(f"UPDATE feeds SET {assignments} WHERE id = ?",
-                        (*fields.values(), feed_id))
-
-    def feeds(self):
-        return self.db.execute("SELECT * FROM feeds ORDER BY id").fetchall()
 
 
 class WatcherLock:
@@ -231,10 +199,10 @@ class WatcherLock:
                     holder = handle.read().strip() or "unknown"
                     handle.close()
                     raise GovpubError(
-                        f"another watcher is running on this state (pid {holder})",
-                        path=self.path,
-                        hint="let it finish, or stop it; two watchers would double-alert"
-                    ) from None
+                        _("another watcher is running on this state ({holder})").format(
+                            holder=f"pid {holder}"),
+                        path=self.path, hint=_("let it finish, or stop it; two watchers "
+                                               "would double-alert")) from None
                 time.sleep(0.1)
         handle.seek(0)
         handle.truncate()
