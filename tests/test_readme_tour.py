@@ -75,8 +75,12 @@ def test_the_editor_tour_works_word_for_word(tmp_path):
     env = {key: value for key, value in os.environ.items() if key != "GOVPUB_LANG"}
     env.update(EDITOR=f"{sys.executable} {filler}", GOVPUB_SERVE_PORT="0",
                GIT_TERMINAL_PROMPT="0", GIT_CONFIG_NOSYSTEM="1")
+    # An editor's terminal delivers Ctrl+C; a test worker may have inherited SIGINT as
+    # ignored (xdist), and an ignored signal stays ignored through exec — so give the
+    # tour's shell the default disposition an editor's shell has.
     shell = subprocess.Popen(["bash", "-c", "\n".join(script)], cwd=clone, env=env,
-                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                             preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     watchdog = threading.Timer(1200, shell.kill)  # a preview that never serves must not hang
     watchdog.start()
     output, steps, status, preview = [], {}, {}, None
@@ -103,6 +107,11 @@ def test_the_editor_tour_works_word_for_word(tmp_path):
         shell.wait()
     finally:
         watchdog.cancel()
+        if shell.poll() is None:  # a failed step: leave no preview server behind
+            for child in children(shell.pid):
+                os.kill(child, signal.SIGKILL)
+            shell.kill()
+            shell.wait()
     text = "".join(output)
     assert set(status) == set(range(len(lines))), text  # every line ran
     assert status[0] == 0 and status[new] == 0 and status[edit] == 0, text
