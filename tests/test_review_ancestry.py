@@ -8,14 +8,16 @@ the approved bytes.
 
 from __future__ import annotations
 
-try:
-    from review_fixtures import git, make_site, rule_ids
-except ImportError:  # tests/ imported as a package
-    from tests.review_fixtures import git, make_site, rule_ids
-
+import pytest
 from click.testing import CliRunner
 
+try:
+    from review_fixtures import git, make_key, make_site, reviewers_yml, rule_ids
+except ImportError:  # tests/ imported as a package
+    from tests.review_fixtures import git, make_key, make_site, reviewers_yml, rule_ids
+
 from govpub.cli import main
+from govpub.errors import ConfigError
 from govpub.review.history import verify_changes
 
 PAGE = "notices/a.md"
@@ -168,3 +170,71 @@ def test_commits_before_the_approval_do_not_count(tmp_path):
     site.commit("ed", "edit", date=day(3))
     li_approves(site)
     assert verify_changes(site.policy(), "main")[1] == []
+
+
+# -- a person is every address and key listed for them (item 2) ------------------------------
+
+
+def test_an_edit_under_an_alias_address_signed_with_her_key_is_hers(tmp_path):
+    key, public = make_key(tmp_path / "keys", "li")
+    site = make_site(tmp_path, keys={"li-wei": [public]})
+    approved_main(site)
+    git(site.root, "checkout", "-q", "-b", "pr")
+    site.page(PAGE, body=LI)
+    site.commit("li.private@mail.example.com", "wording from home", sign_with=key)
+    site.signoff(PAGE, "li-wei")
+    site.commit("li-wei", "approve", RECORD, sign_with=key)
+    _, findings = verify_changes(site.policy(), "main")
+    assert rule_ids(findings) == [("GP211", RECORD)]
+    assert "a signature by key SHA256:" in findings[0].message
+    # the same edit signed by a key nobody listed is not hers
+    git(site.root, "reset", "-q", "--hard", "main")
+    stranger, _ = make_key(tmp_path / "keys", "stranger")
+    site.page(PAGE, body=LI)
+    site.commit("li.private@mail.example.com", "wording", sign_with=stranger)
+    site.signoff(PAGE, "li-wei")
+    site.commit("li-wei", "approve", RECORD, sign_with=key)
+    assert verify_changes(site.policy(), "main")[1] == []
+
+
+def test_every_listed_address_is_the_same_person(tmp_path):
+    site = make_site(tmp_path)
+    reviewers = site.root / "site_config/reviewers.yml"
+    reviewers.write_text(reviewers.read_text().replace(
+        "[li.wei@example.gov.cn]", "[li.wei@example.gov.cn, Li.Wei@Home.Example.CN]"))
+    site.commit("ed", "li-wei's second address")
+    approved_main(site)
+    git(site.root, "checkout", "-q", "-b", "pr")
+    site.page(PAGE, body=LI)
+    site.commit("li.wei@home.example.cn", "edit from home")
+    li_approves(site)
+    _, findings = verify_changes(site.policy(), "main")
+    assert rule_ids(findings) == [("GP211", RECORD)]
+    assert "li.wei@home.example.cn" in findings[0].message
+
+
+def test_review_approve_knows_her_key_too(tmp_path):
+    key, public = make_key(tmp_path / "keys", "li")
+    site = make_site(tmp_path, keys={"li-wei": [public]})
+    approved_main(site)
+    site.page(PAGE, body=LI)
+    site.commit("li.private@mail.example.com", "wording from home", sign_with=key)
+    git(site.root, "config", "user.email", "li.wei@example.gov.cn")
+    runner = CliRunner()
+    with runner.isolation() as (out, err, *_):
+        code = main(["--root", str(site.root), "review", "approve", f"content/{PAGE}"])
+        shown = out.getvalue().decode() + err.getvalue().decode()
+    assert code == 1, shown
+    assert "a signature by key SHA256:" in shown
+
+
+def test_an_address_or_key_listed_for_two_reviewers_is_a_config_error(tmp_path):
+    _, public = make_key(tmp_path / "keys", "shared")
+    site = make_site(tmp_path, keys={"li-wei": [public], "wang-fang": [public]})
+    with pytest.raises(ConfigError, match="listed for both li-wei and wang-fang"):
+        site.policy()
+    reviewers = site.root / "site_config/reviewers.yml"
+    reviewers.write_text(reviewers_yml().replace("[wang.fang@example.gov.cn]",
+                                                 "[LI.WEI@example.gov.cn]"))
+    with pytest.raises(ConfigError, match=r"li\.wei@example\.gov\.cn is listed for both"):
+        site.policy()

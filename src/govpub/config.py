@@ -337,6 +337,24 @@ def schema_registry(type_schemas: dict[str, dict]) -> referencing.Registry:
     return referencing.Registry().with_resources(resources)
 
 
+def _refuse_shared_identities(reviewers: dict[str, Reviewer]) -> None:
+    """A person is every address and key listed for them: one address or key listed for
+    two reviewers would make each one's commits the other's too."""
+    owner: dict[str, str] = {}
+    for reviewer in reviewers.values():
+        marks = [*reviewer.emails, *(" ".join(k.split()[:2]) for k in reviewer.keys),
+                 *(f.upper() for f in reviewer.gpg_fingerprints)]
+        for mark in dict.fromkeys(marks):
+            other = owner.setdefault(mark, reviewer.id)
+            if other != reviewer.id:
+                shown = mark if "@" in mark else mark[:40] + "…"
+                raise ConfigError(
+                    f"{shown} is listed for both {other} and {reviewer.id}",
+                    path=Path(CONFIG_DIR) / "reviewers.yml",
+                    hint="each address and key belongs to one person; remove it from one "
+                         "of them")
+
+
 def load_policy(root: Path) -> Policy:
     """Load and validate the policy of the repository at ``root``."""
     root = Path(root).resolve()
@@ -396,6 +414,7 @@ def load_policy(root: Path) -> Policy:
     for code in {c for c in codes if codes.count(c) > 1}:
         raise ConfigError(f"reason code {code!r} is listed twice in reject_reasons",
                           path=Path(CONFIG_DIR) / "reviewers.yml")
+    _refuse_shared_identities(reviewers)
 
     from .rules import registry  # local import: rules import config
 

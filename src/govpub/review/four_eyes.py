@@ -36,6 +36,7 @@ from .history import (
     parse_record_bytes,
     range_changes,
 )
+from .identity import describe, people_of
 from .records import RECORD_SUFFIX, SignoffRecord, read_record
 from .signatures import needs_signature, read_signatures, signature_problem
 
@@ -71,10 +72,14 @@ class ReviewerAuthoredChange(_HistoryRule):
     """The reviewer did not author the change they approve.
 
     What it checks: with `--changed-since REF`, no `public` sign-off may come
-    from a reviewer whose e-mail is the author or committer of any change to
-    the content file since its previously approved version (renames followed).
+    from a reviewer who made any change to the file since its previously
+    approved version: every commit reachable from the head and not from where
+    that approval stood (renames followed, both sides of merges). A commit is
+    the reviewer's when its author or committer is any of the addresses
+    listed for them in reviewers.yml, or it is signed with any of their keys.
     Why: the confidentiality review needs a second person (four eyes).
-    Example: li-wei edits `content/notices/x.md` and approves it herself.
+    Example: li-wei edits `content/notices/x.md` (even on a side branch, or
+    under another address but signed with her key) and approves it herself.
     Fix: another reviewer approves it; remove the author's own sign-off.
     """
 
@@ -291,18 +296,18 @@ class _Verifier:
             self.repo, self.policy, content_path, self.facts.base,
             in_range=self.facts.in_range,
             base_record=self.facts.at(self.facts.base, self.repo, path))
-        emails = authorship.emails
+        people = people_of(self.repo, self.policy, authorship.changes)
         for signoff in public:
             reviewer = self.policy.reviewers[signoff.reviewer]
-            mine = sorted(emails & set(reviewer.emails))
-            if mine:
+            evidence = people.get(reviewer.id)
+            if evidence:
                 since = (f"since the approved version of commit {authorship.approved_commit[:12]}"
                          if authorship.approved_commit else "(no earlier approved version)")
                 failed.add(reviewer.id)
                 yield self.finding(
                     ReviewerAuthoredChange, path, signoff.line,
                     f"{reviewer.id} approved {CONTENT_DIR}/{content_path} but made changes to "
-                    f"it {since} as {', '.join(mine)} — another reviewer must approve it")
+                    f"it {since} as {describe(evidence)} — another reviewer must approve it")
 
     def _levels(self, path, content_path, public, failed) -> Iterator[Finding]:
         levels = self.policy.levels_for(content_path)

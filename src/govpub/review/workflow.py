@@ -24,6 +24,7 @@ from ..i18n import _
 from .approval import ApprovalState, evaluate
 from .gitrun import GitError, GitRepo, find_repo
 from .history import Authorship, content_authorship
+from .identity import describe, people_of
 
 # -- who is reviewing ------------------------------------------------------------------------
 
@@ -166,9 +167,9 @@ def prepare(policy: Policy, repo: GitRepo | None, reviewer: Reviewer, content_pa
         candidate.authorship = authorship
         candidate.summary = summarize(repo, authorship, path, data)
         if check_authors:
-            mine = sorted(authorship.emails & set(reviewer.emails))
+            mine = people_of(repo, policy, authorship.changes).get(reviewer.id)
             if mine:
-                candidate.refusal = (f"you ({', '.join(mine)}) changed it since its last "
+                candidate.refusal = (f"you ({describe(mine)}) changed it since its last "
                                      "approved version — another reviewer must approve it")
         out.append(candidate)
     return out
