@@ -240,6 +240,15 @@ class Reviewer:
     gpg_fingerprints: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True)
+class PolicyOwners:
+    """Who signs off changes to site policy (``policy_owners`` in reviewers.yml)."""
+
+    name: str
+    members: tuple[str, ...]
+    levels: int = 1
+
+
 @dataclass
 class Policy:
     """Everything in ``site_config/`` that the checks and the build need."""
@@ -255,6 +264,12 @@ class Policy:
     severity_overrides: dict[str, Severity] = field(default_factory=dict)
     #: reason codes of a rejection (reviewers.yml ``reject_reasons``; empty: the defaults)
     reject_reasons: list[dict] = field(default_factory=list)
+    #: ``policy_owners`` of reviewers.yml; None when the file names no group
+    policy_owners: PolicyOwners | None = None
+    #: where the trusted parts of the policy were read from (reviewers, levels, rule
+    #: severities, link approvals): the site root, or on a pull request a copy of the
+    #: base commit's site_config/ (see govpub.review.base_policy)
+    trusted_root: Path | None = None
 
     @property
     def content_dir(self) -> Path:
@@ -267,6 +282,11 @@ class Policy:
     @property
     def config_dir(self) -> Path:
         return self.root / CONFIG_DIR
+
+    @property
+    def trusted_config_root(self) -> Path:
+        """The root whose site_config/ holds the approvals the checks trust (links.yml)."""
+        return self.trusted_root or self.root
 
     @cached_property
     def timezone(self) -> ZoneInfo:
@@ -355,6 +375,23 @@ def _refuse_shared_identities(reviewers: dict[str, Reviewer]) -> None:
                          "of them")
 
 
+def _policy_owners(data: dict | None, reviewers: dict[str, Reviewer]) -> PolicyOwners | None:
+    if not data:
+        return None
+    for member in data["members"]:
+        if member not in reviewers:
+            raise ConfigError(f"policy_owners lists {member!r}, who is not a reviewer",
+                              path=Path(CONFIG_DIR) / "reviewers.yml",
+                              hint="list the member under reviewers: first, or remove the id")
+    members = tuple(dict.fromkeys(data["members"]))
+    levels = data.get("levels", 1)
+    if levels > len(members):
+        raise ConfigError(f"policy_owners needs {levels} distinct members to sign off, but "
+                          f"has {len(members)}", path=Path(CONFIG_DIR) / "reviewers.yml",
+                          hint="add members or lower policy_owners.levels")
+    return PolicyOwners(name=data["name"], members=members, levels=levels)
+
+
 def load_policy(root: Path) -> Policy:
     """Load and validate the policy of the repository at ``root``."""
     root = Path(root).resolve()
@@ -415,6 +452,7 @@ def load_policy(root: Path) -> Policy:
         raise ConfigError(f"reason code {code!r} is listed twice in reject_reasons",
                           path=Path(CONFIG_DIR) / "reviewers.yml")
     _refuse_shared_identities(reviewers)
+    owners = _policy_owners(reviewers_data.get("policy_owners"), reviewers)
 
     from .rules import registry  # local import: rules import config
 
@@ -441,5 +479,5 @@ def load_policy(root: Path) -> Policy:
         review_levels=reviewers_data.get("levels", 1),
         column_levels=reviewers_data.get("column_levels", {}),
         type_schemas=type_schemas, schemas=schema_registry(all_schemas),
-        severity_overrides=overrides,
+        severity_overrides=overrides, policy_owners=owners,
         reject_reasons=reviewers_data.get("reject_reasons", []))

@@ -162,7 +162,8 @@ def _decide(ctx, paths, note, reviewer_id, commit, yes, now_text, decision, *,
     now = resolve_now(policy.timezone, now_text)
     repo = find_repo(policy.root)
     reviewer = workflow.reviewer_identity(policy, repo, reviewer_id)
-    content_paths = workflow.expand_paths(policy, list(paths))
+    given, policy_files = workflow.policy_arguments(policy, list(paths))
+    content_paths = workflow.expand_paths(policy, given) if given or not policy_files else []
     shown = _shown_digest(policy, paths, content_paths, digest)
     verb = "approve" if decision == "public" else "reject"
 
@@ -170,7 +171,7 @@ def _decide(ctx, paths, note, reviewer_id, commit, yes, now_text, decision, *,
         click.echo(f"{reviewer.name} ({reviewer.id}) will {verb} {len(candidates)} file(s):")
         for c in candidates:
             mark = "  REFUSED" if c.refusal else ""
-            click.echo(f"  {CONTENT_DIR}/{c.content_path}  {c.digest[:19]}…  {c.summary}{mark}")
+            click.echo(f"  {c.site_path}  {c.digest[:19]}…  {c.summary}{mark}")
         if repo is None:
             click.echo("  (no git repository: authorship cannot be checked here)")
 
@@ -180,7 +181,7 @@ def _decide(ctx, paths, note, reviewer_id, commit, yes, now_text, decision, *,
 
     outcome = workflow.decide(policy, repo, reviewer, content_paths, decision, note or "", now,
                               commit=commit, shown_digests=shown, reason_code=reason_code,
-                              show=show, confirm=confirm)
+                              show=show, confirm=confirm, policy_files=policy_files)
     for f in outcome.written:
         click.echo(f"wrote {f.relative_to(policy.root).as_posix()}")
     if outcome.commit:

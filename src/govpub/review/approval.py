@@ -15,6 +15,7 @@ from .records import (
     read_record,
     record_path_for,
 )
+from .subjects import POLICY_RECORDS
 
 
 @dataclass
@@ -70,9 +71,11 @@ def evaluate_one(policy: Policy, doc) -> ApprovalState:
 def orphan_records(policy: Policy, documents: dict) -> list[tuple[str, Path]]:
     """(content path, record file) of every record whose content file does not exist."""
     orphans = []
-    for folder, _dirs, names in os.walk(policy.review_dir):
+    for folder, dirs, names in os.walk(policy.review_dir):
         prefix = Path(folder).relative_to(policy.review_dir).as_posix()
         prefix = "" if prefix == "." else prefix + "/"
+        if not prefix and POLICY_RECORDS in dirs:
+            dirs.remove(POLICY_RECORDS)  # the policy files' records: see review.subjects
         for name in names:
             if name.endswith(RECORD_SUFFIX) and prefix + name[:-len(RECORD_SUFFIX)] \
                     not in documents:

@@ -23,22 +23,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from ..config import CONTENT_DIR, REVIEW_DIR, Policy, Reviewer
-from ..errors import GovpubError
+from ..config import REVIEW_DIR, Policy, Reviewer
 from ..findings import Finding, Severity
 from ..rules import Rule
-from .gitrun import GitError, GitRepo, find_repo
-from .history import (
-    Authorship,
-    Change,
-    changed_site_paths,
-    content_authorship,
-    parse_record_bytes,
-    range_changes,
-)
+from .gitrun import GitRepo
+from .history import Authorship, Change, parse_record_bytes, range_changes, signed_authorship
 from .identity import describe, people_of
-from .records import RECORD_SUFFIX, SignoffRecord, read_record
+from .records import SignoffRecord, read_record
 from .signatures import needs_signature, read_signatures, signature_problem
+from .subjects import Subject
 
 
 class _HistoryRule(Rule):
@@ -218,7 +211,7 @@ def attribute_signoffs(repo: GitRepo, facts: RangeFacts, record_site_path: str,
     return {k: w for k, w in writers.items() if k in current and k not in base_keys}
 
 
-class _Verifier:
+class Verifier:
     def __init__(self, repo: GitRepo, policy: Policy, facts: RangeFacts) -> None:
         self.repo = repo
         self.policy = policy
@@ -228,20 +221,22 @@ class _Verifier:
         severity = self.policy.severity_overrides.get(rule.id, rule.severity)
         return Finding(path, max(1, line), 1, rule.id, max(severity, Severity.ERROR), message)
 
-    def verify(self, record_site_path: str) -> list[Finding]:
+    def verify(self, subject: Subject) -> list[Finding]:
+        """GP210–GP213 for the sign-offs written in the range into ``subject``'s record."""
+        record_site_path = subject.record_site_path
         record_file = self.policy.root / record_site_path
         if not record_file.is_file() or record_file.is_symlink():
             return []
         record, problems = read_record(record_file)
         if record is None or problems:
             return []  # the sign-off rules report malformed records
-        content_path = record_site_path[len(REVIEW_DIR) + 1:].removesuffix(RECORD_SUFFIX)
         current = {_key(record.digest, s.as_dict()): s for s in record.signoffs}
         writers = attribute_signoffs(self.repo, self.facts, record_site_path, set(current))
-        return self._judge(record, record_site_path, content_path, current, writers)
+        return self._judge(record, subject, current, writers)
 
-    def _judge(self, record: SignoffRecord, path: str, content_path: str,
+    def _judge(self, record: SignoffRecord, subject: Subject,
                current: dict, writers: dict[SignoffKey, Writer]) -> list[Finding]:
+        path = subject.record_site_path
         findings: list[Finding] = []
         failed: set[str] = set()
         to_sign: list[tuple[Reviewer, object, str]] = []
@@ -283,18 +278,20 @@ class _Verifier:
                         f"listed for {reviewer.id} in site_config/reviewers.yml"))
                     failed.add(reviewer.id)
         public = [s for s in current.values()
-                  if s.decision == "public" and s.reviewer in self.policy.reviewers]
+                  if s.decision == "public" and s.reviewer in self.policy.reviewers
+                  and subject.may_sign(s.reviewer)]
         if public:
-            findings.extend(self._authors(record, path, content_path, public, failed))
-        findings.extend(self._levels(path, content_path, public, failed))
+            findings.extend(self._authors(subject, public, failed))
+        findings.extend(self._levels(subject, public, failed))
         return findings
 
-    def _authors(self, record, path, content_path, public, failed) -> Iterator[Finding]:
-        if not (self.policy.content_dir / content_path).is_file():
-            return
-        authorship: Authorship = content_authorship(
-            self.repo, self.policy, content_path, self.facts.base,
-            in_range=self.facts.in_range,
+    def _authors(self, subject: Subject, public, failed) -> Iterator[Finding]:
+        file = self.policy.root / subject.site_path
+        if subject.signers is None and not file.is_file():
+            return  # a deleted page: nothing is published, nothing to author
+        path = subject.record_site_path
+        authorship: Authorship = signed_authorship(
+            self.repo, self.policy, subject, self.facts.base, in_range=self.facts.in_range,
             base_record=self.facts.at(self.facts.base, self.repo, path))
         people = people_of(self.repo, self.policy, authorship.changes)
         for signoff in public:
@@ -306,11 +303,12 @@ class _Verifier:
                 failed.add(reviewer.id)
                 yield self.finding(
                     ReviewerAuthoredChange, path, signoff.line,
-                    f"{reviewer.id} approved {CONTENT_DIR}/{content_path} but made changes to "
+                    f"{reviewer.id} approved {subject.site_path} but made changes to "
                     f"it {since} as {describe(evidence)} — another reviewer must approve it")
 
-    def _levels(self, path, content_path, public, failed) -> Iterator[Finding]:
-        levels = self.policy.levels_for(content_path)
+    def _levels(self, subject: Subject, public, failed) -> Iterator[Finding]:
+        path = subject.record_site_path
+        levels = subject.levels
         if levels < 2:
             return
         named = {s.reviewer for s in public}
@@ -324,51 +322,4 @@ class _Verifier:
                 f" (set aside: {', '.join(sorted(named - valid))}) — another reviewer signs off")
 
 
-def open_repo(policy: Policy):
-    repo = find_repo(policy.root)
-    if repo is None:
-        raise GitError(f"{policy.root} is not in a git repository; --changed-since needs git "
-                       "history", hint="run it in a clone of the site repository")
-    return repo
-
-
-def verify_changes(policy: Policy, ref: str) -> tuple[list[str], list[Finding]]:
-    """The pull-request check: what changed since REF, and the four-eyes findings.
-
-    Returns the paths changed between the merge base of REF and the work
-    tree, relative to the site root like :attr:`Finding.path`
-    (``content/notices/x.md``, ``review/notices/x.md.yml``,
-    ``site_config/…``) — plus the page of every changed record — and the
-    findings of GP210–GP213 for every sign-off record changed in that range. Raises :class:`GovpubError` (exit 2) for a
-    shallow clone, an unknown REF or no git repository.
-    """
-    repo = open_repo(policy)
-    repo.require_full_history()
-    ref_commit = repo.resolve_commit(ref)
-    if not repo.has_head():
-        raise GitError("the repository has no commits yet", hint="commit first")
-    base = repo.merge_base(ref_commit, "HEAD")
-    if base is None:
-        raise GitError(f"{ref} and HEAD share no history",
-                       hint="compare against the branch this one was made from")
-    changed = changed_site_paths(repo, base)
-    findings: list[Finding] = []
-    records = [p for p in changed if p.startswith(REVIEW_DIR + "/") and p.endswith(RECORD_SUFFIX)]
-    if records:
-        verifier = _Verifier(repo, policy, RangeFacts.gather(repo, base, records))
-        for path in records:
-            try:
-                findings.extend(verifier.verify(path))
-            except GovpubError:
-                raise
-            except (OSError, ValueError) as exc:
-                raise GitError(f"cannot verify {path}: {exc}") from None
-    # a changed record changes its page's verdict: report the page too
-    pages = {f"{CONTENT_DIR}/{p[len(REVIEW_DIR) + 1:].removesuffix(RECORD_SUFFIX)}"
-             for p in changed if p.startswith(REVIEW_DIR + "/") and p.endswith(RECORD_SUFFIX)}
-    changed = sorted(set(changed) | {p for p in pages if (policy.root / p).is_file()})
-    findings.sort(key=Finding.sort_key)
-    return changed, findings
-
-
-__all__ = ["RULES", "RangeFacts", "attribute_signoffs", "verify_changes"]
+__all__ = ["RULES", "RangeFacts", "Verifier", "attribute_signoffs"]

@@ -44,10 +44,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..config import CONTENT_DIR, REVIEW_DIR, Policy
+from ..config import Policy
 from ..digest import digest_for
 from ..yamlstrict import parse_yaml
 from .gitrun import GitRepo
+from .subjects import Subject, content_subject
 
 
 @dataclass(frozen=True)
@@ -97,22 +98,35 @@ class Authorship:
 # -- files changed in a range ----------------------------------------------------------------
 
 
-def changed_site_paths(repo: GitRepo, ref: str) -> list[str]:
-    """Paths (relative to the site root) changed between the merge base of REF and the
-    work tree: committed changes on this branch, uncommitted and untracked files.
+@dataclass
+class ChangedPaths:
+    """Site paths changed between a commit and the work tree."""
 
-    Deleted files are left out (there is nothing left to check); for a rename
-    the new path is reported.
+    present: list[str]  # added, modified or type-changed: there is something to check
+    deleted: list[str]
+
+
+def changed_paths(repo: GitRepo, base: str) -> ChangedPaths:
+    """Every site path that differs between ``base`` and the work tree: the branch's
+    commits, uncommitted changes and untracked files (not ignored ones).
+
+    Renames are reported as a deletion and an addition.
     """
-    out = repo.run("diff", "--name-only", "-z", "--no-renames", "--diff-filter=d",
-                   f"{ref}...HEAD", "--")
-    paths = {p for p in out.decode("utf-8", "surrogateescape").split("\0") if p}
-    site_dirs = [CONTENT_DIR, REVIEW_DIR, "site_config"]
-    for status, path in repo.status([repo.to_git(d) for d in site_dirs]):
-        if b"D" not in status:
-            paths.add(path)
-    site_paths = (repo.from_git(p) for p in paths)
-    return sorted(p for p in site_paths if p is not None)
+    scope = ":(literal)" + (repo.prefix or ".")
+    out = repo.run("diff", "--name-status", "-z", "--no-renames", base, "--", scope)
+    tokens = out.decode("utf-8", "surrogateescape").split("\0")
+    present: set[str] = set()
+    deleted: set[str] = set()
+    for status, path in zip(tokens[0::2], tokens[1::2], strict=False):
+        site_path = repo.from_git(path)
+        if site_path is not None and status:
+            (deleted if status.startswith("D") else present).add(site_path)
+    untracked = repo.run("ls-files", "--others", "--exclude-standard", "-z", "--", scope)
+    for path in untracked.decode("utf-8", "surrogateescape").split("\0"):
+        site_path = repo.from_git(path) if path else None
+        if site_path is not None:
+            present.add(site_path)
+    return ChangedPaths(sorted(present), sorted(deleted - present))
 
 
 LOG_FORMAT = "--format=%x01%H%x00%ae%x00%an%x00%ce%x00%ct"
@@ -125,8 +139,8 @@ def range_changes(repo: GitRepo, ref: str, site_dir: str) -> list[Change]:
     written by the commit that moved it.
     """
     return list(reversed(_parse_log(repo.run(
-        "log", LOG_FORMAT, "--topo-order", "--raw", "-c", "--no-abbrev", "--no-renames",
-        "-z", f"{ref}..HEAD", "--", ":(literal)" + repo.to_git(site_dir)))))
+        "log", LOG_FORMAT, "--topo-order", "--full-history", "--raw", "-c", "--no-abbrev",
+        "--no-renames", "-z", f"{ref}..HEAD", "--", ":(literal)" + repo.to_git(site_dir)))))
 
 
 def file_history(repo: GitRepo, site_path: str, limit: int | None = None,
@@ -269,8 +283,10 @@ def parse_record_bytes(blob: bytes | None) -> dict | None:
     return result.data
 
 
-def public_reviewers(policy: Policy, record: dict | None, digest: str | None = None) -> set[str]:
-    """Known reviewers with a ``public`` sign-off in ``record`` (for ``digest``, if given)."""
+def public_reviewers(policy: Policy, record: dict | None, subject: Subject | None = None,
+                     digest: str | None = None) -> set[str]:
+    """Known reviewers (who may sign ``subject``) with a ``public`` sign-off in ``record``
+    (for ``digest``, if given)."""
     if not record or (digest is not None and record.get("digest") != digest):
         return set()
     signoffs = record.get("signoffs")
@@ -278,21 +294,27 @@ def public_reviewers(policy: Policy, record: dict | None, digest: str | None = N
         return set()
     return {s.get("reviewer") for s in signoffs
             if isinstance(s, dict) and s.get("decision") == "public"
-            and s.get("reviewer") in policy.reviewers}
+            and s.get("reviewer") in policy.reviewers
+            and (subject is None or subject.may_sign(s.get("reviewer")))}
 
 
-def approved_digest(policy: Policy, record: dict | None, content_path: str) -> str | None:
-    """The record's digest when the record is fully approved, else None.
+def approved_digest(policy: Policy, record: dict | None, subject: Subject,
+                    stored_for: str | None = None) -> str | None:
+    """The record's digest when the record fully approves ``subject``, else None.
 
     Fully approved, as the sign-off rules say: enough distinct known reviewers
-    decided ``public`` and nobody decided ``not-public``.
+    (who may sign it) decided ``public`` and nobody decided ``not-public`` —
+    and the record names the file it was stored for (``stored_for``, by default
+    the subject's path; an older version of a renamed record names the old one).
     """
     if not record or not isinstance(record.get("digest"), str):
         return None
+    if record.get("content") != (stored_for or subject.path):
+        return None  # a record copied from another file approves nothing
     signoffs = record.get("signoffs") if isinstance(record.get("signoffs"), list) else []
     if any(isinstance(s, dict) and s.get("decision") != "public" for s in signoffs):
         return None
-    if len(public_reviewers(policy, record)) >= policy.levels_for(content_path):
+    if len(public_reviewers(policy, record, subject)) >= subject.levels:
         return record["digest"]
     return None
 
@@ -305,7 +327,24 @@ RECENT = 8
 def content_authorship(repo: GitRepo, policy: Policy, content_path: str,
                        base: str | None, *, in_range: set[str] | None = None,
                        base_record: dict | None = None) -> Authorship:
-    """Authors of a content file's changes since its previously approved version.
+    """Authors of a content file's changes since its previously approved version
+    (see :func:`signed_authorship`)."""
+    return signed_authorship(repo, policy, content_subject(policy, content_path), base,
+                             in_range=in_range, base_record=base_record)
+
+
+def current_digest(policy: Policy, subject: Subject) -> str | None:
+    """The digest of the file as it is in the work tree (None when it is not a file)."""
+    file = policy.root / subject.site_path
+    if file.is_symlink() or not file.is_file():
+        return None
+    return digest_for(subject.path, file.read_bytes())
+
+
+def signed_authorship(repo: GitRepo, policy: Policy, subject: Subject, base: str | None, *,
+                      in_range: set[str] | None = None,
+                      base_record: dict | None = None) -> Authorship:
+    """Authors of a signed file's changes since its previously approved version.
 
     ``base`` is the merge base of a pull request: the record's versions made
     in the range are not evidence of an earlier approval (``in_range``, the
@@ -313,12 +352,10 @@ def content_authorship(repo: GitRepo, policy: Policy, content_path: str,
     ``base``, may be passed in when known). None (the ``govpub review``
     commands) reads the record's committed history.
     """
-    site_path = f"{CONTENT_DIR}/{content_path}"
-    file = policy.root / site_path
-    current = digest_for(content_path, file.read_bytes()) if file.is_file() else None
-    digest, anchor = previous_approved_digest(repo, policy, content_path, current, base,
+    digest, anchor = previous_approved_digest(repo, policy, subject,
+                                              current_digest(policy, subject), base,
                                               in_range=in_range, base_record=base_record)
-    return authorship_since_approval(repo, site_path, digest, anchor)
+    return authorship_since_approval(repo, subject.site_path, digest, anchor)
 
 
 def authorship_since_approval(repo: GitRepo, site_path: str, digest: str | None,
@@ -358,7 +395,7 @@ def authorship_since_approval(repo: GitRepo, site_path: str, digest: str | None,
     return Authorship(changes=file_history(repo, site_path))
 
 
-def previous_approved_digest(repo: GitRepo, policy: Policy, content_path: str,
+def previous_approved_digest(repo: GitRepo, policy: Policy, subject: Subject,
                              current: str | None, base: str | None, *,
                              in_range: set[str] | None = None,
                              base_record: dict | None = None
@@ -374,12 +411,12 @@ def previous_approved_digest(repo: GitRepo, policy: Policy, content_path: str,
     approved version must not have authored that version either.
     """
     if base is not None:
-        digest = approved_digest(policy, base_record, content_path)
+        digest = approved_digest(policy, base_record, subject)
         if digest is not None and digest != current:
             return digest, base  # the common case: an edit of an approved page
         if in_range is None:
             in_range = set(repo.text("rev-list", f"{base}..HEAD").split())
-    record_site_path = f"{REVIEW_DIR}/{content_path}.yml"
+    record_site_path = subject.record_site_path
     recent = file_history(repo, record_site_path, limit=RECENT)
     histories = [recent] if len(recent) < RECENT else [recent, None]
     for history in histories:
@@ -388,21 +425,28 @@ def previous_approved_digest(repo: GitRepo, policy: Policy, content_path: str,
         usable = [c for c in history if c.commit not in (in_range or set()) and c.blob]
         blobs = repo.read_blobs([c.blob for c in usable])
         for change in usable:
+            stored_for = _stored_for(repo, subject, change.git_path)
             digest = approved_digest(policy, parse_record_bytes(blobs.get(change.blob)),
-                                     content_path)
+                                     subject, stored_for)
             if digest is not None and digest != current:
                 return digest, change.commit
     return None, None
 
 
-def verify_changes(policy: Policy, ref: str):
-    """The pull-request check (``govpub check --changed-since REF``).
+def _stored_for(repo: GitRepo, subject: Subject, record_git_path: str) -> str:
+    """The file a version of ``subject``'s record at ``record_git_path`` stood for."""
+    site_path = repo.from_git(record_git_path) or ""
+    prefix = subject.record_site_path[:len(subject.record_site_path)
+                                      - len(subject.path) - len(".yml")]
+    if site_path.startswith(prefix) and site_path.endswith(".yml"):
+        return site_path[len(prefix):-len(".yml")]
+    return subject.path
 
-    See :func:`govpub.review.four_eyes.verify_changes`: returns the paths
-    changed since the merge base of REF (relative to the site root) and the
-    four-eyes findings GP210–GP213.
-    """
-    from .four_eyes import verify_changes as _verify
+
+def verify_changes(policy: Policy, ref: str):
+    """The pull-request check's history part: see
+    :func:`govpub.review.pull_request.verify_changes`."""
+    from .pull_request import verify_changes as _verify
 
     return _verify(policy, ref)
 
@@ -410,13 +454,16 @@ def verify_changes(policy: Policy, ref: str):
 __all__ = [
     "Authorship",
     "Change",
+    "ChangedPaths",
     "approved_digest",
     "authorship_since_approval",
-    "changed_site_paths",
+    "changed_paths",
     "content_authorship",
+    "current_digest",
     "file_history",
     "parse_record_bytes",
     "previous_approved_digest",
     "public_reviewers",
+    "signed_authorship",
     "verify_changes",
 ]

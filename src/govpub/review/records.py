@@ -29,8 +29,10 @@ from ..config import REVIEW_DIR, Policy, describe_schema_error
 from ..digest import digest_for
 from ..errors import BlockedError, UsageError
 from ..i18n import _
+from ..safepath import resolve_inside
 from ..typeschema import plain_schema
 from ..yamlstrict import parse_yaml
+from .subjects import Subject, content_subject
 
 RECORD_SUFFIX = ".yml"
 DECISIONS = ("public", "not-public")
@@ -144,8 +146,10 @@ def load_records(policy: Policy) -> dict[str, tuple[Path, SignoffRecord | None,
     records = {}
     if not policy.review_dir.is_dir():
         return records
+    policy_records = policy.review_dir / "_policy"  # review.subjects.POLICY_RECORDS
     for record_file in sorted(policy.review_dir.rglob("*" + RECORD_SUFFIX)):
-        if record_file.is_symlink() or not record_file.is_file():
+        if record_file.is_symlink() or not record_file.is_file() \
+                or record_file.is_relative_to(policy_records):
             continue
         record, problems = read_record(record_file)
         records[content_path_for(policy, record_file)] = (record_file, record, problems)
@@ -179,9 +183,13 @@ def content_path_of(policy: Policy, path: str | Path) -> str:
 
 def add_signoff(policy: Policy, content_path: str, reviewer_id: str, decision: str,
                 note: str, now: datetime, *, expect_digest: str | None = None,
-                reason_code: str = "") -> SignoffRecord:
+                reason_code: str = "", subject: Subject | None = None,
+                data: bytes | None = None) -> SignoffRecord:
     """Record a decision on the file's current version and write the record atomically.
 
+    ``subject`` (default: the content file ``content_path``) may be a policy
+    file; ``data`` the bytes already read and shown to the reviewer (default:
+    read them now; a policy file that is gone is signed off as no bytes).
     Sign-offs on an older digest are void and dropped; a reviewer's earlier
     decision on this digest is replaced by the new one. ``expect_digest``: the
     version the reviewer was shown; if the file no longer has it, nothing is
@@ -191,21 +199,25 @@ def add_signoff(policy: Policy, content_path: str, reviewer_id: str, decision: s
         raise UsageError(f"{reviewer_id!r} is not a reviewer in site_config/reviewers.yml")
     if decision not in DECISIONS:
         raise UsageError(f"decision must be one of {', '.join(DECISIONS)}")
-    file = policy.content_dir / content_path
-    digest = digest_for(content_path, file.read_bytes())
+    subject = subject or content_subject(policy, content_path)
+    if data is None:
+        file = policy.root / subject.site_path
+        data = file.read_bytes() if file.exists() or not subject.is_policy else b""
+    digest = digest_for(subject.path, data)
     if expect_digest is not None and digest != expect_digest:
-        raise changed_since_shown(content_path, expect_digest, digest)
-    record_file = record_path_for(policy, content_path)
+        raise changed_since_shown(subject.path, expect_digest, digest)
+    record_file = policy.root / subject.record_site_path
     existing = None
     if record_file.exists():
         existing, _problems = read_record(record_file)
-    keep = [s for s in (existing.signoffs if existing and existing.digest == digest else [])
+    keep = [s for s in (existing.signoffs if existing and existing.digest == digest
+                        and existing.content == subject.path else [])
             if s.reviewer != reviewer_id]
     at = now.astimezone(policy.timezone).replace(microsecond=0).isoformat()
-    record = SignoffRecord(content=content_path, digest=digest,
+    record = SignoffRecord(content=subject.path, digest=digest,
                            signoffs=[*keep, Signoff(reviewer_id, at, decision, note,
                                                     reason_code=reason_code)])
-    write_record(policy, record)
+    write_atomic(resolve_inside(policy.root, subject.record_site_path), record.to_yaml())
     return record
 
 

@@ -8,6 +8,7 @@ approve it.
 from __future__ import annotations
 
 import difflib
+import os
 import re
 import subprocess
 from collections.abc import Callable
@@ -21,10 +22,12 @@ from ..content import load_corpus
 from ..digest import digest_for, is_text_file
 from ..errors import BlockedError, GovpubError, UsageError
 from ..i18n import _
+from ..safepath import UnsafePathError, resolve_inside
 from .approval import ApprovalState, evaluate
 from .gitrun import GitError, GitRepo, find_repo
-from .history import Authorship, content_authorship
+from .history import Authorship, content_authorship, signed_authorship
 from .identity import describe, people_of
+from .subjects import POLICY_PATHS, Subject, is_policy_path, policy_subject
 
 # -- who is reviewing ------------------------------------------------------------------------
 
@@ -71,11 +74,17 @@ def reviewer_identity(policy: Policy, repo: GitRepo | None, requested: str | Non
 class Candidate:
     """One file a reviewer is about to decide on, and what changed in it."""
 
-    content_path: str
+    content_path: str  # for a policy file: its path from the site root
     digest: str
     summary: str
     authorship: Authorship | None = None
     refusal: str | None = None
+    subject: Subject | None = None  # a policy file's terms of sign-off (None: content)
+    data: bytes = b""  # the bytes shown and signed
+
+    @property
+    def site_path(self) -> str:
+        return self.subject.site_path if self.subject else f"{CONTENT_DIR}/{self.content_path}"
 
 
 def locate(policy: Policy, raw: str) -> Path:
@@ -115,6 +124,134 @@ def expand_paths(policy: Policy, given: list[str]) -> list[str]:
         raise UsageError("nothing to review in " + ", ".join(given),
                          hint="`govpub review status` lists what awaits review")
     return list(out)
+
+
+def policy_arguments(policy: Policy, given: list[str]) -> tuple[list[str], list[Subject]]:
+    """Split the user's PATH arguments into content paths and policy files.
+
+    A policy path is named from the site root (``site_config/links.yml``,
+    ``mkdocs.yml``, ``hooks/``); a folder stands for its files whose sign-off is
+    not current; a policy file that git knows but the work tree no longer has
+    is its deletion.
+    """
+    content: list[str] = []
+    subjects: dict[str, Subject] = {}
+    root = policy.root.resolve()
+    for raw in given:
+        candidate = Path(raw) if Path(raw).is_absolute() else Path.cwd() / raw
+        site_path = _site_path_of(root, candidate) or _site_path_of(root, policy.root / raw)
+        if site_path is None or not (is_policy_path(site_path) or is_policy_path(site_path + "/")):
+            content.append(raw)
+            continue
+        for path in _policy_files(policy, site_path):
+            subjects.setdefault(path, policy_subject(policy, path))
+    return content, list(subjects.values())
+
+
+def _site_path_of(root: Path, candidate: Path) -> str | None:
+    """``candidate`` relative to the site root, without following any link."""
+    absolute = Path(os.path.normpath(candidate))
+    if not absolute.is_relative_to(root):
+        return None
+    rel = absolute.relative_to(root).as_posix()
+    return None if rel in ("", ".") else rel
+
+
+def _policy_files(policy: Policy, site_path: str) -> list[str]:
+    try:
+        target = resolve_inside(policy.root, site_path)
+    except UnsafePathError as exc:
+        raise UsageError(exc.message, hint=exc.hint) from None
+    if target.is_dir():
+        pending = [p for p in pending_policy_files(policy)
+                   if p.startswith(site_path.rstrip("/") + "/")]
+        if not pending:
+            raise UsageError(f"nothing in {site_path} awaits the policy owners' sign-off")
+        return pending
+    if target.is_file() or _known_to_git(policy, site_path):
+        return [site_path]
+    raise UsageError(f"{site_path} does not exist and never did in git history",
+                     hint="give a policy file: site_config/…, mkdocs.yml, hooks/…, overrides/…")
+
+
+def pending_policy_files(policy: Policy) -> list[str]:
+    """Policy files in the work tree whose sign-off record does not sign off their
+    current bytes (``scripts/sign-demo.sh`` signs these)."""
+    found = []
+    for prefix in POLICY_PATHS:
+        target = policy.root / prefix.rstrip("/")
+        if target.is_symlink():
+            continue
+        if target.is_file():
+            found.append(prefix)
+        elif target.is_dir():
+            found += [p.relative_to(policy.root).as_posix() for p in target.rglob("*")
+                      if p.is_file() and not p.is_symlink()
+                      and not any(part.startswith(".") or part == "__pycache__"
+                                  for part in p.relative_to(target).parts)]
+    return sorted(p for p in found if not policy_signoff_current(policy, p))
+
+
+def _known_to_git(policy: Policy, site_path: str) -> bool:
+    repo = find_repo(policy.root)
+    if repo is None or not repo.has_head():
+        return False
+    return bool(repo.text("log", "-1", "--format=%H", "HEAD", "--",
+                          ":(literal)" + repo.to_git(site_path)).strip())
+
+
+def policy_signoff_current(policy: Policy, site_path: str) -> bool:
+    """Whether the policy file's record signs off its current bytes (any signer)."""
+    from .records import read_record
+
+    subject = policy_subject(policy, site_path)
+    record_file = policy.root / subject.record_site_path
+    if not record_file.is_file() or record_file.is_symlink():
+        return False
+    record, problems = read_record(record_file)
+    if record is None or problems or record.content != subject.path:
+        return False
+    file = policy.root / site_path
+    data = file.read_bytes() if file.is_file() and not file.is_symlink() else b""
+    return record.digest == digest_for(site_path, data) and all(
+        s.decision == "public" for s in record.signoffs) and len(
+        {s.reviewer for s in record.signoffs if subject.may_sign(s.reviewer)}) >= subject.levels
+
+
+def prepare_policy(policy: Policy, repo: GitRepo | None, reviewer: Reviewer,
+                   subjects: list[Subject], *, check_authors: bool) -> list[Candidate]:
+    """Like :func:`prepare`, for policy files: only a policy owner may decide, and not on
+    a change they made."""
+    out = []
+    for subject in subjects:
+        file = resolve_inside(policy.root, subject.site_path)
+        data = file.read_bytes() if file.is_file() else b""
+        candidate = Candidate(subject.path, digest_for(subject.path, data), "",
+                              subject=subject, data=data)
+        candidate.summary = (f"{_size(data, subject.path)}" if file.is_file()
+                             else "deleted: signs off its removal")
+        if not subject.may_sign(reviewer.id):
+            candidate.refusal = ("only the policy owners may sign off site policy: "
+                                 f"{', '.join(sorted(subject.signers or ()))}")
+        elif repo is not None:
+            if repo.dirty_paths([subject.site_path]):
+                candidate.summary = "has uncommitted changes"
+                if check_authors:
+                    candidate.refusal = ("it has uncommitted changes in your work tree, so you "
+                                         "would be approving your own edit — commit it and ask "
+                                         "another policy owner")
+            else:
+                authorship = signed_authorship(repo, policy, subject, base=None)
+                candidate.authorship = authorship
+                summary = summarize(repo, authorship, subject.path, data)
+                candidate.summary = (summary if file.is_file()
+                                     else f"{candidate.summary}; {summary}")
+                mine = people_of(repo, policy, authorship.changes).get(reviewer.id)
+                if check_authors and mine:
+                    candidate.refusal = (f"you ({describe(mine)}) changed it since its last "
+                                         "approved version — another policy owner must approve it")
+        out.append(candidate)
+    return out
 
 
 def awaiting_states(policy: Policy) -> dict[str, ApprovalState]:
@@ -203,7 +340,7 @@ def refuse_if_any(candidates: list[Candidate], verb: str = "approve") -> None:
     if refused:
         first = refused[0]
         more = f" (and {len(refused) - 1} more file(s))" if len(refused) > 1 else ""
-        raise BlockedError(f"cannot {verb} {CONTENT_DIR}/{first.content_path}: "
+        raise BlockedError(f"cannot {verb} {first.site_path}: "
                            f"{first.refusal}{more}; nothing was written")
 
 
@@ -272,7 +409,8 @@ def decide(policy: Policy, repo: GitRepo | None, reviewer: Reviewer, content_pat
            decision: str, note: str, now: datetime, *, commit: bool,
            shown_digests: dict[str, str] | None = None, reason_code: str = "",
            show: Callable[[list[Candidate]], None] | None = None,
-           confirm: Callable[[list[Candidate]], None] | None = None) -> Outcome:
+           confirm: Callable[[list[Candidate]], None] | None = None,
+           policy_files: list[Subject] | None = None) -> Outcome:
     """Approve (``public``) or reject (``not-public``) the current version of each file.
 
     ``govpub review approve|reject`` and the review desk both come here, so
@@ -281,14 +419,18 @@ def decide(policy: Policy, repo: GitRepo | None, reviewer: Reviewer, content_pat
     shown; a file that no longer has it is refused. ``show`` sees the
     candidates before any refusal; ``confirm`` may raise to stop before
     anything is written. Nothing is written unless every file may be decided.
+    ``policy_files``: policy files to sign off too (only by a policy owner).
     """
-    from .records import add_signoff, record_path_for
+    from .records import add_signoff
+    from .subjects import content_subject
 
     if commit and repo is None:
         raise UsageError(_("--commit needs a git repository"))
     sign = signing_args(repo, reviewer) if commit else []
-    candidates = prepare(policy, repo, reviewer, content_paths,
-                         check_authors=decision == "public")
+    candidates = [*prepare(policy, repo, reviewer, content_paths,
+                           check_authors=decision == "public"),
+                  *prepare_policy(policy, repo, reviewer, policy_files or [],
+                                  check_authors=decision == "public")]
     mark_changed_since_shown(candidates, shown_digests or {})
     if show is not None:
         show(candidates)
@@ -300,18 +442,20 @@ def decide(policy: Policy, repo: GitRepo | None, reviewer: Reviewer, content_pat
     previous = {}
     try:
         for c in candidates:
-            record_file = record_path_for(policy, c.content_path)
+            terms = c.subject or content_subject(policy, c.content_path)
+            record_file = policy.root / terms.record_site_path
             previous[record_file] = record_file.read_bytes() if record_file.is_file() else None
             add_signoff(policy, c.content_path, reviewer.id, decision, note, now,
-                        expect_digest=c.digest, reason_code=reason_code)
+                        expect_digest=c.digest, reason_code=reason_code, subject=terms,
+                        data=c.data if c.subject else None)
             outcome.written.append(record_file)
     except GovpubError:
         _restore(previous)  # one file changed under us: the others are not half decided
         raise
     if commit:
-        subject = (f"review: {verb} {CONTENT_DIR}/{candidates[0].content_path}"
+        subject = (f"review: {verb} {candidates[0].site_path}"
                    if len(candidates) == 1 else f"review: {verb} {len(candidates)} files")
-        body = "\n".join(f"{CONTENT_DIR}/{c.content_path} {c.digest}" for c in candidates)
+        body = "\n".join(f"{c.site_path} {c.digest}" for c in candidates)
         outcome.commit = commit_records(repo, outcome.written, f"{subject}\n\n{body}\n", sign)
         outcome.signed = bool(sign)
     return outcome
