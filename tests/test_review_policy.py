@@ -289,3 +289,4 @@ def test_a_deletion_is_signed_off_as_no_bytes(tmp_path):
     assert check(site)[:2] == (0, [])
     code, shown = approve(site, "zhao-min", "site_config/nothing.yml")
     assert code == 2 and "never did in git history" in shown
+

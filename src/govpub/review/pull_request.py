@@ -30,6 +30,7 @@ from .history import ChangedPaths, changed_paths, current_digest
 from .records import read_record
 from .subjects import (
     Subject,
+    content_subject,
     is_code_path,
     is_content_record,
     is_policy_path,
@@ -146,14 +147,21 @@ def _findings(repo: GitRepo, policy: Policy, base: str, paths: ChangedPaths) -> 
 
 def _reported(paths: ChangedPaths, policy: Policy) -> list[str]:
     """The site paths whose verdicts the check reports: what changed under content/,
-    review/ and site_config/, and the page of every changed record."""
+    review/ and site_config/; the page of every changed or deleted record (a page whose
+    record is deleted has no sign-off); the record of every deleted page (a record left
+    without its page is an orphan)."""
     reported = {p for p in paths.present
                 if p.startswith((f"{CONTENT_DIR}/", "review/", "site_config/"))}
-    for path in paths.present:
+    for path in [*paths.present, *paths.deleted]:
         if is_content_record(path):
             page = subject_of_record(policy, path)
             if page is not None and (policy.root / page.site_path).is_file():
                 reported.add(page.site_path)
+    for path in paths.deleted:
+        if path.startswith(f"{CONTENT_DIR}/"):
+            record = content_subject(policy, path[len(CONTENT_DIR) + 1:]).record_site_path
+            if (policy.root / record).is_file():
+                reported.add(record)
     return sorted(reported)
 
 
