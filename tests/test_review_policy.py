@@ -8,13 +8,14 @@ by the base's policy owners (GP214) under the same four-eyes rules as content.
 from __future__ import annotations
 
 import json
+from datetime import datetime
 
 from click.testing import CliRunner
 
 try:
-    from review_fixtures import EMAILS, git, make_key, make_site, reviewers_yml
+    from review_fixtures import EMAILS, SHANGHAI, git, make_key, make_site, reviewers_yml
 except ImportError:  # tests/ imported as a package
-    from tests.review_fixtures import EMAILS, git, make_key, make_site, reviewers_yml
+    from tests.review_fixtures import EMAILS, SHANGHAI, git, make_key, make_site, reviewers_yml
 
 from govpub.cli import main
 from govpub.digest import digest_for
@@ -49,9 +50,9 @@ def sign_policy(site, path: str, *reviewers: str) -> None:
     file = site.root / path
     digest = digest_for(path, file.read_bytes() if file.exists() else b"")
     lines = [f"content: {path}", f"digest: {digest}", "signoffs:"]
+    at = datetime.now(SHANGHAI).replace(microsecond=0).isoformat()
     for rid in reviewers:
-        lines += [f"  - reviewer: {rid}", "    at: '2026-11-21T10:00:00+08:00'",
-                  "    decision: public"]
+        lines += [f"  - reviewer: {rid}", f"    at: '{at}'", "    decision: public"]
     site.write(f"review/_policy/{path}.yml", "\n".join(lines) + "\n")
 
 

@@ -67,3 +67,69 @@ def test_deleting_page_and_record_together_is_clean(tmp_path):
     site.commit("ed", "withdraw the notice")
     code, out, err = check_text(site)
     assert code == 0, out + err
+
+
+# -- sign-off times make sense (item 6) ------------------------------------------------------
+
+
+def full_check(site, *args) -> tuple[int, str]:
+    runner = CliRunner()
+    with runner.isolation() as (out, err, *_):
+        code = main(["--root", str(site.root), "check", *args])
+        return code, out.getvalue().decode() + err.getvalue().decode()
+
+
+def test_a_signoff_dated_in_the_future_blocks_the_page(tmp_path):
+    site = make_site(tmp_path)
+    site.page(PAGE)
+    site.signoff(PAGE, "li-wei", at="2099-01-01T10:00:00+08:00")
+    code, out = full_check(site)
+    assert code == 1
+    assert f"content/{PAGE}:1:1: GP215" in out and "in the future" in out
+    assert f"{RECORD}, line 4" in out
+    # a simulated time after it is no future
+    code, out = full_check(site, "--now", "2099-06-01T00:00")
+    assert "GP215" not in out
+    # nor is a sign-off of a moment ago (clock skew between machines)
+    (site.root / RECORD).unlink()
+    site.signoff(PAGE, "li-wei")
+    assert "GP215" not in full_check(site)[1]
+
+
+def test_a_signoff_time_that_is_no_time_blocks_the_page(tmp_path):
+    site = make_site(tmp_path)
+    site.page(PAGE)
+    site.signoff(PAGE, "li-wei", at="yesterday")
+    code, out = full_check(site)
+    assert code == 1 and "GP215" in out and "not an ISO 8601 date-time" in out
+
+
+def test_the_audit_of_old_signoffs_cannot_be_dodged_with_a_future_date(tmp_path):
+    site = make_site(tmp_path)
+    site.write("site_config/site.yml",
+               (site.root / "site_config/site.yml").read_text() + "review_max_age_days: 365\n")
+    site.page(PAGE)
+    site.signoff(PAGE, "li-wei", at="2099-01-01T10:00:00+08:00")
+    runner = CliRunner()
+    with runner.isolation() as (out, *_):
+        main(["--root", str(site.root), "build", "--site-dir", str(tmp_path / "out")])
+        shown = out.getvalue().decode()
+    assert f"quarantined: content/{PAGE}:1: GP215" in shown
+    assert not (tmp_path / "out" / "notices" / "a" / "index.html").exists()
+
+
+def test_a_signoff_dated_before_the_version_it_approves_is_refused(tmp_path):
+    site = make_site(tmp_path)
+    git(site.root, "checkout", "-q", "-b", "pr")
+    site.page(PAGE)
+    site.commit("ed", "a notice", date="2026-11-25T10:00:00+08:00")
+    site.signoff(PAGE, "li-wei", at="2026-11-24T10:00:00+08:00")  # the day before
+    site.commit("li-wei", "approve", date="2026-11-25T11:00:00+08:00")
+    code, out, _ = check_text(site)
+    assert code == 1
+    assert f"{RECORD}:4:1: GP215" in out and "before the version it approves was committed" in out
+    # a few minutes of clock skew are fine
+    site.signoff(PAGE, "li-wei", at="2026-11-25T09:57:00+08:00")
+    site.commit("li-wei", "approve again", date="2026-11-25T11:05:00+08:00")
+    code, out, _ = check_text(site)
+    assert code == 0, out

@@ -22,12 +22,22 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from ..config import REVIEW_DIR, Policy, Reviewer
 from ..findings import Finding, Severity
+from ..digest import digest_for
 from ..rules import Rule
+from ..rules.signoff_time import CLOCK_SKEW, SignoffTime, signoff_time
 from .gitrun import GitRepo
-from .history import Authorship, Change, parse_record_bytes, range_changes, signed_authorship
+from .history import (
+    Authorship,
+    Change,
+    file_history,
+    parse_record_bytes,
+    range_changes,
+    signed_authorship,
+)
 from .identity import describe, people_of
 from .records import SignoffRecord, read_record
 from .signatures import needs_signature, read_signatures, signature_problem
@@ -277,6 +287,11 @@ class Verifier:
                         f"{problem} (commit {commit[:12]}) — sign sign-off commits with a key "
                         f"listed for {reviewer.id} in site_config/reviewers.yml"))
                     failed.add(reviewer.id)
+        written = [(signoff, writers[key].commit) for key, signoff in current.items()
+                   if key in writers and writers[key].commit]
+        for signoff, finding in self._times(record, subject, [s for s, _ in written]):
+            findings.append(finding)
+            failed.add(signoff.reviewer)
         public = [s for s in current.values()
                   if s.decision == "public" and s.reviewer in self.policy.reviewers
                   and subject.may_sign(s.reviewer)]
@@ -284,6 +299,27 @@ class Verifier:
             findings.extend(self._authors(subject, public, failed))
         findings.extend(self._levels(subject, public, failed))
         return findings
+
+    def _times(self, record: SignoffRecord, subject: Subject, signoffs: list):
+        """(sign-off, GP215 finding) for each sign-off dated before the commit that produced
+        the version it approves."""
+        file = self.policy.root / subject.site_path
+        if not signoffs or not file.is_file() or file.is_symlink() \
+                or self.repo.dirty_paths([subject.site_path]):
+            return
+        newest = file_history(self.repo, subject.site_path, limit=1)
+        if not newest or digest_for(subject.path, file.read_bytes()) != record.digest:
+            return
+        produced = datetime.fromtimestamp(newest[0].timestamp, UTC)
+        for signoff in signoffs:
+            when = signoff_time(signoff.at, self.policy.timezone)
+            if when is not None and when < produced - CLOCK_SKEW:
+                shown = produced.astimezone(self.policy.timezone).isoformat()
+                yield signoff, self.finding(
+                    SignoffTime, subject.record_site_path, signoff.line,
+                    f"the sign-off by {signoff.reviewer} is dated {when.isoformat()}, before "
+                    f"the version it approves was committed ({newest[0].commit[:12]}, "
+                    f"{shown}) — the reviewer approves the current version again")
 
     def _authors(self, subject: Subject, public, failed) -> Iterator[Finding]:
         file = self.policy.root / subject.site_path

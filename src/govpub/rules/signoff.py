@@ -15,14 +15,14 @@ from ..review.reasons import reason_label
 from . import Rule, register
 
 
-def _state(ctx, doc):
+def approval_state(ctx, doc):
     states = ctx.memo("approval", dict)
     if doc.path not in states:
         states[doc.path] = evaluate_one(ctx.policy, doc)
     return states[doc.path]
 
 
-def _record_shown(ctx, state) -> str:
+def record_shown(ctx, state) -> str:
     return state.record_file.relative_to(ctx.policy.root).as_posix()
 
 
@@ -35,7 +35,7 @@ class SignoffRule(Rule):
         for doc in ctx.documents():
             if doc.is_page != (not self.attachments):
                 continue
-            yield from self.check_state(doc, _state(ctx, doc), ctx)
+            yield from self.check_state(doc, approval_state(ctx, doc), ctx)
 
     def check_state(self, doc, state, ctx) -> Iterator:
         raise NotImplementedError
@@ -46,7 +46,7 @@ def _missing_message(ctx, doc, state, what: str) -> str | None:
         return (f"{what} has no sign-off record — a reviewer runs "
                 f"`govpub review approve {doc.repo_path}`")
     if state.record is None:
-        return (f"{what}'s sign-off record {_record_shown(ctx, state)} is malformed — "
+        return (f"{what}'s sign-off record {record_shown(ctx, state)} is malformed — "
                 "see the finding there")
     return None
 
@@ -93,7 +93,7 @@ class AttachmentSignoff(SignoffRule):
 class _BothKinds(SignoffRule):
     def check(self, ctx) -> Iterator:
         for doc in ctx.documents():
-            state = _state(ctx, doc)
+            state = approval_state(ctx, doc)
             if state.record is not None:
                 yield from self.check_state(doc, state, ctx)
 
@@ -117,7 +117,7 @@ class StaleSignoff(_BothKinds):
         if not state.digest_matches:
             yield ctx.finding(self, doc, 1,
                               f"changed since it was signed off (record "
-                              f"{_record_shown(ctx, state)} has {state.record.digest[:19]}…, "
+                              f"{record_shown(ctx, state)} has {state.record.digest[:19]}…, "
                               f"the file is {doc.digest[:19]}…) — review and approve again")
 
 
@@ -138,7 +138,7 @@ class UnknownReviewer(_BothKinds):
     def check_state(self, doc, state, ctx) -> Iterator:
         for reviewer in state.unknown_reviewers:
             line = next((s.line for s in state.record.signoffs if s.reviewer == reviewer), 1)
-            yield ctx.finding(self, _record_shown(ctx, state), line,
+            yield ctx.finding(self, record_shown(ctx, state), line,
                               f"{reviewer!r} is not a reviewer in site_config/reviewers.yml — "
                               f"content/{doc.path} is not approved by them")
 
@@ -228,7 +228,7 @@ class MalformedRecord(Rule):
 
     def check(self, ctx) -> Iterator:
         for doc in ctx.documents():
-            state = _state(ctx, doc)
+            state = approval_state(ctx, doc)
             for problem in state.problems:
                 shown = state.record_file.relative_to(ctx.policy.root).as_posix()
                 yield ctx.finding(self, shown, problem.line, problem.message)
