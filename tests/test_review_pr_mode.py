@@ -6,9 +6,9 @@ from __future__ import annotations
 from click.testing import CliRunner
 
 try:
-    from review_fixtures import git, make_site
+    from review_fixtures import EMAILS, git, make_site
 except ImportError:  # tests/ imported as a package
-    from tests.review_fixtures import git, make_site
+    from tests.review_fixtures import EMAILS, git, make_site
 
 from govpub.cli import main
 
@@ -133,3 +133,59 @@ def test_a_signoff_dated_before_the_version_it_approves_is_refused(tmp_path):
     site.commit("li-wei", "approve again", date="2026-11-25T11:05:00+08:00")
     code, out, _ = check_text(site)
     assert code == 0, out
+
+
+# -- a branch rewritten after approval (item 7) ----------------------------------------------
+
+
+def approve_as(site, who: str, *paths: str) -> str:
+    git(site.root, "config", "user.email", EMAILS[who])
+    runner = CliRunner()
+    with runner.isolation() as (out, err, *_):
+        code = main(["--root", str(site.root), "review", "approve", "--commit", "--yes", *paths])
+        shown = out.getvalue().decode() + err.getvalue().decode()
+    assert code == 0, shown
+    return shown
+
+
+def reviewed_pull_request(site) -> str:
+    """pr: ed's notice, approved by li-wei with `govpub review approve --commit`; main moved on."""
+    git(site.root, "checkout", "-q", "-b", "pr")
+    site.page(PAGE)
+    site.commit("ed", "a notice")
+    approve_as(site, "li-wei", f"content/{PAGE}")
+    reviewed = git(site.root, "rev-parse", "HEAD~1").stdout.strip()
+    assert f"commit: {reviewed}" in (site.root / RECORD).read_text()
+    git(site.root, "checkout", "-q", "main")
+    site.page("notices/other.md")
+    site.commit("ed", "other work on main")
+    git(site.root, "checkout", "-q", "pr")
+    return reviewed
+
+
+def test_a_rebase_after_approval_is_named_for_what_it_is(tmp_path):
+    site = make_site(tmp_path)
+    reviewed = reviewed_pull_request(site)
+    git(site.root, "rebase", "-q", "main", who="ed")
+    code, out, _ = check_text(site)
+    assert code == 1
+    assert f"{RECORD}:4:1: GP216 error: li-wei signed off on commit {reviewed[:12]}, which is no " \
+           "longer part of this branch" in out
+    assert "GP210" in out  # and the rewritten commit is ed's, not li-wei's
+
+
+def test_a_squash_after_approval_is_named_for_what_it_is(tmp_path):
+    site = make_site(tmp_path)
+    reviewed_pull_request(site)
+    git(site.root, "reset", "-q", "--soft", "main~1", who="ed")
+    git(site.root, "commit", "-q", "-m", "squashed", who="ed")
+    _, out, _ = check_text(site)
+    assert "GP216" in out and "rebased or squashed after the approval" in out
+
+
+def test_updating_a_reviewed_branch_with_a_merge_is_fine(tmp_path):
+    site = make_site(tmp_path)
+    reviewed_pull_request(site)
+    git(site.root, "merge", "-q", "--no-edit", "main", who="ed")
+    code, out, err = check_text(site)
+    assert code == 0, out + err

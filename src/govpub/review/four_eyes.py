@@ -25,9 +25,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from ..config import REVIEW_DIR, Policy, Reviewer
-from ..findings import Finding, Severity
 from ..digest import digest_for
+from ..findings import Finding, Severity
 from ..rules import Rule
+from ..rules.rewritten_history import RewrittenAfterApproval
 from ..rules.signoff_time import CLOCK_SKEW, SignoffTime, signoff_time
 from .gitrun import GitRepo
 from .history import (
@@ -226,6 +227,7 @@ class Verifier:
         self.repo = repo
         self.policy = policy
         self.facts = facts
+        self._ancestry: dict[str, bool] = {}
 
     def finding(self, rule: type[Rule], path: str, line: int, message: str) -> Finding:
         severity = self.policy.severity_overrides.get(rule.id, rule.severity)
@@ -289,6 +291,7 @@ class Verifier:
                     failed.add(reviewer.id)
         written = [(signoff, writers[key].commit) for key, signoff in current.items()
                    if key in writers and writers[key].commit]
+        findings.extend(self._rewritten(subject, current, writers))
         for signoff, finding in self._times(record, subject, [s for s, _ in written]):
             findings.append(finding)
             failed.add(signoff.reviewer)
@@ -299,6 +302,31 @@ class Verifier:
             findings.extend(self._authors(subject, public, failed))
         findings.extend(self._levels(subject, public, failed))
         return findings
+
+    def _rewritten(self, subject: Subject, current: dict,
+                   writers: dict[SignoffKey, Writer]) -> Iterator[Finding]:
+        """GP216: sign-offs written in the range whose reviewed commit (``commit:``) is not
+        in the branch's history — the branch was rewritten after the approval."""
+        for key, signoff in current.items():
+            writer = writers.get(key)
+            reviewer = self.policy.reviewers.get(signoff.reviewer)
+            if writer is None or writer.commit is None or reviewer is None:
+                continue
+            if signoff.commit and not self._in_branch(signoff.commit):
+                yield self.finding(
+                    RewrittenAfterApproval, subject.record_site_path, signoff.line,
+                    f"{reviewer.id} signed off on commit {signoff.commit[:12]}, which is no "
+                    "longer part of this branch: the branch was rebased or squashed after "
+                    "the approval, and the rewritten commits are no longer the reviewer's — "
+                    "restore the original commits (git reflog) and merge instead of "
+                    f"rebasing, or have {reviewer.id} approve again")
+
+    def _in_branch(self, commit: str) -> bool:
+        known = self._ancestry.get(commit)
+        if known is None:
+            known = self._ancestry[commit] = self.repo.ok(
+                "merge-base", "--is-ancestor", commit, "HEAD")
+        return known
 
     def _times(self, record: SignoffRecord, subject: Subject, signoffs: list):
         """(sign-off, GP215 finding) for each sign-off dated before the commit that produced

@@ -57,6 +57,8 @@ RECORD_SCHEMA = {
                     "note": {"type": "string"},
                     "reason_code": {"type": "string", "pattern": "^[a-z0-9][a-z0-9-]*$"},
                     "reason": {"type": "string"},
+                    "commit": {"type": "string", "pattern": "^[0-9a-f]{40}([0-9a-f]{24})?$",
+                               "description": "The commit the reviewer reviewed."},
                 },
             },
         },
@@ -76,6 +78,7 @@ class Signoff:
     line: int = 1
     #: a rejection's reason code (reviewers.yml ``reject_reasons``); "" on approvals
     reason_code: str = ""
+    commit: str = ""  # the commit the reviewer reviewed (written by `govpub review approve`)
 
     def as_dict(self) -> dict:
         data = {"reviewer": self.reviewer, "at": self.at, "decision": self.decision}
@@ -83,6 +86,8 @@ class Signoff:
             data["reason_code"] = self.reason_code
         if self.note:
             data["note" if self.decision == "public" else "reason"] = self.note
+        if self.commit:
+            data["commit"] = self.commit
         return data
 
 
@@ -135,7 +140,7 @@ def read_record(record_file: Path) -> tuple[SignoffRecord | None, list[RecordPro
     signoffs = [Signoff(reviewer=s["reviewer"], at=s["at"], decision=s["decision"],
                         note=s.get("note", s.get("reason", "")),
                         line=result.line_of(("signoffs", i)),
-                        reason_code=s.get("reason_code", ""))
+                        reason_code=s.get("reason_code", ""), commit=s.get("commit", ""))
                 for i, s in enumerate(data["signoffs"])]
     return SignoffRecord(data["content"], data["digest"], signoffs), []
 
@@ -184,12 +189,14 @@ def content_path_of(policy: Policy, path: str | Path) -> str:
 def add_signoff(policy: Policy, content_path: str, reviewer_id: str, decision: str,
                 note: str, now: datetime, *, expect_digest: str | None = None,
                 reason_code: str = "", subject: Subject | None = None,
-                data: bytes | None = None) -> SignoffRecord:
+                data: bytes | None = None, commit: str = "") -> SignoffRecord:
     """Record a decision on the file's current version and write the record atomically.
 
     ``subject`` (default: the content file ``content_path``) may be a policy
     file; ``data`` the bytes already read and shown to the reviewer (default:
     read them now; a policy file that is gone is signed off as no bytes).
+    ``commit``: the commit the reviewer reviewed (HEAD), kept with the sign-off
+    so that a branch rewritten after approval can be told apart (GP216).
     Sign-offs on an older digest are void and dropped; a reviewer's earlier
     decision on this digest is replaced by the new one. ``expect_digest``: the
     version the reviewer was shown; if the file no longer has it, nothing is
@@ -216,7 +223,8 @@ def add_signoff(policy: Policy, content_path: str, reviewer_id: str, decision: s
     at = now.astimezone(policy.timezone).replace(microsecond=0).isoformat()
     record = SignoffRecord(content=subject.path, digest=digest,
                            signoffs=[*keep, Signoff(reviewer_id, at, decision, note,
-                                                    reason_code=reason_code)])
+                                                    reason_code=reason_code,
+                                                    commit=commit)])
     write_atomic(resolve_inside(policy.root, subject.record_site_path), record.to_yaml())
     return record
 

@@ -439,6 +439,7 @@ def decide(policy: Policy, repo: GitRepo | None, reviewer: Reviewer, content_pat
     if confirm is not None:
         confirm(candidates)
     outcome = Outcome(reviewer, decision, candidates)
+    reviewed = repo.text("rev-parse", "HEAD").strip() if repo and repo.has_head() else ""
     previous = {}
     try:
         for c in candidates:
@@ -447,7 +448,7 @@ def decide(policy: Policy, repo: GitRepo | None, reviewer: Reviewer, content_pat
             previous[record_file] = record_file.read_bytes() if record_file.is_file() else None
             add_signoff(policy, c.content_path, reviewer.id, decision, note, now,
                         expect_digest=c.digest, reason_code=reason_code, subject=terms,
-                        data=c.data if c.subject else None)
+                        data=c.data if c.subject else None, commit=reviewed)
             outcome.written.append(record_file)
     except GovpubError:
         _restore(previous)  # one file changed under us: the others are not half decided
