@@ -172,6 +172,8 @@ def _decide(ctx, paths, note, reviewer_id, commit, yes, now_text, decision, *,
         for c in candidates:
             mark = "  REFUSED" if c.refusal else ""
             click.echo(f"  {c.site_path}  {c.digest[:19]}…  {c.summary}{mark}")
+            for f in c.findings:
+                click.echo(f"      {f.path}:{f.line}:{f.column}: {f.rule} {f.message}")
         if repo is None:
             click.echo("  (no git repository: authorship cannot be checked here)")
 

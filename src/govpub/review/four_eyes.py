@@ -47,6 +47,7 @@ from .subjects import Subject
 
 class _HistoryRule(Rule):
     locked = True
+    about_signoffs = True
 
     def check(self, ctx) -> Iterator[Finding]:
         # These rules need a git range; they run in `govpub check --changed-since`.

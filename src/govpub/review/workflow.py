@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 import os
 import re
+import stat
 import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -21,6 +22,7 @@ from ..config import CONTENT_DIR, Policy, Reviewer
 from ..content import load_corpus
 from ..digest import digest_for, is_text_file
 from ..errors import BlockedError, GovpubError, UsageError
+from ..findings import Finding
 from ..i18n import _
 from ..safepath import UnsafePathError, resolve_inside
 from .approval import ApprovalState, evaluate
@@ -81,6 +83,7 @@ class Candidate:
     refusal: str | None = None
     subject: Subject | None = None  # a policy file's terms of sign-off (None: content)
     data: bytes = b""  # the bytes shown and signed
+    findings: list[Finding] = field(default_factory=list)  # blocking findings that refuse it
 
     @property
     def site_path(self) -> str:
@@ -89,17 +92,49 @@ class Candidate:
 
 def locate(policy: Policy, raw: str) -> Path:
     """A user-given path, tried relative to the working folder, the site root and
-    ``content/``; the first that exists inside ``content/`` wins."""
-    content_dir = policy.content_dir.resolve()
+    ``content/``; the first that exists inside ``content/`` wins.
+
+    Symbolic links are never followed: a path through a link (or to one) is
+    refused, whatever it points to — a link planted in the tree must not make a
+    reviewer sign the bytes of a file outside it, or of another file than named.
+    """
+    content_dir = Path(os.path.abspath(policy.content_dir))
+    if policy.content_dir.is_symlink():
+        raise UsageError("content/ is a symbolic link; nothing under it can be approved",
+                         hint="replace the link with the folder itself")
     given = Path(raw)
     tries = [given] if given.is_absolute() else [Path.cwd() / given, policy.root / given,
                                                  policy.content_dir / given]
     for candidate in tries:
-        candidate = candidate.resolve()
-        if candidate.exists() and candidate.is_relative_to(content_dir):
-            return candidate
+        normalized = Path(os.path.normpath(os.path.abspath(candidate)))
+        if not normalized.is_relative_to(content_dir):
+            continue
+        rel = normalized.relative_to(content_dir).as_posix()
+        if rel == ".":
+            return content_dir
+        try:
+            target = resolve_inside(content_dir, rel)
+        except UnsafePathError as exc:
+            raise UsageError(f"{raw}: {exc.message}",
+                             hint="approve the file itself, not a link to it") from None
+        if target.exists():
+            return target
     raise UsageError(f"{raw} is not a file or folder under content/",
                      hint="give the path of a page, attachment or folder in content/")
+
+
+def read_regular(path: Path) -> bytes:
+    """The bytes of a regular file, never through a symbolic link."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    except OSError as exc:
+        raise UsageError(f"{path.name}: cannot be read without following a link or at all "
+                         f"({exc.strerror})", hint="approve regular files only") from None
+    with os.fdopen(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+            raise UsageError(f"{path.name} is not a regular file",
+                             hint="approve regular files only")
+        return handle.read()
 
 
 def expand_paths(policy: Policy, given: list[str]) -> list[str]:
@@ -119,7 +154,8 @@ def expand_paths(policy: Policy, given: list[str]) -> list[str]:
                 if path.startswith(prefix):
                     out.setdefault(path, None)
             continue
-        out.setdefault(content_path_of(policy, str(found)), None)
+        out.setdefault(found.relative_to(os.path.abspath(policy.content_dir)).as_posix()
+                       if found.is_file() else content_path_of(policy, str(found)), None)
     if not out:
         raise UsageError("nothing to review in " + ", ".join(given),
                          hint="`govpub review status` lists what awaits review")
@@ -286,8 +322,13 @@ def prepare(policy: Policy, repo: GitRepo | None, reviewer: Reviewer, content_pa
     dirty = repo.dirty_paths([f"{CONTENT_DIR}/{p}" for p in content_paths]) if repo else set()
     out = []
     for path in content_paths:
-        data = (policy.content_dir / path).read_bytes()
-        candidate = Candidate(path, digest_for(path, data), "")
+        try:
+            data = read_regular(resolve_inside(policy.content_dir, path))
+        except UsageError as exc:  # a link, or no regular file: never read through it
+            out.append(Candidate(path, "sha256:" + "-" * 64, "not read",
+                                 refusal=f"{exc.message} — only regular files are approved"))
+            continue
+        candidate = Candidate(path, digest_for(path, data), "", data=data)
         if repo is None:
             candidate.summary = f"{_size(data, path)}; no git history here"
             out.append(candidate)
@@ -333,6 +374,36 @@ def summarize(repo: GitRepo, authorship: Authorship, path: str, data: bytes) -> 
         change = f"{len(old or b'')} -> {len(data)} bytes"
     return (f"{change} since approved commit {authorship.approved_commit[:10]}; "
             f"{commits} commit(s) by {who}")
+
+
+def blocking_findings(policy: Policy, content_paths: list[str], now: datetime
+                      ) -> dict[str, list[Finding]]:
+    """The blocking findings of every rule on these files, except the rules about
+    sign-offs (approving is what answers those): what a reviewer must not approve."""
+    from ..checker import check_repository
+    from ..rules import registry
+
+    if not content_paths:
+        return {}
+    rules = [r for r in registry.all() if not getattr(r, "about_signoffs", False)]
+    result = check_repository(policy, now, focus=set(content_paths), rules=rules,
+                              keep_bodies=False)
+    wanted = {f"{CONTENT_DIR}/{p}": p for p in content_paths}
+    found: dict[str, list[Finding]] = {}
+    for finding in result.findings:
+        if finding.blocking and finding.path in wanted:
+            found.setdefault(wanted[finding.path], []).append(finding)
+    return found
+
+
+def refuse_blocked(candidates: list[Candidate], findings: dict[str, list[Finding]]) -> None:
+    """Refuse every candidate with a blocking finding (see :func:`blocking_findings`)."""
+    for candidate in candidates:
+        shown = findings.get(candidate.content_path) if candidate.subject is None else None
+        if shown and not candidate.refusal:
+            candidate.refusal = (f"{len(shown)} blocking finding(s) remain — fix them first "
+                                 f"(govpub check {candidate.site_path})")
+            candidate.findings = shown
 
 
 def refuse_if_any(candidates: list[Candidate], verb: str = "approve") -> None:
@@ -432,6 +503,10 @@ def decide(policy: Policy, repo: GitRepo | None, reviewer: Reviewer, content_pat
                   *prepare_policy(policy, repo, reviewer, policy_files or [],
                                   check_authors=decision == "public")]
     mark_changed_since_shown(candidates, shown_digests or {})
+    if decision == "public":  # nothing with a blocking finding is approved
+        refuse_blocked(candidates, blocking_findings(
+            policy, [c.content_path for c in candidates if c.subject is None and not c.refusal],
+            now))
     if show is not None:
         show(candidates)
     verb = "approve" if decision == "public" else "reject"
@@ -448,7 +523,7 @@ def decide(policy: Policy, repo: GitRepo | None, reviewer: Reviewer, content_pat
             previous[record_file] = record_file.read_bytes() if record_file.is_file() else None
             add_signoff(policy, c.content_path, reviewer.id, decision, note, now,
                         expect_digest=c.digest, reason_code=reason_code, subject=terms,
-                        data=c.data if c.subject else None, commit=reviewed)
+                        data=c.data, commit=reviewed)
             outcome.written.append(record_file)
     except GovpubError:
         _restore(previous)  # one file changed under us: the others are not half decided

@@ -27,6 +27,7 @@ class CodeChange(Rule):
     name = "code-change"
     severity = Severity.INFO
     locked = True
+    about_signoffs = True
 
     def check(self, ctx) -> Iterator:
         return iter(())

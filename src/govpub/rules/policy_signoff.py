@@ -30,6 +30,7 @@ class PolicySignoff(Rule):
     id = "GP214"
     name = "policy-signoff"
     locked = True
+    about_signoffs = True
 
     def check(self, ctx) -> Iterator:
         # needs the base commit and the range: govpub.review.pull_request reports it

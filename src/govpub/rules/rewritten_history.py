@@ -33,6 +33,7 @@ class RewrittenAfterApproval(Rule):
     id = "GP216"
     name = "rewritten-after-approval"
     locked = True
+    about_signoffs = True
 
     def check(self, ctx) -> Iterator:
         # needs the range: govpub.review.four_eyes reports it

@@ -28,6 +28,8 @@ def record_shown(ctx, state) -> str:
 
 class SignoffRule(Rule):
     locked = True
+    #: about the sign-off records themselves: `review approve` does not wait for these
+    about_signoffs = True
     local = True
     attachments = False
 
@@ -201,6 +203,7 @@ class OrphanRecord(Rule):
     id = "GP206"
     name = "orphan-record"
     locked = True
+    about_signoffs = True
 
     def check(self, ctx) -> Iterator:
         for path, record_file in orphan_records(ctx.policy, ctx.corpus.documents):
@@ -224,6 +227,7 @@ class MalformedRecord(Rule):
     id = "GP207"
     name = "malformed-record"
     locked = True
+    about_signoffs = True
     local = True
 
     def check(self, ctx) -> Iterator:
