@@ -29,7 +29,7 @@ from ..config import REVIEW_DIR, Policy, describe_schema_error
 from ..digest import digest_for
 from ..errors import BlockedError, UsageError
 from ..i18n import _
-from ..safepath import resolve_inside
+from ..safepath import check_relative
 from ..typeschema import plain_schema
 from ..yamlstrict import parse_yaml
 from .subjects import Subject, content_subject
@@ -225,7 +225,7 @@ def add_signoff(policy: Policy, content_path: str, reviewer_id: str, decision: s
                            signoffs=[*keep, Signoff(reviewer_id, at, decision, note,
                                                     reason_code=reason_code,
                                                     commit=commit)])
-    write_atomic(resolve_inside(policy.root, subject.record_site_path), record.to_yaml())
+    write_atomic(record_target(policy, subject.record_site_path), record.to_yaml())
     return record
 
 
@@ -235,6 +235,21 @@ def changed_since_shown(content_path: str, shown: str, now: str) -> BlockedError
         _("content/{path} changed after it was shown to you (shown {shown}…, now {now}…); "
           "nothing was written").format(path=content_path, shown=shown[:19], now=now[:19]),
         hint=_("look at the change again (govpub review diff) and decide on what you see"))
+
+
+def record_target(policy: Policy, record_site_path: str) -> Path:
+    """Where a record is written, refusing a symbolic link anywhere on the way: a link
+    planted in review/ must not redirect the write out of the repository."""
+    check_relative(record_site_path)
+    current = policy.root
+    for part in record_site_path.split("/"):
+        current = current / part
+        if current.is_symlink():
+            raise UsageError(f"cannot write {record_site_path}: "
+                             f"{current.relative_to(policy.root).as_posix()} is a symbolic link",
+                             hint="replace the link with a plain folder (review/ holds records "
+                                  "only)")
+    return current
 
 
 def write_record(policy: Policy, record: SignoffRecord) -> Path:
