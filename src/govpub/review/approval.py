@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..config import Policy
+from ..i18n import _
 from .records import (
     RECORD_SUFFIX,
     RecordProblem,
@@ -50,8 +51,9 @@ def evaluate_one(policy: Policy, doc) -> ApprovalState:
     state.problems = list(problems)
     if state.record is not None and state.record.content != doc.path:
         state.problems.append(RecordProblem(
-            1, f"record says content: {state.record.content!r} but is stored for "
-               f"{doc.path!r} — a record must live at review/<content path>.yml"))
+            1, _("record says content: {named} but is stored for {path} — a record must "
+                 "live at review/<content path>.yml").format(named=repr(state.record.content),
+                                                             path=repr(doc.path))))
         state.record = None
     record = state.record
     if record is None:

@@ -26,13 +26,11 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from ..config import CONFIG_DIR, Policy, load_policy
+from ..config import CONFIG_DIR, Policy, load_trusted_parts
 from ..errors import ConfigError
+from ..i18n import _
 from .gitrun import GitError, GitRepo
 
-#: the Policy fields read from the base commit
-TRUSTED_FIELDS = ("reviewers", "review_levels", "column_levels", "policy_owners",
-                  "severity_overrides")
 #: git's mode of a regular file (a link or a submodule in the base is skipped)
 _FILE_MODES = ("100644", "100755")
 
@@ -75,18 +73,17 @@ def judged_by_base(policy: Policy, repo: GitRepo, base_commit: str,
         root = Path(tmp)
         if export_folder(repo, base_commit, CONFIG_DIR, root) == 0:
             raise GitError(
-                f"the base {shown_ref} has no {CONFIG_DIR}/, so nothing in this pull request "
-                "can be judged by a trusted policy",
-                hint=f"commit the site's {CONFIG_DIR}/ on the base branch first (its first "
-                     "version is approved on the platform by the General Office)")
+                _("the base {ref} has no site_config/, so nothing in this pull request can be "
+                  "judged by a trusted policy").format(ref=shown_ref),
+                hint=_("commit the site's site_config/ on the base branch first (its first "
+                       "version is approved on the platform by the General Office)"))
         try:
-            base = load_policy(root)
+            trusted = load_trusted_parts(root)
         except ConfigError as exc:
-            raise ConfigError(f"the base {shown_ref}'s policy cannot be loaded: {exc.message}",
-                              path=exc.path, line=exc.line,
-                              hint="fix site_config/ on the base branch first") from None
-        yield dataclasses.replace(policy, trusted_root=root,
-                                  **{name: getattr(base, name) for name in TRUSTED_FIELDS})
+            raise ConfigError(_("the base {ref}'s policy cannot be loaded: {error}").format(
+                ref=shown_ref, error=exc.message), path=exc.path, line=exc.line,
+                hint=_("fix site_config/ on the base branch first")) from None
+        yield dataclasses.replace(policy, trusted_root=root, **trusted)
 
 
-__all__ = ["TRUSTED_FIELDS", "export_folder", "judged_by_base"]
+__all__ = ["export_folder", "judged_by_base"]

@@ -27,6 +27,7 @@ from datetime import UTC, datetime
 from ..config import REVIEW_DIR, Policy, Reviewer
 from ..digest import digest_for
 from ..findings import Finding, Severity
+from ..i18n import _
 from ..rules import Rule
 from ..rules.rewritten_history import RewrittenAfterApproval
 from ..rules.signoff_time import CLOCK_SKEW, SignoffTime, signoff_time
@@ -229,6 +230,7 @@ class Verifier:
         self.policy = policy
         self.facts = facts
         self._ancestry: dict[str, bool] = {}
+        self._ranges: dict[str, list[Change]] = {}
 
     def finding(self, rule: type[Rule], path: str, line: int, message: str) -> Finding:
         severity = self.policy.severity_overrides.get(rule.id, rule.severity)
@@ -259,13 +261,14 @@ class Verifier:
             if reviewer is None or writer is None:
                 continue
             if writer.commit is None:
-                why = ("appears only through a merge commit, so no commit of "
-                       f"{reviewer.id}'s wrote it" if writer.merge else
-                       "is not committed, so who made it cannot be verified")
-                findings.append(self.finding(
-                    SignoffCommitByReviewer, path, signoff.line,
-                    f"the sign-off by {reviewer.id} {why} — {reviewer.id} commits it "
-                    f"(govpub review approve --commit)"))
+                message = (_("the sign-off by {reviewer} appears only through a merge commit, "
+                             "so no commit of {reviewer}'s wrote it — {reviewer} commits it "
+                             "(govpub review approve --commit)") if writer.merge else
+                           _("the sign-off by {reviewer} is not committed, so who made it "
+                             "cannot be verified — {reviewer} commits it "
+                             "(govpub review approve --commit)"))
+                findings.append(self.finding(SignoffCommitByReviewer, path, signoff.line,
+                                             message.format(reviewer=reviewer.id)))
                 failed.add(reviewer.id)
                 continue
             strangers = sorted({writer.author_email, writer.committer_email}
@@ -273,10 +276,11 @@ class Verifier:
             if strangers:
                 findings.append(self.finding(
                     SignoffCommitByReviewer, path, signoff.line,
-                    f"the sign-off by {reviewer.id} was written by commit {writer.commit[:12]} "
-                    f"of {', '.join(strangers)}, not by {reviewer.id} "
-                    f"({', '.join(reviewer.emails)}) — {reviewer.id} must make the sign-off "
-                    f"commit from their own identity"))
+                    _("the sign-off by {reviewer} was written by commit {commit} of {who}, not "
+                      "by {reviewer} ({addresses}) — {reviewer} must make the sign-off commit "
+                      "from their own identity").format(
+                        reviewer=reviewer.id, commit=writer.commit[:12],
+                        who=", ".join(strangers), addresses=", ".join(reviewer.emails))))
                 failed.add(reviewer.id)
             if needs_signature(reviewer):
                 to_sign.append((reviewer, signoff, writer.commit))
@@ -287,22 +291,29 @@ class Verifier:
                 if problem:
                     findings.append(self.finding(
                         SignoffSignature, path, signoff.line,
-                        f"{problem} (commit {commit[:12]}) — sign sign-off commits with a key "
-                        f"listed for {reviewer.id} in site_config/reviewers.yml"))
+                        _("{problem} (commit {commit}) — sign sign-off commits with a key "
+                          "listed for {reviewer} in site_config/reviewers.yml").format(
+                            problem=problem, commit=commit[:12], reviewer=reviewer.id)))
                     failed.add(reviewer.id)
-        written = [(signoff, writers[key].commit) for key, signoff in current.items()
-                   if key in writers and writers[key].commit]
-        findings.extend(self._rewritten(subject, current, writers))
-        for signoff, finding in self._times(record, subject, [s for s, _ in written]):
-            findings.append(finding)
-            failed.add(signoff.reviewer)
         public = [s for s in current.values()
                   if s.decision == "public" and s.reviewer in self.policy.reviewers
                   and subject.may_sign(s.reviewer)]
         if public:
             findings.extend(self._authors(subject, public, failed))
+        findings.extend(self._rewritten(subject, current, writers))
+        written = [signoff for key, signoff in current.items()
+                   if key in writers and writers[key].commit]
+        for signoff, finding in self._times(record, subject, written):
+            findings.append(finding)
+            failed.add(signoff.reviewer)
         findings.extend(self._levels(subject, public, failed))
         return findings
+
+    def _range_history(self, site_path: str) -> list[Change]:
+        """The file's changes in the range (read once per file)."""
+        if site_path not in self._ranges:
+            self._ranges[site_path] = file_history(self.repo, site_path, since=self.facts.base)
+        return self._ranges[site_path]
 
     def _rewritten(self, subject: Subject, current: dict,
                    writers: dict[SignoffKey, Writer]) -> Iterator[Finding]:
@@ -316,11 +327,12 @@ class Verifier:
             if signoff.commit and not self._in_branch(signoff.commit):
                 yield self.finding(
                     RewrittenAfterApproval, subject.record_site_path, signoff.line,
-                    f"{reviewer.id} signed off on commit {signoff.commit[:12]}, which is no "
-                    "longer part of this branch: the branch was rebased or squashed after "
-                    "the approval, and the rewritten commits are no longer the reviewer's — "
-                    "restore the original commits (git reflog) and merge instead of "
-                    f"rebasing, or have {reviewer.id} approve again")
+                    _("{reviewer} signed off on commit {commit}, which is no longer part of "
+                      "this branch: the branch was rebased or squashed after the approval, "
+                      "and the rewritten commits are no longer the reviewer's — restore the "
+                      "original commits (git reflog) and merge instead of rebasing, or have "
+                      "{reviewer} approve again").format(reviewer=reviewer.id,
+                                                         commit=signoff.commit[:12]))
 
     def _in_branch(self, commit: str) -> bool:
         known = self._ancestry.get(commit)
@@ -330,25 +342,29 @@ class Verifier:
         return known
 
     def _times(self, record: SignoffRecord, subject: Subject, signoffs: list):
-        """(sign-off, GP215 finding) for each sign-off dated before the commit that produced
-        the version it approves."""
-        file = self.policy.root / subject.site_path
-        if not signoffs or not file.is_file() or file.is_symlink() \
-                or self.repo.dirty_paths([subject.site_path]):
+        """(sign-off, GP215 finding) for each sign-off dated before the first commit of the
+        range that produced the version it approves (when the range produced it)."""
+        if not signoffs:
             return
-        newest = file_history(self.repo, subject.site_path, limit=1)
-        if not newest or digest_for(subject.path, file.read_bytes()) != record.digest:
+        changes = self._range_history(subject.site_path)
+        blobs = self.repo.read_blobs([c.blob for c in changes if c.blob])
+        producers = [c for c in changes if c.blob in blobs
+                     and digest_for(subject.path, blobs[c.blob]) == record.digest]
+        if not producers:
             return
-        produced = datetime.fromtimestamp(newest[0].timestamp, UTC)
+        first = min(producers, key=lambda c: c.timestamp)
+        produced = datetime.fromtimestamp(first.timestamp, UTC)
         for signoff in signoffs:
             when = signoff_time(signoff.at, self.policy.timezone)
             if when is not None and when < produced - CLOCK_SKEW:
                 shown = produced.astimezone(self.policy.timezone).isoformat()
                 yield signoff, self.finding(
                     SignoffTime, subject.record_site_path, signoff.line,
-                    f"the sign-off by {signoff.reviewer} is dated {when.isoformat()}, before "
-                    f"the version it approves was committed ({newest[0].commit[:12]}, "
-                    f"{shown}) — the reviewer approves the current version again")
+                    _("the sign-off by {reviewer} is dated {at}, before the version it "
+                      "approves was committed ({commit}, {committed}) — the reviewer approves "
+                      "the current version again").format(
+                        reviewer=signoff.reviewer, at=when.isoformat(),
+                        commit=first.commit[:12], committed=shown))
 
     def _authors(self, subject: Subject, public, failed) -> Iterator[Finding]:
         file = self.policy.root / subject.site_path
@@ -358,18 +374,22 @@ class Verifier:
         authorship: Authorship = signed_authorship(
             self.repo, self.policy, subject, self.facts.base, in_range=self.facts.in_range,
             base_record=self.facts.at(self.facts.base, self.repo, path))
+        if authorship.approved_commit == self.facts.base:  # the common case: reuse it
+            self._ranges.setdefault(subject.site_path, authorship.changes)
         people = people_of(self.repo, self.policy, authorship.changes)
         for signoff in public:
             reviewer = self.policy.reviewers[signoff.reviewer]
             evidence = people.get(reviewer.id)
             if evidence:
-                since = (f"since the approved version of commit {authorship.approved_commit[:12]}"
-                         if authorship.approved_commit else "(no earlier approved version)")
                 failed.add(reviewer.id)
-                yield self.finding(
-                    ReviewerAuthoredChange, path, signoff.line,
-                    f"{reviewer.id} approved {subject.site_path} but made changes to "
-                    f"it {since} as {describe(evidence)} — another reviewer must approve it")
+                message = (_("{reviewer} approved {path} but made changes to it since the "
+                             "approved version of commit {commit} as {who} — another reviewer "
+                             "must approve it") if authorship.approved_commit else
+                           _("{reviewer} approved {path} but made changes to it (no earlier "
+                             "approved version) as {who} — another reviewer must approve it"))
+                yield self.finding(ReviewerAuthoredChange, path, signoff.line, message.format(
+                    reviewer=reviewer.id, path=subject.site_path, who=describe(evidence),
+                    commit=(authorship.approved_commit or "")[:12]))
 
     def _levels(self, subject: Subject, public, failed) -> Iterator[Finding]:
         path = subject.record_site_path
@@ -382,9 +402,11 @@ class Verifier:
             line = min(s.line for s in public)
             yield self.finding(
                 TwoLevelReview, path, line,
-                f"{levels}-level review needs {levels} distinct reviewers who did not author "
-                f"the change and whose sign-offs verify; valid: {', '.join(sorted(valid)) or 'none'}"
-                f" (set aside: {', '.join(sorted(named - valid))}) — another reviewer signs off")
+                _("{levels}-level review needs {levels} distinct reviewers who did not author "
+                  "the change and whose sign-offs verify; valid: {valid} (set aside: {aside}) "
+                  "— another reviewer signs off").format(
+                    levels=levels, valid=", ".join(sorted(valid)) or _("none"),
+                    aside=", ".join(sorted(named - valid))))
 
 
 __all__ = ["RULES", "RangeFacts", "Verifier", "attribute_signoffs"]

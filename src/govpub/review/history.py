@@ -146,8 +146,9 @@ def range_changes(repo: GitRepo, ref: str, site_dir: str) -> list[Change]:
 def file_history(repo: GitRepo, site_path: str, limit: int | None = None,
                  since: str | None = None, start: str = "HEAD") -> list[Change]:
     """The commits that changed one file in ``start``'s history (only those in
-    ``since..start`` when ``since`` is given), newest first in topological order,
-    every side of every merge included, following renames.
+    ``since..start`` when ``since`` is given), newest first in topological order
+    (in git's default order when only the ``limit`` newest are asked for), every
+    side of every merge included, following renames.
 
     ``--full-history``: by default ``git log -- path`` follows only one parent of
     a merge whose result equals that parent's file, and so hides the commits of
@@ -171,9 +172,12 @@ def file_history(repo: GitRepo, site_path: str, limit: int | None = None,
             continue
         walked.add((git_path, tip))
         extra = [f"--max-count={limit - len(out)}"] if limit else []
+        # topological order costs a walk of all history before the first answer (unless a
+        # commit-graph exists): a walk cut short by `limit` takes git's own order instead
+        order = [] if limit and not since else ["--topo-order"]
         revs = [tip, f"^{since}"] if since else [tip]
         changes = _parse_log(repo.run(
-            "log", LOG_FORMAT, "--topo-order", "--full-history", "--raw", "-c", "--no-abbrev",
+            "log", LOG_FORMAT, *order, "--full-history", "--raw", "-c", "--no-abbrev",
             "--no-renames", "-z", *extra, *revs, "--", ":(literal)" + git_path))
         for index, change in enumerate(changes):
             if change.status != "A" or change.parent_blobs:
@@ -404,11 +408,15 @@ def previous_approved_digest(repo: GitRepo, policy: Policy, subject: Subject,
     commit where that approval stood.
 
     Read from the sign-off record as it was at ``base`` (a pull request's merge
-    base), then from its committed history (renames followed), newest first in
-    topological order; versions of the record written in the range
-    ``base..HEAD`` are skipped — and so are the record in the work tree and an
-    approval of the current digest itself: a reviewer adding a sign-off to an
-    approved version must not have authored that version either.
+    base), then from its committed history (renames followed), newest first;
+    versions of the record written in the range ``base..HEAD`` are skipped — and
+    so are the record in the work tree and an approval of the current digest
+    itself: a reviewer adding a sign-off to an approved version must not have
+    authored that version either.
+
+    Which of several earlier approvals is taken does not weaken the check: each
+    one approved the bytes at its own commit, so cutting there counts every
+    later change; an older one only counts more.
     """
     if base is not None:
         digest = approved_digest(policy, base_record, subject)

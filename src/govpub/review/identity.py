@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ..config import Policy, Reviewer
+from ..i18n import _
 from .gitrun import GitRepo
 from .signatures import CommitSignature, needs_signature, read_signatures, ssh_fingerprint
 
@@ -33,7 +34,7 @@ class Evidence:
     key: str = ""
 
     def describe(self) -> str:
-        return self.email if self.email else f"a signature by key {self.key}"
+        return self.email if self.email else _("a signature by key {key}").format(key=self.key)
 
 
 def signer_of(policy: Policy, sig: CommitSignature | None) -> Reviewer | None:

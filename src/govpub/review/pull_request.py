@@ -20,6 +20,7 @@ from ..config import CONTENT_DIR, Policy
 from ..digest import digest_for
 from ..errors import GovpubError
 from ..findings import Finding, Severity
+from ..i18n import _
 from ..rules.code_change import CodeChange
 from ..rules.policy_signoff import PolicySignoff
 from ..safepath import UnsafePathError, resolve_inside
@@ -53,15 +54,16 @@ class PullRequest:
 def open_repo(policy: Policy) -> GitRepo:
     repo = find_repo(policy.root)
     if repo is None:
-        raise GitError(f"{policy.root} is not in a git repository; --changed-since needs git "
-                       "history", hint="run it in a clone of the site repository")
+        raise GitError(_("{root} is not in a git repository; --changed-since needs git "
+                         "history").format(root=policy.root),
+                       hint=_("run it in a clone of the site repository"))
     return repo
 
 
 def owners_text(subject: Subject) -> str:
     if subject.group:
         return f"{subject.group} ({', '.join(sorted(subject.signers or ()))})"
-    return "any reviewer (reviewers.yml names no policy_owners group)"
+    return _("any reviewer (reviewers.yml names no policy_owners group)")
 
 
 def policy_signoff_problem(policy: Policy, subject: Subject) -> str | None:
@@ -70,36 +72,46 @@ def policy_signoff_problem(policy: Policy, subject: Subject) -> str | None:
     current = current_digest(policy, subject)
     if current is None:
         current = digest_for(subject.path, b"")
-    fix = (f"a policy owner who did not make the change runs "
-           f"`govpub review approve {subject.path} --commit`")
+    fix = _("a policy owner who did not make the change runs "
+            "`govpub review approve {path} --commit`").format(path=subject.path)
     try:
         record_file = resolve_inside(policy.root, subject.record_site_path)
     except UnsafePathError as exc:
-        return f"its sign-off record cannot be read safely: {exc.message} — {fix}"
+        return _("its sign-off record cannot be read safely: {problem} — {fix}").format(
+            problem=exc.message, fix=fix)
     if not record_file.is_file():
-        return (f"changed in this pull request, and the policy owners, {owners_text(subject)}, "
-                f"have not signed it off — {fix}")
+        return _("changed in this pull request, and the policy owners, {owners}, have not "
+                 "signed it off — {fix}").format(owners=owners_text(subject), fix=fix)
     record, problems = read_record(record_file)
     if record is None or problems:
-        problem = problems[0].message if problems else "unreadable"
-        return f"its sign-off record {subject.record_site_path} is malformed: {problem} — {fix}"
+        problem = problems[0].message if problems else _("unreadable")
+        return _("its sign-off record {record} is malformed: {problem} — {fix}").format(
+            record=subject.record_site_path, problem=problem, fix=fix)
     if record.content != subject.path:
-        return (f"its sign-off record {subject.record_site_path} says content: "
-                f"{record.content!r} — a record signs off the file it is stored for")
+        return _("its sign-off record {record} says content: {named} — a record signs off "
+                 "the file it is stored for").format(record=subject.record_site_path,
+                                                    named=repr(record.content))
     if record.digest != current:
-        return (f"changed since the policy owners signed it off (the record has "
-                f"{record.digest[:19]}…, the file is {current[:19]}…) — {fix}")
+        return _("changed since the policy owners signed it off (the record has {old}…, the "
+                 "file is {new}…) — {fix}").format(old=record.digest[:19], new=current[:19],
+                                                   fix=fix)
     rejected = [s for s in record.signoffs if s.decision != "public"]
     if rejected:
-        reason = f": {rejected[0].note}" if rejected[0].note else ""
-        return f"{rejected[0].reviewer} decided not-public on this change{reason}"
+        if rejected[0].note:
+            return _("{reviewer} decided not-public on this change: {reason}").format(
+                reviewer=rejected[0].reviewer, reason=rejected[0].note)
+        return _("{reviewer} decided not-public on this change").format(
+            reviewer=rejected[0].reviewer)
     signers = {s.reviewer for s in record.signoffs
                if s.reviewer in policy.reviewers and subject.may_sign(s.reviewer)}
     if len(signers) < subject.levels:
         outsiders = sorted({s.reviewer for s in record.signoffs} - signers)
-        aside = (f"; not policy owners here: {', '.join(outsiders)}" if outsiders else "")
-        return (f"signed off by {len(signers)} of the {subject.levels} policy owner(s) it needs, "
-                f"{owners_text(subject)}{aside} — {fix}")
+        aside = (_("; not policy owners here: {ids}").format(ids=", ".join(outsiders))
+                 if outsiders else "")
+        return _("signed off by {count} of the {levels} policy owner(s) it needs, "
+                 "{owners}{aside} — {fix}").format(count=len(signers), levels=subject.levels,
+                                                  owners=owners_text(subject), aside=aside,
+                                                  fix=fix)
     return None
 
 
@@ -131,7 +143,8 @@ def _findings(repo: GitRepo, policy: Policy, base: str, paths: ChangedPaths) -> 
                 except GovpubError:
                     raise
                 except (OSError, ValueError) as exc:
-                    raise GitError(f"cannot verify {record_path}: {exc}") from None
+                    raise GitError(_("cannot verify {path}: {error}").format(
+                        path=record_path, error=exc)) from None
     for path in policy_files:
         problem = policy_signoff_problem(policy, policy_subject(policy, path))
         if problem:
@@ -140,8 +153,8 @@ def _findings(repo: GitRepo, policy: Policy, base: str, paths: ChangedPaths) -> 
         if is_code_path(path):
             findings.append(Finding(
                 path, 1, 1, CodeChange.id, CodeChange.severity,
-                "govpub's own code or CI changed: this check ran the base's govpub, not this "
-                "change; a code owner reviews it on the platform (CODEOWNERS)"))
+                _("govpub's own code or CI changed: this check ran the base's govpub, not this "
+                  "change; a code owner reviews it on the platform (CODEOWNERS)")))
     return findings
 
 
@@ -176,11 +189,11 @@ def pull_request(policy: Policy, ref: str) -> Iterator[PullRequest]:
     repo.require_full_history()
     ref_commit = repo.resolve_commit(ref)
     if not repo.has_head():
-        raise GitError("the repository has no commits yet", hint="commit first")
+        raise GitError(_("the repository has no commits yet"), hint=_("commit first"))
     base = repo.merge_base(ref_commit, "HEAD")
     if base is None:
-        raise GitError(f"{ref} and HEAD share no history",
-                       hint="compare against the branch this one was made from")
+        raise GitError(_("{ref} and HEAD share no history").format(ref=ref),
+                       hint=_("compare against the branch this one was made from"))
     with judged_by_base(policy, repo, ref_commit, ref) as judged:
         paths = changed_paths(repo, base)
         findings = _findings(repo, judged, base, paths)

@@ -126,7 +126,8 @@ def read_record(record_file: Path) -> tuple[SignoffRecord | None, list[RecordPro
         raw = record_file.read_bytes()
         text = raw.decode("utf-8-sig").replace("\r\n", "\n")
     except (OSError, UnicodeDecodeError) as exc:
-        return None, [RecordProblem(1, f"cannot read the sign-off record: {exc}")]
+        return None, [RecordProblem(1, _("cannot read the sign-off record: {error}").format(
+            error=exc))]
     result = parse_yaml(text)
     if result.problems:
         return None, [RecordProblem(p.line, p.message) for p in result.problems]
@@ -134,7 +135,8 @@ def read_record(record_file: Path) -> tuple[SignoffRecord | None, list[RecordPro
                     key=lambda e: list(map(str, e.absolute_path)))
     if errors:
         return None, [RecordProblem(result.line_of(tuple(e.absolute_path)),
-                                    "malformed sign-off record: " + describe_schema_error(e))
+                                    _("malformed sign-off record: {problem}").format(
+                                        problem=describe_schema_error(e)))
                       for e in errors]
     data = result.data
     signoffs = [Signoff(reviewer=s["reviewer"], at=s["at"], decision=s["decision"],
@@ -176,13 +178,13 @@ def content_path_of(policy: Policy, path: str | Path) -> str:
         if alt.is_relative_to(content_dir) and alt.exists():
             candidate = alt
         else:
-            raise UsageError(f"{path} is not a file under content/",
-                             hint="give the path of a page or attachment in content/")
+            raise UsageError(_("{path} is not a file under content/").format(path=path),
+                             hint=_("give the path of a page or attachment in content/"))
     if not candidate.is_file():
-        raise UsageError(f"{path} does not exist or is not a file")
+        raise UsageError(_("{path} does not exist or is not a file").format(path=path))
     rel = candidate.relative_to(content_dir).as_posix()
     if not _CONTENT_PATH.match(rel):
-        raise UsageError(f"{path} is not a valid content path")
+        raise UsageError(_("{path} is not a valid content path").format(path=path))
     return rel
 
 
@@ -203,9 +205,11 @@ def add_signoff(policy: Policy, content_path: str, reviewer_id: str, decision: s
     written (BlockedError).
     """
     if reviewer_id not in policy.reviewers:
-        raise UsageError(f"{reviewer_id!r} is not a reviewer in site_config/reviewers.yml")
+        raise UsageError(_("{reviewer} is not a reviewer in site_config/reviewers.yml").format(
+            reviewer=repr(reviewer_id)))
     if decision not in DECISIONS:
-        raise UsageError(f"decision must be one of {', '.join(DECISIONS)}")
+        raise UsageError(_("decision must be one of {choices}").format(
+            choices=", ".join(DECISIONS)))
     subject = subject or content_subject(policy, content_path)
     if data is None:
         file = policy.root / subject.site_path
@@ -245,10 +249,9 @@ def record_target(policy: Policy, record_site_path: str) -> Path:
     for part in record_site_path.split("/"):
         current = current / part
         if current.is_symlink():
-            raise UsageError(f"cannot write {record_site_path}: "
-                             f"{current.relative_to(policy.root).as_posix()} is a symbolic link",
-                             hint="replace the link with a plain folder (review/ holds records "
-                                  "only)")
+            raise UsageError(_("cannot write {record}: {link} is a symbolic link").format(
+                record=record_site_path, link=current.relative_to(policy.root).as_posix()),
+                hint=_("replace the link with a plain folder (review/ holds records only)"))
     return current
 
 

@@ -43,29 +43,31 @@ def reviewer_identity(policy: Policy, repo: GitRepo | None, requested: str | Non
     """
     if repo is None:
         if not requested:
-            raise UsageError("not in a git repository, so your identity is unknown",
-                             hint="say who you are with --reviewer ID (an id from "
-                                  "site_config/reviewers.yml)")
+            raise UsageError(_("not in a git repository, so your identity is unknown"),
+                             hint=_("say who you are with --reviewer ID (an id from "
+                                    "site_config/reviewers.yml)"))
         reviewer = policy.reviewers.get(requested)
         if reviewer is None:
-            raise UsageError(f"--reviewer {requested!r} is not in site_config/reviewers.yml",
-                             hint="ids: " + ", ".join(sorted(policy.reviewers)))
+            raise UsageError(_("--reviewer {reviewer} is not in site_config/reviewers.yml")
+                             .format(reviewer=repr(requested)),
+                             hint=_("ids: {ids}").format(ids=", ".join(sorted(policy.reviewers))))
         return reviewer
     email = repo.config("user.email")
     if not email:
-        raise UsageError("git has no user.email, so your identity is unknown",
-                         hint="run git config user.email <your address in "
-                              "site_config/reviewers.yml>")
+        raise UsageError(_("git has no user.email, so your identity is unknown"),
+                         hint=_("run git config user.email <your address in "
+                                "site_config/reviewers.yml>"))
     reviewer = policy.reviewer_for_email(email)
     if reviewer is None:
-        raise UsageError(f"your git identity {email} is not a reviewer in "
-                         "site_config/reviewers.yml",
-                         hint="only listed reviewers can sign off; the General Office "
-                              "adds reviewers")
+        raise UsageError(_("your git identity {email} is not a reviewer in "
+                           "site_config/reviewers.yml").format(email=email),
+                         hint=_("only listed reviewers can sign off; the General Office "
+                                "adds reviewers"))
     if requested and requested != reviewer.id:
-        raise UsageError(f"--reviewer {requested} does not match your git identity {email} "
-                         f"({reviewer.id})",
-                         hint="reviewers sign off as themselves; drop --reviewer")
+        raise UsageError(_("--reviewer {requested} does not match your git identity {email} "
+                           "({reviewer})").format(requested=requested, email=email,
+                                                  reviewer=reviewer.id),
+                         hint=_("reviewers sign off as themselves; drop --reviewer"))
     return reviewer
 
 
@@ -100,8 +102,8 @@ def locate(policy: Policy, raw: str) -> Path:
     """
     content_dir = Path(os.path.abspath(policy.content_dir))
     if policy.content_dir.is_symlink():
-        raise UsageError("content/ is a symbolic link; nothing under it can be approved",
-                         hint="replace the link with the folder itself")
+        raise UsageError(_("content/ is a symbolic link; nothing under it can be approved"),
+                         hint=_("replace the link with the folder itself"))
     given = Path(raw)
     tries = [given] if given.is_absolute() else [Path.cwd() / given, policy.root / given,
                                                  policy.content_dir / given]
@@ -116,11 +118,11 @@ def locate(policy: Policy, raw: str) -> Path:
             target = resolve_inside(content_dir, rel)
         except UnsafePathError as exc:
             raise UsageError(f"{raw}: {exc.message}",
-                             hint="approve the file itself, not a link to it") from None
+                             hint=_("approve the file itself, not a link to it")) from None
         if target.exists():
             return target
-    raise UsageError(f"{raw} is not a file or folder under content/",
-                     hint="give the path of a page, attachment or folder in content/")
+    raise UsageError(_("{path} is not a file or folder under content/").format(path=raw),
+                     hint=_("give the path of a page, attachment or folder in content/"))
 
 
 def read_regular(path: Path) -> bytes:
@@ -128,12 +130,13 @@ def read_regular(path: Path) -> bytes:
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
     except OSError as exc:
-        raise UsageError(f"{path.name}: cannot be read without following a link or at all "
-                         f"({exc.strerror})", hint="approve regular files only") from None
+        raise UsageError(_("{name}: cannot be read without following a link or at all "
+                           "({error})").format(name=path.name, error=exc.strerror),
+                         hint=_("approve regular files only")) from None
     with os.fdopen(fd, "rb") as handle:
         if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
-            raise UsageError(f"{path.name} is not a regular file",
-                             hint="approve regular files only")
+            raise UsageError(_("{name} is not a regular file").format(name=path.name),
+                             hint=_("approve regular files only"))
         return handle.read()
 
 
@@ -157,8 +160,8 @@ def expand_paths(policy: Policy, given: list[str]) -> list[str]:
         out.setdefault(found.relative_to(os.path.abspath(policy.content_dir)).as_posix()
                        if found.is_file() else content_path_of(policy, str(found)), None)
     if not out:
-        raise UsageError("nothing to review in " + ", ".join(given),
-                         hint="`govpub review status` lists what awaits review")
+        raise UsageError(_("nothing to review in {paths}").format(paths=", ".join(given)),
+                         hint=_("`govpub review status` lists what awaits review"))
     return list(out)
 
 
@@ -202,12 +205,15 @@ def _policy_files(policy: Policy, site_path: str) -> list[str]:
         pending = [p for p in pending_policy_files(policy)
                    if p.startswith(site_path.rstrip("/") + "/")]
         if not pending:
-            raise UsageError(f"nothing in {site_path} awaits the policy owners' sign-off")
+            raise UsageError(_("nothing in {path} awaits the policy owners' sign-off").format(
+                path=site_path))
         return pending
     if target.is_file() or _known_to_git(policy, site_path):
         return [site_path]
-    raise UsageError(f"{site_path} does not exist and never did in git history",
-                     hint="give a policy file: site_config/…, mkdocs.yml, hooks/…, overrides/…")
+    raise UsageError(_("{path} does not exist and never did in git history").format(
+        path=site_path),
+                     hint=_("give a policy file: site_config/…, mkdocs.yml, hooks/…, "
+                            "overrides/…"))
 
 
 def pending_policy_files(policy: Policy) -> list[str]:
@@ -264,18 +270,19 @@ def prepare_policy(policy: Policy, repo: GitRepo | None, reviewer: Reviewer,
         data = file.read_bytes() if file.is_file() else b""
         candidate = Candidate(subject.path, digest_for(subject.path, data), "",
                               subject=subject, data=data)
-        candidate.summary = (f"{_size(data, subject.path)}" if file.is_file()
-                             else "deleted: signs off its removal")
+        candidate.summary = (_size(data, subject.path) if file.is_file()
+                             else _("deleted: signs off its removal"))
         if not subject.may_sign(reviewer.id):
-            candidate.refusal = ("only the policy owners may sign off site policy: "
-                                 f"{', '.join(sorted(subject.signers or ()))}")
+            candidate.refusal = _("only the policy owners may sign off site policy: "
+                                  "{members}").format(
+                members=", ".join(sorted(subject.signers or ())))
         elif repo is not None:
             if repo.dirty_paths([subject.site_path]):
-                candidate.summary = "has uncommitted changes"
+                candidate.summary = _("has uncommitted changes")
                 if check_authors:
-                    candidate.refusal = ("it has uncommitted changes in your work tree, so you "
-                                         "would be approving your own edit — commit it and ask "
-                                         "another policy owner")
+                    candidate.refusal = _("it has uncommitted changes in your work tree, so you "
+                                          "would be approving your own edit — commit it and ask "
+                                          "another policy owner")
             else:
                 authorship = signed_authorship(repo, policy, subject, base=None)
                 candidate.authorship = authorship
@@ -284,8 +291,9 @@ def prepare_policy(policy: Policy, repo: GitRepo | None, reviewer: Reviewer,
                                      else f"{candidate.summary}; {summary}")
                 mine = people_of(repo, policy, authorship.changes).get(reviewer.id)
                 if check_authors and mine:
-                    candidate.refusal = (f"you ({describe(mine)}) changed it since its last "
-                                         "approved version — another policy owner must approve it")
+                    candidate.refusal = _("you ({who}) changed it since its last approved "
+                                          "version — another policy owner must approve "
+                                          "it").format(who=describe(mine))
         out.append(candidate)
     return out
 
@@ -325,20 +333,21 @@ def prepare(policy: Policy, repo: GitRepo | None, reviewer: Reviewer, content_pa
         try:
             data = read_regular(resolve_inside(policy.content_dir, path))
         except UsageError as exc:  # a link, or no regular file: never read through it
-            out.append(Candidate(path, "sha256:" + "-" * 64, "not read",
-                                 refusal=f"{exc.message} — only regular files are approved"))
+            out.append(Candidate(path, "sha256:" + "-" * 64, _("not read"),
+                                 refusal=_("{problem} — only regular files are approved").format(
+                                     problem=exc.message)))
             continue
         candidate = Candidate(path, digest_for(path, data), "", data=data)
         if repo is None:
-            candidate.summary = f"{_size(data, path)}; no git history here"
+            candidate.summary = _("{size}; no git history here").format(size=_size(data, path))
             out.append(candidate)
             continue
         if f"{CONTENT_DIR}/{path}" in dirty:
-            candidate.summary = "has uncommitted changes"
+            candidate.summary = _("has uncommitted changes")
             if check_authors:
-                candidate.refusal = ("it has uncommitted changes in your work tree, so you "
-                                     "would be approving your own edit — commit it and ask "
-                                     "another reviewer")
+                candidate.refusal = _("it has uncommitted changes in your work tree, so you "
+                                      "would be approving your own edit — commit it and ask "
+                                      "another reviewer")
             out.append(candidate)
             continue
         authorship = content_authorship(repo, policy, path, base=None)
@@ -347,33 +356,35 @@ def prepare(policy: Policy, repo: GitRepo | None, reviewer: Reviewer, content_pa
         if check_authors:
             mine = people_of(repo, policy, authorship.changes).get(reviewer.id)
             if mine:
-                candidate.refusal = (f"you ({describe(mine)}) changed it since its last "
-                                     "approved version — another reviewer must approve it")
+                candidate.refusal = _("you ({who}) changed it since its last approved "
+                                      "version — another reviewer must approve it").format(
+                    who=describe(mine))
         out.append(candidate)
     return out
 
 
 def _size(data: bytes, path: str) -> str:
     if is_text_file(path):
-        return f"{len(data.splitlines())} lines"
-    return f"{len(data)} bytes"
+        return _("{count} lines").format(count=len(data.splitlines()))
+    return _("{count} bytes").format(count=len(data))
 
 
 def summarize(repo: GitRepo, authorship: Authorship, path: str, data: bytes) -> str:
-    who = ", ".join(authorship.names) or "nobody"
+    who = ", ".join(authorship.names) or _("nobody")
     commits = len(authorship.changes)
     if authorship.approved_commit is None:
-        return f"never approved; {_size(data, path)}; {commits} commit(s) by {who}"
+        return _("never approved; {size}; {count} commit(s) by {who}").format(
+            size=_size(data, path), count=commits, who=who)
     if commits == 0:
-        return "unchanged since the approved version"
+        return _("unchanged since the approved version")
     old = approved_bytes(repo, authorship)
     if is_text_file(path):
         added, removed = line_changes(old, data)
-        change = f"+{added} -{removed} lines"
+        change = _("+{added} -{removed} lines").format(added=added, removed=removed)
     else:
-        change = f"{len(old or b'')} -> {len(data)} bytes"
-    return (f"{change} since approved commit {authorship.approved_commit[:10]}; "
-            f"{commits} commit(s) by {who}")
+        change = _("{old} -> {new} bytes").format(old=len(old or b""), new=len(data))
+    return _("{change} since approved commit {commit}; {count} commit(s) by {who}").format(
+        change=change, commit=authorship.approved_commit[:10], count=commits, who=who)
 
 
 def blocking_findings(policy: Policy, content_paths: list[str], now: datetime
@@ -401,8 +412,9 @@ def refuse_blocked(candidates: list[Candidate], findings: dict[str, list[Finding
     for candidate in candidates:
         shown = findings.get(candidate.content_path) if candidate.subject is None else None
         if shown and not candidate.refusal:
-            candidate.refusal = (f"{len(shown)} blocking finding(s) remain — fix them first "
-                                 f"(govpub check {candidate.site_path})")
+            candidate.refusal = _("{count} blocking finding(s) remain — fix them first "
+                                  "(govpub check {path})").format(count=len(shown),
+                                                                  path=candidate.site_path)
             candidate.findings = shown
 
 
@@ -410,9 +422,16 @@ def refuse_if_any(candidates: list[Candidate], verb: str = "approve") -> None:
     refused = [c for c in candidates if c.refusal]
     if refused:
         first = refused[0]
-        more = f" (and {len(refused) - 1} more file(s))" if len(refused) > 1 else ""
-        raise BlockedError(f"cannot {verb} {first.site_path}: "
-                           f"{first.refusal}{more}; nothing was written")
+        if verb == "approve":
+            one = _("cannot approve {path}: {refusal}; nothing was written")
+            many = _("cannot approve {path}: {refusal} (and {more} more file(s)); nothing was "
+                     "written")
+        else:
+            one = _("cannot reject {path}: {refusal}; nothing was written")
+            many = _("cannot reject {path}: {refusal} (and {more} more file(s)); nothing was "
+                     "written")
+        raise BlockedError((many if len(refused) > 1 else one).format(
+            path=first.site_path, refusal=first.refusal, more=len(refused) - 1))
 
 
 # -- committing the sign-off -----------------------------------------------------------------
@@ -427,10 +446,11 @@ def signing_args(repo: GitRepo, reviewer: Reviewer) -> list[str]:
     if reviewer.keys or reviewer.gpg_fingerprints:
         kind = "ssh" if reviewer.keys else "openpgp"
         raise UsageError(
-            f"reviewers.yml lists signing keys for {reviewer.id}, but git has no "
-            "user.signingkey, so the sign-off commit would be refused",
-            hint=(f"git config gpg.format {kind}; git config user.signingkey "
-                  + ("~/.ssh/id_ed25519.pub" if kind == "ssh" else "<fingerprint>")))
+            _("reviewers.yml lists signing keys for {reviewer}, but git has no "
+              "user.signingkey, so the sign-off commit would be refused").format(
+                reviewer=reviewer.id),
+            hint=_("git config gpg.format {kind}; git config user.signingkey {key}").format(
+                kind=kind, key="~/.ssh/id_ed25519.pub" if kind == "ssh" else "<fingerprint>"))
     return []
 
 
@@ -442,9 +462,10 @@ def commit_records(repo: GitRepo, record_files: list[Path], message: str,
         repo.run("add", "--", *git_paths)
         repo.run("commit", "-q", *sign, "-m", message, "--", *git_paths)
     except GitError as exc:
-        raise GitError(f"the sign-off records are written but not committed: {exc.message}",
-                       hint="fix the problem, then commit review/ yourself "
-                            "(git commit -S) from your own identity") from None
+        raise GitError(_("the sign-off records are written but not committed: {error}")
+                       .format(error=exc.message),
+                       hint=_("fix the problem, then commit review/ yourself "
+                              "(git commit -S) from your own identity")) from None
     return repo.text("rev-parse", "HEAD").strip()
 
 

@@ -6,6 +6,7 @@ import posixpath
 import re
 from collections.abc import Iterator
 
+from ..i18n import _
 from . import DocumentRule, register
 
 #: what a content path may be made of: lower-case Latin letters, digits, - _ .
@@ -60,15 +61,15 @@ class PathName(DocumentRule):
         segments = doc.path.split("/")
         if segments[0] in RESERVED_TOP:
             yield ctx.finding(self, doc, 1,
-                              f"content/{segments[0]}/ is a reserved name (the sign-off "
-                              "records of site policy live in review/_policy/) — use "
-                              "another folder name")
+                              _("content/{name}/ is a reserved name (the sign-off records of "
+                                "site policy live in review/_policy/) — use another folder "
+                                "name").format(name=segments[0]))
             return
         bad = [s for s in segments if not _ALLOWED.match(s)]
         if bad:
             shown = ", ".join(f"{s!r}" for s in bad)
             yield ctx.finding(self, doc, 1,
-                              f"the path has characters outside a-z 0-9 - _ . in {shown}; it "
-                              "becomes the page's address — rename it, e.g. to "
-                              f"content/{suggested_path(doc.path)} (a Chinese title belongs "
-                              "in `title:`)")
+                              _("the path has characters outside a-z 0-9 - _ . in {names}; "
+                                "it becomes the page's address — rename it, e.g. to "
+                                "content/{suggested} (a Chinese title belongs in `title:`)")
+                              .format(names=shown, suggested=suggested_path(doc.path)))

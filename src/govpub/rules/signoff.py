@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ..i18n import N_, _
 from ..review.approval import evaluate_one, orphan_records
 from ..review.reasons import reason_label
 from . import Rule, register
@@ -43,13 +44,22 @@ class SignoffRule(Rule):
         raise NotImplementedError
 
 
+_MISSING = {
+    "page": (N_("page has no sign-off record — a reviewer runs `govpub review approve {path}`"),
+             N_("page's sign-off record {record} is malformed — see the finding there")),
+    "attachment": (N_("attachment has no sign-off record — a reviewer runs "
+                      "`govpub review approve {path}`"),
+                   N_("attachment's sign-off record {record} is malformed — see the finding "
+                      "there")),
+}
+
+
 def _missing_message(ctx, doc, state, what: str) -> str | None:
+    missing, malformed = _MISSING[what]
     if state.record_file is None:
-        return (f"{what} has no sign-off record — a reviewer runs "
-                f"`govpub review approve {doc.repo_path}`")
+        return _(missing).format(path=doc.repo_path)
     if state.record is None:
-        return (f"{what}'s sign-off record {record_shown(ctx, state)} is malformed — "
-                "see the finding there")
+        return _(malformed).format(record=record_shown(ctx, state))
     return None
 
 
@@ -118,9 +128,10 @@ class StaleSignoff(_BothKinds):
     def check_state(self, doc, state, ctx) -> Iterator:
         if not state.digest_matches:
             yield ctx.finding(self, doc, 1,
-                              f"changed since it was signed off (record "
-                              f"{record_shown(ctx, state)} has {state.record.digest[:19]}…, "
-                              f"the file is {doc.digest[:19]}…) — review and approve again")
+                              _("changed since it was signed off (record {record} has {old}…, "
+                                "the file is {new}…) — review and approve again").format(
+                                  record=record_shown(ctx, state),
+                                  old=state.record.digest[:19], new=doc.digest[:19]))
 
 
 @register
@@ -141,8 +152,9 @@ class UnknownReviewer(_BothKinds):
         for reviewer in state.unknown_reviewers:
             line = next((s.line for s in state.record.signoffs if s.reviewer == reviewer), 1)
             yield ctx.finding(self, record_shown(ctx, state), line,
-                              f"{reviewer!r} is not a reviewer in site_config/reviewers.yml — "
-                              f"content/{doc.path} is not approved by them")
+                              _("{reviewer} is not a reviewer in site_config/reviewers.yml — "
+                                "{path} is not approved by them").format(
+                                  reviewer=repr(reviewer), path=doc.repo_path))
 
 
 @register
@@ -162,9 +174,16 @@ class NotPublicDecision(_BothKinds):
         for reviewer in state.rejected_by:
             signoff = next(s for s in state.record.signoffs if s.reviewer == reviewer)
             code = reason_label(ctx.policy, signoff.reason_code)
-            reason = f" ({code})" if code else ""
-            reason += f": {signoff.note}" if signoff.note else ""
-            yield ctx.finding(self, doc, 1, f"{reviewer} decided not-public{reason}")
+            if code and signoff.note:
+                message = _("{reviewer} decided not-public ({code}): {reason}")
+            elif code:
+                message = _("{reviewer} decided not-public ({code})")
+            elif signoff.note:
+                message = _("{reviewer} decided not-public: {reason}")
+            else:
+                message = _("{reviewer} decided not-public")
+            yield ctx.finding(self, doc, 1, message.format(reviewer=reviewer, code=code,
+                                                           reason=signoff.note))
 
 
 @register
@@ -185,8 +204,9 @@ class ReviewLevels(_BothKinds):
         if state.digest_matches and not state.rejected_by \
                 and len(state.approvers) < state.required:
             yield ctx.finding(self, doc, 1,
-                              f"approved by {len(state.approvers)} of {state.required} required "
-                              "distinct reviewers — another reviewer must approve")
+                              _("approved by {count} of {required} required distinct reviewers "
+                                "— another reviewer must approve").format(
+                                  count=len(state.approvers), required=state.required))
 
 
 @register
@@ -208,8 +228,8 @@ class OrphanRecord(Rule):
     def check(self, ctx) -> Iterator:
         for path, record_file in orphan_records(ctx.policy, ctx.corpus.documents):
             yield ctx.finding(self, record_file.relative_to(ctx.policy.root).as_posix(), 1,
-                              f"content/{path} does not exist — delete this record or move it "
-                              "with the renamed file")
+                              _("content/{path} does not exist — delete this record or move it "
+                                "with the renamed file").format(path=path))
 
 
 @register

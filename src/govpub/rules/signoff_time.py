@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
+from ..i18n import _
 from ..timeparse import DateFormatError, parse_datetime
 from . import register
 from .signoff import SignoffRule, approval_state, record_shown
@@ -57,12 +58,15 @@ class SignoffTime(SignoffRule):
             when = signoff_time(signoff.at, tz)
             if when is None:
                 yield ctx.finding(self, doc, 1,
-                                  f"the sign-off by {signoff.reviewer} ({shown}, line "
-                                  f"{signoff.line}) is dated {signoff.at!r}, which is not an "
-                                  "ISO 8601 date-time — the reviewer approves again")
+                                  _("the sign-off by {reviewer} ({record}, line {line}) is "
+                                    "dated {at}, which is not an ISO 8601 date-time — the "
+                                    "reviewer approves again").format(
+                                      reviewer=signoff.reviewer, record=shown,
+                                      line=signoff.line, at=repr(signoff.at)))
             elif when > latest:
                 yield ctx.finding(self, doc, 1,
-                                  f"the sign-off by {signoff.reviewer} ({shown}, line "
-                                  f"{signoff.line}) is dated {when.isoformat()}, in the future "
-                                  "— a sign-off carries the time it was given; the reviewer "
-                                  "approves again")
+                                  _("the sign-off by {reviewer} ({record}, line {line}) is "
+                                    "dated {at}, in the future — a sign-off carries the time "
+                                    "it was given; the reviewer approves again").format(
+                                      reviewer=signoff.reviewer, record=shown,
+                                      line=signoff.line, at=when.isoformat()))

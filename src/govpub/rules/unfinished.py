@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ..i18n import _
 from ..placeholder import MARKER
 from . import DocumentRule, register
 
@@ -47,12 +48,14 @@ class Unfinished(DocumentRule):
         for path, _text in _marked_values(doc.meta):
             shown = ".".join(str(p) for p in path)
             yield ctx.finding(self, doc, doc.line_of(*path, default=1),
-                              f"front matter `{shown}` still carries the placeholder {MARKER} "
-                              "— write the real value and remove the marker")
+                              _("front matter `{field}` still carries the placeholder {marker} "
+                                "— write the real value and remove the marker").format(
+                                  field=shown, marker=MARKER))
         if doc.body is None:
             return
         for offset, line in enumerate(doc.body.split("\n")):
             if MARKER in line:
                 yield ctx.finding(self, doc, doc.body_line + offset,
-                                  f"the text still carries the placeholder {MARKER} — write "
-                                  "it and remove the marker", column=line.index(MARKER) + 1)
+                                  _("the text still carries the placeholder {marker} — write "
+                                    "it and remove the marker").format(marker=MARKER),
+                                  column=line.index(MARKER) + 1)
