@@ -190,7 +190,7 @@ def _decide(ctx, paths, note, reviewer_id, commit, yes, now_text, decision, *,
                               commit=commit, shown_digests=shown, reason_code=reason_code,
                               show=show, confirm=confirm, policy_files=policy_files)
     for f in outcome.written:
-        click.echo(_("wrote {path}").format(path=f.relative_to(policy.root).as_posix()))
+        click.echo(_("wrote {record}").format(record=f.relative_to(policy.root).as_posix()))
     if outcome.commit:
         click.echo((_("committed {commit} (signed)") if outcome.signed
                     else _("committed {commit}")).format(commit=outcome.commit[:12]))
