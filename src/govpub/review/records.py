@@ -17,7 +17,9 @@ Reading never raises for a bad record: problems come back as
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -213,7 +215,7 @@ def add_signoff(policy: Policy, content_path: str, reviewer_id: str, decision: s
     subject = subject or content_subject(policy, content_path)
     if data is None:
         file = policy.root / subject.site_path
-        data = file.read_bytes() if file.exists() or not subject.is_policy else b""
+        data = read_regular(file) if file.exists() or not subject.is_policy else b""
     digest = digest_for(subject.path, data)
     if expect_digest is not None and digest != expect_digest:
         raise changed_since_shown(subject.path, expect_digest, digest)
@@ -239,6 +241,21 @@ def changed_since_shown(content_path: str, shown: str, now: str) -> BlockedError
         _("content/{path} changed after it was shown to you (shown {shown}…, now {now}…); "
           "nothing was written").format(path=content_path, shown=shown[:19], now=now[:19]),
         hint=_("look at the change again (govpub review diff) and decide on what you see"))
+
+
+def read_regular(path: Path) -> bytes:
+    """The bytes of a regular file, never through a symbolic link."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    except OSError as exc:
+        raise UsageError(_("{name}: cannot be read without following a link or at all "
+                           "({error})").format(name=path.name, error=exc.strerror),
+                         hint=_("approve regular files only")) from None
+    with os.fdopen(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+            raise UsageError(_("{name} is not a regular file").format(name=path.name),
+                             hint=_("approve regular files only"))
+        return handle.read()
 
 
 def record_target(policy: Policy, record_site_path: str) -> Path:

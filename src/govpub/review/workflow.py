@@ -10,7 +10,6 @@ from __future__ import annotations
 import difflib
 import os
 import re
-import stat
 import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -29,6 +28,7 @@ from .approval import ApprovalState, evaluate
 from .gitrun import GitError, GitRepo, find_repo
 from .history import Authorship, content_authorship, signed_authorship
 from .identity import describe, people_of
+from .records import read_regular
 from .subjects import POLICY_PATHS, Subject, is_policy_path, policy_subject
 
 # -- who is reviewing ------------------------------------------------------------------------
@@ -84,7 +84,7 @@ class Candidate:
     authorship: Authorship | None = None
     refusal: str | None = None
     subject: Subject | None = None  # a policy file's terms of sign-off (None: content)
-    data: bytes = b""  # the bytes shown and signed
+    data: bytes = b""  # the bytes shown (the sign-off reads them again: a change is refused)
     findings: list[Finding] = field(default_factory=list)  # blocking findings that refuse it
 
     @property
@@ -123,21 +123,6 @@ def locate(policy: Policy, raw: str) -> Path:
             return target
     raise UsageError(_("{path} is not a file or folder under content/").format(path=raw),
                      hint=_("give the path of a page, attachment or folder in content/"))
-
-
-def read_regular(path: Path) -> bytes:
-    """The bytes of a regular file, never through a symbolic link."""
-    try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
-    except OSError as exc:
-        raise UsageError(_("{name}: cannot be read without following a link or at all "
-                           "({error})").format(name=path.name, error=exc.strerror),
-                         hint=_("approve regular files only")) from None
-    with os.fdopen(fd, "rb") as handle:
-        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
-            raise UsageError(_("{name} is not a regular file").format(name=path.name),
-                             hint=_("approve regular files only"))
-        return handle.read()
 
 
 def expand_paths(policy: Policy, given: list[str]) -> list[str]:
@@ -544,7 +529,7 @@ def decide(policy: Policy, repo: GitRepo | None, reviewer: Reviewer, content_pat
             previous[record_file] = record_file.read_bytes() if record_file.is_file() else None
             add_signoff(policy, c.content_path, reviewer.id, decision, note, now,
                         expect_digest=c.digest, reason_code=reason_code, subject=terms,
-                        data=c.data, commit=reviewed)
+                        commit=reviewed)
             outcome.written.append(record_file)
     except GovpubError:
         _restore(previous)  # one file changed under us: the others are not half decided
