@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 from datetime import datetime
@@ -345,10 +346,19 @@ def test_rename_in_pull_request_finds_the_approved_version_under_its_old_name(tm
         ("GP210", "review/notices/b.md.yml")]
 
 
-@pytest.mark.skipif(shutil.which("gpg") is None, reason="gpg is not installed")
-def test_gpg_signatures(tmp_path, monkeypatch):
+@pytest.fixture
+def gnupg_home(tmp_path, monkeypatch):
+    """A GnuPG home for one test; its agent is stopped afterwards (gpg starts one)."""
     home = tmp_path / "gnupg"
     monkeypatch.setenv("GNUPGHOME", str(home))
+    yield home
+    subprocess.run(["gpgconf", "--kill", "gpg-agent"], env={**os.environ, "GNUPGHOME": str(home)},
+                   capture_output=True, check=False)
+
+
+@pytest.mark.skipif(shutil.which("gpg") is None, reason="gpg is not installed")
+def test_gpg_signatures(tmp_path, gnupg_home):
+    home = gnupg_home
     listed = make_gpg_key(home, "Li Wei <li.wei@example.gov.cn>")
     other = make_gpg_key(home, "Someone <someone@example.com>")
     site = make_site(tmp_path, gpg={"li-wei": [listed]})
