@@ -94,7 +94,7 @@ def open_pull_request(root: Path, changes: int = 10) -> list[str]:
             f.write("\n补充说明：本通知自发布之日起施行。\n")
         git(root, "commit", "-q", "-am", f"edit {page}", who=editor)
     policy = load_policy(root)
-    now = datetime.fromisoformat("2026-11-28T12:00:00+08:00")
+    now = datetime.now(policy.timezone)  # a sign-off is dated when it is given (GP215)
     for page in pages:
         add_signoff(policy, page, REVIEWER[0], "public", "benchmark re-approval", now)
     git(root, "commit", "-q", "-am", "approve the edits", who=REVIEWER)

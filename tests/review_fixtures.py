@@ -10,7 +10,11 @@ from __future__ import annotations
 import os
 import subprocess
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import yaml
 
 from govpub.config import load_policy
 from govpub.digest import digest_for
@@ -20,6 +24,7 @@ try:
 except ImportError:  # imported as tests.review_fixtures
     from tests.site_identity import IDENTITY_YML
 
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 EMAILS = {"ed": "ed@example.gov.cn", "li-wei": "li.wei@example.gov.cn",
           "wang-fang": "wang.fang@example.gov.cn", "zhao-min": "zhao.min@example.gov.cn"}
 
@@ -134,15 +139,35 @@ class Site:
         return git(self.root, "rev-parse", "HEAD").stdout.strip()
 
     def signoff(self, content_path: str, *reviewers: str, digest: str | None = None,
-                decision: str = "public") -> None:
-        """Write a record by hand (as anyone could) for the file's current bytes."""
+                decision: str = "public", at: str | None = None) -> None:
+        """Write a record by hand (as anyone could) for the file's current bytes, dated
+        ``at`` (default: this whole second, as `govpub review approve` would; a sign-off
+        already in the record for these bytes keeps its time, as approve keeps it)."""
         data = (self.root / "content" / content_path).read_bytes()
         digest = digest or digest_for(content_path, data)
+        now = datetime.now(SHANGHAI).replace(microsecond=0).isoformat()
+        kept = self._signoff_times(content_path, digest)
         lines = [f"content: {content_path}", f"digest: {digest}", "signoffs:"]
         for rid in reviewers:
-            lines += [f"  - reviewer: {rid}", "    at: '2026-11-21T10:00:00+08:00'",
+            lines += [f"  - reviewer: {rid}", f"    at: '{at or kept.get(rid, now)}'",
                       f"    decision: {decision}", "    note: checked"]
         self.write(f"review/{content_path}.yml", "\n".join(lines) + "\n")
+
+    def _signoff_times(self, content_path: str, digest: str) -> dict[str, str]:
+        record = self.root / "review" / f"{content_path}.yml"
+        return _record_times(record.read_text(encoding="utf-8"), digest) \
+            if record.is_file() else {}
+
+
+def _record_times(text: str, digest: str) -> dict[str, str]:
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError:
+        return {}
+    if not isinstance(data, dict) or data.get("digest") != digest:
+        return {}
+    return {str(s.get("reviewer")): str(s.get("at")) for s in data.get("signoffs") or []
+            if isinstance(s, dict)}
 
 
 def make_site(tmp_path: Path, *, levels: int = 1, keys: dict[str, list[str]] | None = None,

@@ -2,21 +2,27 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
+from datetime import datetime
 
 import pytest
 
 try:
-    from review_fixtures import git, make_gpg_key, make_key, make_site, rule_ids
+    from review_fixtures import SHANGHAI, git, make_gpg_key, make_key, make_site, rule_ids
 except ImportError:  # tests/ imported as a package
-    from tests.review_fixtures import git, make_gpg_key, make_key, make_site, rule_ids
+    from tests.review_fixtures import SHANGHAI, git, make_gpg_key, make_key, make_site, rule_ids
 
 from govpub.errors import GovpubError
 from govpub.review.history import verify_changes
 
 PAGE = "notices/a.md"
 RECORD = "review/notices/a.md.yml"
+
+
+def site_now() -> str:
+    return datetime.now(SHANGHAI).replace(microsecond=0).isoformat()
 
 
 def start_pr(site, content_by="ed"):
@@ -340,10 +346,19 @@ def test_rename_in_pull_request_finds_the_approved_version_under_its_old_name(tm
         ("GP210", "review/notices/b.md.yml")]
 
 
-@pytest.mark.skipif(shutil.which("gpg") is None, reason="gpg is not installed")
-def test_gpg_signatures(tmp_path, monkeypatch):
+@pytest.fixture
+def gnupg_home(tmp_path, monkeypatch):
+    """A GnuPG home for one test; its agent is stopped afterwards (gpg starts one)."""
     home = tmp_path / "gnupg"
     monkeypatch.setenv("GNUPGHOME", str(home))
+    yield home
+    subprocess.run(["gpgconf", "--kill", "gpg-agent"], env={**os.environ, "GNUPGHOME": str(home)},
+                   capture_output=True, check=False)
+
+
+@pytest.mark.skipif(shutil.which("gpg") is None, reason="gpg is not installed")
+def test_gpg_signatures(tmp_path, gnupg_home):
+    home = gnupg_home
     listed = make_gpg_key(home, "Li Wei <li.wei@example.gov.cn>")
     other = make_gpg_key(home, "Someone <someone@example.com>")
     site = make_site(tmp_path, gpg={"li-wei": [listed]})
@@ -414,22 +429,23 @@ def test_merge_of_two_record_changes_is_not_a_forgery(tmp_path):
     site = make_site(tmp_path, levels=2)
     site.page(PAGE)
     site.commit("ed", "add")
+    at = site_now()  # one time for every sign-off: a sign-off is identified by what it says
     git(site.root, "checkout", "-q", "-b", "pr")
-    site.signoff(PAGE, "li-wei")
+    site.signoff(PAGE, "li-wei", at=at)
     site.commit("li-wei", "first level on the branch")
     git(site.root, "checkout", "-q", "main")
-    site.signoff(PAGE, "wang-fang")
+    site.signoff(PAGE, "wang-fang", at=at)
     site.commit("wang-fang", "first level on main")
     git(site.root, "checkout", "-q", "pr")
     git(site.root, "merge", "-q", "main", who="ed", check=False)  # conflict in the record
-    site.signoff(PAGE, "li-wei", "wang-fang")  # the resolution keeps both, adds nothing
+    site.signoff(PAGE, "li-wei", "wang-fang", at=at)  # the resolution keeps both, adds nothing
     git(site.root, "add", "-A", who="ed")
     git(site.root, "commit", "-q", "--no-edit", who="ed")
     # from the branch's point of view: wang-fang's sign-off came in with main's commit
     _, findings = verify_changes(site.policy(), "pr~1")
     assert findings == []
     # the resolution made up a third sign-off: that one the merge wrote
-    site.signoff(PAGE, "li-wei", "wang-fang", "zhao-min")
+    site.signoff(PAGE, "li-wei", "wang-fang", "zhao-min", at=at)
     git(site.root, "commit", "-q", "--amend", "-a", "--no-edit", who="ed")
     _, findings = verify_changes(site.policy(), "pr~1")
     assert rule_ids(findings) == [("GP210", RECORD)]

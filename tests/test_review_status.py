@@ -135,7 +135,7 @@ def test_reason_codes_and_labels_come_from_reviewers_yml(tmp_path, monkeypatch):
     assert "rejected by li-wei (li-wei) — Personal data: 身份证号" in out  # label_en
     monkeypatch.setenv("GOVPUB_LANG", "zh-CN")
     _, out, _ = run(site, "check", "--format", "github", leak_path(site))
-    assert "(含个人信息): 身份证号" in out
+    assert "（含个人信息）：身份证号" in out
 
 
 def test_other_needs_words_and_an_old_record_without_a_code_still_reads(tmp_path):

@@ -240,6 +240,15 @@ class Reviewer:
     gpg_fingerprints: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True)
+class PolicyOwners:
+    """Who signs off changes to site policy (``policy_owners`` in reviewers.yml)."""
+
+    name: str
+    members: tuple[str, ...]
+    levels: int = 1
+
+
 @dataclass
 class Policy:
     """Everything in ``site_config/`` that the checks and the build need."""
@@ -255,6 +264,12 @@ class Policy:
     severity_overrides: dict[str, Severity] = field(default_factory=dict)
     #: reason codes of a rejection (reviewers.yml ``reject_reasons``; empty: the defaults)
     reject_reasons: list[dict] = field(default_factory=list)
+    #: ``policy_owners`` of reviewers.yml; None when the file names no group
+    policy_owners: PolicyOwners | None = None
+    #: where the trusted parts of the policy were read from (reviewers, levels, rule
+    #: severities, link approvals): the site root, or on a pull request a copy of the
+    #: base commit's site_config/ (see govpub.review.base_policy)
+    trusted_root: Path | None = None
 
     @property
     def content_dir(self) -> Path:
@@ -267,6 +282,11 @@ class Policy:
     @property
     def config_dir(self) -> Path:
         return self.root / CONFIG_DIR
+
+    @property
+    def trusted_config_root(self) -> Path:
+        """The root whose site_config/ holds the approvals the checks trust (links.yml)."""
+        return self.trusted_root or self.root
 
     @cached_property
     def timezone(self) -> ZoneInfo:
@@ -337,49 +357,53 @@ def schema_registry(type_schemas: dict[str, dict]) -> referencing.Registry:
     return referencing.Registry().with_resources(resources)
 
 
-def load_policy(root: Path) -> Policy:
-    """Load and validate the policy of the repository at ``root``."""
-    root = Path(root).resolve()
-    config_dir = root / CONFIG_DIR
-    if not config_dir.is_dir():
-        raise ConfigError(_("no site_config/ folder here"), path=root,
-                          hint=_("run govpub from the root of a site repository, or pass "
-                                 "--root"))
-    site, site_yaml = load_config_file(config_dir / "site.yml", "site", root=root,
-                                       with_lines=True)
-    try:
-        ZoneInfo(site["timezone"])
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ConfigError(_("unknown time zone {zone!r}").format(zone=site["timezone"]),
-                          path=Path(CONFIG_DIR) / "site.yml",
-                          line=site_yaml.line_of(("timezone",)),
-                          hint=_("use an IANA name such as Asia/Shanghai")) from None
-    columns_data, columns_yaml = load_config_file(config_dir / "columns.yml", "columns",
-                                                  root=root, with_lines=True)
+def _refuse_shared_identities(reviewers: dict[str, Reviewer]) -> None:
+    """A person is every address and key listed for them: one address or key listed for
+    two reviewers would make each one's commits the other's too."""
+    owner: dict[str, str] = {}
+    for reviewer in reviewers.values():
+        marks = [*reviewer.emails, *(" ".join(k.split()[:2]) for k in reviewer.keys),
+                 *(f.upper() for f in reviewer.gpg_fingerprints)]
+        for mark in dict.fromkeys(marks):
+            other = owner.setdefault(mark, reviewer.id)
+            if other != reviewer.id:
+                shown = mark if "@" in mark else mark[:40] + "…"
+                raise ConfigError(
+                    _("{identity} is listed for both {first} and {second}").format(
+                        identity=shown, first=other, second=reviewer.id),
+                    path=Path(CONFIG_DIR) / "reviewers.yml",
+                    hint=_("each address and key belongs to one person; remove it from one "
+                           "of them"))
+
+
+def _policy_owners(data: dict | None, reviewers: dict[str, Reviewer]) -> PolicyOwners | None:
+    if not data:
+        return None
+    for member in data["members"]:
+        if member not in reviewers:
+            raise ConfigError(_("policy_owners lists {member}, who is not a reviewer").format(
+                member=repr(member)), path=Path(CONFIG_DIR) / "reviewers.yml",
+                hint=_("list the member under reviewers: first, or remove the id"))
+    members = tuple(dict.fromkeys(data["members"]))
+    levels = data.get("levels", 1)
+    if levels > len(members):
+        raise ConfigError(_("policy_owners needs {levels} distinct members to sign off, but "
+                            "has {count}").format(levels=levels, count=len(members)),
+                          path=Path(CONFIG_DIR) / "reviewers.yml",
+                          hint=_("add members or lower policy_owners.levels"))
+    return PolicyOwners(name=data["name"], members=members, levels=levels)
+
+
+def load_trusted_parts(root: Path) -> dict:
+    """The parts of the policy that decide who may approve what and how strictly: the
+    reviewers, their levels, the policy owners and the reason codes (reviewers.yml) and
+    the rule severities (rules.yml), as :class:`Policy` fields. A pull request is judged
+    with the base's (govpub.review.base_policy)."""
+    config_dir = Path(root) / CONFIG_DIR
     reviewers_data, reviewers_yaml = load_config_file(config_dir / "reviewers.yml", "reviewers",
                                                       root=root, with_lines=True)
     rules_data, rules_yaml = load_config_file(config_dir / "rules.yml", "rules", required=False,
                                               default={}, root=root, with_lines=True)
-    all_schemas = _load_type_schemas(config_dir, root)
-    type_schemas = {k: v for k, v in all_schemas.items() if k not in SHARED_SCHEMA_NAMES}
-
-    columns = {}
-    for folder, spec in columns_data["columns"].items():
-        if spec["type"] not in type_schemas:
-            raise ConfigError(
-                _("column {folder!r} has type {type!r}, which has no schema").format(
-                    folder=folder, type=spec["type"]),
-                path=Path(CONFIG_DIR) / "columns.yml",
-                line=columns_yaml.line_of(("columns", folder, "type")),
-                hint=_("add site_config/types/{type}.schema.json or fix the type").format(
-                    type=spec["type"]))
-        columns[folder] = Column(
-            folder=folder, type=spec["type"], title=spec["title"],
-            title_en=spec.get("title_en", spec["title"]), owner=spec["owner"],
-            cadence_days=spec.get("cadence_days"), dated=spec.get("dated", False),
-            kind=spec.get("kind", "static"), line=columns_yaml.line_of(("columns", folder)),
-            order=spec.get("order", 0))
-
     reviewers = {}
     for index, entry in enumerate(reviewers_data["reviewers"]):
         if entry["id"] in reviewers:
@@ -396,6 +420,8 @@ def load_policy(root: Path) -> Policy:
     for code in {c for c in codes if codes.count(c) > 1}:
         raise ConfigError(f"reason code {code!r} is listed twice in reject_reasons",
                           path=Path(CONFIG_DIR) / "reviewers.yml")
+    _refuse_shared_identities(reviewers)
+    owners = _policy_owners(reviewers_data.get("policy_owners"), reviewers)
 
     from .rules import registry  # local import: rules import config
 
@@ -417,10 +443,51 @@ def load_policy(root: Path) -> Policy:
                        "exceptions"))
         overrides[rule_id] = sev
 
-    return Policy(
-        root=root, site=site, columns=columns, reviewers=reviewers,
-        review_levels=reviewers_data.get("levels", 1),
-        column_levels=reviewers_data.get("column_levels", {}),
-        type_schemas=type_schemas, schemas=schema_registry(all_schemas),
-        severity_overrides=overrides,
-        reject_reasons=reviewers_data.get("reject_reasons", []))
+    return {"reviewers": reviewers, "review_levels": reviewers_data.get("levels", 1),
+            "column_levels": reviewers_data.get("column_levels", {}),
+            "policy_owners": owners, "severity_overrides": overrides,
+            "reject_reasons": reviewers_data.get("reject_reasons", [])}
+
+
+def load_policy(root: Path) -> Policy:
+    """Load and validate the policy of the repository at ``root``."""
+    root = Path(root).resolve()
+    config_dir = root / CONFIG_DIR
+    if not config_dir.is_dir():
+        raise ConfigError(_("no site_config/ folder here"), path=root,
+                          hint=_("run govpub from the root of a site repository, or pass "
+                                 "--root"))
+    site, site_yaml = load_config_file(config_dir / "site.yml", "site", root=root,
+                                       with_lines=True)
+    try:
+        ZoneInfo(site["timezone"])
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(_("unknown time zone {zone!r}").format(zone=site["timezone"]),
+                          path=Path(CONFIG_DIR) / "site.yml",
+                          line=site_yaml.line_of(("timezone",)),
+                          hint=_("use an IANA name such as Asia/Shanghai")) from None
+    columns_data, columns_yaml = load_config_file(config_dir / "columns.yml", "columns",
+                                                  root=root, with_lines=True)
+    all_schemas = _load_type_schemas(config_dir, root)
+    type_schemas = {k: v for k, v in all_schemas.items() if k not in SHARED_SCHEMA_NAMES}
+
+    columns = {}
+    for folder, spec in columns_data["columns"].items():
+        if spec["type"] not in type_schemas:
+            raise ConfigError(
+                _("column {folder!r} has type {type!r}, which has no schema").format(
+                    folder=folder, type=spec["type"]),
+                path=Path(CONFIG_DIR) / "columns.yml",
+                line=columns_yaml.line_of(("columns", folder, "type")),
+                hint=_("add site_config/types/{type}.schema.json or fix the type").format(
+                    type=spec["type"]))
+        columns[folder] = Column(
+            folder=folder, type=spec["type"], title=spec["title"],
+            title_en=spec.get("title_en", spec["title"]), owner=spec["owner"],
+            cadence_days=spec.get("cadence_days"), dated=spec.get("dated", False),
+            kind=spec.get("kind", "static"), line=columns_yaml.line_of(("columns", folder)),
+            order=spec.get("order", 0))
+
+    trusted = load_trusted_parts(root)
+    return Policy(root=root, site=site, columns=columns, type_schemas=type_schemas,
+                  schemas=schema_registry(all_schemas), **trusted)

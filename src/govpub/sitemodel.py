@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import PurePosixPath
+from urllib.parse import quote
 
 from .checker import CheckResult
 from .comments.model import comment_documents
@@ -65,7 +66,10 @@ class SiteModel:
     comment_documents: list[Document] = field(default_factory=list)
 
     def absolute(self, url: str) -> str:
-        return self.policy.base_url + url
+        """The absolute URL of a site-relative path, percent-encoded: a file name with a
+        space, ``#``, ``%``, quotes or Chinese (one allowed past GP221) must not break a
+        sitemap, a feed or a JSON reader."""
+        return self.policy.base_url + quote(url, safe="/")
 
     def of_type(self, type_name: str) -> list[Page]:
         """Pages of one type, newest first (ties broken by path, for stable output)."""

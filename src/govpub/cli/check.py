@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 import click
@@ -51,26 +52,28 @@ def check(ctx, paths, changed_since, output_format, now_text) -> int:
     policy = policy_of(ctx)
     now = resolve_now(policy.timezone, now_text)
     selectors = [_repo_relative(root, p) for p in paths]
-    history_findings, focus = [], None
-    if changed_since:
-        from ..review.history import verify_changes
+    with contextlib.ExitStack() as stack:
+        history_findings, focus = [], None
+        if changed_since:
+            from ..review.pull_request import pull_request
 
-        changed, history_findings = verify_changes(policy, changed_since)
-        changed = [p if p.startswith(("content/", "review/", "site_config/"))
-                   else "content/" + p for p in changed]
-        if any(p.startswith("site_config/") for p in changed):
-            selectors = ["."]  # policy changed: every file's verdict may have changed
-        else:
-            selectors = selectors + changed if selectors else changed
-            # the files whose verdicts are reported; the check needs only them and
-            # what they depend on (see check_repository)
-            focus = {p.removeprefix("content/") for p in selectors
-                     if p.startswith("content/")}
-            selectors = selectors or ["\0nothing"]
-    result = check_repository(policy, now, focus=focus, keep_bodies=False)
+            # judged with the base's reviewers, levels, severities and link approvals
+            pr = stack.enter_context(pull_request(policy, changed_since))
+            policy, changed, history_findings = pr.policy, pr.changed, pr.findings
+            if any(p.startswith("site_config/") for p in changed):
+                selectors = ["."]  # policy changed: every file's verdict may have changed
+            else:
+                selectors = selectors + changed if selectors else changed
+                # the files whose verdicts are reported; the check needs only them and
+                # what they depend on (see check_repository)
+                focus = {p.removeprefix("content/") for p in selectors
+                         if p.startswith("content/")}
+                selectors = selectors or ["\0nothing"]
+        result = check_repository(policy, now, focus=focus, keep_bodies=False)
     findings = sorted([*result.findings, *history_findings], key=lambda f: f.sort_key())
     if selectors:
-        findings = [f for f in findings if _selected(f.path, selectors)]
+        history = set(history_findings)
+        findings = [f for f in findings if f in history or _selected(f.path, selectors)]
     click.echo(FORMATTERS[output_format](findings), nl=False)
     if output_format == "text":
         blocking = sum(f.blocking for f in findings)

@@ -162,29 +162,38 @@ def _decide(ctx, paths, note, reviewer_id, commit, yes, now_text, decision, *,
     now = resolve_now(policy.timezone, now_text)
     repo = find_repo(policy.root)
     reviewer = workflow.reviewer_identity(policy, repo, reviewer_id)
-    content_paths = workflow.expand_paths(policy, list(paths))
+    given, policy_files = workflow.policy_arguments(policy, list(paths))
+    content_paths = workflow.expand_paths(policy, given) if given or not policy_files else []
     shown = _shown_digest(policy, paths, content_paths, digest)
-    verb = "approve" if decision == "public" else "reject"
 
     def show(candidates):
-        click.echo(f"{reviewer.name} ({reviewer.id}) will {verb} {len(candidates)} file(s):")
+        heading = (_("{name} ({reviewer}) will approve {count} file(s):")
+                   if decision == "public" else
+                   _("{name} ({reviewer}) will reject {count} file(s):"))
+        click.echo(heading.format(name=reviewer.name, reviewer=reviewer.id,
+                                  count=len(candidates)))
         for c in candidates:
-            mark = "  REFUSED" if c.refusal else ""
-            click.echo(f"  {CONTENT_DIR}/{c.content_path}  {c.digest[:19]}…  {c.summary}{mark}")
+            mark = "  " + _("REFUSED") if c.refusal else ""
+            click.echo(f"  {c.site_path}  {c.digest[:19]}…  {c.summary}{mark}")
+            for f in c.findings:
+                click.echo(f"      {f.path}:{f.line}:{f.column}: {f.rule} {f.message}")
         if repo is None:
-            click.echo("  (no git repository: authorship cannot be checked here)")
+            click.echo("  " + _("(no git repository: authorship cannot be checked here)"))
 
     def confirm(candidates):
         if len(candidates) > 1 and not yes:
-            click.confirm(f"{verb.capitalize()} these {len(candidates)} files?", abort=True)
+            question = (_("Approve these {count} files?") if decision == "public"
+                        else _("Reject these {count} files?"))
+            click.confirm(question.format(count=len(candidates)), abort=True)
 
     outcome = workflow.decide(policy, repo, reviewer, content_paths, decision, note or "", now,
                               commit=commit, shown_digests=shown, reason_code=reason_code,
-                              show=show, confirm=confirm)
+                              show=show, confirm=confirm, policy_files=policy_files)
     for f in outcome.written:
-        click.echo(f"wrote {f.relative_to(policy.root).as_posix()}")
+        click.echo(_("wrote {record}").format(record=f.relative_to(policy.root).as_posix()))
     if outcome.commit:
-        click.echo(f"committed {outcome.commit[:12]}{' (signed)' if outcome.signed else ''}")
+        click.echo((_("committed {commit} (signed)") if outcome.signed
+                    else _("committed {commit}")).format(commit=outcome.commit[:12]))
     return 0
 
 

@@ -27,7 +27,7 @@ def own_host(policy) -> str | None:
 
 
 def links_config(policy) -> LinksConfig:
-    return load_links_config(policy.root, policy.timezone)
+    return load_links_config(policy.trusted_config_root, policy.timezone)
 
 
 def external_links(ctx) -> list[ExternalLink]:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..config import Policy
+from ..i18n import _
 from .records import (
     RECORD_SUFFIX,
     RecordProblem,
@@ -15,6 +16,7 @@ from .records import (
     read_record,
     record_path_for,
 )
+from .subjects import POLICY_RECORDS
 
 
 @dataclass
@@ -49,8 +51,9 @@ def evaluate_one(policy: Policy, doc) -> ApprovalState:
     state.problems = list(problems)
     if state.record is not None and state.record.content != doc.path:
         state.problems.append(RecordProblem(
-            1, f"record says content: {state.record.content!r} but is stored for "
-               f"{doc.path!r} — a record must live at review/<content path>.yml"))
+            1, _("record says content: {named} but is stored for {path} — a record must "
+                 "live at review/<content path>.yml").format(named=repr(state.record.content),
+                                                             path=repr(doc.path))))
         state.record = None
     record = state.record
     if record is None:
@@ -70,9 +73,11 @@ def evaluate_one(policy: Policy, doc) -> ApprovalState:
 def orphan_records(policy: Policy, documents: dict) -> list[tuple[str, Path]]:
     """(content path, record file) of every record whose content file does not exist."""
     orphans = []
-    for folder, _dirs, names in os.walk(policy.review_dir):
+    for folder, dirs, names in os.walk(policy.review_dir):
         prefix = Path(folder).relative_to(policy.review_dir).as_posix()
         prefix = "" if prefix == "." else prefix + "/"
+        if not prefix and POLICY_RECORDS in dirs:
+            dirs.remove(POLICY_RECORDS)  # the policy files' records: see review.subjects
         for name in names:
             if name.endswith(RECORD_SUFFIX) and prefix + name[:-len(RECORD_SUFFIX)] \
                     not in documents:

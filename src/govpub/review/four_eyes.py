@@ -22,26 +22,33 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
-from ..config import CONTENT_DIR, REVIEW_DIR, Policy, Reviewer
-from ..errors import GovpubError
+from ..config import REVIEW_DIR, Policy, Reviewer
+from ..digest import digest_for
 from ..findings import Finding, Severity
+from ..i18n import _
 from ..rules import Rule
-from .gitrun import GitError, GitRepo, find_repo
+from ..rules.rewritten_history import RewrittenAfterApproval
+from ..rules.signoff_time import CLOCK_SKEW, SignoffTime, signoff_time
+from .gitrun import GitRepo
 from .history import (
     Authorship,
     Change,
-    changed_site_paths,
-    content_authorship,
+    file_history,
     parse_record_bytes,
     range_changes,
+    signed_authorship,
 )
-from .records import RECORD_SUFFIX, SignoffRecord, read_record
+from .identity import describe, people_of
+from .records import SignoffRecord, read_record
 from .signatures import needs_signature, read_signatures, signature_problem
+from .subjects import Subject
 
 
 class _HistoryRule(Rule):
     locked = True
+    about_signoffs = True
 
     def check(self, ctx) -> Iterator[Finding]:
         # These rules need a git range; they run in `govpub check --changed-since`.
@@ -71,10 +78,14 @@ class ReviewerAuthoredChange(_HistoryRule):
     """The reviewer did not author the change they approve.
 
     What it checks: with `--changed-since REF`, no `public` sign-off may come
-    from a reviewer whose e-mail is the author or committer of any change to
-    the content file since its previously approved version (renames followed).
+    from a reviewer who made any change to the file since its previously
+    approved version: every commit reachable from the head and not from where
+    that approval stood (renames followed, both sides of merges). A commit is
+    the reviewer's when its author or committer is any of the addresses
+    listed for them in reviewers.yml, or it is signed with any of their keys.
     Why: the confidentiality review needs a second person (four eyes).
-    Example: li-wei edits `content/notices/x.md` and approves it herself.
+    Example: li-wei edits `content/notices/x.md` (even on a side branch, or
+    under another address but signed with her key) and approves it herself.
     Fix: another reviewer approves it; remove the author's own sign-off.
     """
 
@@ -213,30 +224,34 @@ def attribute_signoffs(repo: GitRepo, facts: RangeFacts, record_site_path: str,
     return {k: w for k, w in writers.items() if k in current and k not in base_keys}
 
 
-class _Verifier:
+class Verifier:
     def __init__(self, repo: GitRepo, policy: Policy, facts: RangeFacts) -> None:
         self.repo = repo
         self.policy = policy
         self.facts = facts
+        self._ancestry: dict[str, bool] = {}
+        self._ranges: dict[str, list[Change]] = {}
 
     def finding(self, rule: type[Rule], path: str, line: int, message: str) -> Finding:
         severity = self.policy.severity_overrides.get(rule.id, rule.severity)
         return Finding(path, max(1, line), 1, rule.id, max(severity, Severity.ERROR), message)
 
-    def verify(self, record_site_path: str) -> list[Finding]:
+    def verify(self, subject: Subject) -> list[Finding]:
+        """GP210–GP213 for the sign-offs written in the range into ``subject``'s record."""
+        record_site_path = subject.record_site_path
         record_file = self.policy.root / record_site_path
         if not record_file.is_file() or record_file.is_symlink():
             return []
         record, problems = read_record(record_file)
         if record is None or problems:
             return []  # the sign-off rules report malformed records
-        content_path = record_site_path[len(REVIEW_DIR) + 1:].removesuffix(RECORD_SUFFIX)
         current = {_key(record.digest, s.as_dict()): s for s in record.signoffs}
         writers = attribute_signoffs(self.repo, self.facts, record_site_path, set(current))
-        return self._judge(record, record_site_path, content_path, current, writers)
+        return self._judge(record, subject, current, writers)
 
-    def _judge(self, record: SignoffRecord, path: str, content_path: str,
+    def _judge(self, record: SignoffRecord, subject: Subject,
                current: dict, writers: dict[SignoffKey, Writer]) -> list[Finding]:
+        path = subject.record_site_path
         findings: list[Finding] = []
         failed: set[str] = set()
         to_sign: list[tuple[Reviewer, object, str]] = []
@@ -246,13 +261,14 @@ class _Verifier:
             if reviewer is None or writer is None:
                 continue
             if writer.commit is None:
-                why = ("appears only through a merge commit, so no commit of "
-                       f"{reviewer.id}'s wrote it" if writer.merge else
-                       "is not committed, so who made it cannot be verified")
-                findings.append(self.finding(
-                    SignoffCommitByReviewer, path, signoff.line,
-                    f"the sign-off by {reviewer.id} {why} — {reviewer.id} commits it "
-                    f"(govpub review approve --commit)"))
+                message = (_("the sign-off by {reviewer} appears only through a merge commit, "
+                             "so no commit of {reviewer}'s wrote it — {reviewer} commits it "
+                             "(govpub review approve --commit)") if writer.merge else
+                           _("the sign-off by {reviewer} is not committed, so who made it "
+                             "cannot be verified — {reviewer} commits it "
+                             "(govpub review approve --commit)"))
+                findings.append(self.finding(SignoffCommitByReviewer, path, signoff.line,
+                                             message.format(reviewer=reviewer.id)))
                 failed.add(reviewer.id)
                 continue
             strangers = sorted({writer.author_email, writer.committer_email}
@@ -260,10 +276,11 @@ class _Verifier:
             if strangers:
                 findings.append(self.finding(
                     SignoffCommitByReviewer, path, signoff.line,
-                    f"the sign-off by {reviewer.id} was written by commit {writer.commit[:12]} "
-                    f"of {', '.join(strangers)}, not by {reviewer.id} "
-                    f"({', '.join(reviewer.emails)}) — {reviewer.id} must make the sign-off "
-                    f"commit from their own identity"))
+                    _("the sign-off by {reviewer} was written by commit {commit} of {who}, not "
+                      "by {reviewer} ({addresses}) — {reviewer} must make the sign-off commit "
+                      "from their own identity").format(
+                        reviewer=reviewer.id, commit=writer.commit[:12],
+                        who=", ".join(strangers), addresses=", ".join(reviewer.emails))))
                 failed.add(reviewer.id)
             if needs_signature(reviewer):
                 to_sign.append((reviewer, signoff, writer.commit))
@@ -274,38 +291,109 @@ class _Verifier:
                 if problem:
                     findings.append(self.finding(
                         SignoffSignature, path, signoff.line,
-                        f"{problem} (commit {commit[:12]}) — sign sign-off commits with a key "
-                        f"listed for {reviewer.id} in site_config/reviewers.yml"))
+                        _("{problem} (commit {commit}) — sign sign-off commits with a key "
+                          "listed for {reviewer} in site_config/reviewers.yml").format(
+                            problem=problem, commit=commit[:12], reviewer=reviewer.id)))
                     failed.add(reviewer.id)
         public = [s for s in current.values()
-                  if s.decision == "public" and s.reviewer in self.policy.reviewers]
+                  if s.decision == "public" and s.reviewer in self.policy.reviewers
+                  and subject.may_sign(s.reviewer)]
         if public:
-            findings.extend(self._authors(record, path, content_path, public, failed))
-        findings.extend(self._levels(path, content_path, public, failed))
+            findings.extend(self._authors(subject, public, failed))
+        findings.extend(self._rewritten(subject, current, writers))
+        written = [signoff for key, signoff in current.items()
+                   if key in writers and writers[key].commit]
+        for signoff, finding in self._times(record, subject, written):
+            findings.append(finding)
+            failed.add(signoff.reviewer)
+        findings.extend(self._levels(subject, public, failed))
         return findings
 
-    def _authors(self, record, path, content_path, public, failed) -> Iterator[Finding]:
-        if not (self.policy.content_dir / content_path).is_file():
+    def _range_history(self, site_path: str) -> list[Change]:
+        """The file's changes in the range (read once per file)."""
+        if site_path not in self._ranges:
+            self._ranges[site_path] = file_history(self.repo, site_path, since=self.facts.base)
+        return self._ranges[site_path]
+
+    def _rewritten(self, subject: Subject, current: dict,
+                   writers: dict[SignoffKey, Writer]) -> Iterator[Finding]:
+        """GP216: sign-offs written in the range whose reviewed commit (``commit:``) is not
+        in the branch's history — the branch was rewritten after the approval."""
+        for key, signoff in current.items():
+            writer = writers.get(key)
+            reviewer = self.policy.reviewers.get(signoff.reviewer)
+            if writer is None or writer.commit is None or reviewer is None:
+                continue
+            if signoff.commit and not self._in_branch(signoff.commit):
+                yield self.finding(
+                    RewrittenAfterApproval, subject.record_site_path, signoff.line,
+                    _("{reviewer} signed off on commit {commit}, which is no longer part of "
+                      "this branch: the branch was rebased or squashed after the approval, "
+                      "and the rewritten commits are no longer the reviewer's — restore the "
+                      "original commits (git reflog) and merge instead of rebasing, or have "
+                      "{reviewer} approve again").format(reviewer=reviewer.id,
+                                                         commit=signoff.commit[:12]))
+
+    def _in_branch(self, commit: str) -> bool:
+        known = self._ancestry.get(commit)
+        if known is None:
+            known = self._ancestry[commit] = self.repo.ok(
+                "merge-base", "--is-ancestor", commit, "HEAD")
+        return known
+
+    def _times(self, record: SignoffRecord, subject: Subject, signoffs: list):
+        """(sign-off, GP215 finding) for each sign-off dated before the first commit of the
+        range that produced the version it approves (when the range produced it)."""
+        if not signoffs:
             return
-        authorship: Authorship = content_authorship(
-            self.repo, self.policy, content_path, self.facts.base,
-            in_range=self.facts.in_range,
+        changes = self._range_history(subject.site_path)
+        blobs = self.repo.read_blobs([c.blob for c in changes if c.blob])
+        producers = [c for c in changes if c.blob in blobs
+                     and digest_for(subject.path, blobs[c.blob]) == record.digest]
+        if not producers:
+            return
+        first = min(producers, key=lambda c: c.timestamp)
+        produced = datetime.fromtimestamp(first.timestamp, UTC)
+        for signoff in signoffs:
+            when = signoff_time(signoff.at, self.policy.timezone)
+            if when is not None and when < produced - CLOCK_SKEW:
+                shown = produced.astimezone(self.policy.timezone).isoformat()
+                yield signoff, self.finding(
+                    SignoffTime, subject.record_site_path, signoff.line,
+                    _("the sign-off by {reviewer} is dated {at}, before the version it "
+                      "approves was committed ({commit}, {committed}) — the reviewer approves "
+                      "the current version again").format(
+                        reviewer=signoff.reviewer, at=when.isoformat(),
+                        commit=first.commit[:12], committed=shown))
+
+    def _authors(self, subject: Subject, public, failed) -> Iterator[Finding]:
+        file = self.policy.root / subject.site_path
+        if subject.signers is None and not file.is_file():
+            return  # a deleted page: nothing is published, nothing to author
+        path = subject.record_site_path
+        authorship: Authorship = signed_authorship(
+            self.repo, self.policy, subject, self.facts.base, in_range=self.facts.in_range,
             base_record=self.facts.at(self.facts.base, self.repo, path))
-        emails = authorship.emails
+        if authorship.approved_commit == self.facts.base:  # the common case: reuse it
+            self._ranges.setdefault(subject.site_path, authorship.changes)
+        people = people_of(self.repo, self.policy, authorship.changes)
         for signoff in public:
             reviewer = self.policy.reviewers[signoff.reviewer]
-            mine = sorted(emails & set(reviewer.emails))
-            if mine:
-                since = (f"since the approved version of commit {authorship.approved_commit[:12]}"
-                         if authorship.approved_commit else "(no earlier approved version)")
+            evidence = people.get(reviewer.id)
+            if evidence:
                 failed.add(reviewer.id)
-                yield self.finding(
-                    ReviewerAuthoredChange, path, signoff.line,
-                    f"{reviewer.id} approved {CONTENT_DIR}/{content_path} but made changes to "
-                    f"it {since} as {', '.join(mine)} — another reviewer must approve it")
+                message = (_("{reviewer} approved {path} but made changes to it since the "
+                             "approved version of commit {commit} as {who} — another reviewer "
+                             "must approve it") if authorship.approved_commit else
+                           _("{reviewer} approved {path} but made changes to it (no earlier "
+                             "approved version) as {who} — another reviewer must approve it"))
+                yield self.finding(ReviewerAuthoredChange, path, signoff.line, message.format(
+                    reviewer=reviewer.id, path=subject.site_path, who=describe(evidence),
+                    commit=(authorship.approved_commit or "")[:12]))
 
-    def _levels(self, path, content_path, public, failed) -> Iterator[Finding]:
-        levels = self.policy.levels_for(content_path)
+    def _levels(self, subject: Subject, public, failed) -> Iterator[Finding]:
+        path = subject.record_site_path
+        levels = subject.levels
         if levels < 2:
             return
         named = {s.reviewer for s in public}
@@ -314,56 +402,11 @@ class _Verifier:
             line = min(s.line for s in public)
             yield self.finding(
                 TwoLevelReview, path, line,
-                f"{levels}-level review needs {levels} distinct reviewers who did not author "
-                f"the change and whose sign-offs verify; valid: {', '.join(sorted(valid)) or 'none'}"
-                f" (set aside: {', '.join(sorted(named - valid))}) — another reviewer signs off")
+                _("{levels}-level review needs {levels} distinct reviewers who did not author "
+                  "the change and whose sign-offs verify; valid: {valid} (set aside: {aside}) "
+                  "— another reviewer signs off").format(
+                    levels=levels, valid=", ".join(sorted(valid)) or _("none"),
+                    aside=", ".join(sorted(named - valid))))
 
 
-def open_repo(policy: Policy):
-    repo = find_repo(policy.root)
-    if repo is None:
-        raise GitError(f"{policy.root} is not in a git repository; --changed-since needs git "
-                       "history", hint="run it in a clone of the site repository")
-    return repo
-
-
-def verify_changes(policy: Policy, ref: str) -> tuple[list[str], list[Finding]]:
-    """The pull-request check: what changed since REF, and the four-eyes findings.
-
-    Returns the paths changed between the merge base of REF and the work
-    tree, relative to the site root like :attr:`Finding.path`
-    (``content/notices/x.md``, ``review/notices/x.md.yml``,
-    ``site_config/…``) — plus the page of every changed record — and the
-    findings of GP210–GP213 for every sign-off record changed in that range. Raises :class:`GovpubError` (exit 2) for a
-    shallow clone, an unknown REF or no git repository.
-    """
-    repo = open_repo(policy)
-    repo.require_full_history()
-    ref_commit = repo.resolve_commit(ref)
-    if not repo.has_head():
-        raise GitError("the repository has no commits yet", hint="commit first")
-    base = repo.merge_base(ref_commit, "HEAD")
-    if base is None:
-        raise GitError(f"{ref} and HEAD share no history",
-                       hint="compare against the branch this one was made from")
-    changed = changed_site_paths(repo, base)
-    findings: list[Finding] = []
-    records = [p for p in changed if p.startswith(REVIEW_DIR + "/") and p.endswith(RECORD_SUFFIX)]
-    if records:
-        verifier = _Verifier(repo, policy, RangeFacts.gather(repo, base, records))
-        for path in records:
-            try:
-                findings.extend(verifier.verify(path))
-            except GovpubError:
-                raise
-            except (OSError, ValueError) as exc:
-                raise GitError(f"cannot verify {path}: {exc}") from None
-    # a changed record changes its page's verdict: report the page too
-    pages = {f"{CONTENT_DIR}/{p[len(REVIEW_DIR) + 1:].removesuffix(RECORD_SUFFIX)}"
-             for p in changed if p.startswith(REVIEW_DIR + "/") and p.endswith(RECORD_SUFFIX)}
-    changed = sorted(set(changed) | {p for p in pages if (policy.root / p).is_file()})
-    findings.sort(key=Finding.sort_key)
-    return changed, findings
-
-
-__all__ = ["RULES", "RangeFacts", "attribute_signoffs", "verify_changes"]
+__all__ = ["RULES", "RangeFacts", "Verifier", "attribute_signoffs"]

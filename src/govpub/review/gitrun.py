@@ -17,6 +17,7 @@ from functools import cached_property
 from pathlib import Path
 
 from ..errors import GovpubError
+from ..i18n import _
 
 #: git must never stop to ask anything (pager, credentials, editor)
 _ENV = {"GIT_PAGER": "cat", "GIT_TERMINAL_PROMPT": "0", "GIT_EDITOR": "true",
@@ -34,10 +35,12 @@ def _run(cwd: Path, args: list[str], *, check: bool = True,
         proc = subprocess.run(["git", *args], cwd=cwd, env=env, input=input_bytes,
                               capture_output=True, check=False)
     except FileNotFoundError:
-        raise GitError("git is not installed", hint="install git (apt-get install git)") from None
+        raise GitError(_("git is not installed"),
+                       hint=_("install git (apt-get install git)")) from None
     if check and proc.returncode != 0:
         detail = proc.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise GitError(f"git {args[0]} failed: {detail[-1] if detail else 'exit ' + str(proc.returncode)}")
+        reason = detail[-1] if detail else _("exit code {code}").format(code=proc.returncode)
+        raise GitError(_("git {command} failed: {reason}").format(command=args[0], reason=reason))
     return proc
 
 
@@ -90,22 +93,22 @@ class GitRepo:
     def require_full_history(self) -> None:
         if self.is_shallow():
             raise GitError(
-                "this is a shallow clone: the four-eyes check needs the full git history "
-                "to know who changed each file and who signed it off",
-                hint="run `git fetch --unshallow` (in GitHub Actions: actions/checkout with "
-                     "fetch-depth: 0; in GitLab CI: GIT_DEPTH: 0)")
+                _("this is a shallow clone: the four-eyes check needs the full git history "
+                  "to know who changed each file and who signed it off"),
+                hint=_("run `git fetch --unshallow` (in GitHub Actions: actions/checkout with "
+                       "fetch-depth: 0; in GitLab CI: GIT_DEPTH: 0)"))
 
     def resolve_commit(self, ref: str) -> str:
         """The commit id ``ref`` names; a GitError for an unknown or unsafe ref."""
         if not ref or ref.startswith("-") or "\0" in ref:
-            raise GitError(f"{ref!r} is not a git revision",
-                           hint="give a branch, tag or commit, e.g. origin/main")
+            raise GitError(_("{ref} is not a git revision").format(ref=repr(ref)),
+                           hint=_("give a branch, tag or commit, e.g. origin/main"))
         proc = _run(self.top, ["rev-parse", "--verify", "--quiet", "--end-of-options",
                                ref + "^{commit}"], check=False)
         if proc.returncode != 0:
-            raise GitError(f"unknown git revision {ref!r}",
-                           hint="fetch it first (git fetch origin) or check the branch name; "
-                                "in CI check out with full history (fetch-depth: 0)")
+            raise GitError(_("unknown git revision {ref}").format(ref=repr(ref)),
+                           hint=_("fetch it first (git fetch origin) or check the branch name; "
+                                  "in CI check out with full history (fetch-depth: 0)"))
         return proc.stdout.decode().strip()
 
     def has_head(self) -> bool:

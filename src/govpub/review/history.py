@@ -14,20 +14,25 @@ check costs the size of the pull request, not the size of the repository:
 Only when the approved version is not where the record says it stood does
 a walk go further back, through that one file's history.
 
-**The previously approved version** of a content file, precisely: take the
-newest version of its sign-off record, before the range (the record at the
-merge base of REF and HEAD for a pull request; for the ``govpub review``
-commands, the record in the work tree, then its committed history, renames
-followed), that was *fully* approved — at least the required number of
-distinct known reviewers decided ``public`` and nobody decided
-``not-public`` — for a digest *other than the file's current one* (adding a
-sign-off to an approved version still requires that the reviewer did not
-author that version). The previously approved version is the newest
-committed version of the content file (renames followed) whose normalized
-digest equals that digest. The *changes since* that version are the commits
-newer than it; their authors and committers are the *authors of the
-change*. When there is no such record, or no committed version matches its
-digest, every commit in the file's history counts.
+**The previously approved version** of a file, precisely: take the newest
+version of its sign-off record, before the range (the record at the merge
+base of REF and HEAD for a pull request; for the ``govpub review`` commands,
+the record's committed history, renames followed, in topological order),
+that was *fully* approved — at least the required number of distinct known
+reviewers decided ``public`` and nobody decided ``not-public`` — for a
+digest *other than the file's current one* (adding a sign-off to an approved
+version still requires that the reviewer did not author that version).
+
+**Authorship is a property of the commit graph.** The approval stood at a
+commit: the merge base, or the commit that wrote the approving record. When
+the file there has the approved digest, that commit is the cut; otherwise
+the newest commit of its own history whose version has the digest is. The
+*changes since approval* are every commit reachable from HEAD and not from
+the cut that changed the file (``git log --full-history CUT..HEAD -- path``,
+renames followed, every side of every merge). A version restored later —
+in the very changes under review — is never a cut, and commit dates play no
+part. Their authors and committers are the *authors of the change*. Without
+an approved version, every commit in the file's history counts.
 
 A merge commit counts as a change by its author only where the merge
 itself changed the file beyond what any parent had (git's combined diff: a
@@ -37,13 +42,13 @@ attributed to the commits that made them.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
-from ..config import CONTENT_DIR, REVIEW_DIR, Policy
+from ..config import Policy
 from ..digest import digest_for
 from ..yamlstrict import parse_yaml
 from .gitrun import GitRepo
+from .subjects import Subject, content_subject
 
 
 @dataclass(frozen=True)
@@ -93,22 +98,35 @@ class Authorship:
 # -- files changed in a range ----------------------------------------------------------------
 
 
-def changed_site_paths(repo: GitRepo, ref: str) -> list[str]:
-    """Paths (relative to the site root) changed between the merge base of REF and the
-    work tree: committed changes on this branch, uncommitted and untracked files.
+@dataclass
+class ChangedPaths:
+    """Site paths changed between a commit and the work tree."""
 
-    Deleted files are left out (there is nothing left to check); for a rename
-    the new path is reported.
+    present: list[str]  # added, modified or type-changed: there is something to check
+    deleted: list[str]
+
+
+def changed_paths(repo: GitRepo, base: str) -> ChangedPaths:
+    """Every site path that differs between ``base`` and the work tree: the branch's
+    commits, uncommitted changes and untracked files (not ignored ones).
+
+    Renames are reported as a deletion and an addition.
     """
-    out = repo.run("diff", "--name-only", "-z", "--no-renames", "--diff-filter=d",
-                   f"{ref}...HEAD", "--")
-    paths = {p for p in out.decode("utf-8", "surrogateescape").split("\0") if p}
-    site_dirs = [CONTENT_DIR, REVIEW_DIR, "site_config"]
-    for status, path in repo.status([repo.to_git(d) for d in site_dirs]):
-        if b"D" not in status:
-            paths.add(path)
-    site_paths = (repo.from_git(p) for p in paths)
-    return sorted(p for p in site_paths if p is not None)
+    scope = ":(literal)" + (repo.prefix or ".")
+    out = repo.run("diff", "--name-status", "-z", "--no-renames", base, "--", scope)
+    tokens = out.decode("utf-8", "surrogateescape").split("\0")
+    present: set[str] = set()
+    deleted: set[str] = set()
+    for status, path in zip(tokens[0::2], tokens[1::2], strict=False):
+        site_path = repo.from_git(path)
+        if site_path is not None and status:
+            (deleted if status.startswith("D") else present).add(site_path)
+    untracked = repo.run("ls-files", "--others", "--exclude-standard", "-z", "--", scope)
+    for path in untracked.decode("utf-8", "surrogateescape").split("\0"):
+        site_path = repo.from_git(path) if path else None
+        if site_path is not None:
+            present.add(site_path)
+    return ChangedPaths(sorted(present), sorted(deleted - present))
 
 
 LOG_FORMAT = "--format=%x01%H%x00%ae%x00%an%x00%ce%x00%ct"
@@ -121,40 +139,57 @@ def range_changes(repo: GitRepo, ref: str, site_dir: str) -> list[Change]:
     written by the commit that moved it.
     """
     return list(reversed(_parse_log(repo.run(
-        "log", LOG_FORMAT, "--topo-order", "--raw", "-c", "--no-abbrev", "--no-renames",
-        "-z", f"{ref}..HEAD", "--", ":(literal)" + repo.to_git(site_dir)))))
+        "log", LOG_FORMAT, "--topo-order", "--full-history", "--raw", "-c", "--no-abbrev",
+        "--no-renames", "-z", f"{ref}..HEAD", "--", ":(literal)" + repo.to_git(site_dir)))))
 
 
 def file_history(repo: GitRepo, site_path: str, limit: int | None = None,
-                 since: str | None = None) -> list[Change]:
-    """The commits that changed one file, newest first, following renames
-    (only those in ``since..HEAD`` when ``since`` is given).
+                 since: str | None = None, start: str = "HEAD") -> list[Change]:
+    """The commits that changed one file in ``start``'s history (only those in
+    ``since..start`` when ``since`` is given), newest first in topological order
+    (in git's default order when only the ``limit`` newest are asked for), every
+    side of every merge included, following renames.
 
-    Renames are followed by hand rather than with ``git log --follow``: a plain
-    path-limited walk is several times faster (and uses the commit-graph's
-    changed-path filters where they exist); where the walk ends in the commit
-    that added the path, one ``git diff-tree -M`` of that commit tells whether
-    it was a rename, and the walk continues under the old name.
+    ``--full-history``: by default ``git log -- path`` follows only one parent of
+    a merge whose result equals that parent's file, and so hides the commits of
+    the other side — a reviewer's edit on a branch merged with ``-s ours`` would
+    not be anyone's change. ``--topo-order``: a commit date says nothing about the
+    order of commits (dates are whatever the committer set).
+
+    Renames are followed by hand rather than with ``git log --follow`` (which
+    cannot be combined with a full history): where the walk reaches a commit that
+    added the path, one ``git diff-tree -M`` of that commit tells whether it was
+    a rename, and the walk continues under the old name from its parent(s).
     """
-    git_path = repo.to_git(site_path)
-    start = "HEAD"
+    pending = [(repo.to_git(site_path), start)]
+    walked: set[tuple[str, str]] = set()
     out: list[Change] = []
     for _hop in range(1000):  # a bound on rename chains, against pathological histories
+        if not pending or (limit and len(out) >= limit):
+            break
+        git_path, tip = pending.pop(0)
+        if (git_path, tip) in walked:
+            continue
+        walked.add((git_path, tip))
         extra = [f"--max-count={limit - len(out)}"] if limit else []
-        revs = f"{since}..{start}" if since else start
+        # topological order costs a walk of all history before the first answer (unless a
+        # commit-graph exists): a walk cut short by `limit` takes git's own order instead
+        order = [] if limit and not since else ["--topo-order"]
+        revs = [tip, f"^{since}"] if since else [tip]
         changes = _parse_log(repo.run(
-            "log", LOG_FORMAT, "--raw", "-c", "--no-abbrev", "--no-renames", "-z", *extra,
-            revs, "--", ":(literal)" + git_path))
+            "log", LOG_FORMAT, *order, "--full-history", "--raw", "-c", "--no-abbrev",
+            "--no-renames", "-z", *extra, *revs, "--", ":(literal)" + git_path))
+        for index, change in enumerate(changes):
+            if change.status != "A" or change.parent_blobs:
+                continue
+            old_path = _renamed_from(repo, change.commit, git_path)
+            if old_path is None:
+                continue
+            changes[index] = Change(**{**change.__dict__, "status": "R",
+                                       "old_git_path": old_path})
+            pending.append((old_path, change.commit + "^"))
         out.extend(changes)
-        if not changes or changes[-1].status != "A" or (limit and len(out) >= limit):
-            break
-        added = changes[-1]
-        old_path = _renamed_from(repo, added.commit, git_path)
-        if old_path is None:
-            break
-        out[-1] = Change(**{**added.__dict__, "status": "R", "old_git_path": old_path})
-        git_path, start = old_path, added.commit + "^"
-    return out
+    return out[:limit] if limit else out
 
 
 def _renamed_from(repo: GitRepo, commit: str, git_path: str) -> str | None:
@@ -252,8 +287,10 @@ def parse_record_bytes(blob: bytes | None) -> dict | None:
     return result.data
 
 
-def public_reviewers(policy: Policy, record: dict | None, digest: str | None = None) -> set[str]:
-    """Known reviewers with a ``public`` sign-off in ``record`` (for ``digest``, if given)."""
+def public_reviewers(policy: Policy, record: dict | None, subject: Subject | None = None,
+                     digest: str | None = None) -> set[str]:
+    """Known reviewers (who may sign ``subject``) with a ``public`` sign-off in ``record``
+    (for ``digest``, if given)."""
     if not record or (digest is not None and record.get("digest") != digest):
         return set()
     signoffs = record.get("signoffs")
@@ -261,131 +298,133 @@ def public_reviewers(policy: Policy, record: dict | None, digest: str | None = N
         return set()
     return {s.get("reviewer") for s in signoffs
             if isinstance(s, dict) and s.get("decision") == "public"
-            and s.get("reviewer") in policy.reviewers}
+            and s.get("reviewer") in policy.reviewers
+            and (subject is None or subject.may_sign(s.get("reviewer")))}
 
 
-def approved_digest(policy: Policy, record: dict | None, content_path: str) -> str | None:
-    """The record's digest when the record is fully approved, else None.
+def approved_digest(policy: Policy, record: dict | None, subject: Subject,
+                    stored_for: str | None = None) -> str | None:
+    """The record's digest when the record fully approves ``subject``, else None.
 
     Fully approved, as the sign-off rules say: enough distinct known reviewers
-    decided ``public`` and nobody decided ``not-public``.
+    (who may sign it) decided ``public`` and nobody decided ``not-public`` —
+    and the record names the file it was stored for (``stored_for``, by default
+    the subject's path; an older version of a renamed record names the old one).
     """
     if not record or not isinstance(record.get("digest"), str):
         return None
+    if record.get("content") != (stored_for or subject.path):
+        return None  # a record copied from another file approves nothing
     signoffs = record.get("signoffs") if isinstance(record.get("signoffs"), list) else []
     if any(isinstance(s, dict) and s.get("decision") != "public" for s in signoffs):
         return None
-    if len(public_reviewers(policy, record)) >= policy.levels_for(content_path):
+    if len(public_reviewers(policy, record, subject)) >= subject.levels:
         return record["digest"]
     return None
 
 
-#: how many recent versions to read first; most approved versions are recent, and
-#: ``git log --max-count`` stops walking history as soon as it has them
+#: how many recent versions of a sign-off record to read first; the previous approval
+#: is nearly always among them, and ``git log --max-count`` then stops early
 RECENT = 8
-
-
-def authorship_since(repo: GitRepo, history: list[Change], digest: str | None,
-                     complete: bool = True) -> Authorship | None:
-    """Who changed the file since the newest committed version whose digest is ``digest``.
-
-    ``history`` is the file's history, newest first (:func:`file_history`).
-    Blobs are read through one ``git cat-file --batch``. Returns None when
-    ``history`` is not ``complete`` and the version was not found in it.
-    """
-    result = Authorship()
-    if digest is None:
-        if not complete:
-            return None
-        result.changes = list(history)
-        return result
-    blobs = repo.read_blobs([c.blob for c in history if c.blob])
-    for change in history:
-        data = blobs.get(change.blob)
-        if data is not None and digest_for(change.git_path, data) == digest:
-            result.approved_commit = change.commit
-            result.approved_git_path = change.git_path
-            return result
-        result.changes.append(change)
-    return result if complete else None
 
 
 def content_authorship(repo: GitRepo, policy: Policy, content_path: str,
                        base: str | None, *, in_range: set[str] | None = None,
                        base_record: dict | None = None) -> Authorship:
-    """Authors of a content file's changes since its previously approved version.
+    """Authors of a content file's changes since its previously approved version
+    (see :func:`signed_authorship`)."""
+    return signed_authorship(repo, policy, content_subject(policy, content_path), base,
+                             in_range=in_range, base_record=base_record)
+
+
+def current_digest(policy: Policy, subject: Subject) -> str | None:
+    """The digest of the file as it is in the work tree (None when it is not a file)."""
+    file = policy.root / subject.site_path
+    if file.is_symlink() or not file.is_file():
+        return None
+    return digest_for(subject.path, file.read_bytes())
+
+
+def signed_authorship(repo: GitRepo, policy: Policy, subject: Subject, base: str | None, *,
+                      in_range: set[str] | None = None,
+                      base_record: dict | None = None) -> Authorship:
+    """Authors of a signed file's changes since its previously approved version.
 
     ``base`` is the merge base of a pull request: the record's versions made
     in the range are not evidence of an earlier approval (``in_range``, the
     commits of ``base..HEAD``, and ``base_record``, the record as it was at
     ``base``, may be passed in when known). None (the ``govpub review``
-    commands) reads the record in the work tree, then its committed history.
+    commands) reads the record's committed history.
     """
-    site_path = f"{CONTENT_DIR}/{content_path}"
-    file = policy.root / site_path
-    current = digest_for(content_path, file.read_bytes()) if file.is_file() else None
-    digest, anchor = previous_approved_digest(repo, policy, content_path, current, base,
+    digest, anchor = previous_approved_digest(repo, policy, subject,
+                                              current_digest(policy, subject), base,
                                               in_range=in_range, base_record=base_record)
-    if digest is not None and anchor is not None:
-        found = _approved_at_anchor(repo, site_path, digest, anchor)
-        if found is not None:
-            return found
-    recent = file_history(repo, site_path, limit=RECENT)
-    found = authorship_since(repo, recent, digest, complete=len(recent) < RECENT)
-    if found is not None:
-        return found
-    return authorship_since(repo, file_history(repo, site_path), digest)
+    return authorship_since_approval(repo, subject.site_path, digest, anchor)
 
 
-def _approved_at_anchor(repo: GitRepo, site_path: str, digest: str,
-                        anchor: str) -> Authorship | None:
-    """The common case without a walk through all history: the file as it was at
-    ``anchor`` (the merge base, or the commit of the approving record) *is* the
-    approved version, so only ``anchor..HEAD`` is read. None when it is not."""
-    changes = file_history(repo, site_path, since=anchor) if anchor != "HEAD" else []
-    if changes:
-        oldest = changes[-1]
-        if oldest.status == "A":
-            return None  # the file did not exist at the anchor under this history
-        anchor_path = oldest.old_git_path
-    else:
-        anchor_path = repo.to_git(site_path)
-    data = repo.show_blob(anchor, anchor_path)
-    if data is None or digest_for(anchor_path, data) != digest:
-        return None
-    found = authorship_since(repo, changes, digest, complete=False)
-    if found is not None:
-        return found  # a later version in the range has the approved digest again
-    anchor_commit = anchor if re.fullmatch(r"[0-9a-f]{40,64}", anchor) else \
-        repo.text("rev-parse", "--verify", "--end-of-options", anchor).strip()
-    return Authorship(changes=list(changes), approved_commit=anchor_commit,
-                      approved_git_path=anchor_path)
+def authorship_since_approval(repo: GitRepo, site_path: str, digest: str | None,
+                              anchor: str | None) -> Authorship:
+    """Every change to ``site_path`` reachable from HEAD and not from the commit where
+    the version with ``digest`` was approved (see the module's docstring).
+
+    ``anchor`` is a commit where that approval stood (the merge base of a pull
+    request, or the commit that wrote the approving record). When the file
+    there is the approved version, the anchor is the cut. Otherwise the newest
+    commit in the anchor's own history whose version has the digest is — never
+    a commit after the anchor: a version restored later, in the very changes
+    under review, is not an approval. Without either, every change counts.
+    """
+    if digest is None or anchor is None:
+        return Authorship(changes=file_history(repo, site_path))
+    anchor_commit = repo.text("rev-parse", "--verify", "--end-of-options",
+                              anchor + "^{commit}").strip()
+    since_anchor = file_history(repo, site_path, since=anchor_commit)
+    names = [repo.to_git(site_path), *(c.old_git_path for c in since_anchor
+                                       if c.old_git_path and c.status == "R")]
+    for name in dict.fromkeys(names):
+        data = repo.show_blob(anchor_commit, name)
+        if data is not None and digest_for(name, data) == digest:
+            return Authorship(changes=since_anchor, approved_commit=anchor_commit,
+                              approved_git_path=name)
+    after_anchor = set(repo.text("rev-list", f"{anchor_commit}..HEAD").split())
+    before = [c for c in file_history(repo, site_path)
+              if c.blob and c.commit not in after_anchor]
+    blobs = repo.read_blobs([c.blob for c in before])
+    for change in before:
+        data = blobs.get(change.blob)
+        if data is not None and digest_for(change.git_path, data) == digest:
+            return Authorship(changes=file_history(repo, site_path, since=change.commit),
+                              approved_commit=change.commit,
+                              approved_git_path=change.git_path)
+    return Authorship(changes=file_history(repo, site_path))
 
 
-def previous_approved_digest(repo: GitRepo, policy: Policy, content_path: str,
+def previous_approved_digest(repo: GitRepo, policy: Policy, subject: Subject,
                              current: str | None, base: str | None, *,
                              in_range: set[str] | None = None,
                              base_record: dict | None = None
                              ) -> tuple[str | None, str | None]:
     """The digest of the newest fully approved version *before* the current one, and a
-    commit where that approval stood (a good place to look for the approved version).
+    commit where that approval stood.
 
-    Read from the sign-off record's history (renames followed), newest
-    first; versions of the record written in the range ``base..HEAD`` are
-    skipped, and so is an approval of the current digest itself — a
-    reviewer adding a sign-off to an approved version must not have
+    Read from the sign-off record as it was at ``base`` (a pull request's merge
+    base), then from its committed history (renames followed), newest first;
+    versions of the record written in the range ``base..HEAD`` are skipped — and
+    so are the record in the work tree and an approval of the current digest
+    itself: a reviewer adding a sign-off to an approved version must not have
     authored that version either.
+
+    Which of several earlier approvals is taken does not weaken the check: each
+    one approved the bytes at its own commit, so cutting there counts every
+    later change; an older one only counts more.
     """
-    record_site_path = f"{REVIEW_DIR}/{content_path}.yml"
-    if base is None:
-        first, anchor = parse_record_bytes(_read_file(policy.root / record_site_path)), "HEAD"
-    else:
-        first, anchor = base_record, base
-    digest = approved_digest(policy, first, content_path)
-    if digest is not None and digest != current:
-        return digest, anchor  # the common case: an edit of an approved page
-    if base and in_range is None:
-        in_range = set(repo.text("rev-list", f"{base}..HEAD").split())
+    if base is not None:
+        digest = approved_digest(policy, base_record, subject)
+        if digest is not None and digest != current:
+            return digest, base  # the common case: an edit of an approved page
+        if in_range is None:
+            in_range = set(repo.text("rev-list", f"{base}..HEAD").split())
+    record_site_path = subject.record_site_path
     recent = file_history(repo, record_site_path, limit=RECENT)
     histories = [recent] if len(recent) < RECENT else [recent, None]
     for history in histories:
@@ -394,28 +433,28 @@ def previous_approved_digest(repo: GitRepo, policy: Policy, content_path: str,
         usable = [c for c in history if c.commit not in (in_range or set()) and c.blob]
         blobs = repo.read_blobs([c.blob for c in usable])
         for change in usable:
+            stored_for = _stored_for(repo, subject, change.git_path)
             digest = approved_digest(policy, parse_record_bytes(blobs.get(change.blob)),
-                                     content_path)
+                                     subject, stored_for)
             if digest is not None and digest != current:
                 return digest, change.commit
     return None, None
 
 
-def _read_file(path) -> bytes | None:
-    try:
-        return path.read_bytes() if path.is_file() and not path.is_symlink() else None
-    except OSError:
-        return None
+def _stored_for(repo: GitRepo, subject: Subject, record_git_path: str) -> str:
+    """The file a version of ``subject``'s record at ``record_git_path`` stood for."""
+    site_path = repo.from_git(record_git_path) or ""
+    prefix = subject.record_site_path[:len(subject.record_site_path)
+                                      - len(subject.path) - len(".yml")]
+    if site_path.startswith(prefix) and site_path.endswith(".yml"):
+        return site_path[len(prefix):-len(".yml")]
+    return subject.path
 
 
 def verify_changes(policy: Policy, ref: str):
-    """The pull-request check (``govpub check --changed-since REF``).
-
-    See :func:`govpub.review.four_eyes.verify_changes`: returns the paths
-    changed since the merge base of REF (relative to the site root) and the
-    four-eyes findings GP210–GP213.
-    """
-    from .four_eyes import verify_changes as _verify
+    """The pull-request check's history part: see
+    :func:`govpub.review.pull_request.verify_changes`."""
+    from .pull_request import verify_changes as _verify
 
     return _verify(policy, ref)
 
@@ -423,13 +462,16 @@ def verify_changes(policy: Policy, ref: str):
 __all__ = [
     "Authorship",
     "Change",
+    "ChangedPaths",
     "approved_digest",
-    "authorship_since",
-    "changed_site_paths",
+    "authorship_since_approval",
+    "changed_paths",
     "content_authorship",
+    "current_digest",
     "file_history",
     "parse_record_bytes",
     "previous_approved_digest",
     "public_reviewers",
+    "signed_authorship",
     "verify_changes",
 ]

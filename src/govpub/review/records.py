@@ -17,7 +17,9 @@ Reading never raises for a bad record: problems come back as
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -29,8 +31,10 @@ from ..config import REVIEW_DIR, Policy, describe_schema_error
 from ..digest import digest_for
 from ..errors import BlockedError, UsageError
 from ..i18n import _
+from ..safepath import check_relative
 from ..typeschema import plain_schema
 from ..yamlstrict import parse_yaml
+from .subjects import Subject, content_subject
 
 RECORD_SUFFIX = ".yml"
 DECISIONS = ("public", "not-public")
@@ -55,6 +59,8 @@ RECORD_SCHEMA = {
                     "note": {"type": "string"},
                     "reason_code": {"type": "string", "pattern": "^[a-z0-9][a-z0-9-]*$"},
                     "reason": {"type": "string"},
+                    "commit": {"type": "string", "pattern": "^[0-9a-f]{40}([0-9a-f]{24})?$",
+                               "description": "The commit the reviewer reviewed."},
                 },
             },
         },
@@ -74,6 +80,7 @@ class Signoff:
     line: int = 1
     #: a rejection's reason code (reviewers.yml ``reject_reasons``); "" on approvals
     reason_code: str = ""
+    commit: str = ""  # the commit the reviewer reviewed (written by `govpub review approve`)
 
     def as_dict(self) -> dict:
         data = {"reviewer": self.reviewer, "at": self.at, "decision": self.decision}
@@ -81,6 +88,8 @@ class Signoff:
             data["reason_code"] = self.reason_code
         if self.note:
             data["note" if self.decision == "public" else "reason"] = self.note
+        if self.commit:
+            data["commit"] = self.commit
         return data
 
 
@@ -119,7 +128,8 @@ def read_record(record_file: Path) -> tuple[SignoffRecord | None, list[RecordPro
         raw = record_file.read_bytes()
         text = raw.decode("utf-8-sig").replace("\r\n", "\n")
     except (OSError, UnicodeDecodeError) as exc:
-        return None, [RecordProblem(1, f"cannot read the sign-off record: {exc}")]
+        return None, [RecordProblem(1, _("cannot read the sign-off record: {error}").format(
+            error=exc))]
     result = parse_yaml(text)
     if result.problems:
         return None, [RecordProblem(p.line, p.message) for p in result.problems]
@@ -127,13 +137,14 @@ def read_record(record_file: Path) -> tuple[SignoffRecord | None, list[RecordPro
                     key=lambda e: list(map(str, e.absolute_path)))
     if errors:
         return None, [RecordProblem(result.line_of(tuple(e.absolute_path)),
-                                    "malformed sign-off record: " + describe_schema_error(e))
+                                    _("malformed sign-off record: {problem}").format(
+                                        problem=describe_schema_error(e)))
                       for e in errors]
     data = result.data
     signoffs = [Signoff(reviewer=s["reviewer"], at=s["at"], decision=s["decision"],
                         note=s.get("note", s.get("reason", "")),
                         line=result.line_of(("signoffs", i)),
-                        reason_code=s.get("reason_code", ""))
+                        reason_code=s.get("reason_code", ""), commit=s.get("commit", ""))
                 for i, s in enumerate(data["signoffs"])]
     return SignoffRecord(data["content"], data["digest"], signoffs), []
 
@@ -144,8 +155,10 @@ def load_records(policy: Policy) -> dict[str, tuple[Path, SignoffRecord | None,
     records = {}
     if not policy.review_dir.is_dir():
         return records
+    policy_records = policy.review_dir / "_policy"  # review.subjects.POLICY_RECORDS
     for record_file in sorted(policy.review_dir.rglob("*" + RECORD_SUFFIX)):
-        if record_file.is_symlink() or not record_file.is_file():
+        if record_file.is_symlink() or not record_file.is_file() \
+                or record_file.is_relative_to(policy_records):
             continue
         record, problems = read_record(record_file)
         records[content_path_for(policy, record_file)] = (record_file, record, problems)
@@ -167,45 +180,58 @@ def content_path_of(policy: Policy, path: str | Path) -> str:
         if alt.is_relative_to(content_dir) and alt.exists():
             candidate = alt
         else:
-            raise UsageError(f"{path} is not a file under content/",
-                             hint="give the path of a page or attachment in content/")
+            raise UsageError(_("{path} is not a file under content/").format(path=path),
+                             hint=_("give the path of a page or attachment in content/"))
     if not candidate.is_file():
-        raise UsageError(f"{path} does not exist or is not a file")
+        raise UsageError(_("{path} does not exist or is not a file").format(path=path))
     rel = candidate.relative_to(content_dir).as_posix()
     if not _CONTENT_PATH.match(rel):
-        raise UsageError(f"{path} is not a valid content path")
+        raise UsageError(_("{path} is not a valid content path").format(path=path))
     return rel
 
 
 def add_signoff(policy: Policy, content_path: str, reviewer_id: str, decision: str,
                 note: str, now: datetime, *, expect_digest: str | None = None,
-                reason_code: str = "") -> SignoffRecord:
+                reason_code: str = "", subject: Subject | None = None,
+                data: bytes | None = None, commit: str = "") -> SignoffRecord:
     """Record a decision on the file's current version and write the record atomically.
 
+    ``subject`` (default: the content file ``content_path``) may be a policy
+    file; ``data`` the bytes already read and shown to the reviewer (default:
+    read them now; a policy file that is gone is signed off as no bytes).
+    ``commit``: the commit the reviewer reviewed (HEAD), kept with the sign-off
+    so that a branch rewritten after approval can be told apart (GP216).
     Sign-offs on an older digest are void and dropped; a reviewer's earlier
     decision on this digest is replaced by the new one. ``expect_digest``: the
     version the reviewer was shown; if the file no longer has it, nothing is
     written (BlockedError).
     """
     if reviewer_id not in policy.reviewers:
-        raise UsageError(f"{reviewer_id!r} is not a reviewer in site_config/reviewers.yml")
+        raise UsageError(_("{reviewer} is not a reviewer in site_config/reviewers.yml").format(
+            reviewer=repr(reviewer_id)))
     if decision not in DECISIONS:
-        raise UsageError(f"decision must be one of {', '.join(DECISIONS)}")
-    file = policy.content_dir / content_path
-    digest = digest_for(content_path, file.read_bytes())
+        raise UsageError(_("decision must be one of {choices}").format(
+            choices=", ".join(DECISIONS)))
+    subject = subject or content_subject(policy, content_path)
+    if data is None:
+        file = policy.root / subject.site_path
+        data = read_regular(file) if file.exists() or not subject.is_policy else b""
+    digest = digest_for(subject.path, data)
     if expect_digest is not None and digest != expect_digest:
-        raise changed_since_shown(content_path, expect_digest, digest)
-    record_file = record_path_for(policy, content_path)
+        raise changed_since_shown(subject.path, expect_digest, digest)
+    record_file = policy.root / subject.record_site_path
     existing = None
     if record_file.exists():
         existing, _problems = read_record(record_file)
-    keep = [s for s in (existing.signoffs if existing and existing.digest == digest else [])
+    keep = [s for s in (existing.signoffs if existing and existing.digest == digest
+                        and existing.content == subject.path else [])
             if s.reviewer != reviewer_id]
     at = now.astimezone(policy.timezone).replace(microsecond=0).isoformat()
-    record = SignoffRecord(content=content_path, digest=digest,
+    record = SignoffRecord(content=subject.path, digest=digest,
                            signoffs=[*keep, Signoff(reviewer_id, at, decision, note,
-                                                    reason_code=reason_code)])
-    write_record(policy, record)
+                                                    reason_code=reason_code,
+                                                    commit=commit)])
+    write_atomic(record_target(policy, subject.record_site_path), record.to_yaml())
     return record
 
 
@@ -215,6 +241,35 @@ def changed_since_shown(content_path: str, shown: str, now: str) -> BlockedError
         _("content/{path} changed after it was shown to you (shown {shown}…, now {now}…); "
           "nothing was written").format(path=content_path, shown=shown[:19], now=now[:19]),
         hint=_("look at the change again (govpub review diff) and decide on what you see"))
+
+
+def read_regular(path: Path) -> bytes:
+    """The bytes of a regular file, never through a symbolic link."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    except OSError as exc:
+        raise UsageError(_("{name}: cannot be read without following a link or at all "
+                           "({error})").format(name=path.name, error=exc.strerror),
+                         hint=_("approve regular files only")) from None
+    with os.fdopen(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+            raise UsageError(_("{name} is not a regular file").format(name=path.name),
+                             hint=_("approve regular files only"))
+        return handle.read()
+
+
+def record_target(policy: Policy, record_site_path: str) -> Path:
+    """Where a record is written, refusing a symbolic link anywhere on the way: a link
+    planted in review/ must not redirect the write out of the repository."""
+    check_relative(record_site_path)
+    current = policy.root
+    for part in record_site_path.split("/"):
+        current = current / part
+        if current.is_symlink():
+            raise UsageError(_("cannot write {record}: {link} is a symbolic link").format(
+                record=record_site_path, link=current.relative_to(policy.root).as_posix()),
+                hint=_("replace the link with a plain folder (review/ holds records only)"))
+    return current
 
 
 def write_record(policy: Policy, record: SignoffRecord) -> Path:

@@ -28,17 +28,23 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..config import Policy, Reviewer
+from ..i18n import N_, _
 from .gitrun import GitRepo
 
 #: git's %G? letters, in words
 STATUS_WORDS = {
-    "G": "a good signature", "B": "a BAD signature (the commit was altered after signing)",
-    "U": "a valid signature by a key that is not listed for any reviewer",
-    "X": "an expired signature", "Y": "a signature by an expired key",
-    "R": "a signature by a revoked key",
-    "E": "a signature that cannot be checked (the public key is missing here)",
-    "N": "no signature",
+    "G": N_("a good signature"),
+    "B": N_("a BAD signature (the commit was altered after signing)"),
+    "U": N_("a valid signature by a key that is not listed for any reviewer"),
+    "X": N_("an expired signature"), "Y": N_("a signature by an expired key"),
+    "R": N_("a signature by a revoked key"),
+    "E": N_("a signature that cannot be checked (the public key is missing here)"),
+    "N": N_("no signature"),
 }
+
+
+def status_words(status: str) -> str:
+    return _(STATUS_WORDS[status]) if status in STATUS_WORDS else status
 
 
 @dataclass(frozen=True)
@@ -100,29 +106,31 @@ def needs_signature(reviewer: Reviewer) -> bool:
 def signature_problem(reviewer: Reviewer, sig: CommitSignature | None) -> str | None:
     """Why this commit's signature does not prove ``reviewer`` made it; None when it does."""
     if sig is None or sig.status == "N":
-        return (f"the sign-off commit is not signed, but reviewers.yml lists signing keys "
-                f"for {reviewer.id}")
+        return _("the sign-off commit is not signed, but reviewers.yml lists signing keys "
+                 "for {reviewer}").format(reviewer=reviewer.id)
     ssh_prints = {p for p in (ssh_fingerprint(k) for k in reviewer.keys) if p}
     gpg_prints = {f.upper() for f in reviewer.gpg_fingerprints}
     if sig.key.startswith("SHA256:"):
         if sig.key not in ssh_prints:
-            return (f"the sign-off commit is signed with SSH key {sig.key}, which is not one "
-                    f"of {reviewer.id}'s keys in reviewers.yml ({STATUS_WORDS.get(sig.status, sig.status)})")
+            return _("the sign-off commit is signed with SSH key {key}, which is not one of "
+                     "{reviewer}'s keys in reviewers.yml ({status})").format(
+                key=sig.key, reviewer=reviewer.id, status=status_words(sig.status))
         if sig.status != "G" or sig.signer != reviewer.id:
-            return (f"the sign-off commit carries {STATUS_WORDS.get(sig.status, sig.status)} "
-                    f"from {reviewer.id}'s key")
+            return _("the sign-off commit carries {status} from {reviewer}'s key").format(
+                status=status_words(sig.status), reviewer=reviewer.id)
         return None
     prints = {sig.fingerprint.upper(), sig.primary_fingerprint.upper()} - {""}
     if not prints:
-        return (f"the sign-off commit carries {STATUS_WORDS.get(sig.status, sig.status)}; "
-                f"import the reviewers' public GPG keys (gpg --import) where the check runs")
+        return _("the sign-off commit carries {status}; import the reviewers' public GPG keys "
+                 "(gpg --import) where the check runs").format(status=status_words(sig.status))
     if not prints & gpg_prints:
-        return (f"the sign-off commit is signed with GPG key {sig.fingerprint or sig.key}, which "
-                f"is not one of {reviewer.id}'s fingerprints in reviewers.yml")
+        return _("the sign-off commit is signed with GPG key {key}, which is not one of "
+                 "{reviewer}'s fingerprints in reviewers.yml").format(
+            key=sig.fingerprint or sig.key, reviewer=reviewer.id)
     if sig.status not in ("G", "U"):
-        return f"the sign-off commit carries {STATUS_WORDS.get(sig.status, sig.status)}"
+        return _("the sign-off commit carries {status}").format(status=status_words(sig.status))
     return None
 
 
 __all__ = ["CommitSignature", "allowed_signers_text", "needs_signature", "read_signatures",
-           "signature_problem", "ssh_fingerprint"]
+           "signature_problem", "ssh_fingerprint", "status_words"]

@@ -10,24 +10,27 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ..i18n import N_, _
 from ..review.approval import evaluate_one, orphan_records
 from ..review.reasons import reason_label
 from . import Rule, register
 
 
-def _state(ctx, doc):
+def approval_state(ctx, doc):
     states = ctx.memo("approval", dict)
     if doc.path not in states:
         states[doc.path] = evaluate_one(ctx.policy, doc)
     return states[doc.path]
 
 
-def _record_shown(ctx, state) -> str:
+def record_shown(ctx, state) -> str:
     return state.record_file.relative_to(ctx.policy.root).as_posix()
 
 
 class SignoffRule(Rule):
     locked = True
+    #: about the sign-off records themselves: `review approve` does not wait for these
+    about_signoffs = True
     local = True
     attachments = False
 
@@ -35,19 +38,28 @@ class SignoffRule(Rule):
         for doc in ctx.documents():
             if doc.is_page != (not self.attachments):
                 continue
-            yield from self.check_state(doc, _state(ctx, doc), ctx)
+            yield from self.check_state(doc, approval_state(ctx, doc), ctx)
 
     def check_state(self, doc, state, ctx) -> Iterator:
         raise NotImplementedError
 
 
+_MISSING = {
+    "page": (N_("page has no sign-off record — a reviewer runs `govpub review approve {path}`"),
+             N_("page's sign-off record {record} is malformed — see the finding there")),
+    "attachment": (N_("attachment has no sign-off record — a reviewer runs "
+                      "`govpub review approve {path}`"),
+                   N_("attachment's sign-off record {record} is malformed — see the finding "
+                      "there")),
+}
+
+
 def _missing_message(ctx, doc, state, what: str) -> str | None:
+    missing, malformed = _MISSING[what]
     if state.record_file is None:
-        return (f"{what} has no sign-off record — a reviewer runs "
-                f"`govpub review approve {doc.repo_path}`")
+        return _(missing).format(path=doc.repo_path)
     if state.record is None:
-        return (f"{what}'s sign-off record {_record_shown(ctx, state)} is malformed — "
-                "see the finding there")
+        return _(malformed).format(record=record_shown(ctx, state))
     return None
 
 
@@ -93,7 +105,7 @@ class AttachmentSignoff(SignoffRule):
 class _BothKinds(SignoffRule):
     def check(self, ctx) -> Iterator:
         for doc in ctx.documents():
-            state = _state(ctx, doc)
+            state = approval_state(ctx, doc)
             if state.record is not None:
                 yield from self.check_state(doc, state, ctx)
 
@@ -116,9 +128,10 @@ class StaleSignoff(_BothKinds):
     def check_state(self, doc, state, ctx) -> Iterator:
         if not state.digest_matches:
             yield ctx.finding(self, doc, 1,
-                              f"changed since it was signed off (record "
-                              f"{_record_shown(ctx, state)} has {state.record.digest[:19]}…, "
-                              f"the file is {doc.digest[:19]}…) — review and approve again")
+                              _("changed since it was signed off (record {record} has {old}…, "
+                                "the file is {new}…) — review and approve again").format(
+                                  record=record_shown(ctx, state),
+                                  old=state.record.digest[:19], new=doc.digest[:19]))
 
 
 @register
@@ -138,9 +151,10 @@ class UnknownReviewer(_BothKinds):
     def check_state(self, doc, state, ctx) -> Iterator:
         for reviewer in state.unknown_reviewers:
             line = next((s.line for s in state.record.signoffs if s.reviewer == reviewer), 1)
-            yield ctx.finding(self, _record_shown(ctx, state), line,
-                              f"{reviewer!r} is not a reviewer in site_config/reviewers.yml — "
-                              f"content/{doc.path} is not approved by them")
+            yield ctx.finding(self, record_shown(ctx, state), line,
+                              _("{reviewer} is not a reviewer in site_config/reviewers.yml — "
+                                "{path} is not approved by them").format(
+                                  reviewer=repr(reviewer), path=doc.repo_path))
 
 
 @register
@@ -160,9 +174,16 @@ class NotPublicDecision(_BothKinds):
         for reviewer in state.rejected_by:
             signoff = next(s for s in state.record.signoffs if s.reviewer == reviewer)
             code = reason_label(ctx.policy, signoff.reason_code)
-            reason = f" ({code})" if code else ""
-            reason += f": {signoff.note}" if signoff.note else ""
-            yield ctx.finding(self, doc, 1, f"{reviewer} decided not-public{reason}")
+            if code and signoff.note:
+                message = _("{reviewer} decided not-public ({code}): {reason}")
+            elif code:
+                message = _("{reviewer} decided not-public ({code})")
+            elif signoff.note:
+                message = _("{reviewer} decided not-public: {reason}")
+            else:
+                message = _("{reviewer} decided not-public")
+            yield ctx.finding(self, doc, 1, message.format(reviewer=reviewer, code=code,
+                                                           reason=signoff.note))
 
 
 @register
@@ -183,8 +204,9 @@ class ReviewLevels(_BothKinds):
         if state.digest_matches and not state.rejected_by \
                 and len(state.approvers) < state.required:
             yield ctx.finding(self, doc, 1,
-                              f"approved by {len(state.approvers)} of {state.required} required "
-                              "distinct reviewers — another reviewer must approve")
+                              _("approved by {count} of {required} required distinct reviewers "
+                                "— another reviewer must approve").format(
+                                  count=len(state.approvers), required=state.required))
 
 
 @register
@@ -201,12 +223,13 @@ class OrphanRecord(Rule):
     id = "GP206"
     name = "orphan-record"
     locked = True
+    about_signoffs = True
 
     def check(self, ctx) -> Iterator:
         for path, record_file in orphan_records(ctx.policy, ctx.corpus.documents):
             yield ctx.finding(self, record_file.relative_to(ctx.policy.root).as_posix(), 1,
-                              f"content/{path} does not exist — delete this record or move it "
-                              "with the renamed file")
+                              _("content/{path} does not exist — delete this record or move it "
+                                "with the renamed file").format(path=path))
 
 
 @register
@@ -224,11 +247,12 @@ class MalformedRecord(Rule):
     id = "GP207"
     name = "malformed-record"
     locked = True
+    about_signoffs = True
     local = True
 
     def check(self, ctx) -> Iterator:
         for doc in ctx.documents():
-            state = _state(ctx, doc)
+            state = approval_state(ctx, doc)
             for problem in state.problems:
                 shown = state.record_file.relative_to(ctx.policy.root).as_posix()
                 yield ctx.finding(self, shown, problem.line, problem.message)
