@@ -8,4 +8,18 @@ set the language they check explicitly (see tests/test_i18n_catalogs.py).
 
 import os
 
+import pytest
+
 os.environ["GOVPUB_LANG"] = "en"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _own_cache_folder(tmp_path_factory):
+    """govpub's caches (govpub.cachedir) in a folder of this test run, never the user's."""
+    previous = os.environ.get("GOVPUB_CACHE_DIR")
+    os.environ["GOVPUB_CACHE_DIR"] = str(tmp_path_factory.mktemp("govpub-cache"))
+    yield
+    if previous is None:
+        os.environ.pop("GOVPUB_CACHE_DIR", None)
+    else:
+        os.environ["GOVPUB_CACHE_DIR"] = previous

@@ -13,7 +13,9 @@ import os
 import shutil
 from pathlib import Path
 
+from ..cachedir import cache_dir_for
 from ..errors import UsageError
+from . import incremental
 from .pipeline import WORK_DIR, BuildState
 from .postbuild import run_post_build
 
@@ -62,7 +64,7 @@ def check_target(root: Path, target: Path, *, preview: bool) -> None:
 
 
 def post_build(state: BuildState) -> None:
-    run_post_build(state.model, state.temp_site)
+    run_post_build(state.model, state.temp_site, state.site_delta)
     if state.options.preview:
         (state.temp_site / PREVIEW_MARKER).write_text(PREVIEW_MARKER_TEXT, encoding="utf-8")
 
@@ -85,5 +87,19 @@ def swap_into_place(new: Path, target: Path) -> None:
 
 
 def publish(state: BuildState) -> None:
+    """Swap the new site in; keep the render record of what was published (if any).
+
+    Every record of this folder is dropped first: whatever happens next, no
+    record can describe files it did not see (a Pelican build, a crash mid-swap).
+    """
+    delta = state.site_delta
+    cache = cache_dir_for(state.root, "render")
+    record_file = incremental.record_path(cache, state.site_dir) if cache else None
+    incremental.forget_record(record_file)
     swap_into_place(state.temp_site, state.site_dir)
     state.temp_site = None
+    if delta is not None and delta.site_key is not None and delta.outcome is not None:
+        outcome = delta.outcome
+        incremental.save_record(record_file, incremental.SiteRecord(
+            site_key=delta.site_key, target=str(state.site_dir.resolve()),
+            theme_uris=outcome.theme_uris, pages=outcome.pages, files=delta.files))

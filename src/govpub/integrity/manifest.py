@@ -140,12 +140,17 @@ def signing_key_for(policy) -> Path | None:
     return path
 
 
-def write_manifest(site_dir: Path | str, key=None) -> Path:
-    """Write ``manifest.json`` (and ``manifest.json.sig`` when ``key`` is given)."""
+def write_manifest(site_dir: Path | str, key=None, *, digest_of=None) -> Path:
+    """Write ``manifest.json`` (and ``manifest.json.sig`` when ``key`` is given).
+
+    ``digest_of(rel, path)``: the hex SHA-256 of one file, when the caller can
+    answer faster than hashing (an incremental build knows its unchanged files).
+    """
     site_dir = Path(site_dir)
     if not site_dir.is_dir():
         raise BuildError("site folder does not exist", path=site_dir)
-    hashes = {rel: sha256_file(site_dir / rel) for rel in site_files(site_dir)}
+    digest_of = digest_of or (lambda _rel, path: sha256_file(path))
+    hashes = {rel: digest_of(rel, site_dir / rel) for rel in site_files(site_dir)}
     data = manifest_bytes(hashes)
     target = site_dir / MANIFEST
     target.write_bytes(data)
