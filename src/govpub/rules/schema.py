@@ -32,6 +32,7 @@ class FrontMatterSchema(DocumentRule):
     id = "GP101"
     name = "front-matter-schema"
     local = True
+    cacheable = True
     locked = True
 
     def check_document(self, doc, ctx) -> Iterator:

@@ -25,6 +25,7 @@ class ResidentIdNumber(SensitiveRule):
     """
 
     id = "GP501"
+    cacheable = "day"  # a birth date after today is no ID number: the verdict reads the date
     name = "resident-id-number"
     what = "resident identity number"
     fix = "remove it or mask the middle digits"
