@@ -51,7 +51,7 @@ from pathlib import Path, PurePath
 from ..i18n import _
 from .linkscope import PageLinks, page_links
 
-RECORD_FORMAT = b"govpub-render-record-2\n"
+RECORD_FORMAT = b"govpub-render-record-3\n"
 SEARCH_INDEX = "search/search_index.json"
 
 #: (st_dev, st_ino, st_size, st_mtime_ns) of a file: a hard link keeps it, any rewrite changes it
@@ -62,7 +62,7 @@ class Mismatch(Exception):
     """The incremental result cannot be proven equal to a full render."""
 
 
-def file_stat(path: Path) -> FileStat | None:
+def file_stat(path: Path | str) -> FileStat | None:
     try:
         st = os.lstat(path)
     except OSError:
@@ -90,7 +90,9 @@ class PageRecord:
     url: str
     lookups: dict[str, bool]
     links: PageLinks | None
-    search: list[dict]
+    #: the page's entries of Material's search index, serialized as Material writes them
+    #: and joined with "," (joining strings is what makes the rebuilt index cheap)
+    search: str
     stat: FileStat
 
 
@@ -257,13 +259,14 @@ def reusable_pages(record: SiteRecord | None, site_key: str | None, keys: dict[s
     if record is None or site_key is None or record.site_key != site_key:
         return frozenset()
     present = staged | record.theme_uris
+    site = os.fspath(site_dir)
     reuse = set()
     for src, page in record.pages.items():
         if keys.get(src) is None or keys[src] != page.key:
             continue
         if any((uri in present) != found for uri, found in page.lookups.items()):
             continue
-        if file_stat(site_dir / page.dest) != page.stat:
+        if file_stat(os.path.join(site, page.dest)) != page.stat:
             continue
         reuse.add(src)
     return frozenset(reuse)
@@ -290,13 +293,13 @@ def merge_results(results: list[dict]) -> dict:
             "traces": traces}
 
 
-def _place(source: Path, target: Path, expected: FileStat) -> FileStat:
+def _place(source: str, target: str, expected: FileStat) -> FileStat:
     """Put the previous site's file at ``target`` (a hard link; a copy across file systems)."""
     if file_stat(source) != expected:
         raise Mismatch(_("{path} changed during the build").format(path=source))
-    target.parent.mkdir(parents=True, exist_ok=True)
+    os.makedirs(os.path.dirname(target), exist_ok=True)
     if os.path.lexists(target):
-        target.unlink()  # a static file MkDocs copied there: the page wins, as in MkDocs
+        os.unlink(target)  # a static file MkDocs copied there: the page wins, as in MkDocs
     try:
         os.link(source, target)
     except OSError:
@@ -307,8 +310,13 @@ def _place(source: Path, target: Path, expected: FileStat) -> FileStat:
     return placed
 
 
+def _serialized(value) -> str:
+    """JSON as Material's search plugin writes its index (material/plugins/search/plugin.py)."""
+    return json.dumps(value, separators=(",", ":"), default=str)
+
+
 def _search_entries(temp_site: Path, traces: dict[str, PageTrace]) -> tuple[dict, dict]:
-    """(the index as written, its entries by page); ({}, {}) when there is no search index."""
+    """(the index as written, its entries by page, serialized); ({}, {}) without an index."""
     index_file = temp_site / SEARCH_INDEX
     if not index_file.is_file():
         return {}, {}
@@ -320,8 +328,21 @@ def _search_entries(temp_site: Path, traces: dict[str, PageTrace]) -> tuple[dict
         if src is None:
             raise Mismatch(_("search entry {location!r} belongs to no rendered page")
                            .format(location=entry.get("location")))
-        entries[src].append(entry)
-    return data, entries
+        entries[src].append(_serialized(entry))
+    return data, {src: ",".join(found) for src, found in entries.items()}
+
+
+def _write_index(path: Path, data: dict, fragments: list[str]) -> None:
+    """The index ``data`` with ``fragments`` as its docs, byte for byte as Material writes it.
+
+    A JSON list is "[" + its items joined by "," + "]": joining the pages'
+    serialized entries gives what serializing them all again gives.
+    """
+    head = _serialized({**data, "docs": []})
+    if list(data)[-1:] != ["docs"] or not head.endswith('"docs":[]}'):
+        raise Mismatch(_("the search index has an unexpected shape"))
+    docs = ",".join(fragment for fragment in fragments if fragment)
+    path.write_text(head[:-2] + docs + "]}", encoding="utf-8")
 
 
 def finish(temp_site: Path, site_dir: Path, merged: dict, reuse: frozenset[str],
@@ -332,6 +353,7 @@ def finish(temp_site: Path, site_dir: Path, merged: dict, reuse: frozenset[str],
     if len({dest for _, dest, _ in order}) != len(order):
         raise Mismatch(_("two pages are written to the same file"))
     data, fresh = _search_entries(temp_site, traces)
+    site, temp = os.fspath(site_dir), os.fspath(temp_site)
     pages: dict[str, PageRecord] = {}
     rendered: set[str] = set()
     for src, dest, url in order:
@@ -339,7 +361,7 @@ def finish(temp_site: Path, site_dir: Path, merged: dict, reuse: frozenset[str],
             previous = record.pages[src]
             if (previous.dest, previous.url) != (dest, url):
                 raise Mismatch(_("{path} moved in the site").format(path=src))
-            placed = _place(site_dir / dest, temp_site / dest, previous.stat)
+            placed = _place(os.path.join(site, dest), os.path.join(temp, dest), previous.stat)
             pages[src] = PageRecord(previous.key, dest, url, previous.lookups, previous.links,
                                     previous.search, placed)
             continue
@@ -347,19 +369,15 @@ def finish(temp_site: Path, site_dir: Path, merged: dict, reuse: frozenset[str],
         if trace is None or trace.links is None:
             raise Mismatch(_("{path} was not rendered").format(path=src))
         rendered.add(dest)
-        placed = file_stat(temp_site / dest)
+        placed = file_stat(os.path.join(temp, dest))
         if trace.warned or placed is None:
             continue  # rendered again every time (its warnings are reported each build)
         pages[src] = PageRecord(keys.get(src) or "", dest, url, trace.lookups, trace.links,
-                                fresh.get(src, []), placed)
+                                fresh.get(src, ""), placed)
     if reuse and data:
-        docs = []
-        for src, _dest, _url in order:
-            docs.extend(pages[src].search if src in reuse else fresh.get(src, []))
-        data["docs"] = docs
-        # written as Material writes it (material/plugins/search/plugin.py)
-        (temp_site / SEARCH_INDEX).write_text(
-            json.dumps(data, separators=(",", ":"), default=str), encoding="utf-8")
+        _write_index(temp_site / SEARCH_INDEX, data,
+                     [pages[src].search if src in reuse else fresh.get(src, "")
+                      for src, _dest, _url in order])
     pages = {src: page for src, page in pages.items() if page.key}
     return Outcome(pages=pages, theme_uris=merged["theme_uris"], rendered=rendered,
                    reused=len(reuse))

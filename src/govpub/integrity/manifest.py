@@ -55,18 +55,26 @@ def sha256_file(path: Path) -> str:
 
 
 def site_files(site_dir: Path) -> list[str]:
-    """Every regular file under ``site_dir`` as a sorted POSIX path; links are refused."""
+    """Every regular file under ``site_dir`` as a sorted POSIX path; links are refused.
+
+    One ``scandir`` per folder (its entries know whether they are links): a
+    site of 10,000 pages has 22,000 entries, and one more system call each
+    was a second of an incremental build.
+    """
     out = []
-    for folder, dirs, files in os.walk(site_dir, followlinks=False):
-        base = Path(folder)
-        for name in dirs + files:
-            if (base / name).is_symlink():
-                raise BuildError(f"symbolic link in the built site: {(base / name)}",
-                                 hint="the renderer must copy files, not link them")
-        for name in files:
-            rel = (base / name).relative_to(site_dir).as_posix()
-            if rel not in (MANIFEST, SIGNATURE):
-                out.append(rel)
+    pending = [("", os.fspath(site_dir))]
+    while pending:
+        prefix, folder = pending.pop()
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.is_symlink():
+                    raise BuildError(f"symbolic link in the built site: {entry.path}",
+                                     hint="the renderer must copy files, not link them")
+                rel = prefix + entry.name
+                if entry.is_dir(follow_symlinks=False):
+                    pending.append((rel + "/", entry.path))
+                elif rel not in (MANIFEST, SIGNATURE):
+                    out.append(rel)
     return sorted(out)
 
 
