@@ -255,3 +255,39 @@ def test_preview_marks_a_page_whose_sign_off_is_withdrawn_without_a_byte_changed
     assert sorted(mine) == sorted(theirs)
     assert [name for name in mine if mine[name] != theirs[name]] == []
     assert "govpub-unreviewed" in mine["notices/2026-11-02-b/index.html"].decode()
+
+
+def test_a_replaced_site_is_deleted_in_the_background(tmp_path, capsys, monkeypatch):
+    from govpub.build import publish, trash
+
+    started = []
+    real = trash._delete_detached
+    monkeypatch.setattr(trash, "_delete_detached",
+                        lambda folder: started.append(real(folder)) or started[-1])
+    monkeypatch.setattr(publish, "DETACH_FROM_PAGES", 0)
+    root = make_site(tmp_path, _files())
+    assert _build_both(root, tmp_path, capsys)[0] == 0
+    _edit(root, "notices/2026-11-02-b.md", "乙事项说明。", "乙事项说明（修订）。")
+    code, reused = _build_both(root, tmp_path, capsys)
+    assert code == 0 and reused is not None  # still byte for byte a full build
+    assert started and not (root / ".site.govpub-old").exists()
+    for process in started:
+        assert process.wait() == 0
+    assert not list(root.glob(".site.govpub-trash-*"))
+
+
+def test_trash_a_killed_deleter_left_is_swept_up(tmp_path, monkeypatch):
+    from govpub.build import trash
+
+    site = tmp_path / "site"
+    site.mkdir()
+    left = tmp_path / ".site.govpub-trash-1-2"
+    (left / "notices").mkdir(parents=True)
+    (left / "notices" / "index.html").write_text("old", encoding="utf-8")
+    started = []
+    real = trash._delete_detached
+    monkeypatch.setattr(trash, "_delete_detached",
+                        lambda folder: started.append(real(folder)) or started[-1])
+    trash.sweep(site)
+    assert [process.wait() for process in started] == [0]
+    assert not left.exists() and site.is_dir()

@@ -27,19 +27,21 @@ def trash_prefix(site_dir: Path) -> str:
     return f".{site_dir.name}.govpub-trash-"
 
 
-def discard(folder: Path, site_dir: Path, *, background: bool) -> None:
-    """Delete ``folder`` (an old copy of ``site_dir``): now, or in a detached process."""
+def discard(folder: Path, site_dir: Path, *,
+            background: bool) -> subprocess.Popen | None:
+    """Delete ``folder`` (an old copy of ``site_dir``): now, or in a detached process
+    (returned, for whoever wants to wait for it)."""
     if not folder.exists() and not folder.is_symlink():
-        return
+        return None
     if folder.is_symlink() or not folder.is_dir():
         folder.unlink()
-        return
+        return None
     if not background:
         shutil.rmtree(folder)
-        return
+        return None
     trash = site_dir.parent / f"{trash_prefix(site_dir)}{os.getpid()}-{time.time_ns()}"
     os.rename(folder, trash)
-    _delete_detached(trash)
+    return _delete_detached(trash)
 
 
 def sweep(site_dir: Path) -> None:
@@ -54,10 +56,12 @@ def sweep(site_dir: Path) -> None:
             _delete_detached(entry)
 
 
-def _delete_detached(folder: Path) -> None:
+def _delete_detached(folder: Path) -> subprocess.Popen | None:
     try:
-        subprocess.Popen([sys.executable, "-c", _DELETE, str(folder)], start_new_session=True,
-                         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                         stderr=subprocess.DEVNULL, close_fds=True)
+        return subprocess.Popen([sys.executable, "-c", _DELETE, str(folder)],
+                                start_new_session=True, stdin=subprocess.DEVNULL,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                close_fds=True)
     except OSError:  # cannot start a process: delete it here, as before
         shutil.rmtree(folder, ignore_errors=True)
+        return None
