@@ -12,6 +12,7 @@ every run (a fresh clone must pass or fail the same way each time).
 
 import os
 
+import pytest
 from hypothesis import HealthCheck, settings
 
 os.environ["GOVPUB_LANG"] = "en"
@@ -19,3 +20,15 @@ os.environ["GOVPUB_LANG"] = "en"
 settings.register_profile("govpub", deadline=None, derandomize=True,
                           suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile("govpub")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _own_cache_folder(tmp_path_factory):
+    """govpub's caches (govpub.cachedir) in a folder of this test run, never the user's."""
+    previous = os.environ.get("GOVPUB_CACHE_DIR")
+    os.environ["GOVPUB_CACHE_DIR"] = str(tmp_path_factory.mktemp("govpub-cache"))
+    yield
+    if previous is None:
+        os.environ.pop("GOVPUB_CACHE_DIR", None)
+    else:
+        os.environ["GOVPUB_CACHE_DIR"] = previous

@@ -128,3 +128,29 @@ def test_a_browser_hanging_up_prints_no_traceback(tmp_path, capsys):
         assert "ValueError: a real fault" in capsys.readouterr().err
     finally:
         server.server_close()
+
+
+def test_an_edit_and_its_sign_off_written_together_make_one_rebuild(monkeypatch):
+    """The watcher waits for the tree to be quiet, then rebuilds once, with the last state."""
+    import threading
+
+    from govpub.build import serve
+    from govpub.build.pipeline import BuildOptions
+
+    states = iter([{"a": 2}, {"a": 2, "r": 1}])  # the edit, its sign-off
+    last = {"a": 2, "r": 1}
+    monkeypatch.setattr(serve, "snapshot", lambda root: next(states, last))
+    monkeypatch.setattr(serve, "POLL_SECONDS", 0.01)
+    monkeypatch.setattr(serve, "SETTLE_POLL_SECONDS", 0.01)
+    stop = threading.Event()
+    builds = []
+
+    def build(options):
+        builds.append(next(states, "nothing left to change"))  # the sign-off already seen?
+        stop.set()
+        return True
+
+    monkeypatch.setattr(serve, "_build", build)
+    serve.watch_and_rebuild(BuildOptions(root=Path("."), echo=lambda message: None), stop,
+                          {"a": 1})
+    assert builds == ["nothing left to change"]

@@ -159,12 +159,12 @@ def test_parallel_check_finds_exactly_what_the_serial_check_finds(tmp_path, monk
     files["notices/bad.md"] = "---\ntitle: [\n---\n"
     root = make_repo(tmp_path, files)
     policy = load_policy(root)
-    serial = check_repository(policy, NOW)
+    serial = check_repository(policy, NOW, use_cache=False)  # the cache has its own tests
     monkeypatch.setattr(checker, "MIN_FILES_PER_SHARE", 1)
-    parallel = check_repository(policy, NOW)
+    parallel = check_repository(policy, NOW, use_cache=False)
     assert parallel.findings == serial.findings
     assert parallel.blocked == serial.blocked
-    lean = check_repository(policy, NOW, keep_bodies=False)  # what `govpub check` asks for
+    lean = check_repository(policy, NOW, keep_bodies=False, use_cache=False)  # what `govpub check` asks for
     assert lean.findings == serial.findings and lean.blocked == serial.blocked
     assert any(d.body is None for d in lean.context.corpus.documents.values())
     focused = check_repository(policy, NOW, focus={"notices/2026-11-01-n.md"})

@@ -17,8 +17,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
 
+from .checkcache import CheckCache, reading_records
 from .config import Policy
 from .content import Corpus, Document, Entry, list_entries, load_entry
+from .digest import digest_for
 from .errors import GovpubError
 from .findings import Finding, Severity
 from .forking import ShareFailed, map_shares, share_count
@@ -217,6 +219,7 @@ class _Shares:
     rules: list[type[Rule]]
     run_rules: bool
     keep_bodies: bool
+    cache: CheckCache | None = None
 
     def __call__(self, index: int) -> tuple[list[Document], list[Finding]]:
         """Load one share; run the local rules on it and prepare the others' work.
@@ -237,6 +240,8 @@ class _Shares:
                     instance = rule()
                     for doc in documents:
                         instance.prepare(doc, ctx)
+            if self.cache is not None:
+                _keep(self.cache, documents, findings)
         if index > 0:
             for doc in documents:
                 doc.derived = {k: v for k, v in doc.derived.items() if k in SHARED_DERIVATIONS}
@@ -245,20 +250,45 @@ class _Shares:
         return documents, findings
 
 
+def _keep(cache: CheckCache, documents: list[Document], findings: list[Finding]) -> None:
+    by_path: dict[str, list[Finding]] = defaultdict(list)
+    for finding in findings:
+        by_path[finding.path].append(finding)
+    for doc in documents:
+        cache.store(doc, by_path.get(doc.repo_path, []))
+    cache.flush()
+
+
+def _keep_daily(cache: CheckCache, documents, findings: list[Finding]) -> None:
+    by_path: dict[str, list[Finding]] = defaultdict(list)
+    for finding in findings:
+        by_path[finding.path].append(finding)
+    for doc in documents:
+        cache.store_daily(doc, by_path.get(doc.repo_path, []))
+
+
 def _load(policy: Policy, entry: Entry) -> Document:
     return load_entry(entry, max_page_bytes=policy.max_page_bytes,
                       max_attachment_bytes=policy.max_attachment_bytes)
 
 
 def _load_all(policy: Policy, entries: list[Entry], now: datetime, *, run_rules: bool,
-              rules: list[type[Rule]], keep_bodies: bool):
-    """Load every file (on every core for large trees); run the local rules there too."""
+              rules: list[type[Rule]], keep_bodies: bool, cache: CheckCache | None = None):
+    """Load every file (on every core for large trees); run the local rules there too.
+
+    With a ``cache`` the local rules always run here (even in one process), and
+    what each process loaded is kept in the cache.
+    """
     workers = share_count(len(entries), MIN_FILES_PER_SHARE)
-    if workers < 2:
+    if workers < 2 and cache is None:
         return Corpus(policy.content_dir, {e.rel: _load(policy, e) for e in entries}), None
+    job = _Shares(policy, split_entries(entries, max(workers, 1)), now, rules, run_rules,
+                  keep_bodies, cache)
+    if workers < 2:
+        documents, findings = job(0)
+        return Corpus(policy.content_dir, {d.path: d for d in documents}), findings
     try:
-        shares = map_shares(_Shares(policy, split_entries(entries, workers), now, rules,
-                                    run_rules, keep_bodies), workers)
+        shares = map_shares(job, workers)
     except ShareFailed as exc:
         raise GovpubError(_("checking failed in a worker process: {error}").format(
             error=exc)) from None
@@ -317,7 +347,7 @@ def _collector_paused():
 
 def check_repository(policy: Policy, now: datetime, *, focus: set[str] | None = None,
                      rules: list[type[Rule]] | None = None,
-                     keep_bodies: bool = True) -> CheckResult:
+                     keep_bodies: bool = True, use_cache: bool = True) -> CheckResult:
     """Load ``content/`` and run every rule; large trees use every core.
 
     ``focus`` (content paths; the pull-request mode) asks for the verdicts of
@@ -330,15 +360,27 @@ def check_repository(policy: Policy, now: datetime, *, focus: set[str] | None = 
     ``rules``: the rules to run (default: every registered rule).
     ``keep_bodies=False``: the caller reads findings only, so documents loaded
     in worker processes come back without their Markdown (``body`` is None).
+    ``use_cache``: reuse per-file results of earlier runs (govpub.checkcache);
+    the focused (pull-request) check never does.
     """
     rules = rules if rules is not None else registry.all()
     with _collector_paused():
-        return _check_repository(policy, now, focus, rules, keep_bodies)
+        return _check_repository(policy, now, focus, rules, keep_bodies, use_cache)
 
 
 def _check_repository(policy: Policy, now: datetime, focus: set[str] | None,
-                      rules: list[type[Rule]], keep_bodies: bool) -> CheckResult:
+                      rules: list[type[Rule]], keep_bodies: bool,
+                      use_cache: bool = False) -> CheckResult:
     entries = list_entries(policy.content_dir)
+    today = now.astimezone(policy.timezone).date().isoformat()
+    cache = CheckCache.open(policy, rules, SHARED_DERIVATIONS, today) \
+        if focus is None and use_cache else None
+    if cache is not None:
+        try:
+            with reading_records(cache):
+                return _cached_check(policy, now, entries, rules, keep_bodies, cache)
+        finally:
+            cache.close()
     if focus is None:
         corpus, local_findings = _load_all(policy, entries, now, run_rules=True, rules=rules,
                                            keep_bodies=keep_bodies)
@@ -352,6 +394,38 @@ def _check_repository(policy: Policy, now: datetime, focus: set[str] | None,
     scope = dependency_closure(CheckContext(policy=policy, corpus=corpus, now=now), wanted,
                                rules)
     return run_checks(policy, corpus, now, rules, scope=scope)
+
+
+def _cached_check(policy: Policy, now: datetime, entries: list[Entry],
+                  rules: list[type[Rule]], keep_bodies: bool, cache: CheckCache) -> CheckResult:
+    """The whole check, with each unchanged file's document and cacheable findings reused.
+
+    Local rules that are not ``cacheable`` (the sign-off rules, rules that read
+    the clock) run again on the reused documents; every other rule runs on all.
+    """
+    hits, todo = cache.split(entries, digest_for)
+    cache.load_records()
+    loaded, found = _load_all(policy, todo, now, run_rules=True, rules=rules,
+                              keep_bodies=keep_bodies, cache=cache)
+    reused = {rel: doc for rel, (doc, _) in hits.items()}
+    local = [f for _, cached in hits.values() for f in cached] + list(found or [])
+    if reused:
+        ctx = CheckContext(policy=policy, now=now, corpus=Corpus(policy.content_dir, reused))
+        local += [f for rule in rules if rule.local and not rule.needs_gate
+                  and not rule.cacheable for f in _run(rule, ctx)]
+    stale = {rel: reused[rel] for rel in cache.stale_days}
+    if stale:  # reused documents whose daily findings are of another day
+        ctx = CheckContext(policy=policy, now=now, corpus=Corpus(policy.content_dir, stale))
+        daily = [f for rule in rules if rule.local and not rule.needs_gate
+                 and rule.cacheable == "day" for f in _run(rule, ctx)]
+        local += daily
+        _keep_daily(cache, stale.values(), daily)
+    corpus = Corpus(policy.content_dir, dict(sorted({**reused, **loaded.documents}.items())))
+    result = run_checks(policy, corpus, now, rules, local_findings=local)
+    cache.flush()
+    if todo or len(cache.statuses) > len(entries) + len(cache.records):
+        cache.prune({f"{path}\0{doc.digest}" for path, doc in corpus.documents.items()})
+    return result
 
 
 __all__ = ["CheckContext", "CheckResult", "Severity", "check_repository", "run_checks"]

@@ -127,13 +127,23 @@ def split_page(rel_path: str, raw: bytes) -> tuple[dict, str]:
 
     For readers of the staging folder (the Pelican renderer): a page without
     usable front matter (a generated listing may have none) comes back as
-    ``({}, its whole text)``.
+    ``({}, its whole text)``. Read through python-frontmatter's handler
+    interface (:mod:`govpub.strictfront`).
     """
-    doc = Document(path=rel_path, file=Path(rel_path), is_page=True)
-    _parse_page(doc, raw)
-    if doc.has_meta:
-        return doc.meta, doc.body or ""
-    return {}, normalize_text_bytes(raw).decode("utf-8", "replace")
+    from .strictfront import STRICT
+
+    data = normalize_text_bytes(raw)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:  # as the loader: not a text page, no front matter to trust
+        return {}, data.decode("utf-8", "replace")
+    if "\x00" in text:
+        return {}, text
+    try:
+        front, body = STRICT.split(text)
+        return STRICT.load(front), body
+    except ValueError:
+        return {}, text
 
 
 def _parse_page(doc: Document, raw: bytes) -> None:

@@ -15,8 +15,16 @@ MkDocs templates do not autoescape, and Material prints ``page.meta.title``,
   scrolling regions and completes the page metadata (:func:`decorate_content`).
 
 The governed build registers this file as its only hook (``config.extra.govpub``
-carries the time zone, the preview flags and the chrome settings);
+carries the time zone, the preview flag and the chrome settings);
 ``hooks/govpub_guard.py`` calls the same functions for plain ``mkdocs build``.
+
+What belongs to one render and not to the site — which pages this process
+renders (the render in parts, the incremental render), which are not
+reviewed — comes from the active :class:`govpub.build.incremental.RenderPlan`,
+never from the configuration, which templates can read: the site key of the
+incremental render covers the whole configuration, and these lists must not
+make every page depend on every other. The plan also records what each page
+rendered here depended on (the links MkDocs resolved, its warnings) and links to.
 """
 
 from __future__ import annotations
@@ -26,6 +34,7 @@ from datetime import datetime
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from govpub.build import incremental
 from govpub.chrome.page import finish_page, not_found_chrome, page_chrome
 from govpub.timeparse import DateFormatError, parse_datetime
 
@@ -100,6 +109,9 @@ def escape_meta(meta: dict) -> None:
 
 def decorate_page(page, config) -> None:
     settings = (config.extra or {}).get("govpub") or {}
+    plan = incremental.active()
+    if plan is not None:
+        settings = {**settings, "unreviewed": plan.unreviewed}
     page.govpub = page_context(page.meta, page.file.src_uri, settings)
     escape_meta(page.meta)
 
@@ -131,25 +143,30 @@ def _skip_to_heading(page, heading: dict) -> None:
 
 
 def on_files(files, config):
-    settings = (config.extra or {}).get("govpub") or {}
-    parts = settings.get("render_parts") or 1
-    if parts > 1:  # the governed build renders in parts (govpub.build.mkdocs_parts)
-        from govpub.build.mkdocs_parts import exclude_other_parts
-
-        return exclude_other_parts(files, settings.get("render_part") or 0, parts)
-    return files
+    plan = incremental.active()
+    return plan.on_files(files, config) if plan is not None else files
 
 
 def on_page_markdown(markdown, page, config, files):
+    plan = incremental.active()
+    if plan is not None:
+        plan.begin(page)  # MkDocs resolves the page's links next, in page.render
     decorate_page(page, config)
     return markdown
 
 
 def on_page_content(content, page, config, files):
-    return decorate_content(content, page, config)
+    content = decorate_content(content, page, config)
+    plan = incremental.active()
+    if plan is not None:
+        plan.end()
+    return content
 
 
 def on_page_context(context, page, config, nav):
+    plan = incremental.active()
+    if plan is not None:
+        plan.begin(page)
     context["govpub"] = getattr(page, "govpub", None) or {}
     return context
 
@@ -163,3 +180,11 @@ def on_template_context(context, template_name, config):
         context["govpub"] = not_found_chrome(chrome, language)
         context["base_url"] = urlsplit(config.site_url or "/").path.rstrip("/") or "/"
     return context
+
+
+def on_post_page(output, page, config):
+    plan = incremental.active()
+    if plan is not None:  # hooks run after plugins: this is the text MkDocs writes
+        plan.rendered(page, output)
+        plan.end()
+    return output

@@ -13,6 +13,9 @@ written them in, so the merged site is byte for byte the site a single
 
 A part that fails fails the build with its own message; warnings of every
 part are reported (and counted by ``--strict`` in each part).
+
+The incremental render (``govpub.build.incremental``) excludes the pages it
+reuses first; the parts then share the pages left to render.
 """
 
 from __future__ import annotations
@@ -22,9 +25,12 @@ import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 from ..errors import BuildError
 from ..forking import ShareFailed, map_shares, share_count
+
+T = TypeVar("T")
 
 #: below this many pages per part, one process is faster than forking
 MIN_PAGES_PER_PART = 150
@@ -55,12 +61,11 @@ def part_dir(site_dir: Path, part: int) -> Path:
     return site_dir if part == 0 else site_dir.with_name(f"{site_dir.name}.part{part}")
 
 
-def build_in_parts(site_dir: Path, parts: int,
-                   build_part: Callable[[int], list[str]]) -> list[str]:
-    """Run ``build_part(i)`` for every part (part 0 here); return all warnings.
+def build_in_parts(site_dir: Path, parts: int, build_part: Callable[[int], T]) -> list[T]:
+    """Run ``build_part(i)`` for every part (part 0 here); return their results in order.
 
     ``build_part`` builds part ``i`` into ``part_dir(site_dir, i)`` and returns
-    its warnings; it raises :class:`BuildError` on failure.
+    what it has to report (picklable); it raises :class:`BuildError` on failure.
     """
     for part in range(1, parts):  # left by a killed build, or planted: never written through
         _remove(part_dir(site_dir, part))
@@ -68,7 +73,7 @@ def build_in_parts(site_dir: Path, parts: int,
         results = map_shares(build_part, parts)
         for part in range(1, parts):
             merge_into(part_dir(site_dir, part), site_dir)
-        return [warning for warnings in results for warning in warnings]
+        return results
     except ShareFailed as exc:
         raise BuildError("MkDocs failed: " + "; ".join(
             f"part {index + 1} of {parts}: {message}" for index, message in exc.failures)) from None

@@ -21,6 +21,7 @@ from pathlib import Path
 from ..checker import CheckResult, check_repository
 from ..config import Policy, load_policy
 from ..errors import BuildError, UsageError
+from ..i18n import _
 from ..rules import Rule
 from ..sitemodel import SiteModel
 from ..timeparse import DateFormatError, parse_now
@@ -60,9 +61,17 @@ class BuildState:
     quarantined: dict[str, list] = field(default_factory=dict)
     held_back: dict[str, list] = field(default_factory=dict)
     staging_dir: Path | None = None
+    #: every staged file (paths relative to staging) → SHA-256 of its bytes (pages only;
+    #: None for attachments, whose bytes no page's HTML depends on)
+    staged: dict[str, str | None] = field(default_factory=dict)
     temp_site: Path | None = None
     site_dir: Path | None = None
     pages_written: int = 0
+    #: the MkDocs configuration this build renders with (loaded once, shared by the parts)
+    mkdocs_config: object | None = None
+    #: what the render reused and wrote, for the post-build steps and the next build's
+    #: render record (govpub.build.incremental); None for renderers without one
+    site_delta: object | None = None
 
     @property
     def root(self) -> Path:
@@ -87,7 +96,7 @@ def load(state: BuildState) -> None:
     try:
         state.now = parse_now(state.options.now_text, state.policy.timezone)
     except DateFormatError as exc:
-        raise UsageError(f"--now: {exc}") from None
+        raise UsageError(_("--now: {error}").format(error=exc)) from None
     state.site_dir = state.options.target
     check_target(state.root, state.site_dir, preview=state.options.preview)
 
@@ -125,14 +134,14 @@ def run_build(options: BuildOptions, stages: list[Stage] | None = None) -> Build
     options.root = Path(options.root).resolve()
     state = BuildState(options=options)
     if not (options.root / "site_config").is_dir():
-        raise UsageError("no site_config/ folder here", path=options.root,
-                         hint="run govpub from the root of a site repository, or pass --root")
+        raise UsageError(_("no site_config/ folder here"), path=options.root,
+                         hint=_("run govpub from the root of a site repository, or pass --root"))
     with build_lock(state.work_dir):
         try:
             for stage in stages or default_stages():
                 stage.run(state)
         except (OSError, ValueError) as exc:
-            raise BuildError(f"build failed: {exc}") from None
+            raise BuildError(_("build failed: {error}").format(error=exc)) from None
         finally:
             if state.temp_site is not None and state.temp_site.exists():
                 shutil.rmtree(state.temp_site, ignore_errors=True)

@@ -12,13 +12,21 @@ manifest) must stay last. A step marked with :func:`reads_html_only` runs
 in a thread beside the steps after it (the link check waits on lychee while
 the manifest is hashed); steps after it must not write HTML. A step raising
 an exception fails the build and the previous site stays in place.
+
+A step marked with :func:`uses_delta` also receives the :class:`SiteDelta`
+of the render (``delta=``, None when there is none): what an incremental
+render reused and wrote. The link check uses it to check only the pages
+whose links can have broken, the manifest to hash only files it has not
+hashed before (``docs/build.md``, "Incremental builds").
 """
 
 from __future__ import annotations
 
 import gzip
+import os
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -26,13 +34,32 @@ from ..errors import BuildError
 from ..feeds import write_feeds
 from ..handouts import write_handouts
 from ..integrity.linkcheck import check_site_links
-from ..integrity.manifest import signing_key_for
+from ..integrity.manifest import sha256_file, signing_key_for
 from ..integrity.manifest import write_manifest as signed_manifest
 from ..opendata import write_open_data
 from ..sitemodel import SiteModel
 from .generated import generated_urls
+from .incremental import FileStat, file_stat
+from .linkscope import pages_to_recheck
 
 PostBuildStep = Callable[[SiteModel, Path], None]
+#: above this share of the site's HTML files, checking them all is as fast as choosing
+FULL_CHECK_SHARE = 0.5
+
+
+@dataclass
+class SiteDelta:
+    """What the render reused and wrote (govpub.build.incremental), for the steps below."""
+
+    #: None: no record is kept of this build (no key, or reuse unsafe for this site)
+    site_key: str | None = None
+    outcome: object | None = None  # incremental.Outcome
+    #: every file of the previous build of this folder: stat and SHA-256
+    previous_files: dict[str, tuple[FileStat, str]] = field(default_factory=dict)
+    #: the render reused nothing: every link is checked
+    full: bool = True
+    #: filled by write_manifest: every file of this build, stat and SHA-256
+    files: dict[str, tuple[FileStat, str]] = field(default_factory=dict)
 
 
 def sitemap_xml(model: SiteModel) -> str:
@@ -64,15 +91,51 @@ def reads_html_only(step: PostBuildStep) -> PostBuildStep:
     return step
 
 
+def uses_delta(step):
+    """Mark a step that takes the render's :class:`SiteDelta` as ``delta=``."""
+    step.uses_delta = True
+    return step
+
+
+def _site_paths(site_dir: Path) -> set[str]:
+    found = set()
+    for folder, _dirs, names in os.walk(site_dir):
+        rel = os.path.relpath(folder, site_dir)
+        prefix = "" if rel == "." else rel.replace(os.sep, "/") + "/"
+        found.update(prefix + name for name in names)
+    return found
+
+
+def pages_to_check(delta: SiteDelta | None, site_dir: Path) -> list[str] | None:
+    """HTML files whose links must be checked after this render; None for all of them."""
+    if delta is None or delta.full or delta.outcome is None:
+        return None
+    outcome = delta.outcome
+    current = _site_paths(site_dir)
+    html_files = {p for p in current if p.endswith((".html", ".htm"))}
+    reused = {page.dest: page.links for page in outcome.pages.values()
+              if page.dest not in outcome.rendered and page.links is not None}
+    # new or rendered again, and HTML that is no page's (404.html): always, as if new
+    fresh = html_files - set(reused)
+    removed = set(delta.previous_files) - current
+    chosen = fresh | pages_to_recheck(reused, removed, fresh)
+    if len(chosen) > FULL_CHECK_SHARE * len(html_files):
+        return None
+    return sorted(chosen & html_files)
+
+
 @reads_html_only
-def check_links(model: SiteModel, site_dir: Path) -> None:
+@uses_delta
+def check_links(model: SiteModel, site_dir: Path, delta: SiteDelta | None = None) -> None:
     """Fail the build on a broken internal link or anchor in the rendered site.
 
     The rules check links between content files before the build; this
     catches what only exists after rendering (generated pages, theme links).
     lychee, offline: see govpub.integrity.linkcheck for why not linkchecker.
+    After an incremental render only the pages whose links can have broken
+    are checked (govpub.build.linkscope).
     """
-    broken = check_site_links(site_dir)
+    broken = check_site_links(site_dir, sources=pages_to_check(delta, site_dir))
     if broken:
         first = broken[0]
         more = f" (and {len(broken) - 1} more)" if len(broken) > 1 else ""
@@ -80,9 +143,29 @@ def check_links(model: SiteModel, site_dir: Path) -> None:
                          f"({first.reason}){more}", hint="the previous site is unchanged")
 
 
-def write_manifest(model: SiteModel, site_dir: Path) -> None:
-    """manifest.json with the SHA-256 of every file, signed when a key is configured."""
-    signed_manifest(site_dir, key=signing_key_for(model.policy))
+@uses_delta
+def write_manifest(model: SiteModel, site_dir: Path, delta: SiteDelta | None = None) -> None:
+    """manifest.json with the SHA-256 of every file, signed when a key is configured.
+
+    A file the previous build hashed and that is still the same file (same
+    inode, size and modification time: a page the incremental render reused
+    as a hard link) keeps its hash; every other file is read.
+    """
+    if delta is None:
+        signed_manifest(site_dir, key=signing_key_for(model.policy))
+        return
+    known = delta.previous_files
+
+    def digest_of(rel: str, path: Path) -> str:
+        seen = file_stat(path)
+        previous = known.get(rel)
+        digest = previous[1] if previous is not None and seen == previous[0] \
+            and seen is not None else sha256_file(path)
+        if seen is not None:
+            delta.files[rel] = (seen, digest)
+        return digest
+
+    signed_manifest(site_dir, key=signing_key_for(model.policy), digest_of=digest_of)
 
 
 #: Post-build steps in order; keep write_manifest last.
@@ -90,13 +173,14 @@ POST_BUILD: list[PostBuildStep] = [write_sitemap, write_open_data, write_feeds, 
                                    check_links, write_manifest]
 
 
-def run_post_build(model: SiteModel, site_dir: Path) -> None:
+def run_post_build(model: SiteModel, site_dir: Path, delta: SiteDelta | None = None) -> None:
     with ThreadPoolExecutor(thread_name_prefix="post-build") as beside:
         running = []
         for step in POST_BUILD:
+            extra = {"delta": delta} if getattr(step, "uses_delta", False) else {}
             if getattr(step, "reads_html_only", False):
-                running.append(beside.submit(step, model, site_dir))
+                running.append(beside.submit(step, model, site_dir, **extra))
             else:
-                step(model, site_dir)
+                step(model, site_dir, **extra)
     for future in running:  # the pool has waited for them; a failure is re-raised here
         future.result()

@@ -10,12 +10,14 @@ and renamed into place only when complete.
 from __future__ import annotations
 
 import os
-import shutil
 from pathlib import Path
 
+from ..cachedir import cache_dir_for
 from ..errors import UsageError
+from . import incremental
 from .pipeline import WORK_DIR, BuildState
 from .postbuild import run_post_build
+from .trash import DETACH_FROM_PAGES, discard, sweep
 
 PREVIEW_MARKER = ".govpub-preview"
 PREVIEW_MARKER_TEXT = "This folder is a govpub preview with unreviewed content. Never deploy it.\n"
@@ -62,16 +64,18 @@ def check_target(root: Path, target: Path, *, preview: bool) -> None:
 
 
 def post_build(state: BuildState) -> None:
-    run_post_build(state.model, state.temp_site)
+    run_post_build(state.model, state.temp_site, state.site_delta)
     if state.options.preview:
         (state.temp_site / PREVIEW_MARKER).write_text(PREVIEW_MARKER_TEXT, encoding="utf-8")
 
 
-def swap_into_place(new: Path, target: Path) -> None:
-    """Replace ``target`` by ``new``; the old site exists until the new one is complete."""
+def swap_into_place(new: Path, target: Path, *, background: bool = False) -> None:
+    """Replace ``target`` by ``new``; the old site exists until the new one is complete.
+
+    ``background``: delete the old site in a detached process (govpub.build.trash).
+    """
     old = target.parent / f".{target.name}.govpub-old"
-    if old.exists():
-        shutil.rmtree(old)
+    discard(old, target, background=False)  # left by a killed build
     if target.exists():
         os.rename(target, old)
     try:
@@ -80,10 +84,25 @@ def swap_into_place(new: Path, target: Path) -> None:
         if old.exists() and not target.exists():
             os.rename(old, target)
         raise
-    if old.exists():
-        shutil.rmtree(old)
+    discard(old, target, background=background)
 
 
 def publish(state: BuildState) -> None:
-    swap_into_place(state.temp_site, state.site_dir)
+    """Swap the new site in; keep the render record of what was published (if any).
+
+    Every record of this folder is dropped first: whatever happens next, no
+    record can describe files it did not see (a Pelican build, a crash mid-swap).
+    """
+    delta = state.site_delta
+    cache = cache_dir_for(state.root, "render")
+    record_file = incremental.record_path(cache, state.site_dir) if cache else None
+    incremental.forget_record(record_file)
+    sweep(state.site_dir)
+    swap_into_place(state.temp_site, state.site_dir,
+                    background=state.pages_written >= DETACH_FROM_PAGES)
     state.temp_site = None
+    if delta is not None and delta.site_key is not None and delta.outcome is not None:
+        outcome = delta.outcome
+        incremental.save_record(record_file, incremental.SiteRecord(
+            site_key=delta.site_key, target=str(state.site_dir.resolve()),
+            theme_uris=outcome.theme_uris, pages=outcome.pages, files=delta.files))

@@ -12,19 +12,26 @@ from __future__ import annotations
 
 import html
 import logging
+from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
 
+from ..cachedir import cache_dir_for
 from ..chrome import chrome_settings
 from ..errors import BuildError, ConfigError
+from ..i18n import _, ngettext
 from ..sitemodel import SiteModel
+from . import fingerprint, incremental
 from .generated import index_path, indexed_columns
 from .mkdocs_parts import build_in_parts, part_count, part_dir
 from .pipeline import BuildState
+from .postbuild import SiteDelta
 
 DECORATOR_HOOK = Path(__file__).with_name("mkdocs_hook.py")
 #: Material custom_dir shipped with govpub (used when mkdocs.yml names none that exists)
 THEME_DIR = Path(str(resources.files("govpub").joinpath("theme")))
+#: govpub's own code, part of the site key (the page hook, the chrome's texts)
+GOVPUB_DIR = Path(str(resources.files("govpub")))
 DEFAULT_CONFIG = Path(__file__).with_name("mkdocs-default.yml")
 
 
@@ -43,11 +50,16 @@ def navigation(model: SiteModel) -> list[dict]:
     return nav
 
 
-def govpub_settings(state: BuildState, part: int = 0, parts: int = 1) -> dict:
-    """What the page decorator hook needs to know (config.extra.govpub)."""
+def govpub_settings(state: BuildState) -> dict:
+    """What the page decorator needs to know about the site (Pelican: also the unreviewed)."""
     return {"timezone": state.policy.site["timezone"], "preview": state.options.preview,
-            "unreviewed": sorted(state.unreviewed), "render_part": part,
-            "render_parts": parts, "chrome": chrome_settings(state.model)}
+            "unreviewed": sorted(state.unreviewed), "chrome": chrome_settings(state.model)}
+
+
+def site_settings(state: BuildState) -> dict:
+    """``config.extra.govpub``: the site's settings only, never one render's (see mkdocs_hook)."""
+    return {"timezone": state.policy.site["timezone"], "preview": state.options.preview,
+            "chrome": chrome_settings(state.model)}
 
 
 def _theme(raw: dict, base: Path) -> dict:
@@ -64,16 +76,35 @@ def _theme(raw: dict, base: Path) -> dict:
 
 
 class _WarningCollector(logging.Handler):
+    """MkDocs' warnings, each also charged to the page being rendered (see RenderPlan)."""
+
     def __init__(self) -> None:
         super().__init__(logging.WARNING)
         self.messages: list[str] = []
 
     def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage())
+        message = record.getMessage()
+        self.messages.append(message)
+        plan = incremental.active()
+        if plan is not None:
+            plan.warning(message)
 
 
-def load_mkdocs_config(state: BuildState, docs_dir: Path, site_dir: Path, part: int = 0,
-                       parts: int = 1):
+@contextmanager
+def _collecting_warnings():
+    logger = logging.getLogger("mkdocs")
+    collector = _WarningCollector()
+    logger.addHandler(collector)
+    previous_propagate = logger.propagate
+    logger.propagate = False  # warnings are reported once, by us
+    try:
+        yield collector
+    finally:
+        logger.removeHandler(collector)
+        logger.propagate = previous_propagate
+
+
+def load_mkdocs_config(state: BuildState, docs_dir: Path, site_dir: Path):
     from mkdocs.config import load_config
     from mkdocs.exceptions import ConfigurationError
     from mkdocs.utils.yaml import yaml_load
@@ -85,7 +116,7 @@ def load_mkdocs_config(state: BuildState, docs_dir: Path, site_dir: Path, part: 
     except Exception as exc:  # yaml errors of every kind: one line, not a traceback
         raise ConfigError(f"cannot read: {exc}".splitlines()[0], path=path) from None
     extra = dict(raw.get("extra") or {})
-    extra["govpub"] = govpub_settings(state, part, parts)
+    extra["govpub"] = site_settings(state)
     try:
         return load_config(
             config_file=str(path), docs_dir=str(docs_dir), site_dir=str(site_dir),
@@ -94,7 +125,8 @@ def load_mkdocs_config(state: BuildState, docs_dir: Path, site_dir: Path, part: 
             site_name=state.policy.site.get("name") or raw.get("site_name"),
             site_url=raw.get("site_url") or state.policy.base_url)
     except ConfigurationError as exc:
-        raise ConfigError(f"invalid MkDocs configuration: {exc}", path=path) from None
+        raise ConfigError(_("invalid MkDocs configuration: {detail}").format(detail=exc),
+                          path=path) from None
 
 
 def _quiet_jieba(*, load_now: bool) -> None:
@@ -112,44 +144,112 @@ def _quiet_jieba(*, load_now: bool) -> None:
         jieba.initialize()
 
 
-def _build_part(state: BuildState, part: int, parts: int) -> list[str]:
-    """One ``mkdocs build`` of (a part of) the staging folder; returns its warnings."""
+def _load_config(state: BuildState):
+    from mkdocs.exceptions import MkDocsException
+
+    with _collecting_warnings() as collector:
+        try:
+            return load_mkdocs_config(state, state.staging_dir, state.temp_site), \
+                collector.messages
+        except MkDocsException as exc:
+            detail = "; ".join(collector.messages[:3]) or str(exc)
+            raise ConfigError(_("invalid MkDocs configuration: {detail}").format(detail=detail),
+                              path=config_file(state.root)) from None
+
+
+def _build_part(state: BuildState, part: int, parts: int) -> dict:
+    """One ``mkdocs build`` of (a part of) the staging folder; returns its warnings and the
+    render plan's record of its pages."""
     from mkdocs.commands.build import build
     from mkdocs.exceptions import MkDocsException
 
-    logger = logging.getLogger("mkdocs")
-    collector = _WarningCollector()
-    logger.addHandler(collector)
-    previous_propagate = logger.propagate
-    logger.propagate = False  # warnings are reported once, by us
-    try:
+    plan = incremental.active()
+    plan.part = part
+    config = state.mkdocs_config
+    if part > 0:  # a forked child: its own copy of the configuration, writing its own folder
+        config.site_dir = str(part_dir(state.temp_site, part))
+    with _collecting_warnings() as collector:
         try:
-            config = load_mkdocs_config(state, state.staging_dir,
-                                        part_dir(state.temp_site, part), part, parts)
+            build(config)
         except MkDocsException as exc:
-            detail = "; ".join(collector.messages[:3]) or str(exc)
-            raise ConfigError(f"invalid MkDocs configuration: {detail}",
-                              path=config_file(state.root)) from None
-        build(config)
-    except MkDocsException as exc:
-        detail = "; ".join(collector.messages[:3])
-        raise BuildError(f"MkDocs failed: {exc}" + (f" ({detail})" if detail else "")) from None
-    finally:
-        logger.removeHandler(collector)
-        logger.propagate = previous_propagate
-    return collector.messages
+            detail = "; ".join(collector.messages[:3])
+            raise BuildError(_("MkDocs failed: {error}").format(error=exc)
+                             + (f" ({detail})" if detail else "")) from None
+    return {"warnings": collector.messages, **plan.result()}
+
+
+def _render(state: BuildState, reuse: frozenset[str], load_warnings: list[str]) -> list[dict]:
+    """Render every page not in ``reuse`` (in parts when many) with ``state.mkdocs_config``;
+    return what each part reports."""
+    parts = part_count(max(0, state.pages_written - len(reuse)))
+    _quiet_jieba(load_now=parts > 1)
+    plan = incremental.RenderPlan(reuse=reuse, unreviewed=frozenset(state.unreviewed),
+                                  parts=parts)
+    with incremental.activated(plan):
+        if parts > 1:
+            results = build_in_parts(state.temp_site, parts,
+                                     lambda part: _build_part(state, part, parts))
+        else:
+            results = [_build_part(state, 0, 1)]
+    for message in load_warnings + [w for result in results for w in result["warnings"]]:
+        state.options.echo(_("mkdocs: warning: {message}").format(message=message))
+    return results
 
 
 def render_mkdocs(state: BuildState) -> None:
-    """Render the staging folder, in parts on every core when the site is large."""
-    parts = part_count(state.pages_written)
+    """Render the staging folder: only the pages whose inputs changed, when that can be proven.
+
+    The site key and the render record decide what can be reused
+    (:mod:`govpub.build.incremental`); anything that cannot be proven the
+    same is rendered again, and an inconsistency falls back to every page.
+    """
+    echo = state.options.echo
     for message in chrome_settings(state.model)["warnings"]:  # site identity (govpub.chrome)
-        state.options.echo(f"warning: {message}")
-    _quiet_jieba(load_now=parts > 1)
-    if parts > 1:
-        warnings = build_in_parts(state.temp_site, parts,
-                                  lambda part: _build_part(state, part, parts))
-    else:
-        warnings = _build_part(state, 0, 1)
-    for message in warnings:
-        state.options.echo(f"mkdocs: warning: {message}")
+        echo(f"warning: {message}")
+    cache = cache_dir_for(state.root, "render")
+    record_file = incremental.record_path(cache, state.site_dir) if cache else None
+    record = incremental.load_record(record_file, state.site_dir)
+    state.mkdocs_config, load_warnings = _load_config(state)
+    config = state.mkdocs_config  # the build changes it: the checks below read this one
+    key = fingerprint.site_key(config, policy_root=state.root, govpub_dir=GOVPUB_DIR)
+    keys = {rel: incremental.page_key(digest, rel in state.unreviewed)
+            for rel, digest in state.staged.items() if digest is not None}
+    reuse = incremental.reusable_pages(record, key, keys, set(state.staged), state.site_dir)
+    results = _render(state, reuse, load_warnings)
+    try:
+        outcome = incremental.finish(state.temp_site, state.site_dir,
+                                     incremental.merge_results(results), reuse, record, keys)
+    except incremental.Mismatch as exc:
+        outcome = None
+        if reuse:
+            echo(_("incremental render: {reason}; rendering every page").format(reason=exc))
+            reuse = frozenset()
+            state.mkdocs_config, load_warnings = _load_config(state)  # the first one is spent
+            results = _render(state, reuse, load_warnings)
+            try:
+                outcome = incremental.finish(state.temp_site, state.site_dir,
+                                             incremental.merge_results(results), reuse, record,
+                                             keys)
+            except incremental.Mismatch as again:
+                exc = again
+        if outcome is None:  # the full render stands as MkDocs wrote it; only no record
+            echo(_("incremental render: {reason}; the next build renders every page too")
+                 .format(reason=exc))
+            key = None
+    if outcome is not None and key is not None and not reuse \
+            and (record is None or record.site_key != key):
+        blockers = fingerprint.incremental_blockers(config, DECORATOR_HOOK)
+        if blockers:
+            echo(_("incremental rendering is off for this site: {reasons} can make a page "
+                   "depend on other pages").format(reasons="; ".join(blockers)))
+            key = None
+    state.site_delta = SiteDelta(
+        site_key=key, outcome=outcome,
+        previous_files=record.files if record is not None else {},
+        full=not reuse)
+    if reuse:
+        echo(ngettext("rendered {rendered} page again, reused {reused}",
+                      "rendered {rendered} pages again, reused {reused}",
+                      len(outcome.rendered)).format(rendered=len(outcome.rendered),
+                                                    reused=outcome.reused))
+

@@ -1,8 +1,10 @@
 """``govpub serve``: build, serve on 127.0.0.1, rebuild when the inputs change.
 
 Polling (once a second) instead of inotify keeps this portable and simple;
-a tree of 10,000 files takes a few tens of milliseconds to stat. A failed
-rebuild is reported and the last good site keeps being served.
+a tree of 10,000 files takes a few tens of milliseconds to stat. A change is
+rebuilt once the tree has been quiet for a moment: an edit and its sign-off,
+or a checkout, written together make one (incremental) rebuild, not two. A
+failed rebuild is reported and the last good site keeps being served.
 """
 
 from __future__ import annotations
@@ -11,14 +13,21 @@ import functools
 import os
 import sys
 import threading
+import time
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from ..errors import GovpubError
+from ..i18n import _
 from .pipeline import BuildOptions, run_build
 
 WATCHED = ("content", "site_config", "review", "mkdocs.yml")
 POLL_SECONDS = 1.0
+#: after a change, rebuild once nothing has changed for this long (checked this often)
+SETTLE_SECONDS = 0.2
+SETTLE_POLL_SECONDS = 0.05
+#: ... but never wait longer than this for a tree that keeps changing
+SETTLE_LIMIT_SECONDS = 2.0
 
 
 def snapshot(root: Path) -> dict[str, tuple[int, int]]:
@@ -64,21 +73,35 @@ def _build(options: BuildOptions) -> bool:
     try:
         run_build(options)
     except GovpubError as exc:
-        options.echo(f"govpub: error: {exc}")
+        options.echo(_("govpub: error: {error}").format(error=exc))
         return False
     return True
 
 
+def settled(root: Path, current: dict, stop: threading.Event) -> dict:
+    """The snapshot once ``root`` has been quiet for SETTLE_SECONDS (or the limit passed)."""
+    deadline = time.monotonic() + SETTLE_LIMIT_SECONDS
+    quiet_since = time.monotonic()
+    while time.monotonic() < deadline and not stop.wait(SETTLE_POLL_SECONDS):
+        again = snapshot(root)
+        if again != current:
+            current, quiet_since = again, time.monotonic()
+        elif time.monotonic() - quiet_since >= SETTLE_SECONDS:
+            break
+    return current
+
+
 def watch_and_rebuild(options: BuildOptions, stop: threading.Event,
                       before: dict[str, tuple[int, int]]) -> None:
-    """Rebuild whenever the inputs differ from ``before`` (taken before the last build)."""
+    """Rebuild whenever the inputs differ from ``before`` (taken before the last build),
+    once the tree is quiet: an edit and its sign-off written together are one rebuild."""
     while not stop.wait(POLL_SECONDS):
         now = snapshot(options.root)
         if now != before:
-            before = now
-            options.echo("change detected, rebuilding…")
+            before = settled(options.root, now, stop)
+            options.echo(_("change detected, rebuilding…"))
             if _build(options):
-                options.echo("rebuilt")
+                options.echo(_("rebuilt"))
 
 
 def serve_forever(options: BuildOptions, *, port: int) -> int:
@@ -92,11 +115,13 @@ def serve_forever(options: BuildOptions, *, port: int) -> int:
     try:
         server = make_server(site_dir, port)
     except OSError as exc:
-        raise GovpubError(f"cannot listen on 127.0.0.1:{port}: {exc.strerror or exc}",
-                          hint="choose another --port") from None
+        raise GovpubError(_("cannot listen on 127.0.0.1:{port}: {error}")
+                          .format(port=port, error=exc.strerror or exc),
+                          hint=_("choose another --port")) from None
     address = f"http://127.0.0.1:{server.server_address[1]}/"
-    kind = "preview (unreviewed pages marked, never deploy)" if options.preview else "site"
-    options.echo(f"serving the {kind} at {address} — press Ctrl+C to stop")
+    kind = _("preview (unreviewed pages marked, never deploy)") if options.preview else _("site")
+    options.echo(_("serving the {kind} at {address} — press Ctrl+C to stop")
+                 .format(kind=kind, address=address))
     stop = threading.Event()
     watcher = threading.Thread(target=watch_and_rebuild, args=(options, stop, before),
                                daemon=True)
@@ -104,7 +129,7 @@ def serve_forever(options: BuildOptions, *, port: int) -> int:
     try:
         server.serve_forever()
     except KeyboardInterrupt:
-        options.echo("stopped")
+        options.echo(_("stopped"))
     finally:
         stop.set()
         server.server_close()

@@ -9,6 +9,7 @@ and the build stops rather than publish unreviewed bytes.
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -123,6 +124,17 @@ def write_tree(folder: Path, files: Iterable[tuple[str, bytes]]) -> int:
     return pages
 
 
+def _noting_digests(files: Iterable[tuple[str, bytes]],
+                    staged: dict[str, str | None]) -> Iterator[tuple[str, bytes]]:
+    """Pass ``files`` on, noting each path and each page's SHA-256 (the render key)."""
+    for rel, data in files:
+        is_page = rel.endswith((".md", ".markdown"))
+        staged[rel] = hashlib.sha256(data).hexdigest() if is_page else None
+        yield rel, data
+
+
 def stage(state: BuildState) -> None:
     state.staging_dir = staging_dir_for(state.root, state.options.preview)
-    state.pages_written = write_tree(state.staging_dir, staged_files(state.model))
+    state.staged = {}
+    state.pages_written = write_tree(state.staging_dir,
+                                     _noting_digests(staged_files(state.model), state.staged))

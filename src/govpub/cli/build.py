@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from ..i18n import _
 from .common import now_option, root_of
 
 
@@ -15,9 +16,10 @@ def _summary(state) -> str:
         shown = site.relative_to(state.root)
     except ValueError:
         shown = site
-    return (f"built {len(state.model.pages)} page(s) and {len(state.model.attachments)} "
-            f"attachment(s) into {shown}/ ({len(state.quarantined)} quarantined, "
-            f"{len(state.held_back)} held back)")
+    return _("built {pages} page(s) and {attachments} attachment(s) into {folder}/ "
+             "({quarantined} quarantined, {held_back} held back)").format(
+        pages=len(state.model.pages), attachments=len(state.model.attachments), folder=shown,
+        quarantined=len(state.quarantined), held_back=len(state.held_back))
 
 
 @click.command()

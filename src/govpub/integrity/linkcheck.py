@@ -91,11 +91,13 @@ def _relative(url_or_path: str, site_dir: Path, base_url: str | None = None) -> 
     return text
 
 
-def lychee_command(site_dir: Path, output: Path) -> list[str]:
+def lychee_command(site_dir: Path, output: Path, sources: list[str] | None = None) -> list[str]:
+    """``sources``: site paths of the HTML files to check links *from* (default: all)."""
     root = str(site_dir.resolve())
+    inputs = [root] if sources is None else [str(Path(root) / s) for s in sources]
     return [tool_path("lychee"), "--offline", "--include-fragments", "--index-files",
             "index.html", "--extensions", "html,htm", "--root-dir", root, "--no-progress",
-            "--format", "json", "--output", str(output), root]
+            "--format", "json", "--output", str(output), *inputs]
 
 
 def parse_lychee(report: dict, site_dir: Path) -> list[BrokenLink]:
@@ -110,10 +112,11 @@ def parse_lychee(report: dict, site_dir: Path) -> list[BrokenLink]:
     return sorted(out, key=lambda b: (b.source, b.line or 0, b.url))
 
 
-def _run_lychee(site_dir: Path, timeout: float) -> list[BrokenLink]:
+def _run_lychee(site_dir: Path, timeout: float,
+                sources: list[str] | None = None) -> list[BrokenLink]:
     with tempfile.TemporaryDirectory() as tmp:
         output = Path(tmp) / "lychee.json"
-        proc = subprocess.run(lychee_command(site_dir, output), capture_output=True, text=True,
+        proc = subprocess.run(lychee_command(site_dir, output, sources), capture_output=True, text=True,
                               timeout=timeout, check=False)
         if not output.exists():
             raise BuildError(_("{tool} failed (exit {code}): {error}").format(
@@ -186,14 +189,19 @@ def _run_linkchecker(site_dir: Path, timeout: float) -> list[BrokenLink]:
 
 
 def check_site_links(site_dir: Path | str, *, tool: str = "lychee",
-                     timeout: float = 900) -> list[BrokenLink]:
+                     timeout: float = 900, sources: list[str] | None = None) -> list[BrokenLink]:
     """Broken internal links and anchors in a built site (no network access).
 
     ``tool="lychee"`` (the default) is deterministic for pages, files and
     anchors. ``tool="linkchecker"`` is reliable for pages and files only; its
     anchor findings come back with ``hint=True``.
+
+    ``sources`` (lychee only): check the links of these HTML files (site paths)
+    instead of every file's — an incremental build knows which can have broken.
     """
     site_dir = Path(site_dir)
+    if sources is not None and not sources:
+        return []
     if not (site_dir / "index.html").is_file():
         raise BuildError(_("not a built site (no index.html)"), path=site_dir)
     if tool not in TOOLS:
@@ -201,7 +209,7 @@ def check_site_links(site_dir: Path | str, *, tool: str = "lychee",
             tool=tool, choices=", ".join(TOOLS)))
     try:
         if tool == "lychee":
-            return _run_lychee(site_dir, timeout)
+            return _run_lychee(site_dir, timeout, sources)
         return _run_linkchecker(site_dir, timeout)
     except subprocess.TimeoutExpired:
         raise BuildError(_("{tool} did not finish within {seconds:.0f} s").format(

@@ -56,18 +56,27 @@ def sha256_file(path: Path) -> str:
 
 
 def site_files(site_dir: Path) -> list[str]:
-    """Every regular file under ``site_dir`` as a sorted POSIX path; links are refused."""
+    """Every regular file under ``site_dir`` as a sorted POSIX path; links are refused.
+
+    One ``scandir`` per folder (its entries know whether they are links): a
+    site of 10,000 pages has 22,000 entries, and one more system call each
+    was a second of an incremental build.
+    """
     out = []
-    for folder, dirs, files in os.walk(site_dir, followlinks=False):
-        base = Path(folder)
-        for name in dirs + files:
-            if (base / name).is_symlink():
-                raise BuildError(_("symbolic link in the built site: {path}").format(
-                    path=base / name), hint=_("the renderer must copy files, not link them"))
-        for name in files:
-            rel = (base / name).relative_to(site_dir).as_posix()
-            if rel not in (MANIFEST, SIGNATURE):
-                out.append(rel)
+    pending = [("", os.fspath(site_dir))]
+    while pending:
+        prefix, folder = pending.pop()
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.is_symlink():
+                    raise BuildError(
+                        _("symbolic link in the built site: {path}").format(path=entry.path),
+                        hint=_("the renderer must copy files, not link them"))
+                rel = prefix + entry.name
+                if entry.is_dir(follow_symlinks=False):
+                    pending.append((rel + "/", entry.path))
+                elif rel not in (MANIFEST, SIGNATURE):
+                    out.append(rel)
     return sorted(out)
 
 
@@ -144,12 +153,17 @@ def signing_key_for(policy) -> Path | None:
     return path
 
 
-def write_manifest(site_dir: Path | str, key=None) -> Path:
-    """Write ``manifest.json`` (and ``manifest.json.sig`` when ``key`` is given)."""
+def write_manifest(site_dir: Path | str, key=None, *, digest_of=None) -> Path:
+    """Write ``manifest.json`` (and ``manifest.json.sig`` when ``key`` is given).
+
+    ``digest_of(rel, path)``: the hex SHA-256 of one file, when the caller can
+    answer faster than hashing (an incremental build knows its unchanged files).
+    """
     site_dir = Path(site_dir)
     if not site_dir.is_dir():
         raise BuildError(_("site folder does not exist"), path=site_dir)
-    hashes = {rel: sha256_file(site_dir / rel) for rel in site_files(site_dir)}
+    digest_of = digest_of or (lambda _rel, path: sha256_file(path))
+    hashes = {rel: digest_of(rel, site_dir / rel) for rel in site_files(site_dir)}
     data = manifest_bytes(hashes)
     target = site_dir / MANIFEST
     target.write_bytes(data)

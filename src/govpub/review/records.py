@@ -27,6 +27,7 @@ from pathlib import Path
 import yaml
 
 from ..atomic import write_atomic
+from ..checkcache import memoized_record_reader
 from ..config import REVIEW_DIR, Policy, describe_schema_error
 from ..digest import digest_for
 from ..errors import BlockedError, UsageError
@@ -123,6 +124,7 @@ def content_path_for(policy: Policy, record_file: Path) -> str:
     return rel.removesuffix(RECORD_SUFFIX)
 
 
+@memoized_record_reader  # a pure function of the file's bytes: the check cache keeps it
 def read_record(record_file: Path) -> tuple[SignoffRecord | None, list[RecordProblem]]:
     try:
         raw = record_file.read_bytes()

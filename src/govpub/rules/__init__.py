@@ -42,6 +42,12 @@ class Rule:
     #: findings depend only on the document itself, the policy and the time — so the
     #: rule can run in a worker process on a share of the files
     local: ClassVar[bool] = False
+    #: findings depend only on the file's path and bytes and the policy — not the time, not
+    #: another file (review/, git), not the other documents — so the check cache
+    #: (govpub.checkcache) may keep them for those bytes; "day": and on the date of the
+    #: check (site time zone), so they are kept for that day. A local rule that is
+    #: neither runs again on every check.
+    cacheable: ClassVar[bool | str] = False
 
     def check(self, ctx: CheckContext) -> Iterator[Finding]:
         raise NotImplementedError

@@ -26,6 +26,7 @@ class Column(DocumentRule):
     id = "GP105"
     name = "column"
     local = True
+    cacheable = True
     locked = True
 
     def check_document(self, doc, ctx) -> Iterator:

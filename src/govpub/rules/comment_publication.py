@@ -31,6 +31,7 @@ class CommentPublication(DocumentRule):
     holds_back = True
     locked = True
     local = True
+    cacheable = True
 
     def check_document(self, doc, ctx) -> Iterator:
         if ctx.type_of(doc) != "comment":

@@ -23,6 +23,7 @@ class Disclosure(DocumentRule):
     id = "GP103"
     name = "disclosure"
     local = True
+    cacheable = True
     locked = True
 
     def check_document(self, doc, ctx) -> Iterator:

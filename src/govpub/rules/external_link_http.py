@@ -25,6 +25,7 @@ class InsecureExternalLink(Rule):
     id = "GP602"
     name = "external-link-http"
     local = True
+    cacheable = True
     severity = Severity.ERROR
     allowable = True
 

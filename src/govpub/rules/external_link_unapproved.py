@@ -27,6 +27,7 @@ class UnapprovedExternalLink(Rule):
     id = "GP601"
     name = "external-link-unapproved"
     local = True
+    cacheable = True
     severity = Severity.ERROR
     allowable = True
 

@@ -17,6 +17,7 @@ from . import Rule, register
 class LoaderRule(Rule):
     locked = True
     local = True
+    cacheable = True
 
     def check(self, ctx) -> Iterator[Finding]:
         for doc in ctx.documents():

@@ -37,6 +37,7 @@ class Provenance(DocumentRule):
     id = "GP102"
     name = "provenance"
     local = True
+    cacheable = True
     locked = True
 
     def check_document(self, doc, ctx) -> Iterator:

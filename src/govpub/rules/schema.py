@@ -34,6 +34,7 @@ class FrontMatterSchema(DocumentRule):
     id = "GP101"
     name = "front-matter-schema"
     local = True
+    cacheable = True
     locked = True
 
     def check_document(self, doc, ctx) -> Iterator:

@@ -26,6 +26,7 @@ class ResidentIdNumber(SensitiveRule):
     """
 
     id = "GP501"
+    cacheable = "day"  # a birth date after today is no ID number: the verdict reads the date
     name = "resident-id-number"
     what = N_("resident identity number")
     fix = N_("remove it or mask the middle digits")

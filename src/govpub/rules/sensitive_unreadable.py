@@ -27,6 +27,7 @@ class UnreadableAttachment(DocumentRule):
     id = "GP507"
     name = "unreadable-attachment"
     local = True
+    cacheable = True
     severity = Severity.ERROR
     allowable = True
     pages = False

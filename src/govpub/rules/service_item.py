@@ -33,6 +33,7 @@ def code_pattern(ctx) -> re.Pattern:
 
 class ItemRule(DocumentRule):
     local = True
+    cacheable = True
 
     def check(self, ctx) -> Iterator:
         for doc in _items(ctx):

@@ -1,0 +1,520 @@
+"""Check results kept between runs, keyed by each file's digest: a repeated check is cheap.
+
+What is kept, per file under ``content/`` (key: its path and the SHA-256 of
+its bytes):
+
+- the file as loaded (front matter, line numbers, loading problems) and the
+  values rules derived from it alone (its links, anchors, text segments);
+- the findings of the rules marked ``cacheable`` — those whose findings
+  depend on nothing but the file's path and bytes and the policy (not the
+  time, not another file, not git); of the rules marked ``cacheable = "day"``
+  (they also read the date: an ID number's birth date must be past), the
+  findings with the date they hold for.
+
+Every other rule runs again on every check, on the documents as cached:
+the sign-off rules (they read ``review/``; the parsed records are kept too,
+by their own digest), the rules across files (links, unique codes), and the
+rules that read the clock. So the cache cannot change a verdict: a result
+is reused only for the same bytes at the same path, under the same policy,
+the same rules and the same govpub (``generation``: any change there drops
+every entry), and every entry carries a digest of its own bytes — a damaged
+entry is ignored, not trusted.
+
+To know a file's digest without reading it, the cache keeps each file's
+(device, inode, size, modification and change time) beside its digest, as
+git's index does. Any write changes the change time (``ctime``), which no
+program can set back; a file changed within two seconds of being recorded
+is not recorded (its timestamps may not have ticked yet). A file whose
+status differs is read and hashed, and its results are still found by
+digest (a fresh clone of an unchanged tree reuses them).
+
+The cache is a SQLite file in the user's cache folder (:mod:`govpub.cachedir`),
+never in the repository: a checkout must not be able to supply its own
+verdicts. A cold run (as in CI's fresh clone): point ``GOVPUB_CACHE_DIR`` at
+an empty folder.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import hashlib
+import io
+import json
+import os
+import pickle
+import sqlite3
+import time
+import types
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .cachedir import cache_dir_for
+from .content import Document, Entry
+from .digest import is_text_file as is_text_file_path
+from .findings import Finding
+
+if TYPE_CHECKING:
+    from .config import Policy
+    from .rules import Rule
+
+FORMAT = "govpub-check-cache-1"
+DATABASE = "check.sqlite3"
+#: a file changed this recently is hashed every time, never known by its status alone
+RACY_NS = 2_000_000_000
+_CHECKSUM = 16
+
+Status = tuple[int, int, int, int, int]  # st_dev, st_ino, st_size, st_mtime_ns, st_ctime_ns
+
+
+def file_status(path: Path) -> Status | None:
+    try:
+        st = os.stat(path, follow_symlinks=False)
+    except OSError:
+        return None
+    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+
+
+def _pack_findings(findings: list) -> bytes | None:
+    return _pack(findings) if findings else None  # most files have none: nothing to unpack
+
+
+def _unpack_findings(blob) -> list:
+    return [] if blob is None else _unpack(blob)
+
+
+@functools.cache
+def _slot_setters(cls: type) -> tuple[tuple[str, ...], tuple]:
+    names = tuple(f.name for f in dataclasses.fields(cls))
+    return names, tuple(cls.__dict__[name].__set__ for name in names)
+
+
+def _rebuild(cls: type, values: tuple):
+    """A slots dataclass instance from its field values (frozen ones too), without __init__."""
+    instance = object.__new__(cls)
+    for setter, value in zip(_slot_setters(cls)[1], values, strict=True):
+        setter(instance, value)
+    return instance
+
+
+class _Pickler(pickle.Pickler):
+    """Slots dataclasses (links, segments, findings) as (class, values): a tenth of the time
+    pickle's own way takes to rebuild them, which was most of a warm check."""
+
+    def reducer_override(self, obj):
+        cls = type(obj)
+        if "__slots__" in cls.__dict__ and dataclasses.is_dataclass(cls) \
+                and all(isinstance(cls.__dict__.get(n), types.MemberDescriptorType)
+                        for n in _slot_setters(cls)[0]):
+            return _rebuild, (cls, tuple(getattr(obj, n) for n in _slot_setters(cls)[0]))
+        return NotImplemented
+
+
+def _pack(value) -> bytes:
+    out = io.BytesIO()
+    _Pickler(out, protocol=pickle.HIGHEST_PROTOCOL).dump(value)
+    payload = out.getvalue()
+    return hashlib.blake2b(payload, digest_size=_CHECKSUM).digest() + payload
+
+
+def _unpack(blob):
+    """The value, or raise ValueError for a damaged blob (never a half-trusted value)."""
+    if not isinstance(blob, bytes) or len(blob) < _CHECKSUM:
+        raise ValueError("damaged cache entry")
+    digest, payload = blob[:_CHECKSUM], blob[_CHECKSUM:]
+    if hashlib.blake2b(payload, digest_size=_CHECKSUM).digest() != digest:
+        raise ValueError("damaged cache entry")
+    try:
+        return pickle.loads(payload)
+    except Exception as exc:  # any damage that slipped past the digest
+        raise ValueError("damaged cache entry") from exc
+
+
+def cacheable_key(rel: str, raw: bytes, digest: str) -> str | None:
+    """The cache key of a file's results, or None when its digest does not pin its bytes.
+
+    A text file's digest ignores a BOM and CR line ends (DESIGN.md §5), but
+    its findings do not (GP010 names the line): such a file is not cached.
+    """
+    if is_text_file_path(rel) and (raw.startswith(b"\xef\xbb\xbf") or b"\r" in raw):
+        return None
+    return f"{rel}\0{digest}"
+
+
+class CachedDocument(Document):
+    """A document from the cache: its text and the rest of what was derived load on demand."""
+
+    __slots__ = ("_body", "_rest")
+
+    def __init__(self, *args, rest: bytes | None = None, **kwargs) -> None:
+        self._rest = rest
+        super().__init__(*args, **kwargs)
+
+    @property
+    def body(self):
+        if self._rest is not None:
+            self._load_rest()
+        return self._body
+
+    @body.setter
+    def body(self, value) -> None:
+        self._body = value
+
+    def derive(self, key: str, compute):
+        if key not in self.derived and self._rest is not None:
+            self._load_rest()
+        return Document.derive(self, key, compute)
+
+    def _load_rest(self) -> None:
+        blob, self._rest = self._rest, None
+        body, derived = _unpack(blob)
+        self._body = body
+        for key, value in derived.items():
+            self.derived.setdefault(key, value)
+
+
+_SHARED_FIELDS = ("path", "is_page", "digest", "size", "meta", "body_line", "key_lines",
+                  "problems", "readable")
+
+
+def _head_of(doc: Document, shared: frozenset[str]) -> tuple:
+    fields = tuple(getattr(doc, name) for name in _SHARED_FIELDS)
+    return (*fields, {k: v for k, v in doc.derived.items() if k in shared})
+
+
+def _document(head: tuple, rest: bytes, file: Path) -> CachedDocument:
+    values = dict(zip(_SHARED_FIELDS, head[:-1], strict=True))
+    doc = CachedDocument(file=file, body=None, rest=rest, **values)
+    doc.derived = dict(head[-1])
+    return doc
+
+
+def _canonical_policy(policy: Policy) -> str:
+    from .stamp import Unkeyable, canonical
+
+    shown = {}
+    for item in dataclasses.fields(policy):
+        if item.name in ("root", "schemas"):  # the folder; the schemas are files (hashed)
+            continue
+        value = getattr(policy, item.name)
+        if dataclasses.is_dataclass(value):
+            value = dataclasses.asdict(value)
+        elif isinstance(value, dict):
+            value = {k: dataclasses.asdict(v) if dataclasses.is_dataclass(v) else v
+                     for k, v in value.items()}
+        try:
+            shown[item.name] = canonical(value)
+        except Unkeyable:
+            shown[item.name] = repr(value)
+    return json.dumps(shown, sort_keys=True, default=str)
+
+
+def code_folder() -> Path:
+    """govpub's own code (its rules): part of the generation."""
+    from importlib import resources
+
+    return Path(str(resources.files("govpub")))
+
+
+def generation(policy: Policy, rules: list[type[Rule]]) -> str:
+    """Everything the cached results depend on besides each file: change it, drop them all."""
+    from .stamp import environment_key, installed, tree_digest
+
+    digest = hashlib.sha256(FORMAT.encode())
+    code = code_folder()
+    digest.update(b"\0code\0" + (b"installed" if installed(code) else
+                                 tree_digest(code).encode()))
+    digest.update(b"\0env\0" + environment_key().encode())
+    digest.update(b"\0policy-files\0" + tree_digest(policy.config_dir).encode())
+    digest.update(b"\0policy\0" + _canonical_policy(policy).encode())
+    for rule in rules:
+        digest.update(f"\0rule\0{rule.id}\0{rule.__module__}.{rule.__qualname__}\0"
+                      f"{rule.cacheable}".encode())
+    return digest.hexdigest()
+
+
+class CheckCache:
+    """One repository's cached check results (one SQLite file, one generation at a time)."""
+
+    def __init__(self, path: Path, generation_key: str, root: Path, cacheable: frozenset[str],
+                 shared: frozenset[str], daily: frozenset[str] = frozenset(),
+                 today: str = "") -> None:
+        self.path = path
+        self.generation = generation_key
+        self.root = root
+        self._root_prefix = os.fspath(root) + os.sep
+        self.cacheable = cacheable  # ids of the rules whose findings are kept
+        self.daily = daily  # ids of the rules whose findings are kept for the day
+        self.today = today  # the check's date in the site's time zone
+        #: reused documents whose daily findings are of another day: run those rules again
+        self.stale_days: set[str] = set()
+        self.shared = shared  # derived values loaded with every cached document
+        self.statuses: dict[str, tuple[Status, str]] = {}
+        #: status of each file to load as the split saw it, before it was read
+        self.seen: dict[str, Status | None] = {}
+        self.records: dict[str, object] = {}
+        self._pending_files: list[tuple[str, Status, str]] = []
+        self._pending_docs: list[tuple] = []
+        self._pending_days: list[tuple[str, bytes, str]] = []
+        self._pending_records: list[tuple[str, bytes]] = []
+        self._connection: sqlite3.Connection | None = None
+        self._pid = 0
+        self.hits = 0
+        self.misses = 0
+
+    # --- opening -----------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, policy: Policy, rules: list[type[Rule]], shared: frozenset[str],
+             today: str) -> CheckCache | None:
+        folder = cache_dir_for(policy.root, "check")
+        if folder is None:
+            return None
+        cache = cls(folder / DATABASE, generation(policy, rules), policy.root,
+                    frozenset(r.id for r in rules if r.cacheable is True), shared,
+                    frozenset(r.id for r in rules if r.cacheable == "day"), today)
+        try:
+            cache._prepare()
+        except sqlite3.DatabaseError:  # damaged beyond reading: start again, never trust it
+            cache.close()
+            for suffix in ("", "-wal", "-shm"):
+                Path(str(cache.path) + suffix).unlink(missing_ok=True)
+            try:
+                cache._prepare()
+            except sqlite3.DatabaseError:
+                return None
+        return cache
+
+    def _db(self) -> sqlite3.Connection:
+        if self._connection is None or self._pid != os.getpid():  # never across a fork
+            self._connection = sqlite3.connect(self.path, timeout=60, isolation_level=None)
+            self._connection.execute("PRAGMA journal_mode=WAL")
+            self._connection.execute("PRAGMA synchronous=NORMAL")
+            self._pid = os.getpid()
+        return self._connection
+
+    def _prepare(self) -> None:
+        db = self._db()
+        db.executescript("""
+            CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v TEXT);
+            CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, dev INTEGER, ino INTEGER,
+                                              size INTEGER, mtime INTEGER, ctime INTEGER,
+                                              digest TEXT);
+            CREATE TABLE IF NOT EXISTS docs (k TEXT PRIMARY KEY, head BLOB, rest BLOB,
+                                             findings BLOB, day TEXT, daily BLOB);
+            CREATE TABLE IF NOT EXISTS records (k TEXT PRIMARY KEY, value BLOB);
+        """)
+        row = db.execute("SELECT v FROM meta WHERE k = 'generation'").fetchone()
+        if row is None or row[0] != self.generation:
+            db.execute("BEGIN")
+            db.execute("DELETE FROM docs")
+            db.execute("DELETE FROM records")
+            db.execute("INSERT OR REPLACE INTO meta VALUES ('generation', ?)", (self.generation,))
+            db.execute("COMMIT")
+        for path, *status, digest in db.execute("SELECT * FROM files"):
+            self.statuses[path] = (tuple(status), digest)
+
+    def close(self) -> None:
+        if self._connection is not None and self._pid == os.getpid():
+            self._connection.close()
+        self._connection = None
+
+    # --- a file's digest ---------------------------------------------------------------
+
+    def known_digest(self, repo_path: str, status: Status | None) -> str | None:
+        known = self.statuses.get(repo_path)
+        return known[1] if known is not None and status is not None and known[0] == status \
+            else None
+
+    def remember(self, repo_path: str, status: Status | None, digest: str) -> None:
+        if status is None or time.time_ns() - status[4] < RACY_NS:
+            return
+        if self.statuses.get(repo_path) != (status, digest):
+            self.statuses[repo_path] = (status, digest)
+            self._pending_files.append((repo_path, status, digest))
+
+    # --- documents -----------------------------------------------------------------------
+
+    def split(self, entries: list[Entry], digest_of) -> tuple[dict[str, tuple], list[Entry]]:
+        """(hits: path → (document, cached findings), entries still to load)."""
+        keys: dict[str, str] = {}
+        empty = self._db().execute("SELECT 1 FROM docs LIMIT 1").fetchone() is None
+        for entry in entries:
+            if entry.refusal or entry.collides_with:
+                continue
+            status = file_status(entry.file)
+            self.seen[entry.rel] = status
+            if empty:
+                continue  # a cold run: nothing to find, no file read twice
+            repo_path = "content/" + entry.rel
+            digest = self.known_digest(repo_path, status)
+            if digest is None:
+                try:
+                    raw = entry.file.read_bytes()
+                except OSError:
+                    continue
+                digest = digest_of(entry.rel, raw)
+                if cacheable_key(entry.rel, raw, digest) is None:
+                    continue
+                self.remember(repo_path, status, digest)
+            keys[entry.rel] = f"{entry.rel}\0{digest}"
+        found = self._fetch_docs(list(keys.values()))
+        hits: dict[str, tuple] = {}
+        rest = []
+        for entry in entries:
+            row = found.get(keys.get(entry.rel, ""))
+            hit = None
+            if row is not None:
+                try:
+                    findings = _unpack_findings(row[2])
+                    if row[3] == self.today:
+                        findings = findings + _unpack_findings(row[4])
+                    else:
+                        self.stale_days.add(entry.rel)
+                    hit = (_document(_unpack(row[0]), row[1], entry.file), findings)
+                except (ValueError, TypeError):
+                    hit = None  # damaged: loaded again like any new file
+            if hit is None:
+                rest.append(entry)
+            else:
+                hits[entry.rel] = hit
+        self.hits, self.misses = len(hits), len(rest)
+        return hits, rest
+
+    def _fetch_docs(self, keys: list[str]) -> dict[str, tuple]:
+        if not keys:
+            return {}
+        wanted = set(keys)
+        return {k: row for k, *row
+                in self._db().execute("SELECT k, head, rest, findings, day, daily FROM docs")
+                if k in wanted}
+
+    def store(self, doc: Document, findings: list[Finding]) -> None:
+        """Keep a freshly loaded document (with all it derived) and its cacheable findings."""
+        if not doc.digest or doc.body is None:
+            return
+        if any(p.rule in ("GP009", "GP010") for p in doc.problems):
+            return  # about where the file is or its BOM and line ends: not pinned by the digest
+        if is_text_file_path(doc.path) and not doc.is_page:
+            return  # a text attachment: its digest does not pin BOM and line ends
+        kept = [f for f in findings if f.rule in self.cacheable]
+        daily = [f for f in findings if f.rule in self.daily]
+        head = _pack(_head_of(doc, self.shared))
+        rest = _pack((doc.body, {k: v for k, v in doc.derived.items() if k not in self.shared}))
+        self._pending_docs.append((f"{doc.path}\0{doc.digest}", head, rest,
+                                   _pack_findings(kept), self.today, _pack_findings(daily)))
+        before = self.seen.get(doc.path)
+        if before is not None and file_status(doc.file) == before:  # not changed while read
+            self.remember(doc.repo_path, before, doc.digest)
+
+    def store_daily(self, doc: Document, findings: list[Finding]) -> None:
+        """The daily rules' findings of a reused document, for today."""
+        daily = [f for f in findings if f.rule in self.daily]
+        self._pending_days.append((self.today, _pack_findings(daily),
+                                   f"{doc.path}\0{doc.digest}"))
+
+    # --- sign-off records ------------------------------------------------------------------
+
+    def record(self, record_file: Path, parse):
+        """``parse(record_file)``, answered from the cache while the file's bytes are the same."""
+        text = os.fspath(record_file)
+        prefix = self._root_prefix
+        if not text.startswith(prefix):
+            return parse(record_file)
+        repo_path = text[len(prefix):].replace(os.sep, "/")
+        status = file_status(record_file)
+        digest = self.known_digest(repo_path, status)
+        if digest is None:
+            try:
+                digest = hashlib.sha256(Path(record_file).read_bytes()).hexdigest()
+            except OSError:
+                return parse(record_file)
+            self.remember(repo_path, status, digest)
+        if digest in self.records:
+            return self.records[digest]
+        row = self._db().execute("SELECT value FROM records WHERE k = ?", (digest,)).fetchone()
+        if row is not None:
+            try:
+                value = _unpack(row[0])
+                self.records[digest] = value
+                return value
+            except ValueError:
+                pass
+        value = parse(record_file)
+        if status is not None and file_status(record_file) == status \
+                and time.time_ns() - status[4] >= RACY_NS:  # unchanged while it was read
+            self.records[digest] = value
+            self._pending_records.append((digest, _pack(value)))
+        return value
+
+    def load_records(self) -> None:
+        """Every parsed record of this generation, at once (cheaper than one query each)."""
+        for digest, value in self._db().execute("SELECT k, value FROM records"):
+            try:
+                self.records[digest] = _unpack(value)
+            except ValueError:
+                continue
+
+    # --- writing -----------------------------------------------------------------------
+
+    def flush(self) -> None:
+        """Write what this process learned (each process its own transaction)."""
+        if not (self._pending_docs or self._pending_files or self._pending_records
+                or self._pending_days):
+            return
+        try:
+            db = self._db()
+            db.execute("BEGIN IMMEDIATE")
+            db.executemany("INSERT OR REPLACE INTO docs VALUES (?, ?, ?, ?, ?, ?)",
+                           self._pending_docs)
+            db.executemany("UPDATE docs SET day = ?, daily = ? WHERE k = ?", self._pending_days)
+            db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?)",
+                           [(p, *s, d) for p, s, d in self._pending_files])
+            db.executemany("INSERT OR REPLACE INTO records VALUES (?, ?)", self._pending_records)
+            db.execute("COMMIT")
+        except sqlite3.DatabaseError:
+            return  # a cache that cannot be written is only a slower next run
+        finally:
+            self._pending_docs, self._pending_files, self._pending_records = [], [], []
+            self._pending_days = []
+
+    def prune(self, current: set[str]) -> None:
+        """Drop entries of other versions and of files that no longer exist (one tree)."""
+        db = self._db()
+        stale = [(k,) for (k,) in db.execute("SELECT k FROM docs") if k not in current]
+        if stale:
+            try:
+                db.execute("BEGIN IMMEDIATE")
+                db.executemany("DELETE FROM docs WHERE k = ?", stale)
+                db.execute("COMMIT")
+            except sqlite3.DatabaseError:
+                pass
+
+
+_active: list[CheckCache] = []
+
+
+@contextmanager
+def reading_records(cache: CheckCache | None):
+    """While active, sign-off records are parsed through ``cache`` (see read_record)."""
+    if cache is None:
+        yield
+        return
+    _active.append(cache)
+    try:
+        yield
+    finally:
+        _active.remove(cache)
+
+
+def memoized_record_reader(parse):
+    """Decorator for ``read_record(path)``: a pure function of the file's bytes."""
+
+    @functools.wraps(parse)
+    def read(record_file):
+        if _active:
+            return _active[-1].record(record_file, parse)
+        return parse(record_file)
+
+    return read

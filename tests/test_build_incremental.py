@@ -1,0 +1,299 @@
+"""Incremental builds write byte for byte what a full build writes.
+
+One repository is built again and again into ``site/`` (each build reusing
+what it can from the previous one), and after every change it is compared,
+file by file, with a full build of the same repository into a fresh folder.
+The changes cover what a page's HTML can depend on: its own text, its title
+in listings, pages added, removed and quarantined, a link target, an
+attachment, a sign-off, the navigation, mkdocs.yml and the theme.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import re
+import shutil
+
+import pytest
+from build_fixtures import add_file, basic_files, build, make_site, notice, site_files
+from factory import sign_off
+
+from govpub.build import incremental, render_mkdocs
+from govpub.cachedir import cache_dir_for
+
+pytestmark = pytest.mark.slow
+
+_fresh = itertools.count()
+REUSED = re.compile(r"rendered (\d+) pages? again, reused (\d+)")
+
+
+def _files() -> dict[str, str | bytes]:
+    files = basic_files()
+    files.update({
+        "notices/2026-11-01-a.md": notice(
+            title="关于甲事项的通知", published="'2026-11-01T09:00:00+08:00'",
+            body="## 办理须知\n\n甲事项说明。见[乙通知](2026-11-02-b.md)。"),
+        "notices/2026-11-02-b.md": notice(
+            title="关于乙事项的通知", published="'2026-11-02T09:00:00+08:00'",
+            body="## Section B\n\n乙事项说明。"),
+        "notices/2026-11-04-d.md": notice(title="关于丁事项的通知",
+                                          published="'2026-11-04T09:00:00+08:00'",
+                                          body="丁事项说明。"),
+    })
+    return files
+
+
+def _build_both(root, tmp_path, capsys) -> tuple[int, int | None]:
+    """Build ``site/`` incrementally and a fresh folder in full; compare them.
+
+    Returns (exit code, pages reused or None when every page was rendered).
+    """
+    capsys.readouterr()
+    code = build(root)
+    out = capsys.readouterr().out
+    full = tmp_path / f"full-{next(_fresh)}"
+    assert build(root, "--site-dir", str(full)) == code, "a full build decides the same"
+    capsys.readouterr()
+    if code == 0:
+        mine, theirs = site_files(root / "site"), site_files(full)
+        assert sorted(mine) == sorted(theirs)
+        assert [name for name in mine if mine[name] != theirs[name]] == []
+    shutil.rmtree(full, ignore_errors=True)
+    found = REUSED.search(out)
+    return code, int(found.group(2)) if found else None
+
+
+def _edit(root, rel: str, old: str, new: str, *, sign: bool = True) -> None:
+    path = root / "content" / rel
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    if sign:
+        sign_off(root, [rel])
+
+
+def test_every_kind_of_change_builds_what_a_full_build_writes(tmp_path, capsys):
+    root = make_site(tmp_path, _files())
+    assert _build_both(root, tmp_path, capsys)[0] == 0  # the first build renders every page
+
+    code, reused = _build_both(root, tmp_path, capsys)  # nothing changed
+    assert code == 0 and reused is not None and reused > 5
+
+    _edit(root, "notices/2026-11-02-b.md", "乙事项说明。", "乙事项说明（修订）。")
+    code, reused_after_edit = _build_both(root, tmp_path, capsys)
+    assert code == 0 and reused_after_edit is not None
+
+    _edit(root, "notices/2026-11-20-fees.md", "关于调整专利收费的通知", "关于调整专利收费标准的通知")
+    assert _build_both(root, tmp_path, capsys)[0] == 0  # title: in listings and the home page
+
+    add_file(root, "notices/2026-11-26-new.md",
+             notice(title="新增通知", published="'2026-11-26T09:00:00+08:00'", body="新内容。"))
+    assert _build_both(root, tmp_path, capsys)[0] == 0
+
+    (root / "content/notices/2026-11-26-new.md").unlink()  # removed (its record is now an orphan)
+    (root / "review/notices/2026-11-26-new.md.yml").unlink()
+    assert _build_both(root, tmp_path, capsys)[0] == 0
+
+    _edit(root, "notices/2026-11-01-a.md", "2026-11-02-b.md", "2026-11-25-hours.md")  # link target
+    assert _build_both(root, tmp_path, capsys)[0] == 0
+
+    attachment = root / "content/attachments/forms/request.docx"  # an attachment, signed again
+    attachment.write_bytes(attachment.read_bytes() + b"\0")
+    sign_off(root, ["attachments/forms/request.docx"])
+    assert _build_both(root, tmp_path, capsys)[0] == 0
+
+    _edit(root, "notices/2026-11-25-hours.md", "服务大厅开放时间调整。", "未审核的修改。",
+          sign=False)  # quarantined: the approval no longer matches; A links to it
+    assert _build_both(root, tmp_path, capsys)[0] == 0
+    assert not (root / "site/notices/2026-11-25-hours/index.html").exists()
+    assert not (root / "site/notices/2026-11-01-a/index.html").exists()
+
+    sign_off(root, ["notices/2026-11-25-hours.md"])  # approved again: both come back
+    assert _build_both(root, tmp_path, capsys)[0] == 0
+    assert (root / "site/notices/2026-11-01-a/index.html").exists()
+
+    (root / "review/notices/2026-11-04-d.md.yml").unlink()  # a sign-off withdrawn
+    assert _build_both(root, tmp_path, capsys)[0] == 0
+    assert not (root / "site/notices/2026-11-04-d/index.html").exists()
+
+    columns = root / "site_config/columns.yml"  # a title in the navigation: every page
+    columns.write_text(columns.read_text(encoding="utf-8").replace("通知公告", "通知公告栏目", 1),
+                       encoding="utf-8")
+    code, reused = _build_both(root, tmp_path, capsys)
+    assert code == 0 and reused is None
+    assert "通知公告栏目" in (root / "site/index.html").read_text(encoding="utf-8")
+
+
+def _add_to_footer(main_html, text: str) -> None:
+    """Put ``text`` at the start of the theme's footer block (a template defines it once)."""
+    template = main_html.read_text(encoding="utf-8")
+    assert template.count("{% block footer %}") == 1
+    main_html.write_text(template.replace("{% block footer %}", "{% block footer %}" + text),
+                         encoding="utf-8")
+
+
+def _with_own_theme(root, footer: str = "") -> str:
+    """Give the site its own theme folder (a copy of govpub's) and mkdocs.yml; return the yml."""
+    theme = root / "theme"
+    shutil.copytree(render_mkdocs.THEME_DIR, theme)
+    if footer:
+        _add_to_footer(theme / "main.html", footer)
+    text = render_mkdocs.DEFAULT_CONFIG.read_text(encoding="utf-8")
+    text = re.sub(r"custom_dir: .*", "custom_dir: theme", text)
+    (root / "mkdocs.yml").write_text(text, encoding="utf-8")
+    return text
+
+
+def test_links_of_reused_pages_that_break_fail_the_build_as_a_full_build_does(tmp_path, capsys):
+    """A's footer links into B (with a fragment) and to D: the rules never see these links,
+    only the link check of the built site. A itself does not change, so only checking
+    reused pages again finds what breaks."""
+    root = make_site(tmp_path, _files())
+    _with_own_theme(root, "{% if page and page.file.src_uri == 'notices/2026-11-01-a.md' %}"
+                          '<a href="{{ \'notices/2026-11-02-b/\' | url }}#section-b">B</a>'
+                          '<a href="{{ \'notices/2026-11-04-d/\' | url }}">D</a>'
+                          "{% endif %}")
+    assert _build_both(root, tmp_path, capsys)[0] == 0
+    assert _build_both(root, tmp_path, capsys)[1] is not None
+
+    _edit(root, "notices/2026-11-02-b.md", "## Section B", "## Section C")  # the anchor goes
+    assert _build_both(root, tmp_path, capsys)[0] == 2
+    assert "section-b" in (root / "site/notices/2026-11-02-b/index.html").read_text(
+        encoding="utf-8"), "the previous site stays"
+
+    _edit(root, "notices/2026-11-02-b.md", "## Section C", "## Section B")
+    code, reused = _build_both(root, tmp_path, capsys)
+    assert code == 0 and reused is not None
+
+    (root / "review/notices/2026-11-04-d.md.yml").unlink()  # D quarantined: its links break
+    assert _build_both(root, tmp_path, capsys)[0] == 2
+
+
+def test_mkdocs_yml_and_theme_changes_render_every_page(tmp_path, capsys):
+    root = make_site(tmp_path, _files())
+    mkdocs_yml = _with_own_theme(root)
+    assert _build_both(root, tmp_path, capsys)[0] == 0
+    assert _build_both(root, tmp_path, capsys)[1] is not None
+
+    main = root / "theme/main.html"
+    _add_to_footer(main, "<!-- theme edit -->")
+    code, reused = _build_both(root, tmp_path, capsys)
+    assert code == 0 and reused is None
+    assert "theme edit" in (root / "site/notices/2026-11-01-a/index.html").read_text(
+        encoding="utf-8")
+
+    edited = mkdocs_yml.replace("    - content.code.copy\n", "")
+    assert edited != mkdocs_yml
+    (root / "mkdocs.yml").write_text(edited, encoding="utf-8")
+    code, reused = _build_both(root, tmp_path, capsys)
+    assert code == 0 and reused is None
+
+
+def test_a_page_edited_in_the_site_folder_is_rendered_again(tmp_path, capsys):
+    root = make_site(tmp_path, _files())
+    assert build(root) == 0
+    page = root / "site/notices/2026-11-01-a/index.html"
+    with open(page, "a", encoding="utf-8") as handle:
+        handle.write("<!-- changed by hand -->")
+    code, reused = _build_both(root, tmp_path, capsys)
+    assert code == 0 and reused is not None
+    assert "changed by hand" not in page.read_text(encoding="utf-8")
+
+
+def test_a_damaged_record_is_ignored(tmp_path, capsys):
+    root = make_site(tmp_path, _files())
+    assert build(root) == 0
+    record = incremental.record_path(cache_dir_for(root, "render"), root / "site")
+    data = bytearray(record.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    record.write_bytes(bytes(data))
+    code, reused = _build_both(root, tmp_path, capsys)
+    assert code == 0 and reused is None
+    record.write_bytes(b"not a record")
+    code, reused = _build_both(root, tmp_path, capsys)
+    assert code == 0 and reused is None
+
+
+def test_incremental_render_in_parts(tmp_path, capsys, monkeypatch):
+    root = make_site(tmp_path, _files())
+    for day in range(1, 9):
+        add_file(root, f"notices/2026-10-{day:02d}-n.md",
+                 notice(title=f"第{day}号通知", published=f"'2026-10-{day:02d}T09:00:00+08:00'",
+                        body=f"## 第{day}部分\n\n见[甲通知](2026-11-01-a.md)。"))
+    monkeypatch.setattr(render_mkdocs, "part_count", lambda pages: 2 if pages > 1 else 1)
+    assert _build_both(root, tmp_path, capsys)[0] == 0
+    for day in (2, 5, 8):
+        _edit(root, f"notices/2026-10-{day:02d}-n.md", f"第{day}部分", f"第{day}节")
+    code, reused = _build_both(root, tmp_path, capsys)
+    assert code == 0 and reused is not None
+
+
+def test_the_cache_lives_outside_the_repository(tmp_path):
+    root = make_site(tmp_path, _files())
+    assert build(root) == 0
+    folder = cache_dir_for(root, "render")
+    assert any(folder.iterdir())
+    assert not folder.resolve().is_relative_to(root.resolve())
+    assert os.environ["GOVPUB_CACHE_DIR"] in str(folder)
+
+
+def test_preview_marks_a_page_whose_sign_off_is_withdrawn_without_a_byte_changed(tmp_path):
+    """In a preview the "not reviewed" banner is part of a page's key: its bytes alone are not."""
+    from build_fixtures import NOW_TEXT
+
+    from govpub.build import BuildOptions, run_build
+
+    root = make_site(tmp_path, _files())
+    lines: list[str] = []
+
+    def preview(site_dir):
+        run_build(BuildOptions(root=root, preview=True, site_dir=site_dir, now_text=NOW_TEXT,
+                               echo=lines.append))
+        return site_files(site_dir)
+
+    preview(root / ".govpub/preview")
+    (root / "review/notices/2026-11-02-b.md.yml").unlink()
+    lines.clear()
+    mine = preview(root / ".govpub/preview")
+    assert any(REUSED.search(line) for line in lines)
+    theirs = preview(tmp_path / "full-preview")
+    assert sorted(mine) == sorted(theirs)
+    assert [name for name in mine if mine[name] != theirs[name]] == []
+    assert "govpub-unreviewed" in mine["notices/2026-11-02-b/index.html"].decode()
+
+
+def test_a_replaced_site_is_deleted_in_the_background(tmp_path, capsys, monkeypatch):
+    from govpub.build import publish, trash
+
+    started = []
+    real = trash._delete_detached
+    monkeypatch.setattr(trash, "_delete_detached",
+                        lambda folder: started.append(real(folder)) or started[-1])
+    monkeypatch.setattr(publish, "DETACH_FROM_PAGES", 0)
+    root = make_site(tmp_path, _files())
+    assert _build_both(root, tmp_path, capsys)[0] == 0
+    _edit(root, "notices/2026-11-02-b.md", "乙事项说明。", "乙事项说明（修订）。")
+    code, reused = _build_both(root, tmp_path, capsys)
+    assert code == 0 and reused is not None  # still byte for byte a full build
+    assert started and not (root / ".site.govpub-old").exists()
+    for process in started:
+        assert process.wait() == 0
+    assert not list(root.glob(".site.govpub-trash-*"))
+
+
+def test_trash_a_killed_deleter_left_is_swept_up(tmp_path, monkeypatch):
+    from govpub.build import trash
+
+    site = tmp_path / "site"
+    site.mkdir()
+    left = tmp_path / ".site.govpub-trash-1-2"
+    (left / "notices").mkdir(parents=True)
+    (left / "notices" / "index.html").write_text("old", encoding="utf-8")
+    started = []
+    real = trash._delete_detached
+    monkeypatch.setattr(trash, "_delete_detached",
+                        lambda folder: started.append(real(folder)) or started[-1])
+    trash.sweep(site)
+    assert [process.wait() for process in started] == [0]
+    assert not left.exists() and site.is_dir()

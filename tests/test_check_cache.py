@@ -1,0 +1,215 @@
+"""The check cache reuses per-file results and never changes a verdict.
+
+Each test checks a real repository twice or more — with the cache (in this
+test run's own cache folder, see conftest.py) and without — and compares the
+findings and the gate's blocked set. A damaged, stale or forged entry must be
+ignored, and a change of policy, rules or govpub's code must drop the cache.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from datetime import timedelta
+
+import pytest
+from build_fixtures import add_file, basic_files, make_site, notice
+from factory import NOW, sign_off
+
+from govpub import checkcache, checker
+from govpub.cachedir import cache_dir_for
+from govpub.config import load_policy
+from govpub.rules import Rule, registry
+
+
+def _files() -> dict[str, str | bytes]:
+    files = basic_files()
+    files.update({
+        # a finding of a cacheable rule (a personal mobile number)
+        "notices/2026-11-01-mobile.md": notice(title="联系方式", body="联系人手机 13812345678。"),
+        # a broken link (a rule across files) and a scheduled page (a rule of the clock)
+        "notices/2026-11-02-link.md": notice(title="链接", body="见[不存在](missing.md)。"),
+        "notices/2026-12-24-later.md": notice(title="预告", published="'2026-12-24T09:00:00+08:00'"),
+        # an ID number whose birth date is 2026-12-01: no ID number before that day
+        "notices/2026-11-03-id.md": notice(title="身份", body="证件号 110101202612010019。"),
+        # CR line ends: never cached (its digest does not pin them)
+        "notices/2026-11-04-crlf.md": notice(title="换行").replace("\n", "\r\n").encode(),
+    })
+    return files
+
+
+def _check(root, now=NOW, *, use_cache=True, rules=None):
+    result = checker.check_repository(load_policy(root), now, use_cache=use_cache, rules=rules,
+                                      keep_bodies=False)
+    return sorted(result.findings, key=lambda f: (f.path, f.line, f.rule, f.message)), \
+        sorted(result.blocked)
+
+
+@pytest.fixture
+def loads(monkeypatch):
+    """How many files the check actually loaded (the rest came from the cache)."""
+    count = []
+    real = checker._load
+
+    def counting(policy, entry):
+        count.append(entry.rel)
+        return real(policy, entry)
+
+    monkeypatch.setattr(checker, "_load", counting)
+    return count
+
+
+@pytest.fixture
+def site(tmp_path, monkeypatch):
+    root = make_site(tmp_path, _files())
+    monkeypatch.setattr(checkcache, "RACY_NS", 0)  # files written just now may be remembered
+    return root
+
+
+def test_a_repeated_check_reuses_everything_and_finds_the_same(site, loads):
+    cold = _check(site, use_cache=False)
+    assert {f.rule for f in cold[0]} >= {"GP502", "GP301", "GP104", "GP010"}
+    assert _check(site) == cold  # fills the cache
+    loads.clear()
+    assert _check(site) == cold
+    assert loads == ["notices/2026-11-04-crlf.md"], "only the CRLF page is loaded again"
+
+
+def test_an_edit_is_seen_even_with_the_same_size_and_time(site, loads):
+    _check(site)
+    page = site / "content/notices/2026-11-01-mobile.md"
+    before = page.stat()
+    page.write_bytes(page.read_bytes().replace(b"13812345678", b"12345678901"))
+    os.utime(page, ns=(before.st_atime_ns, before.st_mtime_ns))  # mtime forged back
+    assert page.stat().st_size == before.st_size
+    found, _ = _check(site)
+    assert _check(site, use_cache=False)[0] == found
+    assert not any(f.rule == "GP502" and "mobile" in f.path for f in found)
+
+
+def test_a_damaged_entry_is_ignored(site, loads):
+    cold = _check(site, use_cache=False)
+    _check(site)
+    database = cache_dir_for(site, "check") / checkcache.DATABASE
+    with sqlite3.connect(database) as db:
+        key, head = db.execute("SELECT k, head FROM docs WHERE k LIKE 'notices/2026-11-01%'") \
+            .fetchone()
+        # the title 联系方式 becomes 联络方式: still a valid pickle, only the checksum tells
+        assert "系".encode() in head
+        damaged = head.replace("系".encode(), "络".encode())
+        db.execute("UPDATE docs SET head = ? WHERE k = ?", (damaged, key))
+        db.execute("UPDATE docs SET findings = ? WHERE k LIKE 'notices/2026-11-02%'",
+                   (b"garbage",))
+    loads.clear()
+    assert _check(site) == cold
+    assert sorted(loads) == ["notices/2026-11-01-mobile.md", "notices/2026-11-02-link.md",
+                             "notices/2026-11-04-crlf.md"]
+
+
+def test_a_stale_entry_is_never_found_again(site, loads):
+    """The old version's entry stays keyed by the old digest; the new bytes are checked."""
+    _check(site)
+    _edit = site / "content/notices/2026-11-01-mobile.md"
+    _edit.write_text(_edit.read_text(encoding="utf-8").replace("13812345678", "（已删除）"),
+                     encoding="utf-8")
+    sign_off(site, ["notices/2026-11-01-mobile.md"])
+    found, blocked = _check(site)
+    assert (found, blocked) == _check(site, use_cache=False)
+    assert "notices/2026-11-01-mobile.md" not in blocked
+
+
+def test_a_damaged_database_is_ignored(site):
+    cold = _check(site, use_cache=False)
+    _check(site)
+    database = cache_dir_for(site, "check") / checkcache.DATABASE
+    for suffix in ("-wal", "-shm"):
+        (database.parent / (database.name + suffix)).unlink(missing_ok=True)
+    database.write_bytes(b"SQLite format 3\0" + os.urandom(4096))
+    assert _check(site) == cold
+    assert _check(site) == cold
+
+
+def test_a_withdrawn_sign_off_is_seen(site, loads):
+    _check(site)
+    (site / "review/notices/2026-11-20-fees.md.yml").unlink()
+    found, blocked = _check(site)
+    assert (found, blocked) == _check(site, use_cache=False)
+    assert "notices/2026-11-20-fees.md" in blocked
+
+
+def test_the_clock_is_read_on_every_check(site):
+    before = _check(site, NOW)
+    assert "notices/2026-12-24-later.md" in before[1]
+    assert not any(f.rule == "GP501" for f in before[0]), "born 2026-12-01: not yet a number"
+    later = NOW + timedelta(days=30)
+    after = _check(site, later)
+    assert after == _check(site, later, use_cache=False)
+    assert "notices/2026-12-24-later.md" not in after[1]
+    assert any(f.rule == "GP501" for f in after[0]), "the daily rule ran again on a new day"
+
+
+def test_a_policy_change_drops_the_cache(site, loads):
+    _check(site)
+    rules_yml = site / "site_config/rules.yml"
+    original = rules_yml.read_text(encoding="utf-8") if rules_yml.exists() else ""
+    rules_yml.write_text(original + "\nseverity:\n  GP502: warning\n", encoding="utf-8")
+    loads.clear()
+    found, _ = _check(site)
+    assert len(loads) == len(_files())  # every file loaded again
+    assert found == _check(site, use_cache=False)[0]
+
+
+def test_rules_and_code_changes_drop_the_cache(site, loads, monkeypatch, tmp_path):
+    _check(site)
+    loads.clear()
+    _check(site, rules=[r for r in registry.all() if r.id != "GP502"])
+    assert len(loads) == len(_files()), "another set of rules: nothing reused"
+
+    code = tmp_path / "govpub-code"
+    code.mkdir()
+    (code / "rule.py").write_text("one\n", encoding="utf-8")
+    monkeypatch.setattr(checkcache, "code_folder", lambda: code)
+    _check(site)
+    loads.clear()
+    _check(site)
+    assert len(loads) == 1  # only the CRLF page
+    (code / "rule.py").write_text("two\n", encoding="utf-8")  # a new govpub
+    loads.clear()
+    _check(site)
+    assert len(loads) == len(_files())
+
+
+def test_a_rule_that_is_not_cacheable_runs_every_time(site):
+    calls = []
+
+    class Counting(Rule):
+        id = "GP999"
+        name = "counting"
+        local = True
+
+        def check(self, ctx):
+            calls.extend(d.path for d in ctx.documents())
+            return iter(())
+
+    rules = [*registry.all(), Counting]
+    _check(site, rules=rules)
+    calls.clear()
+    _check(site, rules=rules)
+    assert len(calls) == len(_files())
+
+
+def test_the_cache_is_outside_the_repository(site):
+    _check(site)
+    folder = cache_dir_for(site, "check")
+    assert (folder / checkcache.DATABASE).is_file()
+    assert not folder.resolve().is_relative_to(site.resolve())
+    assert not list(site.rglob("*.sqlite3"))
+
+
+def test_a_new_page_is_checked_with_the_rest_reused(site, loads):
+    _check(site)
+    add_file(site, "notices/2026-11-26-new.md", notice(title="新通知", body="手机 13912345678。"))
+    loads.clear()
+    found, _ = _check(site)
+    assert sorted(loads) == ["notices/2026-11-04-crlf.md", "notices/2026-11-26-new.md"]
+    assert found == _check(site, use_cache=False)[0]
