@@ -22,10 +22,10 @@ of fields), so it costs nothing on the pages that load.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable
 
 from .i18n import _
+from .textwidth import display_width
 
 _KEY = r"[A-Za-z_][A-Za-z0-9_\-]*"
 #: `key：value` — a field name followed by a full-width colon
@@ -112,13 +112,9 @@ def excerpt(line: str, number: int, column: int) -> str:
     """The line and a caret under ``column`` (0-based, in characters), as a terminal shows
     them: Chinese characters take two columns, a tab is shown as →."""
     shown = _INVISIBLE_BREAKS.sub("↵", line.replace("\t", "→"))
-    width = sum(_width(c) for c in shown[:column])
+    width = display_width(shown[:column])
     gutter = " " * len(str(number))
     return f"\n    {number} | {shown}\n    {gutter} | {' ' * width}^"
-
-
-def _width(char: str) -> int:
-    return 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
 
 
 # -- the slips, most specific first -------------------------------------------------------

@@ -11,6 +11,7 @@ from ..errors import UsageError
 from ..i18n import _, ngettext
 from ..review import workflow
 from ..review.gitrun import find_repo
+from ..textwidth import pad
 from .common import now_option, policy_of, resolve_now
 
 
@@ -64,21 +65,13 @@ def status(ctx, output_format, column, level, now_text) -> int:
     return 0
 
 
-def _pad(text: str, width: int) -> str:
-    """``text`` padded to ``width`` terminal columns (a Chinese character takes two)."""
-    import unicodedata
-
-    used = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
-    return text + " " * max(0, width - used)
-
-
 def _status_lines(policy, item, now):
     from ..review.queue import age_text, state_text
 
     when = item.changed_at.strftime("%Y-%m-%d %H:%M") if item.changed_at else "?"
     who = _("uncommitted") if item.changed_by == "uncommitted" else item.changed_by
     who = f"  ({who})" if who else ""
-    yield f"{when}  {_pad(state_text(item), 26)}  {item.repo_path}{who}"
+    yield f"{when}  {pad(state_text(item), 26)}  {item.repo_path}{who}"
     facts = [item.title or "—", item.column_title or item.column or "—", item.type,
              age_text(item.age(now)),
              _("level {level} of {required}").format(level=item.level, required=item.required)]

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, tzinfo
 
 from ..i18n import N_, _
+from ..textwidth import pad
 from .config import DutyConfig
 from .decide import BASELINE_REASON
 from .duty import describe_people, describe_person, next_change, on_duty
@@ -85,12 +86,12 @@ def obligation_lines(item: dict, duty: DutyConfig, tz: tzinfo) -> list[str]:
         by = item["closed_by"] if item["closed_by"] not in (None, "watcher") else None
         if by:
             extra += _(", by {person}").format(person=describe_person(duty, by))
-        return [f"#{item['id']:<5} {state:<10} {local(from_iso(item['closed_at']), tz)}  "
+        return [f"#{item['id']:<5} {pad(state, 10)} {local(from_iso(item['closed_at']), tz)}  "
                 f"{item['title']}  ({extra})"]
     left = timedelta(seconds=item["seconds_left"])
     when = (_("OVERDUE by {span}").format(span=span(left)) if item["overdue"]
             else _("{span} left").format(span=span(left)))
-    lines = [f"#{item['id']:<5} {state:<10} {when:<22} "
+    lines = [f"#{item['id']:<5} {pad(state, 10)} {pad(when, 22)} "
              + _("deadline {time}").format(time=local(from_iso(item["deadline"]), tz))
              + f"  {item['title']}",
              f"{'':7}{item['link'] or ''}  (govpub reproduce {item['id']})"]
