@@ -352,7 +352,7 @@ def test_internal_reproduction_figures_are_printed_not_published(tmp_path, capsy
     assert report(root) == 0
     out = capsys.readouterr().out
     assert ("internal (not published): 3 central documents watched, 2 reproduced (1 within "
-            "the deadline, median 11.0 hours), 1 dismissed") in out
+            "the deadline, 1 late, median 11.0 hours), 1 dismissed") in out
     text = (root / "content" / "reports" / "2025-annual-report.md").read_text(encoding="utf-8")
     assert "转载" not in text and "11.0" not in text
 

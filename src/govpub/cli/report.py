@@ -81,7 +81,8 @@ def _internal_figures(result) -> None:
         return
     median = (f"{statistics.median(watcher.lead_hours):.1f}" if watcher.lead_hours else "—")
     click.echo(_("internal (not published): {watched} central documents watched, {reproduced} "
-                 "reproduced ({on_time} within the deadline, median {median} hours), "
+                 "reproduced ({on_time} within the deadline, {late} late, median {median} hours), "
                  "{dismissed} dismissed").format(
                      watched=watcher.watched, reproduced=watcher.reproduced,
-                     on_time=watcher.on_time, median=median, dismissed=watcher.dismissed))
+                     on_time=watcher.on_time, late=watcher.late, median=median,
+                     dismissed=watcher.dismissed))
