@@ -50,9 +50,9 @@ def li_approves(site):
     site.commit("li-wei", "approve", RECORD, date=day(20))
 
 
-def test_a_restored_approved_version_does_not_hide_earlier_changes(tmp_path):
-    """li-wei edits (back-dated to look old), the editor restores the approved bytes and
-    then writes her wording in again: her commit is still a change since approval."""
+def her_wording_behind_a_restore(tmp_path):
+    """On a branch: li-wei's wording (back-dated to look old), the approved bytes restored
+    by the editor, then the editor's edit with her wording in it again."""
     site = make_site(tmp_path)
     approved_main(site)
     git(site.root, "checkout", "-q", "-b", "pr")
@@ -62,6 +62,13 @@ def test_a_restored_approved_version_does_not_hide_earlier_changes(tmp_path):
     site.commit("ed", "restore the approved version", date=day(10))
     site.page(PAGE, body=BOTH)
     site.commit("ed", "edit", date=day(11))
+    return site
+
+
+def test_a_restored_approved_version_does_not_hide_earlier_changes(tmp_path):
+    """li-wei edits (back-dated to look old), the editor restores the approved bytes and
+    then writes her wording in again: her commit is still a change since approval."""
+    site = her_wording_behind_a_restore(tmp_path)
     li_approves(site)
     _, findings = verify_changes(site.policy(), "main")
     assert rule_ids(findings) == [("GP211", RECORD)]
@@ -138,15 +145,7 @@ def test_criss_cross_merges_with_a_restore_in_between(tmp_path):
 
 
 def test_review_approve_refuses_the_same_way(tmp_path):
-    site = make_site(tmp_path)
-    approved_main(site)
-    git(site.root, "checkout", "-q", "-b", "pr")
-    site.page(PAGE, body=LI)
-    site.commit("li-wei", "my wording", date="2020-01-01T10:00:00+08:00")
-    site.page(PAGE, body=V1)
-    site.commit("ed", "restore the approved version", date=day(10))
-    site.page(PAGE, body=BOTH)
-    site.commit("ed", "edit", date=day(11))
+    site = her_wording_behind_a_restore(tmp_path)
     git(site.root, "config", "user.email", "li.wei@example.gov.cn")
     runner = CliRunner()
     with runner.isolation() as (out, err, *_):
