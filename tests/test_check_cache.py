@@ -213,3 +213,22 @@ def test_a_new_page_is_checked_with_the_rest_reused(site, loads):
     found, _ = _check(site)
     assert sorted(loads) == ["notices/2026-11-04-crlf.md", "notices/2026-11-26-new.md"]
     assert found == _check(site, use_cache=False)[0]
+
+
+def test_findings_are_worded_in_the_language_of_the_run_that_shows_them(tmp_path):
+    """A Chinese run's cached findings are never shown to an English run (or back)."""
+    from govpub import i18n
+
+    site = make_site(tmp_path, _files())
+    i18n.set_language("zh-CN")
+    try:
+        chinese = _check(site)[0]
+    finally:
+        i18n.set_language("en")
+    english = _check(site)[0]
+    assert english == _check(site, use_cache=False)[0]
+    mobile = [f.message for f in english if f.path.endswith("mobile.md")]
+    assert mobile and not any("\u4e00" <= char <= "\u9fff" for message in mobile
+                              for char in message), mobile
+    assert [f.message for f in chinese if f.path.endswith("mobile.md")] != mobile
+

@@ -16,7 +16,8 @@ the sign-off rules (they read ``review/``; the parsed records are kept too,
 by their own digest), the rules across files (links, unique codes), and the
 rules that read the clock. So the cache cannot change a verdict: a result
 is reused only for the same bytes at the same path, under the same policy,
-the same rules and the same govpub (``generation``: any change there drops
+the same rules, the same govpub and the same language — findings carry their
+message worded for the reader (``generation``: any change there drops
 every entry), and every entry carries a digest of its own bytes — a damaged
 entry is ignored, not trusted.
 
@@ -54,6 +55,7 @@ from .cachedir import cache_dir_for
 from .content import Document, Entry
 from .digest import is_text_file as is_text_file_path
 from .findings import Finding
+from .i18n import current_language
 
 if TYPE_CHECKING:
     from .config import Policy
@@ -226,6 +228,8 @@ def generation(policy: Policy, rules: list[type[Rule]]) -> str:
     digest.update(b"\0code\0" + (b"installed" if installed(code) else
                                  tree_digest(code).encode()))
     digest.update(b"\0env\0" + environment_key().encode())
+    # findings carry their message in the language of the run that made them
+    digest.update(b"\0language\0" + current_language().encode())
     digest.update(b"\0policy-files\0" + tree_digest(policy.config_dir).encode())
     digest.update(b"\0policy\0" + _canonical_policy(policy).encode())
     for rule in rules:
