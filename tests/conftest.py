@@ -22,6 +22,18 @@ settings.register_profile("govpub", deadline=None, derandomize=True,
 settings.load_profile("govpub")
 
 
+@pytest.fixture(autouse=True)
+def _language_of_the_process_restored():
+    """A test that chose a language (``i18n.set_language``, or ``--lang`` in an in-process
+    CLI run) must not choose it for the tests after it in the same worker: the choice
+    outranks GOVPUB_LANG, so a later test setting GOVPUB_LANG=zh-CN would read English."""
+    from govpub import i18n
+
+    yield
+    i18n.set_language(None)
+    i18n.set_site_language(None)
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _own_cache_folder(tmp_path_factory):
     """govpub's caches (govpub.cachedir) in a folder of this test run, never the user's."""

@@ -34,7 +34,7 @@ def test_the_status_board_lines_up_in_chinese():
                  for n, seconds in ((1, 3 * 3600), (2, -int(timedelta(minutes=5).seconds)))]
         deadline_word = i18n._("deadline {time}").split("{")[0].strip()
     finally:
-        i18n.set_language("en")
+        i18n.set_language(None)
     assert deadline_word != "deadline" and all(deadline_word in line for line in lines), lines
     columns = [display_width(line[:line.index(deadline_word)]) for line in lines]
     assert columns[0] == columns[1], "\n".join(lines)
