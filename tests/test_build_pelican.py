@@ -54,3 +54,18 @@ def test_page_relative_links_are_not_rewritten(tmp_path):
                     html)
     assert 'data-page-relative href="handout.pdf"' in out
     assert 'href="../../guides/a/"' in out
+
+
+@pytest.mark.parametrize(("href", "source", "expected"), [
+    ("000173001009/", "catalog/index.md", "000173001009/"),  # a folder keeps its slash
+    ("./", "catalog/1.md", "../"),
+    ("../", "catalog/index.md", "../"),
+    ("../index.md", "a/b.md", "../../"),
+    ("x.md#part", "a/index.md", "x/#part"),
+    ("../attachments/f.docx", "catalog/1.md", "../../attachments/f.docx"),
+    ("https://example.org/a.md", "a/b.md", "https://example.org/a.md"),
+])
+def test_links_point_where_mkdocs_points_them(href, source, expected):
+    from govpub.build.render_pelican import rewrite_link
+
+    assert rewrite_link(href, source) == expected
