@@ -1,0 +1,155 @@
+"""The demo built with ``--renderer pelican`` in headless Chromium: the chrome works there too.
+
+The parity test (test_build_parity.py) shows that the Pelican site says and
+links the same as the MkDocs one; this drives it in a real browser: the skip
+link is the first stop and lands on the heading, the care mode changes the
+text size and is remembered across pages, the footer shows the site identity,
+the catalog filter filters, and axe-core finds no WCAG 2.1 AA violation on each
+kind of page at a desktop and a phone width. Fixtures and helpers are those of
+test_browser_site.py.
+"""
+
+from __future__ import annotations
+
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+from build_fixtures import REPO
+from patience import patient_page
+from test_browser_site import AXE, CHROMIUM, WCAG_AA, WIDTHS, _isolated_context, browser
+
+from govpub.build import BuildOptions, run_build
+from govpub.build.serve import make_server
+
+pytestmark = [pytest.mark.browser, pytest.mark.timeout(1200)]
+__all__ = ["browser"]  # the browser fixture of test_browser_site
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing — install Debian's Chromium: apt-get install -y chromium")
+    root = tmp_path_factory.mktemp("pelican-demo") / "repo"
+    for name in ("content", "review", "site_config", "disclosure"):
+        shutil.copytree(REPO / name, root / name)
+    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    state = run_build(BuildOptions(root=root, renderer="pelican", echo=lambda _line: None))
+    assert not state.quarantined, sorted(state.quarantined)
+    server = make_server(state.site_dir, 0)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield state.model, f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
+def _kinds_of_page(model) -> list[str]:
+    """One page of each kind: home, column index, notice, policy, item guide, catalog,
+    disclosure, site map, an English page, both 404 pages."""
+    pages = ["", "notices/", model.of_type("notice")[0].url, model.of_type("policy")[0].url,
+             model.of_type("service-item")[0].url, "catalog/", "disclosure/", "sitemap/",
+             "en/about/", "404.html", "en/404.html"]
+    return list(dict.fromkeys(pages))
+
+
+def test_axe_finds_no_wcag_aa_violation_on_each_kind_of_page(demo, browser):
+    if not AXE.exists():
+        pytest.fail(f"{AXE} is missing: run `make setup` (npm ci installs axe-core)")
+    model, address = demo
+    failures = []
+    for width in WIDTHS:
+        context, foreign = _isolated_context(browser, width)
+        context.add_init_script(path=str(AXE))
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda exc, errors=errors: errors.append(str(exc)))
+        for path in _kinds_of_page(model):
+            response = page.goto(address + path, wait_until="load")
+            assert response is not None and response.status in (200, 404), path
+            violations = page.evaluate(
+                """async (tags) => (await axe.run(document, {runOnly: {type: 'tag', values: tags},
+                   resultTypes: ['violations']})).violations.map(v => `${v.id} (${v.impact}): `
+                   + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', '))""", WCAG_AA)
+            failures += [f"{path} @{width}px: {v}" for v in violations]
+            if width == 390:
+                overflow = page.evaluate("document.documentElement.scrollWidth - "
+                                         "document.documentElement.clientWidth")
+                assert overflow <= 0, (path, overflow)
+        context.close()
+        assert errors == [] and foreign == []
+    assert failures == []
+
+
+def test_skip_link_is_the_first_stop_and_focuses_the_heading(demo, browser):
+    model, address = demo
+    page = patient_page(browser, viewport={"width": 1366, "height": 900})
+    try:
+        for url in ("", model.of_type("notice")[0].url, "catalog/", "en/about/", "404.html"):
+            page.goto(address + url)
+            page.keyboard.press("Tab")
+            assert page.evaluate("document.activeElement.classList.contains('md-skip')"), url
+            assert page.is_visible("a.md-skip")
+            page.keyboard.press("Enter")
+            assert page.evaluate("document.activeElement.tagName") == "H1", url
+    finally:
+        page.close()
+
+
+def test_care_mode_changes_the_text_and_is_kept_across_pages(demo, browser):
+    model, address = demo
+    item = model.of_type("service-item")[0]
+    page = patient_page(browser, viewport={"width": 390, "height": 900})
+    size = "() => parseFloat(getComputedStyle(document.querySelector('article p')).fontSize)"
+    try:
+        page.goto(address + item.url)
+        normal = page.evaluate(size)
+        assert normal >= 16
+        page.click("[data-gp-text-size='150']")
+        assert page.get_attribute("html", "data-gp-text") == "150"
+        assert page.evaluate(size) == pytest.approx(normal * 1.5, rel=0.02)
+        assert page.inner_text("[data-gp-care-status]") == "字号：较大"
+        page.click("[data-gp-contrast-toggle]")
+        page.goto(address + "notices/")
+        assert page.get_attribute("html", "data-gp-text") == "150"
+        assert page.get_attribute("html", "data-gp-contrast") == "high"
+        assert page.get_attribute("[data-gp-text-size='150']", "aria-pressed") == "true"
+        page.click("[data-gp-care-reset]")
+        assert page.get_attribute("html", "data-gp-text") is None
+    finally:
+        page.close()
+
+
+def test_footer_shows_the_site_identity_in_the_page_language(demo, browser):
+    model, address = demo
+    site = model.policy.site
+    page = patient_page(browser)
+    try:
+        page.goto(address + model.of_type("notice")[0].url)
+        footer = page.inner_text("footer.gp-footer")
+        for value in (site["organizer"], site["site_code"], site["icp"], "主办单位", "网站标识码"):
+            assert value in footer
+        page.goto(address + "en/about/")
+        footer = page.inner_text("footer.gp-footer")
+        assert "Website ID code" in footer and site["site_code"] in footer
+        assert page.get_attribute("html", "lang") == "en"
+    finally:
+        page.close()
+
+
+def test_the_catalog_filter_filters(demo, browser):
+    model, address = demo
+    items = model.of_type("service-item")
+    category = str(items[0].meta["category"])
+    same = [p for p in items if str(p.meta.get("category")) == category]
+    page = patient_page(browser)
+    try:
+        page.goto(address + "catalog/")
+        assert page.is_visible(".gp-catalog__filter")
+        page.select_option("select[name=category]", category)
+        shown = page.locator(".gp-catalog tbody tr:not([hidden])")
+        assert shown.count() == len(same) < len(items)
+        assert page.inner_text(".gp-catalog__count") == f"{len(same)} / {len(items)}"
+    finally:
+        page.close()
