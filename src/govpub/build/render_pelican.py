@@ -52,6 +52,9 @@ NOT_FOUND = {"not_found": ("404.html", "zh-CN"), "not_found_en": ("en/404.html",
 NOT_FOUND_PAGES = {path.removesuffix(".html") for path, _language in NOT_FOUND.values()}
 # links marked data-page-relative are relative to the page's URL already
 _LINK = re.compile(r'(?<!data-page-relative)(\s(?:href|src))="([^"]*)"')
+#: the stylesheets and (deferred) scripts of govpub/theme that its main.html loads
+THEME_CSS = ("stylesheets/govpub.css", "stylesheets/govpub-search.css")
+THEME_JS = ("javascripts/govpub.js", "javascripts/govpub-search.js")
 #: files of the MkDocs theme folder that are templates, not files of the site
 _TEMPLATE_SUFFIXES = (".html", ".py", ".pyc")
 
@@ -247,8 +250,10 @@ def render_pelican(state: BuildState) -> None:
     files = set(theme_files(custom_dir))
     favicon = mkdocs.theme.get("favicon")
     assets = {"favicon": favicon if favicon in files else "",
-              "css": [str(path) for path in mkdocs.extra_css],
-              "js": [str(script) for script in mkdocs.extra_javascript]}
+              # what the MkDocs theme's main.html loads, then mkdocs.yml's extra files
+              "css": [p for p in THEME_CSS if p in files] + [str(p) for p in mkdocs.extra_css],
+              "js": [str(script) for script in mkdocs.extra_javascript],
+              "deferred_js": [p for p in THEME_JS if p in files]}
     not_found = {}  # by Pelican's page_name, which its direct templates receive
     for path, language in NOT_FOUND.values():
         chrome = not_found_chrome(govpub["chrome"], language)
@@ -258,8 +263,9 @@ def render_pelican(state: BuildState) -> None:
         "PATH": str(state.staging_dir),
         "OUTPUT_PATH": str(state.temp_site),
         "THEME": str(THEME),
-        # the MkDocs theme's partials (toolbar, footer, care mode) after Pelican's own
-        "THEME_TEMPLATES_OVERRIDES": [str(THEME / "templates"), str(custom_dir)],
+        # Pelican's own templates first, then the MkDocs theme's folders as MkDocs looks
+        # them up (govpub/theme's partials: toolbar, footer, care mode, search box)
+        "THEME_TEMPLATES_OVERRIDES": [str(THEME / "templates"), *map(str, mkdocs.theme.dirs)],
         "SITENAME": site["name"],
         "SITEURL": "",
         "RELATIVE_URLS": True,
