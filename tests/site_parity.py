@@ -3,7 +3,7 @@
 :func:`site_pages` reads every HTML page of a site folder into a
 :class:`PageView`: its ``<html lang>``, ``<title>``, ``<meta>`` metadata and
 canonical link, its visible text (whitespace normalised) and the targets of its
-internal links (resolved against the page's address). The parts of a page that
+internal links and forms (resolved against the page's address). The parts of a page that
 belong to one renderer's navigation by design are taken out first
 (:data:`RENDERER_PARTS`); everything else counts.
 """
@@ -82,8 +82,9 @@ def read_page(html: str, rel: str, renderer: str) -> PageView:
     for element in body.find_all(["script", "style", "template", "svg"]):
         element.decompose()
     text = _SPACE.sub(" ", body.get_text(" ")).strip()
-    links = sorted({t for a in body.find_all("a", href=True)
-                    if (t := _target(a["href"], base)) is not None})
+    targets = [a["href"] for a in body.find_all("a", href=True)]
+    targets += [form["action"] for form in body.find_all("form", action=True)]
+    links = sorted({t for href in targets if (t := _target(href, base)) is not None})
     return PageView(lang=soup.html.get("lang", ""), title=_SPACE.sub(" ", soup.title.get_text()
                                                                      if soup.title else "").strip(),
                     meta=meta, canonical=canonical["href"] if canonical else "", text=text,

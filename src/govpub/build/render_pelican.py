@@ -305,11 +305,13 @@ def render_pelican(state: BuildState) -> None:
         with contextlib.redirect_stdout(io.StringIO()):  # its "Done: Processed …" line
             Pelican(settings).run()
     except Exception as exc:  # Pelican raises whatever its parts raise
-        raise BuildError(f"Pelican failed: {type(exc).__name__}: {exc}") from None
+        raise BuildError(_("Pelican failed: {error}").format(
+            error=f"{type(exc).__name__}: {exc}")) from None
     finally:
         logger.removeHandler(collector)
     if collector.messages:
-        raise BuildError(f"Pelican reported errors: {'; '.join(collector.messages[:3])}")
+        raise BuildError(_("Pelican reported errors: {errors}").format(
+            errors="; ".join(collector.messages[:3])))
     copy_theme_files(custom_dir, state.temp_site)
 
 
