@@ -69,3 +69,20 @@ def test_links_point_where_mkdocs_points_them(href, source, expected):
     from govpub.build.render_pelican import rewrite_link
 
     assert rewrite_link(href, source) == expected
+
+
+def test_a_pelican_build_between_two_mkdocs_builds_reuses_nothing_of_it(tmp_path, capsys):
+    """The MkDocs render record never outlives a Pelican build of the same folder: the next
+    MkDocs build renders every page again instead of keeping Pelican's HTML."""
+    root = make_site(tmp_path)
+    assert build(root) == 0
+    assert build(root, "--renderer", "pelican") == 0
+    pelican_pages = [p for p in (root / "site").rglob("*.html") if "theme/css/pelican.css"
+                     in p.read_text(encoding="utf-8")]
+    assert pelican_pages
+    capsys.readouterr()
+    assert build(root) == 0
+    assert "reused" not in capsys.readouterr().out
+    for page in pelican_pages:
+        html = page.read_text(encoding="utf-8")
+        assert "pelican.css" not in html and "md-header" in html, page
