@@ -86,3 +86,25 @@ def test_a_pelican_build_between_two_mkdocs_builds_reuses_nothing_of_it(tmp_path
     for page in pelican_pages:
         html = page.read_text(encoding="utf-8")
         assert "pelican.css" not in html and "md-header" in html, page
+
+
+def test_a_pelican_preview_shows_unreviewed_pages_under_the_banners(tmp_path):
+    from build_fixtures import NOW_TEXT, basic_files
+
+    from govpub.build import PREVIEW_MARKER, BuildOptions, run_build
+
+    files = basic_files()
+    files["notices/2026-11-27-draft.md"] = notice(title="待审核通知",
+                                                 published="'2026-11-27T09:00:00+08:00'")
+    root = make_site(tmp_path, files, sign=[p for p in files if "draft" not in p])
+    state = run_build(BuildOptions(root=root, preview=True, renderer="pelican",
+                                   now_text=NOW_TEXT, echo=lambda _line: None))
+    site = state.site_dir
+    assert site == root / ".govpub/preview" and (site / PREVIEW_MARKER).is_file()
+    draft = page_html(site, "notices/2026-11-27-draft")
+    assert "待审核通知" in draft and "Not reviewed — not for publication" in draft
+    assert '<meta name="govpub-preview" content="not-for-publication">' in draft
+    approved = page_html(site, "notices/2026-11-20-fees")
+    assert "Not reviewed — not for publication" not in approved
+    assert "Preview — contains unreviewed content" in approved
+    assert '<meta name="robots" content="noindex, nofollow">' in approved
