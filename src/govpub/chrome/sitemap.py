@@ -69,7 +69,10 @@ def site_map_page(model: SiteModel, generated: dict[str, str]) -> dict[str, str]
     listed: set[str] = {SITE_MAP_PAGE}
     lines = [f"- {mdtext.link(_(HOME), 'index.md', source)}"]
     listed.add("index.md")
-    for folder in indexed_columns(model):
+    # once: it walks every page, and the lists below ask for each page (quadratic otherwise)
+    columns = indexed_columns(model)
+    column_set = set(columns)
+    for folder in columns:
         if folder == "":
             continue
         column = model.policy.columns[folder]
@@ -92,9 +95,9 @@ def site_map_page(model: SiteModel, generated: dict[str, str]) -> dict[str, str]
             lines.append(f"- {mdtext.link(_(MORE).format(count=len(pages)), first, source)}")
     others = sorted(path for path in generated
                     if path not in listed and not _is_pager_page(path)
-                    and path.split("/", 1)[0] not in indexed_columns(model))
+                    and path.split("/", 1)[0] not in column_set)
     others += sorted(p.path for p in model.pages if p.path not in listed
-                     and p.doc.column not in indexed_columns(model))
+                     and p.doc.column not in column_set)
     pages_by_path = {p.path: p for p in model.pages}
     if others:
         lines += ["", f"## {mdtext.text(_(OTHER))}", ""]
