@@ -257,6 +257,7 @@ def render_pelican(state: BuildState) -> None:
     not_found = {}  # by Pelican's page_name, which its direct templates receive
     for path, language in NOT_FOUND.values():
         chrome = not_found_chrome(govpub["chrome"], language)
+        chrome["search"] = not_found_search(govpub, language)
         chrome["html_title"] = f"{plain_text(chrome['heading']['html'])} - {site['name']}"
         not_found[path.removesuffix(".html")] = chrome
     settings = read_settings(path=None, override={
@@ -313,6 +314,16 @@ def render_pelican(state: BuildState) -> None:
         raise BuildError(_("Pelican reported errors: {errors}").format(
             errors="; ".join(collector.messages[:3])))
     copy_theme_files(custom_dir, state.temp_site)
+
+
+def not_found_search(govpub: dict, language: str) -> dict | None:
+    """The search form of a 404 page (as the MkDocs hook gives it), where the site has search:
+    the site settings carry ``search_languages`` when :mod:`govpub.search` builds its index."""
+    if "search_languages" not in govpub:
+        return None
+    from govpub.search import search_box
+
+    return search_box(language, "", govpub["search_languages"])
 
 
 def navigation(state: BuildState) -> list[tuple[str, str]]:
