@@ -54,6 +54,7 @@ class PathName(DocumentRule):
     name = "path-name"
     local = True
     allowable = True
+    cacheable = True  # the file's path and bytes alone (govpub.checkcache)
     attachments = True
     needs_meta = False
 

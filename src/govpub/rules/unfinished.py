@@ -43,6 +43,7 @@ class Unfinished(DocumentRule):
     name = "unfinished"
     local = True
     locked = True
+    cacheable = True  # the file's path and bytes alone (govpub.checkcache)
 
     def check_document(self, doc, ctx) -> Iterator:
         for path, _text in _marked_values(doc.meta):
