@@ -43,7 +43,7 @@ UNUSED_FILES = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js",
 
 
 def pagefind_binary() -> Path:
-    """The extended Pagefind binary installed with govpub (``pagefind[extended]``)."""
+    """The extended Pagefind binary installed with govpub (``pagefind_bin_extended``)."""
     try:
         from pagefind_bin_extended import get_executable
     except ImportError:
@@ -51,13 +51,13 @@ def pagefind_binary() -> Path:
             _("the search index needs Pagefind's extended build (Chinese word segmentation), "
               "which is not installed"),
             hint=_("install govpub with its dependencies (make setup), which include "
-                   "pagefind[extended]")) from None
+                   "pagefind_bin_extended")) from None
     try:
         return Path(get_executable())
     except FileNotFoundError as exc:
         raise BuildError(_("Pagefind's binary is missing: {error}").format(error=exc),
                          hint=_("reinstall it: pip install --force-reinstall "
-                                "'pagefind[extended]'")) from None
+                                "'pagefind_bin_extended'")) from None
 
 
 def _clean_environment() -> dict[str, str]:
