@@ -1,27 +1,35 @@
-"""Benchmark: what a search costs a reader — Pagefind (govpub's search) against Material's.
+"""Benchmark: what a search costs a reader and the build — Pagefind (govpub's) against Material's.
 
-    .venv/bin/python bench/bench_search.py             # 10,000 pages
-    .venv/bin/python bench/bench_search.py 1000        # another size
-    .venv/bin/python bench/bench_search.py --repeat 5  # median of 5 runs per query
+    .venv/bin/python bench/bench_search.py              # 1,000 and 10,000 pages
+    .venv/bin/python bench/bench_search.py 1000         # other sizes
+    .venv/bin/python bench/bench_search.py --repeat 5   # median of 5 runs per query
 
-One corpus (``bench/corpus.py``, shared with ``bench_build.py``), two sites of
-the same staged pages:
+One corpus per size (``bench/corpus.py``, shared with ``bench_build.py`` and
+``bench_incremental.py``), two sites of the same staged pages:
 
 - *Pagefind*: ``govpub build`` (the site as published: Pagefind's chunked index
-  under ``pagefind/``, the search page ``search/``);
+  under ``pagefind/``, the search page ``search/``), with an empty cache folder
+  (a full build), then again after one notice's text changed and was signed
+  off (the incremental rebuild); the index step is then run once more on its
+  own (the same input as in the builds): its time and its share of each build;
 - *Material*: a plain ``mkdocs build`` of the same staging folder with Material's
-  own theme and search plugin (``search/search_index.json``, loaded whole).
+  own theme and search plugin (``search/search_index.json``, loaded whole), and
+  once without the plugin: the difference is what Material's index costs the build.
+  The environment has no jieba (govpub no longer ships it): Material's Chinese
+  text is not segmented, which makes its index *smaller* than the 17.8 MB
+  govpub published before — the comparison favours Material.
 
-Both are served on 127.0.0.1 by a server that counts every byte it sends, and
-driven by Debian's Chromium (Playwright), each query in a fresh browser
-context (nothing cached). For each query:
+Both sites are served on 127.0.0.1 by a server that counts every byte it sends
+(no compression: Pagefind's index files are gzip streams already), and driven
+by Debian's Chromium (Playwright), each query in a fresh browser context
+(nothing cached). For each query:
 
-- **bytes**: everything the search downloads — Pagefind: from pressing Enter
-  on the search page until the first ten results are shown (pagefind.js, its
-  WebAssembly, the index metadata and chunks, the result fragments); Material:
-  its search worker, lunr's language files and ``search_index.json``, which it
-  loads whatever the query. Also shown: what the same files weigh gzipped
-  (a server with compression on), measured on the files themselves;
+- **search KB**: what the search itself downloads — Pagefind: pagefind.js, its
+  WebAssembly, the index metadata and chunks, the result fragments of the first
+  ten results; Material: its search worker, lunr's language files and
+  ``search_index.json``, which it loads whatever the query;
+- **total KB**: every byte sent from the start of the navigation until the
+  first result is on screen (the page, its stylesheets and scripts included);
 - **cold**: ms from the start of navigation to ``search/?q=…`` (Pagefind) or
   ``?q=…`` (Material opens its search from that parameter) until the first
   result is on screen: page load, index load and search;
@@ -42,6 +50,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from functools import partial
@@ -58,8 +67,11 @@ BIN = Path(sys.executable).parent
 sys.path.insert(0, str(BENCH))
 
 from bench_build import corpus  # noqa: E402
+from bench_incremental import a_notice, change_text, reused_line, timed  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
+#: PDF handouts printed once per corpus (govpub.handouts): not part of the figures
+HANDOUT_CACHE = ".govpub/cache/handouts"
 QUERIES = ("专利", "年费", "复审", "专利费用减缴")
 WARM_QUERY = "审查"
 COMPRESSIBLE = (".js", ".json", ".css", ".html", ".svg", ".txt", ".map")
@@ -76,34 +88,44 @@ FIRST_RESULT_MARKS = """(selector) => {
 
 # --- sites ------------------------------------------------------------------------------
 
-def pagefind_site(pages: int) -> tuple[Path, Path, float]:
-    """(repository, site, seconds Pagefind took to index it)."""
+def pagefind_site(pages: int) -> tuple[Path, Path, dict]:
+    """(repository, site, seconds): a full build, an incremental one-page rebuild, the index."""
     from govpub.search.index import write_search_index
 
     root = corpus(pages)
     site = OUT / f"search-pagefind-{pages}"
     shutil.rmtree(site, ignore_errors=True)
-    run = subprocess.run([str(BIN / "govpub"), "--lang", "en", "--root", str(root), "build",
-                          "--site-dir", str(site)], capture_output=True, text=True)
-    if run.returncode != 0:
-        raise SystemExit(f"govpub build failed:\n{run.stdout[-2000:]}\n{run.stderr[-2000:]}")
+    build = [str(BIN / "govpub"), "--root", str(root), "build", "--site-dir", str(site)]
+    with tempfile.TemporaryDirectory(prefix="govpub-bench-cache-") as cache_dir:
+        cache = Path(cache_dir)
+        if not any((root / HANDOUT_CACHE).glob("*.pdf")):  # a new corpus: print them first
+            timed(build, root, cache)
+            shutil.rmtree(cache)
+            cache.mkdir()
+            shutil.rmtree(site)
+        full, _cpu, _out = timed(build, root, cache)
+        change_text(root, a_notice(root), f"search-{time.time_ns()}")
+        incremental, _cpu, out = timed(build, root, cache)
     start = time.perf_counter()
-    write_search_index(None, site)  # again, alone: the cost of the index step
-    return root, site, time.perf_counter() - start
+    write_search_index(None, site)  # once more, alone: what the step costs in each build
+    index = time.perf_counter() - start
+    return root, site, {"full": full, "incremental": incremental, "index": index,
+                        "reused": reused_line(out)}
 
 
-def material_site(root: Path, pages: int) -> tuple[Path, float]:
-    """A plain ``mkdocs build`` of the staged pages with Material's theme and search."""
+def material_site(root: Path, pages: int, search: bool = True) -> tuple[Path, float]:
+    """A plain ``mkdocs build`` of the staged pages with Material's theme (and its search)."""
     empty_theme = OUT / "material-theme-unchanged"
     empty_theme.mkdir(parents=True, exist_ok=True)
-    site = OUT / f"search-material-{pages}"
+    name = "material" if search else "material-nosearch"
+    site = OUT / f"search-{name}-{pages}"
     shutil.rmtree(site, ignore_errors=True)
     config = {"INHERIT": str(REPO / "mkdocs.yml"), "hooks": [],
               "docs_dir": str(root / ".govpub" / "staging"), "site_dir": str(site),
               "theme": {"name": "material", "custom_dir": str(empty_theme)},
-              "plugins": [{"search": {"lang": ["zh", "en"]}}], "extra_javascript": [],
-              "extra_css": []}
-    path = OUT / f"mkdocs-material-search-{pages}.yml"
+              "plugins": [{"search": {"lang": ["zh", "en"]}}] if search else [],
+              "extra_javascript": [], "extra_css": []}
+    path = OUT / f"mkdocs-{name}-{pages}.yml"
     path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
     start = time.perf_counter()
     run = subprocess.run([str(BIN / "mkdocs"), "build", "-q", "-f", str(path)],
@@ -111,7 +133,10 @@ def material_site(root: Path, pages: int) -> tuple[Path, float]:
                          env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
     if run.returncode != 0:
         raise SystemExit(f"mkdocs build failed:\n{run.stderr[-2000:]}")
-    return site, time.perf_counter() - start
+    seconds = time.perf_counter() - start
+    if not search:
+        shutil.rmtree(site, ignore_errors=True)
+    return site, seconds
 
 
 def folder_size(folder: Path) -> tuple[int, int]:
@@ -193,8 +218,8 @@ def measure_query(browser, engine: str, address: str, site: Path, counter: Count
         if engine == "pagefind":
             page.wait_for_selector("[data-gp-search-state=done]", state="attached")
         cold_ms = page.evaluate("window.__marks[0]")
-        sent = [(path, size) for path, size in counter.since(start)
-                if _is_search_file(engine, path)]
+        everything = counter.since(start)
+        sent = [(path, size) for path, size in everything if _is_search_file(engine, path)]
         # a second query on the same page, typed
         field = "#gp-search-q" if engine == "pagefind" else "input.md-search__input"
         page.fill(field, "")
@@ -208,32 +233,33 @@ def measure_query(browser, engine: str, address: str, site: Path, counter: Count
         context.close()
     raw = sum(size for _path, size in sent)
     return {"cold_ms": cold_ms, "warm_ms": warm_ms, "bytes": raw, "files": len(sent),
+            "total_bytes": sum(size for _path, size in everything),
             "gzip_bytes": sum(gzipped_size(site, path, size) for path, size in sent)}
 
 
-def run(pages: int, repeat: int) -> None:
+def run(pages: int, repeat: int) -> dict:
     from playwright.sync_api import sync_playwright
 
     OUT.mkdir(exist_ok=True)
-    print(f"{pages} pages: building both sites (load average {os.getloadavg()[0]:.1f})…",
-          flush=True)
-    root, pf_site, index_seconds = pagefind_site(pages)
+    print(f"\n=== {pages} pages: building the sites (load average "
+          f"{os.getloadavg()[0]:.1f})…", flush=True)
+    root, pf_site, seconds = pagefind_site(pages)
     mk_site, mk_seconds = material_site(root, pages)
+    _none, plain_seconds = material_site(root, pages, search=False)
     pf_files, pf_bytes = folder_size(pf_site / "pagefind")
     mk_index = mk_site / "search" / "search_index.json"
     mk_bytes = mk_index.stat().st_size
     mk_gzip = len(gzip.compress(mk_index.read_bytes(), 6))
-    try:
-        import jieba  # noqa: F401
-
-        segmented = "with jieba (Chinese words segmented, as govpub shipped it before)"
-    except ImportError:
-        segmented = "without jieba (no Chinese segmentation: a smaller index than before)"
-    print(f"Pagefind index: {pf_files} files, {pf_bytes / 1e6:.1f} MB on disk, "
-          f"indexed in {index_seconds:.1f} s")
+    print(f"Pagefind index: {pf_files} files, {pf_bytes / 1e6:.1f} MB on disk; indexed in "
+          f"{seconds['index']:.1f} s = {seconds['index'] / seconds['full']:.0%} of a full "
+          f"govpub build ({seconds['full']:.1f} s), "
+          f"{seconds['index'] / seconds['incremental']:.0%} of the one-page rebuild "
+          f"({seconds['incremental']:.1f} s: {seconds['reused']})")
+    material_cost = mk_seconds - plain_seconds
     print(f"Material index: search_index.json {mk_bytes / 1e6:.1f} MB "
-          f"({mk_gzip / 1e6:.1f} MB gzipped), {segmented}; plain mkdocs build "
-          f"{mk_seconds:.0f} s")
+          f"({mk_gzip / 1e6:.1f} MB gzipped); plain mkdocs build {mk_seconds:.1f} s with the "
+          f"search plugin, {plain_seconds:.1f} s without: the index costs "
+          f"{material_cost:.1f} s ({material_cost / mk_seconds:.0%}) on every build", flush=True)
     counters = {"pagefind": Counter(), "material": Counter()}
     servers = {"pagefind": serve(pf_site, counters["pagefind"]),
                "material": serve(mk_site, counters["material"])}
@@ -256,22 +282,32 @@ def run(pages: int, repeat: int) -> None:
     load = os.getloadavg()
     print(f"\nper query, median of {repeat} (load average {load[0]:.1f} {load[1]:.1f} "
           f"{load[2]:.1f} on {os.cpu_count()} cores):")
-    print(f"{'query':<10} {'engine':<9} {'files':>5} {'KB sent':>9} {'KB gzip':>9} "
-          f"{'cold ms':>8} {'warm ms':>8}")
+    print(f"{'query':<8} {'engine':<9} {'files':>5} {'search KB':>10} {'gzip KB':>9} "
+          f"{'total KB':>9} {'cold ms':>8} {'warm ms':>8}")
+    rows = {}
     for query in QUERIES:
         row = {}
         for engine in ("pagefind", "material"):
             runs = results[(engine, query)]
             row[engine] = {key: statistics.median(r[key] for r in runs)
-                           for key in ("bytes", "gzip_bytes", "cold_ms", "warm_ms", "files")}
+                           for key in ("bytes", "gzip_bytes", "total_bytes", "cold_ms",
+                                       "warm_ms", "files")}
             r = row[engine]
-            print(f"{query:<10} {engine:<9} {r['files']:>5.0f} {r['bytes'] / 1024:>9.0f} "
-                  f"{r['gzip_bytes'] / 1024:>9.0f} {r['cold_ms']:>8.0f} {r['warm_ms']:>8.0f}")
+            print(f"{query:<8} {engine:<9} {r['files']:>5.0f} {r['bytes'] / 1024:>10.0f} "
+                  f"{r['gzip_bytes'] / 1024:>9.0f} {r['total_bytes'] / 1024:>9.0f} "
+                  f"{r['cold_ms']:>8.0f} {r['warm_ms']:>8.0f}")
         ratio = row["material"]["bytes"] / max(row["pagefind"]["bytes"], 1)
         verdict = "under" if row["pagefind"]["bytes"] < 300 * 1024 else "OVER"
-        print(f"{'':<10} Material downloads {ratio:.0f}× the bytes; Pagefind {verdict} "
+        print(f"{'':<8} Material's search downloads {ratio:.0f}× Pagefind's; Pagefind {verdict} "
               f"300 KB; first result cold {row['pagefind']['cold_ms']:.0f} ms vs "
               f"{row['material']['cold_ms']:.0f} ms")
+        rows[query] = row
+    return {"pages": pages, "seconds": seconds, "rows": rows}
+
+
+def main(sizes: list[int], repeat: int) -> None:
+    for pages in sizes:
+        run(pages, repeat)
 
 
 if __name__ == "__main__":
@@ -281,4 +317,4 @@ if __name__ == "__main__":
         at = args.index("--repeat")
         repeat = int(args[at + 1])
         del args[at:at + 2]
-    run(int(args[0]) if args else 10_000, repeat)
+    main([int(a) for a in args] or [1_000, 10_000], repeat)
