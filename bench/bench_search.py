@@ -3,6 +3,7 @@
     .venv/bin/python bench/bench_search.py              # 1,000 and 10,000 pages
     .venv/bin/python bench/bench_search.py 1000         # other sizes
     .venv/bin/python bench/bench_search.py --repeat 5   # median of 5 runs per query
+    .venv/bin/python bench/bench_search.py --browser-only 1000  # the sites of the last run
 
 One corpus per size (``bench/corpus.py``, shared with ``bench_build.py`` and
 ``bench_incremental.py``), two sites of the same staged pages:
@@ -233,6 +234,7 @@ def measure_query(browser, engine: str, address: str, site: Path, counter: Count
         # a second query on the same page, typed
         field = "#gp-search-q" if engine == "pagefind" else "input.md-search__input"
         page.fill(field, "")
+        page.press(field, "Backspace")  # Material reads its field on keyup, which fill() lacks
         page.wait_for_function(f"() => document.querySelectorAll({selector!r}).length === 0")
         before = page.evaluate("window.__marks.length")
         typed_at = page.evaluate("performance.now()")
@@ -251,36 +253,46 @@ def measure_query(browser, engine: str, address: str, site: Path, counter: Count
             "gzip_bytes": sum(gzipped_size(site, path, size) for path, size in sent)}
 
 
-def run(pages: int, repeat: int) -> dict:
+def build_figures(pages: int) -> Path:
+    """Build both sites, print what the index costs each build; returns Material's site."""
+    root, _site, seconds = pagefind_site(pages)
+    mk_site, mk_seconds = material_site(root, pages)
+    _none, plain_seconds = material_site(root, pages, search=False)
+    for clock, suffix in (("wall", ""), ("CPU", "_cpu")):
+        index, full, incremental = (seconds["index" + suffix], seconds["full" + suffix],
+                                    seconds["incremental" + suffix])
+        print(f"Pagefind indexed in {index:.1f} s {clock} = {index / full:.0%} of a full govpub "
+              f"build ({full:.1f} s), {index / incremental:.0%} of the one-page rebuild "
+              f"({incremental:.1f} s: {seconds['reused']})")
+    material_cost = mk_seconds - plain_seconds
+    print(f"Material: plain mkdocs build {mk_seconds:.1f} s CPU with the search plugin, "
+          f"{plain_seconds:.1f} s without: the index costs {material_cost:.1f} s CPU "
+          f"({material_cost / mk_seconds:.0%}) on every build", flush=True)
+    return mk_site
+
+
+def run(pages: int, repeat: int, browser_only: bool = False) -> dict:
     from playwright.sync_api import sync_playwright
 
     OUT.mkdir(exist_ok=True)
-    print(f"\n=== {pages} pages: building the sites (load average "
-          f"{os.getloadavg()[0]:.1f})…", flush=True)
+    print(f"\n=== {pages} pages (load average {os.getloadavg()[0]:.1f})", flush=True)
     try:
         import jieba  # noqa: F401
     except ImportError:
         raise SystemExit("Material's search needs jieba to segment Chinese, as govpub shipped "
                          "it: pip install -e '.[bench]' (make bench installs it)") from None
-    root, pf_site, seconds = pagefind_site(pages)
-    mk_site, mk_seconds = material_site(root, pages)
-    _none, plain_seconds = material_site(root, pages, search=False)
+    pf_site = OUT / f"search-pagefind-{pages}"
+    mk_site = OUT / f"search-material-{pages}"
+    if not browser_only:
+        build_figures(pages)
+    elif not (pf_site / "pagefind").is_dir() or not mk_site.is_dir():
+        raise SystemExit(f"--browser-only: build the {pages}-page sites first")
     pf_files, pf_bytes = folder_size(pf_site / "pagefind")
     mk_index = mk_site / "search" / "search_index.json"
     mk_bytes = mk_index.stat().st_size
     mk_gzip = len(gzip.compress(mk_index.read_bytes(), 6))
-    print(f"Pagefind index: {pf_files} files, {pf_bytes / 1e6:.1f} MB on disk")
-    for clock, suffix in (("wall", ""), ("CPU", "_cpu")):
-        index, full, incremental = (seconds["index" + suffix], seconds["full" + suffix],
-                                    seconds["incremental" + suffix])
-        print(f"  indexed in {index:.1f} s {clock} = {index / full:.0%} of a full govpub build "
-              f"({full:.1f} s), {index / incremental:.0%} of the one-page rebuild "
-              f"({incremental:.1f} s: {seconds['reused']})")
-    material_cost = mk_seconds - plain_seconds
-    print(f"Material index: search_index.json {mk_bytes / 1e6:.1f} MB "
-          f"({mk_gzip / 1e6:.1f} MB gzipped); plain mkdocs build {mk_seconds:.1f} s CPU with "
-          f"the search plugin, {plain_seconds:.1f} s without: the index costs "
-          f"{material_cost:.1f} s CPU ({material_cost / mk_seconds:.0%}) on every build",
+    print(f"Pagefind index: {pf_files} files, {pf_bytes / 1e6:.1f} MB on disk; Material's "
+          f"search_index.json {mk_bytes / 1e6:.1f} MB ({mk_gzip / 1e6:.1f} MB gzipped)",
           flush=True)
     counters = {"pagefind": Counter(), "material": Counter()}
     servers = {"pagefind": serve(pf_site, counters["pagefind"]),
@@ -324,12 +336,12 @@ def run(pages: int, repeat: int) -> dict:
               f"300 KB; first result cold {row['pagefind']['cold_ms']:.0f} ms vs "
               f"{row['material']['cold_ms']:.0f} ms")
         rows[query] = row
-    return {"pages": pages, "seconds": seconds, "rows": rows}
+    return {"pages": pages, "rows": rows}
 
 
-def main(sizes: list[int], repeat: int) -> None:
+def main(sizes: list[int], repeat: int, browser_only: bool) -> None:
     for pages in sizes:
-        run(pages, repeat)
+        run(pages, repeat, browser_only)
 
 
 if __name__ == "__main__":
@@ -339,4 +351,6 @@ if __name__ == "__main__":
         at = args.index("--repeat")
         repeat = int(args[at + 1])
         del args[at:at + 2]
-    main([int(a) for a in args] or [1_000, 10_000], repeat)
+    browser_only = "--browser-only" in args
+    args = [a for a in args if a != "--browser-only"]
+    main([int(a) for a in args] or [1_000, 10_000], repeat, browser_only)
