@@ -4,6 +4,7 @@
     .venv/bin/python bench/bench_search.py 1000         # other sizes
     .venv/bin/python bench/bench_search.py --repeat 5   # median of 5 runs per query
     .venv/bin/python bench/bench_search.py --browser-only 1000  # the sites of the last run
+    .venv/bin/python bench/bench_search.py --pagefind-only 10000  # no Material site
 
 One corpus per size (``bench/corpus.py``, shared with ``bench_build.py`` and
 ``bench_incremental.py``), two sites of the same staged pages:
@@ -76,6 +77,7 @@ CHROMIUM = "/usr/bin/chromium"
 #: PDF handouts printed once per corpus (govpub.handouts): not part of the figures
 HANDOUT_CACHE = ".govpub/cache/handouts"
 QUERIES = ("专利", "年费", "复审")
+ENGINES = ("pagefind", "material")
 WARM_QUERY = "审查"
 COMPRESSIBLE = (".js", ".json", ".css", ".html", ".svg", ".txt", ".map")
 FIRST_RESULT_MARKS = """(selector) => {
@@ -207,7 +209,23 @@ def _is_search_file(engine: str, path: str) -> bool:
 
 
 #: how long a query may take to show its first result before it counts as finding nothing
-PATIENCE_MS = 120_000
+PATIENCE_MS = 60_000
+
+
+def _warm_query(page, engine: str, selector: str) -> float:
+    """ms from typing a second query on the same page until its first result shows."""
+    field = "#gp-search-q" if engine == "pagefind" else "input.md-search__input"
+    page.fill(field, "")
+    page.press(field, "Backspace")  # Material reads its field on keyup, which fill() lacks
+    page.wait_for_function(f"() => document.querySelectorAll({selector!r}).length === 0")
+    before = page.evaluate("window.__marks.length")
+    typed_at = page.evaluate("performance.now()")
+    page.type(field, WARM_QUERY)
+    try:
+        page.wait_for_function(f"() => window.__marks.length > {before}", timeout=PATIENCE_MS)
+    except PlaywrightTimeout:
+        return float("nan")
+    return page.evaluate("window.__marks[window.__marks.length - 1]") - typed_at
 
 
 def measure_query(browser, engine: str, address: str, site: Path, counter: Counter,
@@ -231,20 +249,9 @@ def measure_query(browser, engine: str, address: str, site: Path, counter: Count
             page.wait_for_selector("[data-gp-search-state=done]", state="attached")
         everything = counter.since(start)
         sent = [(path, size) for path, size in everything if _is_search_file(engine, path)]
-        # a second query on the same page, typed
-        field = "#gp-search-q" if engine == "pagefind" else "input.md-search__input"
-        page.fill(field, "")
-        page.press(field, "Backspace")  # Material reads its field on keyup, which fill() lacks
-        page.wait_for_function(f"() => document.querySelectorAll({selector!r}).length === 0")
-        before = page.evaluate("window.__marks.length")
-        typed_at = page.evaluate("performance.now()")
-        page.type(field, WARM_QUERY)
-        try:
-            page.wait_for_function(f"() => window.__marks.length > {before}",
-                                   timeout=PATIENCE_MS)
-            warm_ms = page.evaluate("window.__marks[window.__marks.length - 1]") - typed_at
-        except PlaywrightTimeout:
-            warm_ms = float("nan")  # no result shown: printed as such
+        warm_ms = float("nan")  # no result shown: printed as such
+        if cold_ms == cold_ms:  # not NaN (nothing found: Material's dialog may not be open)
+            warm_ms = _warm_query(page, engine, selector)
     finally:
         context.close()
     raw = sum(size for _path, size in sent)
@@ -253,51 +260,55 @@ def measure_query(browser, engine: str, address: str, site: Path, counter: Count
             "gzip_bytes": sum(gzipped_size(site, path, size) for path, size in sent)}
 
 
-def build_figures(pages: int) -> Path:
-    """Build both sites, print what the index costs each build; returns Material's site."""
+def build_figures(pages: int, material: bool = True) -> None:
+    """Build the sites, print what the index costs each build."""
     root, _site, seconds = pagefind_site(pages)
-    mk_site, mk_seconds = material_site(root, pages)
-    _none, plain_seconds = material_site(root, pages, search=False)
     for clock, suffix in (("wall", ""), ("CPU", "_cpu")):
         index, full, incremental = (seconds["index" + suffix], seconds["full" + suffix],
                                     seconds["incremental" + suffix])
         print(f"Pagefind indexed in {index:.1f} s {clock} = {index / full:.0%} of a full govpub "
               f"build ({full:.1f} s), {index / incremental:.0%} of the one-page rebuild "
               f"({incremental:.1f} s: {seconds['reused']})")
+    if not material:
+        return
+    mk_seconds = material_site(root, pages)[1]
+    plain_seconds = material_site(root, pages, search=False)[1]
     material_cost = mk_seconds - plain_seconds
     print(f"Material: plain mkdocs build {mk_seconds:.1f} s CPU with the search plugin, "
           f"{plain_seconds:.1f} s without: the index costs {material_cost:.1f} s CPU "
           f"({material_cost / mk_seconds:.0%}) on every build", flush=True)
-    return mk_site
 
 
-def run(pages: int, repeat: int, browser_only: bool = False) -> dict:
+def run(pages: int, repeat: int, browser_only: bool = False,
+        engines: tuple[str, ...] = ENGINES) -> dict:
     from playwright.sync_api import sync_playwright
 
     OUT.mkdir(exist_ok=True)
     print(f"\n=== {pages} pages (load average {os.getloadavg()[0]:.1f})", flush=True)
     try:
-        import jieba  # noqa: F401
+        if "material" in engines:
+            import jieba  # noqa: F401
     except ImportError:
         raise SystemExit("Material's search needs jieba to segment Chinese, as govpub shipped "
                          "it: pip install -e '.[bench]' (make bench installs it)") from None
     pf_site = OUT / f"search-pagefind-{pages}"
     mk_site = OUT / f"search-material-{pages}"
+    material = "material" in engines
     if not browser_only:
-        build_figures(pages)
-    elif not (pf_site / "pagefind").is_dir() or not mk_site.is_dir():
+        build_figures(pages, material)
+    elif not (pf_site / "pagefind").is_dir() or (material and not mk_site.is_dir()):
         raise SystemExit(f"--browser-only: build the {pages}-page sites first")
     pf_files, pf_bytes = folder_size(pf_site / "pagefind")
-    mk_index = mk_site / "search" / "search_index.json"
-    mk_bytes = mk_index.stat().st_size
-    mk_gzip = len(gzip.compress(mk_index.read_bytes(), 6))
-    print(f"Pagefind index: {pf_files} files, {pf_bytes / 1e6:.1f} MB on disk; Material's "
-          f"search_index.json {mk_bytes / 1e6:.1f} MB ({mk_gzip / 1e6:.1f} MB gzipped)",
-          flush=True)
-    counters = {"pagefind": Counter(), "material": Counter()}
-    servers = {"pagefind": serve(pf_site, counters["pagefind"]),
-               "material": serve(mk_site, counters["material"])}
+    print(f"Pagefind index: {pf_files} files, {pf_bytes / 1e6:.1f} MB on disk", flush=True)
+    if material:
+        mk_index = mk_site / "search" / "search_index.json"
+        mk_bytes = mk_index.stat().st_size
+        mk_gzip = len(gzip.compress(mk_index.read_bytes(), 6))
+        print(f"Material's search_index.json {mk_bytes / 1e6:.1f} MB ({mk_gzip / 1e6:.1f} MB "
+              "gzipped)", flush=True)
     sites = {"pagefind": pf_site, "material": mk_site}
+    counters = {engine: Counter() for engine in engines}
+    servers = {engine: serve(sites[engine], counters[engine]) for engine in engines}
     results: dict[tuple[str, str], list[dict]] = {}
     try:
         with sync_playwright() as p:
@@ -305,7 +316,7 @@ def run(pages: int, repeat: int, browser_only: bool = False) -> dict:
                 "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
             for _ in range(repeat):
                 for query in QUERIES:
-                    for engine in ("pagefind", "material"):
+                    for engine in engines:
                         address = f"http://127.0.0.1:{servers[engine].server_address[1]}/"
                         results.setdefault((engine, query), []).append(measure_query(
                             browser, engine, address, sites[engine], counters[engine], query))
@@ -321,7 +332,7 @@ def run(pages: int, repeat: int, browser_only: bool = False) -> dict:
     rows = {}
     for query in QUERIES:
         row = {}
-        for engine in ("pagefind", "material"):
+        for engine in engines:
             runs = results[(engine, query)]
             row[engine] = {key: statistics.median(r[key] for r in runs)
                            for key in ("bytes", "gzip_bytes", "total_bytes", "cold_ms",
@@ -330,18 +341,21 @@ def run(pages: int, repeat: int, browser_only: bool = False) -> dict:
             print(f"{query:<8} {engine:<9} {r['files']:>5.0f} {r['bytes'] / 1024:>10.0f} "
                   f"{r['gzip_bytes'] / 1024:>9.0f} {r['total_bytes'] / 1024:>9.0f} "
                   f"{r['cold_ms']:>8.0f} {r['warm_ms']:>8.0f}")
-        ratio = row["material"]["bytes"] / max(row["pagefind"]["bytes"], 1)
         verdict = "under" if row["pagefind"]["bytes"] < 300 * 1024 else "OVER"
-        print(f"{'':<8} Material's search downloads {ratio:.0f}× Pagefind's; Pagefind {verdict} "
-              f"300 KB; first result cold {row['pagefind']['cold_ms']:.0f} ms vs "
-              f"{row['material']['cold_ms']:.0f} ms")
+        if material:
+            ratio = row["material"]["bytes"] / max(row["pagefind"]["bytes"], 1)
+            print(f"{'':<8} Material's search downloads {ratio:.0f}× Pagefind's; Pagefind "
+                  f"{verdict} 300 KB; first result cold {row['pagefind']['cold_ms']:.0f} ms vs "
+                  f"{row['material']['cold_ms']:.0f} ms")
+        else:
+            print(f"{'':<8} Pagefind {verdict} 300 KB")
         rows[query] = row
     return {"pages": pages, "rows": rows}
 
 
-def main(sizes: list[int], repeat: int, browser_only: bool) -> None:
+def main(sizes: list[int], repeat: int, browser_only: bool, engines: tuple[str, ...]) -> None:
     for pages in sizes:
-        run(pages, repeat, browser_only)
+        run(pages, repeat, browser_only, engines)
 
 
 if __name__ == "__main__":
@@ -352,5 +366,6 @@ if __name__ == "__main__":
         repeat = int(args[at + 1])
         del args[at:at + 2]
     browser_only = "--browser-only" in args
-    args = [a for a in args if a != "--browser-only"]
-    main([int(a) for a in args] or [1_000, 10_000], repeat, browser_only)
+    engines = ("pagefind",) if "--pagefind-only" in args else ENGINES
+    args = [a for a in args if a not in ("--browser-only", "--pagefind-only")]
+    main([int(a) for a in args] or [1_000, 10_000], repeat, browser_only, engines)
