@@ -11,6 +11,7 @@ from search_fixtures import (
     LEAK,
     bundle_contains,
     indexed_urls,
+    records,
     search_site_files,
     signed_paths,
 )
@@ -39,6 +40,12 @@ def test_a_pelican_site_gets_an_index_of_its_published_pages_only(pelican_site):
     assert bundle_contains(site, LEAK) == []
     assert bundle_contains(site, LATER) == []
     assert bundle_contains(site, "凭证")  # while a published page's words are there
+    # the Pelican theme marks each indexed page's text as the MkDocs theme does: listings
+    # and the search pages stay out, titles carry their words for the ranking
+    for listing in ("/", "/notices/", "/search/", "/en/search/"):
+        assert listing not in urls, listing
+    fee = next(r for r in records(site) if r["url"] == "/notices/2026-11-01-annual-fee/")
+    assert fee["meta"]["title"] == "专利年费缴纳须知" and "年费" in fee["meta"]["terms"].split()
 
 
 def test_a_pelican_site_has_the_search_page_of_each_language(pelican_site):
