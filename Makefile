@@ -55,6 +55,7 @@ demo: demo-build
 	$(BIN)/govpub serve --port 8000
 
 bench: setup bench/node_modules/.govpub-installed
+	$(BIN)/pip install --quiet -e '.[test,bench]'
 	$(BIN)/python bench/run_all.py
 
 # the public site's figures: Lighthouse, page weight, the W3C validator (bench/bench_site.py)

@@ -12,7 +12,8 @@ A thin guard over the govpub library; it has no rule logic of its own.
   listing of an authored index page, then escapes the page metadata
   (the same functions as ``govpub build``).
 - ``on_serve``: ``mkdocs serve`` also rebuilds when ``review/`` or ``site_config/`` change.
-- ``on_post_build``: runs govpub's post-build steps (sitemap, open data, manifest).
+- ``on_post_build``: runs govpub's post-build steps (sitemap, open data, the search
+  index, manifest).
 
 Set ``GOVPUB_NOW`` (ISO 8601) to simulate the time of the build.
 The governed build (``govpub build``) does not use this file: it stages the
@@ -38,6 +39,7 @@ from govpub.checker import check_repository
 from govpub.chrome import chrome_settings
 from govpub.config import load_policy
 from govpub.errors import GovpubError
+from govpub.search import site_search
 from govpub.sitemodel import build_site_model
 from govpub.timeparse import DateFormatError, parse_now
 
@@ -98,7 +100,7 @@ def on_config(config):
     except GovpubError as exc:  # site.yml lacks the identity every page must show
         raise PluginError(f"govpub: {exc}") from None
     extra["govpub"] = {"timezone": policy.site["timezone"], "preview": False, "unreviewed": [],
-                       "chrome": chrome}
+                       "chrome": chrome, **site_search(_gate.model, chrome["language"])}
     config.extra = extra
     if not config.nav:
         config.nav = navigation(_gate.model)

@@ -14,7 +14,6 @@ import threading
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import jieba
 import pytest
 from build_fixtures import REPO
 from patience import PATIENT_SECONDS, patient_page
@@ -86,35 +85,20 @@ def test_service_item_page_shows_time_limits_and_online_depth(demo, browser):
     page.close()
 
 
-def _distinctive_word(model):
-    """A Chinese word of a service item's title that few pages contain, and that item."""
-    texts = [p.title + p.doc.body for p in model.pages]
-    best = None
-    for item in model.of_type("service-item"):
-        for word in jieba.cut(item.title):
-            if len(word) < 2 or not all("\u4e00" <= c <= "\u9fff" for c in word):
-                continue
-            count = sum(word in text for text in texts)
-            if best is None or count < best[0]:
-                best = (count, word, item)
-    assert best is not None, "no service item with a Chinese title in the demo"
-    return best[1], best[2]
-
-
 def test_chinese_search_finds_the_page(demo, browser):
+    """A service item's name typed in the header's search box: the search page lists it,
+    among the pages whose title carries the words (govpub.search, Pagefind)."""
     model, address, _site = demo
-    word, item = _distinctive_word(model)
+    item = model.of_type("service-item")[0]
     page = patient_page(browser, viewport={"width": 1280, "height": 800})
     page.goto(address)
-    page.wait_for_function("() => typeof window.document$ !== 'undefined'")
-    # Material sends the query as soon as its search worker is ready, whether the words
-    # came before or after that; it reads the field on keyup, which fill() does not fire
-    # (nor does typing Chinese), so fill, then press a key that changes nothing
-    page.fill("input.md-search__input", word)
-    page.press("input.md-search__input", "End")
-    page.wait_for_selector(".md-search-result__link", state="attached")
-    links = [a.get_attribute("href") for a in page.query_selector_all(".md-search-result__link")]
-    assert any(f"/{item.url}" in (href or "") for href in links), (word, links)
+    page.fill("#gp-search-box-q", item.title)
+    page.press("#gp-search-box-q", "Enter")
+    page.wait_for_selector("[data-gp-search][data-gp-search-state=done]", state="attached")
+    links = [a.get_attribute("href") for a in page.query_selector_all(".gp-search__result a")]
+    assert any(href and href.endswith("/" + item.url) for href in links), (item.title, links)
+    titles = [a.text_content() for a in page.query_selector_all(".gp-search__result a")]
+    assert titles and item.title in titles[0], titles
     page.close()
 
 
@@ -131,9 +115,6 @@ WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 METADATA = ("SiteName", "SiteDomain", "SiteIDCode", "ColumnName", "ColumnType", "ArticleTitle",
             "PubDate", "ContentSource", "Keywords", "Author", "Description", "Url",
             "description", "og:title", "og:url", "og:type", "og:site_name", "og:locale")
-#: the search worker parses the whole search index on every page: the sweep does not
-#: need it (the search tests below load it, with other hosts blocked)
-SEARCH_WORKER = "**/assets/javascripts/workers/search.*.js"
 
 PAGE_FACTS = """() => {
   const metas = {};
@@ -209,7 +190,6 @@ def sweep(demo, browser):
     foreign_all: list[str] = []
     for width in WIDTHS:
         context, foreign = _isolated_context(browser, width)
-        context.route(SEARCH_WORKER, lambda r: r.abort())
         context.add_init_script(path=str(AXE))
         page = context.new_page()
         errors: list[str] = []
@@ -405,7 +385,6 @@ def test_high_contrast_reaches_7_to_1_for_all_text(demo, browser):
     context.set_default_timeout(PATIENT_SECONDS * 1000)
     context.add_init_script("localStorage.setItem('gp-contrast', 'high')")
     context.add_init_script(path=str(AXE))
-    context.route(SEARCH_WORKER, lambda r: r.abort())
     page = context.new_page()
     try:
         urls = ["", "catalog/", model.of_type("service-item")[0].url,
@@ -445,24 +424,23 @@ def test_keyboard_only_through_the_catalog_filter_and_the_site_search(demo, brow
         for _ in range(3):  # item type, depth, free text
             page.keyboard.press("Tab")
         assert page.evaluate("document.activeElement.name") == "q"
-        # the site search from the keyboard: "/" focuses it, results are links. Material
-        # reads the field on keyup, which typing Chinese does not fire: a key that changes
-        # nothing (End) sends the query, as in test_chinese_search_finds_the_page
-        word, item = _distinctive_word(model)
+        # the site search from the keyboard: "/" focuses the header's search box, Enter
+        # opens the search page, Tab reaches the results (links), Enter follows one
+        item = model.of_type("service-item")[0]
         page.keyboard.press("Escape")
         page.evaluate("document.activeElement.blur()")
         page.keyboard.press("/")
-        assert page.evaluate("document.activeElement.classList.contains('md-search__input')")
-        page.keyboard.type(word)
-        page.keyboard.press("End")
-        page.wait_for_selector(".md-search-result__link", state="visible")
-        for _ in range(20):  # arrow down the results to the item's (a bounded walk)
-            page.keyboard.press("ArrowDown")
+        assert page.evaluate("document.activeElement.id") == "gp-search-box-q"
+        page.keyboard.type(item.title)
+        page.keyboard.press("Enter")
+        page.wait_for_selector("[data-gp-search][data-gp-search-state=done]", state="attached")
+        for _ in range(20):  # Tab down the results to the item's (a bounded walk)
+            page.keyboard.press("Tab")
             href = page.evaluate("document.activeElement.getAttribute('href') || ''")
             if urlsplit(href).path.endswith("/" + item.url):
                 break
         else:
-            pytest.fail(f"no search result for {word!r} links to {item.url}")
+            pytest.fail(f"no search result for {item.title!r} links to {item.url}")
         page.keyboard.press("Enter")
         page.wait_for_url(f"**/{item.url}*")
         assert foreign == []
@@ -523,8 +501,8 @@ def test_the_404_pages_offer_search_and_the_way_home(demo, browser):
         page.goto(address + "404.html")
         page.fill("#gp-not-found-q", "专利")
         page.keyboard.press("Enter")
-        page.wait_for_url("**/?q=*")
-        assert page.input_value(".md-search__input") == "专利"
+        page.wait_for_url("**/search/?q=*")
+        assert page.input_value("#gp-search-q") == "专利"
     finally:
         page.close()
 

@@ -6,6 +6,7 @@ import json
 
 import pytest
 from build_fixtures import build, make_site, notice, page_html, service_item
+from search_fixtures import records
 
 pytestmark = pytest.mark.slow
 
@@ -63,6 +64,9 @@ def test_service_item_guide_escapes_its_fields(site):
     assert "<em>强调</em>" not in page and "<i>专利</i>" not in page
 
 
-def test_search_index_holds_escaped_titles(site):
-    raw = (site / "search/search_index.json").read_text(encoding="utf-8")
-    assert SCRIPT not in raw and "<script>" not in json.loads(raw)["docs"].__repr__()
+def test_search_index_holds_titles_as_text(site):
+    """The index carries the title as the reader sees it (text, which the search page
+    inserts as text: tests/test_browser_search.py); nothing of it became markup."""
+    record = next(r for r in records(site) if r["url"] == "/notices/2026-11-20-x/")
+    assert record["meta"]["title"].startswith(SCRIPT)
+    assert "[a](javascript:alert(2))" in record["meta"]["title"]

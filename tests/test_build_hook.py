@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 from build_fixtures import NOW_TEXT, REPO, basic_files, files_containing, make_site, notice
+from search_fixtures import bundle_contains, indexed_urls, records
 
 pytestmark = pytest.mark.slow
 
@@ -54,6 +55,14 @@ def test_plain_mkdocs_build_drops_blocked_pages(repo, tmp_path):
     assert 'datetime="2026-11-20T10:00+08:00"' in fees
     assert "https://www.cnipa.gov.cn/notices/2026-11-20-fees/" in \
         (out / "sitemap.xml").read_text(encoding="utf-8")
+    # the same search: a Pagefind index of the published pages (the page's text only), the
+    # search page, and the header's search box from the site-wide settings
+    assert "/notices/2026-11-20-fees/" in indexed_urls(out)
+    assert "/notices/" not in indexed_urls(out) and bundle_contains(out, TOKEN) == []
+    assert any(r["meta"].get("terms") for r in records(out))
+    assert 'data-gp-search-bundle="../pagefind/"' in \
+        (out / "search/index.html").read_text(encoding="utf-8")
+    assert 'action="../../search/"' in fees
 
 
 def test_plain_mkdocs_build_strict_fails_on_blocking_findings(repo, tmp_path):

@@ -18,6 +18,7 @@ import shutil
 import pytest
 from build_fixtures import add_file, basic_files, build, make_site, notice, site_files
 from factory import sign_off
+from search_fixtures import indexed_urls
 
 from govpub.build import incremental, render_mkdocs
 from govpub.cachedir import cache_dir_for
@@ -108,10 +109,15 @@ def test_every_kind_of_change_builds_what_a_full_build_writes(tmp_path, capsys):
     assert _build_both(root, tmp_path, capsys)[0] == 0
     assert not (root / "site/notices/2026-11-25-hours/index.html").exists()
     assert not (root / "site/notices/2026-11-01-a/index.html").exists()
+    # the search index (built from the site after every render, reused pages included) no
+    # longer holds them either
+    assert {"/notices/2026-11-25-hours/", "/notices/2026-11-01-a/"}.isdisjoint(
+        indexed_urls(root / "site"))
 
     sign_off(root, ["notices/2026-11-25-hours.md"])  # approved again: both come back
     assert _build_both(root, tmp_path, capsys)[0] == 0
     assert (root / "site/notices/2026-11-01-a/index.html").exists()
+    assert "/notices/2026-11-01-a/" in indexed_urls(root / "site")
 
     (root / "review/notices/2026-11-04-d.md.yml").unlink()  # a sign-off withdrawn
     assert _build_both(root, tmp_path, capsys)[0] == 0

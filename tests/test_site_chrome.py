@@ -123,10 +123,10 @@ def test_english_pages_get_english_chrome(site):
     footer = page.split('<footer class="md-footer gp-footer">')[1]
     assert "Organizer: China National Intellectual Property Administration" in footer
     assert "Site map" in footer and "网站地图" not in footer
-    assert 'placeholder="Search"' in page and "Skip to the main content" in page
+    assert 'aria-label="Search this site"' in page and "Skip to the main content" in page
     assert _meta(page)["og:locale"] == "en_US"
     chinese = page_html(site_dir, "notices/2026-11-21-y")
-    assert '<html lang="zh-CN"' in chinese and 'placeholder="搜索"' in chinese
+    assert '<html lang="zh-CN"' in chinese and 'aria-label="搜索本站"' in chinese
     assert "跳到正文" in chinese and "Permanent link" not in chinese
 
 

@@ -9,12 +9,12 @@ actually receives, not from a list of today's files:
   their settings, plugins and theirs, ``extra`` (the govpub settings the
   theme reads), site name and URL, validation levels;
 - the bytes of every file a configuration value names (``mkdocs.yml``
-  itself, a jieba dictionary, …);
+  itself, a stylesheet, …);
 - every theme folder in full (govpub's theme, a ``custom_dir``), except
   folders of installed packages, which the next item covers;
 - the installed packages (the names of the ``*.dist-info`` folders carry
   every version: MkDocs, Material, Python-Markdown, pymdown-extensions,
-  Jinja2, jieba…) and the Python version;
+  Jinja2, Pagefind…) and the Python version;
 - govpub's own code (the page hook, the chrome texts of the catalogs);
 - ``site_config/`` in full (a theme or hook that reads the policy directly
   is still covered) and the language and time-zone environment.

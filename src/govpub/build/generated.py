@@ -28,6 +28,7 @@ from ..disclosure.pages import section_page as disclosure_section
 from ..i18n import N_, translator
 from ..opendata.pages import catalog_page, open_data_page
 from ..platforms import platforms_page
+from ..search.pages import search_pages
 from ..sitemodel import Page, SiteModel
 from . import mdtext
 
@@ -182,6 +183,7 @@ GENERATORS: list[Generator] = [home_page, column_indexes]
 GENERATORS += [comments_page, platforms_page]  # issue 8: comment handling, platforms registry
 GENERATORS += [catalog_page, open_data_page]  # issue 7: the service catalog, the open-data page
 GENERATORS += [disclosure_section, disclosure_catalog]  # issue 14: 政府信息公开
+GENERATORS += [search_pages]  # issue 17: the search page of each page language
 #: columns whose index page another generator writes (issue 7: catalog/index.md;
 #: issue 14: disclosure/index.md)
 OWN_INDEXES: set[str] = {"catalog", "disclosure"}

@@ -36,6 +36,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from govpub.build import incremental
 from govpub.chrome.page import finish_page, not_found_chrome, page_chrome
+from govpub.search.pages import page_search, search_box
 from govpub.timeparse import DateFormatError, parse_datetime
 
 STATUSES = ("amended", "repealed", "withdrawn")
@@ -88,6 +89,7 @@ def page_context(meta: dict, src_uri: str, settings: dict) -> dict:
         "status_note": meta.get("status_note"),
         "unreviewed": bool(settings.get("preview")) and src_uri in _unreviewed(settings),
         "timezone": str(tz),
+        "search": page_search(meta, src_uri, context["lang"], settings.get("search_languages")),
     })
     return context
 
@@ -178,6 +180,8 @@ def on_template_context(context, template_name, config):
     if language is not None:
         chrome = ((config.extra or {}).get("govpub") or {}).get("chrome") or {}
         context["govpub"] = not_found_chrome(chrome, language)
+        context["govpub"]["search"] = search_box(
+            language, "", ((config.extra or {}).get("govpub") or {}).get("search_languages"))
         context["base_url"] = urlsplit(config.site_url or "/").path.rstrip("/") or "/"
     return context
 

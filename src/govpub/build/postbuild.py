@@ -37,6 +37,7 @@ from ..integrity.linkcheck import check_site_links
 from ..integrity.manifest import sha256_file, signing_key_for
 from ..integrity.manifest import write_manifest as signed_manifest
 from ..opendata import write_open_data
+from ..search import write_search_index
 from ..sitemodel import SiteModel
 from .generated import generated_urls
 from .incremental import FileStat, file_stat
@@ -169,8 +170,9 @@ def write_manifest(model: SiteModel, site_dir: Path, delta: SiteDelta | None = N
 
 
 #: Post-build steps in order; keep write_manifest last.
+#: The search index reads the pages as rendered and writes no HTML; before the manifest.
 POST_BUILD: list[PostBuildStep] = [write_sitemap, write_open_data, write_feeds, write_handouts,
-                                   check_links, write_manifest]
+                                   write_search_index, check_links, write_manifest]
 
 
 def run_post_build(model: SiteModel, site_dir: Path, delta: SiteDelta | None = None) -> None:

@@ -1,6 +1,6 @@
 """MkDocs + Material: the site's configuration inherited from the root ``mkdocs.yml``.
 
-The root ``mkdocs.yml`` (theme, Markdown extensions, search) is what people
+The root ``mkdocs.yml`` (theme, Markdown extensions) is what people
 running plain ``mkdocs build`` use; the governed build reuses it and
 overrides only what the gate owns: ``docs_dir`` (the staging folder),
 ``site_dir`` (a temporary folder), the navigation (one entry per column,
@@ -52,14 +52,21 @@ def navigation(model: SiteModel) -> list[dict]:
 
 def govpub_settings(state: BuildState) -> dict:
     """What the page decorator needs to know about the site (Pelican: also the unreviewed)."""
-    return {"timezone": state.policy.site["timezone"], "preview": state.options.preview,
-            "unreviewed": sorted(state.unreviewed), "chrome": chrome_settings(state.model)}
+    return {**site_settings(state), "unreviewed": sorted(state.unreviewed)}
 
 
 def site_settings(state: BuildState) -> dict:
-    """``config.extra.govpub``: the site's settings only, never one render's (see mkdocs_hook)."""
+    """``config.extra.govpub``: the site's settings only, never one render's (see mkdocs_hook).
+
+    With the site's search settings (:func:`govpub.search.site_search`): the
+    languages with a search page and the header's search box where no page
+    says its language; they are site-wide, so the site key covers them.
+    """
+    from ..search import site_search
+
+    chrome = chrome_settings(state.model)
     return {"timezone": state.policy.site["timezone"], "preview": state.options.preview,
-            "chrome": chrome_settings(state.model)}
+            "chrome": chrome, **site_search(state.model, chrome["language"])}
 
 
 def _theme(raw: dict, base: Path) -> dict:
@@ -129,21 +136,6 @@ def load_mkdocs_config(state: BuildState, docs_dir: Path, site_dir: Path):
                           path=path) from None
 
 
-def _quiet_jieba(*, load_now: bool) -> None:
-    """jieba announces its dictionary on stderr at DEBUG level; keep the terminal clean.
-
-    ``load_now``: load the dictionary before the render forks, so that the
-    parts share it instead of each loading it again.
-    """
-    try:
-        import jieba
-    except ImportError:
-        return
-    jieba.setLogLevel(logging.WARNING)
-    if load_now:
-        jieba.initialize()
-
-
 def _load_config(state: BuildState):
     from mkdocs.exceptions import MkDocsException
 
@@ -182,7 +174,6 @@ def _render(state: BuildState, reuse: frozenset[str], load_warnings: list[str]) 
     """Render every page not in ``reuse`` (in parts when many) with ``state.mkdocs_config``;
     return what each part reports."""
     parts = part_count(max(0, state.pages_written - len(reuse)))
-    _quiet_jieba(load_now=parts > 1)
     plan = incremental.RenderPlan(reuse=reuse, unreviewed=frozenset(state.unreviewed),
                                   parts=parts)
     with incremental.activated(plan):

@@ -1,0 +1,371 @@
+"""Benchmark: what a search costs a reader and the build — Pagefind (govpub's) against Material's.
+
+    .venv/bin/python bench/bench_search.py              # 1,000 and 10,000 pages
+    .venv/bin/python bench/bench_search.py 1000         # other sizes
+    .venv/bin/python bench/bench_search.py --repeat 5   # median of 5 runs per query
+    .venv/bin/python bench/bench_search.py --browser-only 1000  # the sites of the last run
+    .venv/bin/python bench/bench_search.py --pagefind-only 10000  # no Material site
+
+One corpus per size (``bench/corpus.py``, shared with ``bench_build.py`` and
+``bench_incremental.py``), two sites of the same staged pages:
+
+- *Pagefind*: ``govpub build`` (the site as published: Pagefind's chunked index
+  under ``pagefind/``, the search page ``search/``), with an empty cache folder
+  (a full build), then again after one notice's text changed and was signed
+  off (the incremental rebuild); the index step is then run once more on its
+  own (the same input as in the builds): its time and its share of each build;
+- *Material*: a plain ``mkdocs build`` of the same staging folder with Material's
+  own theme and search plugin (``search/search_index.json``, loaded whole), and
+  once without the plugin: the difference is what Material's index costs the build.
+  Material is measured as govpub shipped it before: with jieba, which its
+  search plugin uses to segment Chinese (``pip install -e '.[bench]'``;
+  ``make bench`` installs it). Without jieba the bench stops: Material's index
+  would be another one, which finds no Chinese word inside a sentence.
+
+Both sites are served on 127.0.0.1 by a server that counts every byte it sends
+(no compression: Pagefind's index files are gzip streams already), and driven
+by Debian's Chromium (Playwright), each query in a fresh browser context
+(nothing cached). For each query:
+
+- **search KB**: what the search itself downloads — Pagefind: pagefind.js, its
+  WebAssembly, the index metadata and chunks, the result fragments of the first
+  ten results; Material: its search worker, lunr's language files and
+  ``search_index.json``, which it loads whatever the query;
+- **total KB**: every byte sent from the start of the navigation until the
+  first result is on screen (the page, its stylesheets and scripts included);
+- **cold**: ms from the start of navigation to ``search/?q=…`` (Pagefind) or
+  ``?q=…`` (Material opens its search from that parameter) until the first
+  result is on screen: page load, index load and search;
+- **warm**: ms from typing a second query on the same page until its first
+  result is on screen.
+
+Targets (issue 17): under 300 KB per query and first results under 300 ms
+in a real browser at 10,000 pages. The machine is shared: the load average is
+printed with the figures, and the bytes (which do not depend on load) are the
+firm result; times are the median of ``--repeat`` runs.
+"""
+
+from __future__ import annotations
+
+import gzip
+import os
+import resource
+import shutil
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import quote, unquote, urlsplit
+
+import yaml
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+BENCH = Path(__file__).resolve().parent
+REPO = BENCH.parent
+OUT = BENCH / "out"
+BIN = Path(sys.executable).parent
+sys.path.insert(0, str(BENCH))
+
+from bench_build import corpus  # noqa: E402
+from bench_incremental import a_notice, change_text, reused_line, timed  # noqa: E402
+
+CHROMIUM = "/usr/bin/chromium"
+#: PDF handouts printed once per corpus (govpub.handouts): not part of the figures
+HANDOUT_CACHE = ".govpub/cache/handouts"
+QUERIES = ("专利", "年费", "复审")
+ENGINES = ("pagefind", "material")
+WARM_QUERY = "审查"
+COMPRESSIBLE = (".js", ".json", ".css", ".html", ".svg", ".txt", ".map")
+FIRST_RESULT_MARKS = """(selector) => {
+  window.__marks = [];
+  let shown = 0;
+  new MutationObserver(() => {
+    const now = document.querySelectorAll(selector).length;
+    if (now > 0 && shown === 0) window.__marks.push(performance.now());
+    shown = now;
+  }).observe(document, {subtree: true, childList: true});
+}"""
+
+
+# --- sites ------------------------------------------------------------------------------
+
+def pagefind_site(pages: int) -> tuple[Path, Path, dict]:
+    """(repository, site, seconds): a full build, an incremental one-page rebuild, the index."""
+    from govpub.search.index import write_search_index
+
+    root = corpus(pages)
+    site = OUT / f"search-pagefind-{pages}"
+    shutil.rmtree(site, ignore_errors=True)
+    build = [str(BIN / "govpub"), "--root", str(root), "build", "--site-dir", str(site)]
+    with tempfile.TemporaryDirectory(prefix="govpub-bench-cache-") as cache_dir:
+        cache = Path(cache_dir)
+        if not any((root / HANDOUT_CACHE).glob("*.pdf")):  # a new corpus: print them first
+            timed(build, root, cache)
+            shutil.rmtree(cache)
+            cache.mkdir()
+            shutil.rmtree(site)
+        full, full_cpu, _out = timed(build, root, cache)
+        change_text(root, a_notice(root), f"search-{time.time_ns()}")
+        incremental, incremental_cpu, out = timed(build, root, cache)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    write_search_index(None, site)  # once more, alone: what the step costs in each build
+    index = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    index_cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return root, site, {"full": full, "incremental": incremental, "index": index,
+                        "full_cpu": full_cpu, "incremental_cpu": incremental_cpu,
+                        "index_cpu": index_cpu, "reused": reused_line(out)}
+
+
+def material_site(root: Path, pages: int, search: bool = True) -> tuple[Path, float]:
+    """A plain ``mkdocs build`` of the staged pages with Material's theme (and its search);
+    (site, CPU seconds: the wall time of a one-process build on a shared machine says less)."""
+    empty_theme = OUT / "material-theme-unchanged"
+    empty_theme.mkdir(parents=True, exist_ok=True)
+    name = "material" if search else "material-nosearch"
+    site = OUT / f"search-{name}-{pages}"
+    shutil.rmtree(site, ignore_errors=True)
+    config = {"INHERIT": str(REPO / "mkdocs.yml"), "hooks": [],
+              "docs_dir": str(root / ".govpub" / "staging"), "site_dir": str(site),
+              "theme": {"name": "material", "custom_dir": str(empty_theme)},
+              "plugins": [{"search": {"lang": ["zh", "en"]}}] if search else [],
+              "extra_javascript": [], "extra_css": []}
+    path = OUT / f"mkdocs-{name}-{pages}.yml"
+    path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    _wall, cpu, _out = timed([str(BIN / "mkdocs"), "build", "-q", "-f", str(path)], root,
+                             OUT / "no-cache")
+    if not search:
+        shutil.rmtree(site, ignore_errors=True)
+    return site, cpu
+
+
+def folder_size(folder: Path) -> tuple[int, int]:
+    files = [p for p in folder.rglob("*") if p.is_file()]
+    return len(files), sum(p.stat().st_size for p in files)
+
+
+# --- a server that counts what it sends -------------------------------------------------
+
+class Counter:
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.sent: list[tuple[str, int]] = []
+
+    def add(self, path: str, size: int) -> None:
+        with self.lock:
+            self.sent.append((path, size))
+
+    def mark(self) -> int:
+        with self.lock:
+            return len(self.sent)
+
+    def since(self, mark: int) -> list[tuple[str, int]]:
+        with self.lock:
+            return list(self.sent[mark:])
+
+
+class _CountingHandler(SimpleHTTPRequestHandler):
+    counter: Counter
+
+    def log_message(self, format, *args):
+        pass
+
+    def copyfile(self, source, outputfile):
+        size = 0
+        while chunk := source.read(64 * 1024):
+            outputfile.write(chunk)
+            size += len(chunk)
+        self.counter.add(unquote(urlsplit(self.path).path), size)
+
+
+def serve(site: Path, counter: Counter) -> ThreadingHTTPServer:
+    handler = type("Handler", (_CountingHandler,), {"counter": counter})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(handler, directory=str(site)))
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+def gzipped_size(site: Path, url_path: str, raw: int) -> int:
+    file = site / url_path.lstrip("/")
+    if file.is_dir():
+        file = file / "index.html"
+    if file.suffix.lower() not in COMPRESSIBLE or not file.is_file():
+        return raw  # Pagefind's index files and WebAssembly are gzip streams already
+    return len(gzip.compress(file.read_bytes(), 6))
+
+
+# --- one query in Chromium --------------------------------------------------------------
+
+def _is_search_file(engine: str, path: str) -> bool:
+    if engine == "pagefind":
+        return path.startswith("/pagefind/")
+    return ("/search/" in path or "/workers/" in path or "/lunr/" in path)
+
+
+#: how long a query may take to show its first result before it counts as finding nothing
+PATIENCE_MS = 60_000
+
+
+def _warm_query(page, engine: str, selector: str) -> float:
+    """ms from typing a second query on the same page until its first result shows."""
+    field = "#gp-search-q" if engine == "pagefind" else "input.md-search__input"
+    page.fill(field, "")
+    page.press(field, "Backspace")  # Material reads its field on keyup, which fill() lacks
+    page.wait_for_function(f"() => document.querySelectorAll({selector!r}).length === 0")
+    before = page.evaluate("window.__marks.length")
+    typed_at = page.evaluate("performance.now()")
+    page.type(field, WARM_QUERY)
+    try:
+        page.wait_for_function(f"() => window.__marks.length > {before}", timeout=PATIENCE_MS)
+    except PlaywrightTimeout:
+        return float("nan")
+    return page.evaluate("window.__marks[window.__marks.length - 1]") - typed_at
+
+
+def measure_query(browser, engine: str, address: str, site: Path, counter: Counter,
+                  query: str) -> dict:
+    context = browser.new_context(viewport={"width": 1366, "height": 900})
+    context.set_default_timeout(300_000)
+    selector = ".gp-search__result" if engine == "pagefind" else ".md-search-result__item"
+    context.add_init_script(f"({FIRST_RESULT_MARKS})({selector!r})")
+    page = context.new_page()
+    try:
+        start = counter.mark()
+        target = "search/" if engine == "pagefind" else ""
+        page.goto(f"{address}{target}?q={quote(query)}", wait_until="commit")
+        try:
+            page.wait_for_function("() => window.__marks && window.__marks.length > 0",
+                                   timeout=PATIENCE_MS)
+            cold_ms = page.evaluate("window.__marks[0]")
+        except PlaywrightTimeout:
+            cold_ms = float("nan")  # no result shown: printed as such
+        if engine == "pagefind":
+            page.wait_for_selector("[data-gp-search-state=done]", state="attached")
+        everything = counter.since(start)
+        sent = [(path, size) for path, size in everything if _is_search_file(engine, path)]
+        warm_ms = float("nan")  # no result shown: printed as such
+        if cold_ms == cold_ms:  # not NaN (nothing found: Material's dialog may not be open)
+            warm_ms = _warm_query(page, engine, selector)
+    finally:
+        context.close()
+    raw = sum(size for _path, size in sent)
+    return {"cold_ms": cold_ms, "warm_ms": warm_ms, "bytes": raw, "files": len(sent),
+            "total_bytes": sum(size for _path, size in everything),
+            "gzip_bytes": sum(gzipped_size(site, path, size) for path, size in sent)}
+
+
+def build_figures(pages: int, material: bool = True) -> None:
+    """Build the sites, print what the index costs each build."""
+    root, _site, seconds = pagefind_site(pages)
+    for clock, suffix in (("wall", ""), ("CPU", "_cpu")):
+        index, full, incremental = (seconds["index" + suffix], seconds["full" + suffix],
+                                    seconds["incremental" + suffix])
+        print(f"Pagefind indexed in {index:.1f} s {clock} = {index / full:.0%} of a full govpub "
+              f"build ({full:.1f} s), {index / incremental:.0%} of the one-page rebuild "
+              f"({incremental:.1f} s: {seconds['reused']})")
+    if not material:
+        return
+    mk_seconds = material_site(root, pages)[1]
+    plain_seconds = material_site(root, pages, search=False)[1]
+    material_cost = mk_seconds - plain_seconds
+    print(f"Material: plain mkdocs build {mk_seconds:.1f} s CPU with the search plugin, "
+          f"{plain_seconds:.1f} s without: the index costs {material_cost:.1f} s CPU "
+          f"({material_cost / mk_seconds:.0%}) on every build", flush=True)
+
+
+def run(pages: int, repeat: int, browser_only: bool = False,
+        engines: tuple[str, ...] = ENGINES) -> dict:
+    from playwright.sync_api import sync_playwright
+
+    OUT.mkdir(exist_ok=True)
+    print(f"\n=== {pages} pages (load average {os.getloadavg()[0]:.1f})", flush=True)
+    try:
+        if "material" in engines:
+            import jieba  # noqa: F401
+    except ImportError:
+        raise SystemExit("Material's search needs jieba to segment Chinese, as govpub shipped "
+                         "it: pip install -e '.[bench]' (make bench installs it)") from None
+    pf_site = OUT / f"search-pagefind-{pages}"
+    mk_site = OUT / f"search-material-{pages}"
+    material = "material" in engines
+    if not browser_only:
+        build_figures(pages, material)
+    elif not (pf_site / "pagefind").is_dir() or (material and not mk_site.is_dir()):
+        raise SystemExit(f"--browser-only: build the {pages}-page sites first")
+    pf_files, pf_bytes = folder_size(pf_site / "pagefind")
+    print(f"Pagefind index: {pf_files} files, {pf_bytes / 1e6:.1f} MB on disk", flush=True)
+    if material:
+        mk_index = mk_site / "search" / "search_index.json"
+        mk_bytes = mk_index.stat().st_size
+        mk_gzip = len(gzip.compress(mk_index.read_bytes(), 6))
+        print(f"Material's search_index.json {mk_bytes / 1e6:.1f} MB ({mk_gzip / 1e6:.1f} MB "
+              "gzipped)", flush=True)
+    sites = {"pagefind": pf_site, "material": mk_site}
+    counters = {engine: Counter() for engine in engines}
+    servers = {engine: serve(sites[engine], counters[engine]) for engine in engines}
+    results: dict[tuple[str, str], list[dict]] = {}
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=[
+                "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+            for _ in range(repeat):
+                for query in QUERIES:
+                    for engine in engines:
+                        address = f"http://127.0.0.1:{servers[engine].server_address[1]}/"
+                        results.setdefault((engine, query), []).append(measure_query(
+                            browser, engine, address, sites[engine], counters[engine], query))
+            browser.close()
+    finally:
+        for server in servers.values():
+            server.shutdown()
+    load = os.getloadavg()
+    print(f"\nper query, median of {repeat} (load average {load[0]:.1f} {load[1]:.1f} "
+          f"{load[2]:.1f} on {os.cpu_count()} cores):")
+    print(f"{'query':<8} {'engine':<9} {'files':>5} {'search KB':>10} {'gzip KB':>9} "
+          f"{'total KB':>9} {'cold ms':>8} {'warm ms':>8}")
+    rows = {}
+    for query in QUERIES:
+        row = {}
+        for engine in engines:
+            runs = results[(engine, query)]
+            row[engine] = {key: statistics.median(r[key] for r in runs)
+                           for key in ("bytes", "gzip_bytes", "total_bytes", "cold_ms",
+                                       "warm_ms", "files")}
+            r = row[engine]
+            print(f"{query:<8} {engine:<9} {r['files']:>5.0f} {r['bytes'] / 1024:>10.0f} "
+                  f"{r['gzip_bytes'] / 1024:>9.0f} {r['total_bytes'] / 1024:>9.0f} "
+                  f"{r['cold_ms']:>8.0f} {r['warm_ms']:>8.0f}")
+        verdict = "under" if row["pagefind"]["bytes"] < 300 * 1024 else "OVER"
+        if material:
+            ratio = row["material"]["bytes"] / max(row["pagefind"]["bytes"], 1)
+            print(f"{'':<8} Material's search downloads {ratio:.0f}× Pagefind's; Pagefind "
+                  f"{verdict} 300 KB; first result cold {row['pagefind']['cold_ms']:.0f} ms vs "
+                  f"{row['material']['cold_ms']:.0f} ms")
+        else:
+            print(f"{'':<8} Pagefind {verdict} 300 KB")
+        rows[query] = row
+    return {"pages": pages, "rows": rows}
+
+
+def main(sizes: list[int], repeat: int, browser_only: bool, engines: tuple[str, ...]) -> None:
+    for pages in sizes:
+        run(pages, repeat, browser_only, engines)
+
+
+if __name__ == "__main__":
+    args = sys.argv[1:]
+    repeat = 3
+    if "--repeat" in args:
+        at = args.index("--repeat")
+        repeat = int(args[at + 1])
+        del args[at:at + 2]
+    browser_only = "--browser-only" in args
+    engines = ("pagefind",) if "--pagefind-only" in args else ENGINES
+    args = [a for a in args if a not in ("--browser-only", "--pagefind-only")]
+    main([int(a) for a in args] or [1_000, 10_000], repeat, browser_only, engines)

@@ -1,0 +1,157 @@
+"""What every page carries for search, the same for every renderer; the search pages.
+
+- :func:`searchable` decides whether a page's text goes into the index (the
+  templates put ``data-pagefind-body`` on its heading and text only then).
+  Listings are left out: they only repeat titles the pages themselves carry.
+- :func:`search_box` is the search form of a page's header: the address of
+  the search page in the page's language and the words of the form.
+- :func:`search_pages` is the page generator of the search pages (``search/``
+  in the site's language, ``en/search/`` when the site has English pages).
+  Pagefind keeps one index per page language (``<html lang>``): the Chinese
+  search page searches the Chinese pages, the English one the English pages.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from html import escape
+
+from ..chrome.language import page_language, site_language
+from ..opendata.pages import CATALOG_PAGE
+from ..sitemodel import SiteModel, page_url
+from .index import BUNDLE_DIR
+from .labels import search_labels
+
+#: the search page of each page language (staging paths)
+SEARCH_PAGES = {"zh-CN": "search.md", "en": "en/search.md"}
+#: generated listings with no front-matter flag of their own (the home page keeps the
+#: front matter of its authored text); column indexes carry ``search: {exclude: true}``
+LISTING_PAGES = frozenset({"index.md", CATALOG_PAGE})
+#: the page metadata field with the words of a Chinese title (see :func:`title_terms`),
+#: and the weights of the metadata in the ranking (govpub-search.js hands them to Pagefind):
+#: a match in the title counts for more than any number of mentions in the text (a page's
+#: text scores at most 2.4 × the query's IDF in Pagefind's BM25; this boost is 10 ×)
+TERMS_FIELD = "terms"
+META_WEIGHTS = {"title": 5.0, TERMS_FIELD: 10.0}
+#: longest Chinese word :func:`title_terms` spells out (知识产权: four characters)
+LONGEST_TERM = 4
+_HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
+
+
+def searchable(meta: dict | None, content_path: str) -> bool:
+    """Whether the page's text belongs in the search index."""
+    if content_path in LISTING_PAGES or content_path in SEARCH_PAGES.values():
+        return False
+    flags = (meta or {}).get("search")
+    return not (isinstance(flags, dict) and flags.get("exclude"))
+
+
+def title_terms(title: str) -> str:
+    """Every run of one to four Chinese characters of ``title``, separated by spaces.
+
+    Pagefind ranks a page whose title matches the query above pages that only
+    mention it (a boost for matching page metadata), but it splits metadata on
+    spaces only: ``专利年费缴纳须知`` is one word to it, so a query for 年费
+    (which the browser splits into 年 and 费, as the index does) never matches
+    the title. Spelled out, every query word of up to four characters that the
+    title contains is a whole word of this field, whatever segmenter split it.
+    """
+    terms: dict[str, None] = {}
+    for run in _HAN_RUN.findall(str(title)):
+        for size in range(1, LONGEST_TERM + 1):
+            for start in range(len(run) - size + 1):
+                terms.setdefault(run[start:start + size], None)
+    return " ".join(terms)
+
+
+def search_page_path(language: str) -> str:
+    return SEARCH_PAGES.get(language, SEARCH_PAGES["zh-CN"])
+
+
+def page_search(meta: dict | None, content_path: str, language: str,
+                languages: list[str] | None = None) -> dict:
+    """Everything a page's template needs for search: indexed or not, its title's words
+    (the ``terms`` metadata of the index), and the search box of its language."""
+    indexed = searchable(meta, content_path)
+    terms = title_terms((meta or {}).get("title") or "") if indexed else ""
+    return {"indexed": indexed, "terms": terms,
+            **search_box(language, content_path, languages)}
+
+
+def search_box(language: str, content_path: str = "",
+               languages: list[str] | None = None) -> dict:
+    """The header's search form of a page in ``language``: site-relative action and words.
+
+    ``languages``: those with a search page (:func:`search_languages`); a page in
+    another language searches the first of them. Plain data (MkDocs carries it
+    in the page context, Pelican in the page metadata); ``on_search_page`` lets
+    the template leave the box out of the search page, which has its own form.
+    """
+    target_language = language if not languages or language in languages else languages[0]
+    target = search_page_path(target_language)
+    return {"action": page_url(target), "t": search_labels(language),
+            "on_search_page": content_path == target}
+
+
+def search_languages(model: SiteModel) -> list[str]:
+    """The languages that get a search page: the site's, and English if a page is English."""
+    default = site_language(model.policy.site)
+    languages = [default]
+    if default != "en" and _english_pages(model, default):
+        languages.append("en")
+    return languages
+
+
+def site_search(model: SiteModel, language: str) -> dict:
+    """The site's search settings (``config.extra.govpub``, Pelican's ``GOVPUB``):
+    ``search_languages`` and the header's ``search`` box where no page says its language
+    (a template without a page: the 404 pages, Pelican's index)."""
+    languages = search_languages(model)
+    return {"search_languages": languages, "search": search_box(language, "", languages)}
+
+
+def _english_pages(model: SiteModel, default: str) -> bool:
+    return any(page_language(p.meta, p.path, default) == "en" for p in model.pages)
+
+
+def search_page_markdown(language: str, path: str) -> str:
+    """The search page: the form, a status line read out by screen readers, the results."""
+    from ..build import mdtext
+
+    t = search_labels(language)
+    depth = path.count("/")
+    root = "../" * (depth + 1)
+    data = {"bundle": f"{root}{BUNDLE_DIR}/", "root": root,
+            "weights": json.dumps(META_WEIGHTS, sort_keys=True)}
+    for key in ("empty", "searching", "none", "one", "many", "shown", "unavailable"):
+        data[key] = t[key]
+    attributes = " ".join(f'data-gp-search-{key}="{escape(value, quote=True)}"'
+                          for key, value in data.items())
+    html = "\n".join([
+        f'<div class="gp-search" data-gp-search {attributes}>',
+        f'<form class="gp-search__form" role="search" aria-label="{escape(t["landmark"])}" '
+        'action="./" method="get">',
+        f'<label class="gp-search__label" for="gp-search-q">{escape(t["field"])}</label>',
+        '<input class="gp-search__input" id="gp-search-q" type="search" name="q" '
+        'autocomplete="off" enterkeyhint="search" data-gp-search-input>',
+        f'<button class="gp-search__button" type="submit">{escape(t["button"])}</button>',
+        "</form>",
+        f'<p class="gp-search__status" role="status" data-gp-search-status>{escape(t["empty"])}'
+        "</p>",
+        f'<noscript><p class="gp-search__noscript">{escape(t["noscript"])}</p></noscript>',
+        f'<ol class="gp-search__results" aria-label="{escape(t["results"])}" '
+        "data-gp-search-results></ol>",
+        f'<button class="gp-search__more" type="button" data-gp-search-more hidden>'
+        f'{escape(t["more"])}</button>',
+        "</div>",
+    ])
+    front = mdtext.front_matter(t["page_title"], search={"exclude": True},
+                                **({"lang": "en"} if language == "en" else {}))
+    return front + html + "\n"
+
+
+def search_pages(model: SiteModel) -> dict[str, str]:
+    """Generator: the search page of each language of :func:`search_languages`."""
+    return {search_page_path(lang): search_page_markdown(lang, search_page_path(lang))
+            for lang in search_languages(model)}

@@ -1,0 +1,109 @@
+"""Reading a built site's Pagefind index in tests: its records, its words, its languages.
+
+Pagefind writes gzip streams (without a .gz name): ``pagefind-entry.json``
+names the languages, each ``fragment/*.pf_fragment`` is one indexed page
+(``pagefind_dcd`` + JSON: url, content, meta), each ``index/*.pf_index`` a
+chunk of the word index (CBOR).
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+MAGIC = b"pagefind_dcd"
+
+
+def unpack(data: bytes) -> bytes:
+    """A Pagefind file's bytes, gunzipped and without its signature."""
+    if data[:2] == b"\x1f\x8b":
+        data = gzip.decompress(data)
+    return data[len(MAGIC):] if data.startswith(MAGIC) else data
+
+
+def records(site: Path) -> list[dict]:
+    """Every indexed page: {url, content, meta, language}, sorted by URL."""
+    bundle = site / "pagefind"
+    out = []
+    for fragment in sorted((bundle / "fragment").glob("*.pf_fragment")):
+        record = json.loads(unpack(fragment.read_bytes()))
+        record["language"] = fragment.name.split("_", 1)[0]
+        out.append(record)
+    return sorted(out, key=lambda r: r["url"])
+
+
+def indexed_urls(site: Path) -> set[str]:
+    return {r["url"] for r in records(site)}
+
+
+def languages(site: Path) -> dict:
+    return json.loads((site / "pagefind" / "pagefind-entry.json").read_text("utf-8"))["languages"]
+
+
+def bundle_contains(site: Path, token: str) -> list[str]:
+    """Files of the index whose unpacked bytes contain ``token`` (any case: words are lowercased)."""
+    needles = {token.encode("utf-8"), token.lower().encode("utf-8")}
+    hits = []
+    for path in sorted((site / "pagefind").rglob("*")):
+        if path.is_file():
+            data = unpack(path.read_bytes())
+            if any(needle in data for needle in needles) or token.lower() in path.name.lower():
+                hits.append(path.relative_to(site).as_posix())
+    return hits
+
+
+def bundle_files(site: Path) -> dict[str, bytes]:
+    bundle = site / "pagefind"
+    return {p.relative_to(bundle).as_posix(): p.read_bytes()
+            for p in sorted(bundle.rglob("*")) if p.is_file()}
+
+
+# --- a small site for the search tests -------------------------------------------------
+
+LEAK = "ZQXSEARCH5521"  # in a page that is never signed off: quarantined
+LATER = "ZQXLATER8830"  # in a page scheduled after the build: held back
+HOSTILE_TITLE = '<img src=x onerror="window.gpXss=1">商标注册提示'
+
+#: words some pages carry in their title and others only mention, often, in their text
+TITLE_WORDS = ("专利", "年费", "复审")
+
+_MENTIONS = ("本次调整涉及年费、复审请求费和申请费。年费按年度缴纳，逾期缴纳年费的，应当补缴滞纳金。"
+             "对驳回决定不服的，可以在三个月内请求复审；复审请求书应当写明理由。"
+             "办理上述业务，可以通过业务办理系统在线提交，也可以到受理大厅现场办理。\n\n")
+
+
+def search_site_files() -> dict[str, str | bytes]:
+    """Pages whose titles and texts are chosen for the search tests (see TITLE_WORDS)."""
+    from factory import guide, notice, service_item
+
+    mention = (_MENTIONS * 3).replace("申请费", "专利申请费")
+    return {
+        "notices/2026-11-01-annual-fee.md": notice(
+            title="专利年费缴纳须知", published="'2026-11-01T09:00:00+08:00'",
+            body="请按时缴纳，缴费凭证请妥善保存。"),
+        "notices/2026-11-02-hall.md": notice(
+            title="服务大厅开放时间调整", published="'2026-11-02T09:00:00+08:00'", body=mention),
+        "notices/2026-11-03-system.md": notice(
+            title="业务系统升级公告", published="'2026-11-03T09:00:00+08:00'",
+            body="升级期间暂停办理业务。\n\n" + mention),
+        "notices/2026-11-04-mark.md": notice(
+            title=json.dumps(HOSTILE_TITLE, ensure_ascii=False),
+            published="'2026-11-04T09:00:00+08:00'", body="商标注册申请须知。"),
+        "catalog/113500100001.md": service_item(),
+        "guides/reexamination.md": guide(title="复审请求办事指南", body="## 办理流程\n\n提交请求书。"),
+        "en/annual-fees.md": "\n".join([
+            "---", "title: Paying annual fees", "source: Patent Office",
+            "published: 2026-11-05T09:00:00+08:00", "disclosure: proactive", "lang: en", "---", "",
+            "Annual fees keep a patent in force. Pay them online or at the service hall.", ""]),
+        f"notices/2026-11-06-{LEAK.lower()}.md": notice(
+            title=f"年费 {LEAK}", published="'2026-11-06T09:00:00+08:00'",
+            body=f"年费 {LEAK} 内部材料。"),
+        "notices/2027-03-01-later.md": notice(
+            title=f"年费调整 {LATER}", published="'2027-03-01T09:00:00+08:00'",
+            body=f"年费 {LATER} 将于明年调整。"),
+    }
+
+
+def signed_paths(files) -> list[str]:
+    return [path for path in files if LEAK.lower() not in path]

@@ -1,0 +1,204 @@
+"""The site search in headless Chromium: Chinese ranking, the page's language, the keyboard,
+axe, nothing from another host, index text shown as text.
+
+Builds a small site whose titles and texts are chosen for search
+(tests/search_fixtures.py), serves it on 127.0.0.1 and drives Debian's Chromium
+through Playwright. A missing browser is a failure, not a skip.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from urllib.parse import quote, urlsplit
+
+import pytest
+from build_fixtures import REPO, build, make_site
+from patience import PATIENT_SECONDS, patient_page
+from search_fixtures import HOSTILE_TITLE, LEAK, TITLE_WORDS, search_site_files, signed_paths
+
+from govpub.build.serve import make_server
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"]
+AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
+WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+RESULT_LINKS = ".gp-search__result a"
+
+
+@pytest.fixture(scope="module")
+def address(tmp_path_factory):
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing — install Debian's Chromium: apt-get install -y chromium")
+    files = search_site_files()
+    root = make_site(tmp_path_factory.mktemp("search-browser"), files, sign=signed_paths(files))
+    assert build(root) == 0
+    server = make_server(root / "site", 0)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield chromium
+        chromium.close()
+
+
+def _isolated(browser, width: int = 1366):
+    """A context in which every request to another host fails and is recorded."""
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    context.set_default_timeout(PATIENT_SECONDS * 1000)
+    foreign: list[str] = []
+
+    def route(request_route):
+        url = request_route.request.url
+        if urlsplit(url).hostname in ("127.0.0.1", "localhost") or url.startswith("data:"):
+            request_route.continue_()
+        else:
+            foreign.append(url)
+            request_route.abort()
+
+    context.route("**/*", route)
+    return context, foreign
+
+
+def _results(page) -> list[tuple[str, str]]:
+    """(title, path) of every result shown, in order, once the search has answered."""
+    page.wait_for_selector("[data-gp-search][data-gp-search-state=done]", state="attached")
+    return [(a.text_content(), urlsplit(a.get_attribute("href") or "").path)
+            for a in page.query_selector_all(RESULT_LINKS)]
+
+
+def _search(page, address: str, query: str, prefix: str = "") -> list[tuple[str, str]]:
+    page.goto(f"{address}{prefix}search/?q={quote(query)}")
+    return _results(page)
+
+
+@pytest.mark.parametrize("word", TITLE_WORDS)
+def test_a_chinese_query_ranks_pages_with_the_word_in_their_title_first(address, browser, word):
+    page = patient_page(browser)
+    results = _search(page, address, word)
+    titles = [title for title, _path in results]
+    assert titles, f"no result for {word}"
+    assert word in titles[0], titles
+    in_title = [word in title for title in titles]
+    # every page with the word in its title comes before every page that only mentions it
+    assert in_title == sorted(in_title, reverse=True), titles
+    assert not all(in_title), f"the test needs pages that only mention {word}: {titles}"
+    page.close()
+
+
+def test_quarantined_and_held_back_pages_are_never_found(address, browser):
+    page = patient_page(browser)
+    assert _search(page, address, LEAK) == []
+    assert LEAK not in page.text_content("[data-gp-search-status]") or \
+        "没有" in page.text_content("[data-gp-search-status]")
+    paths = [path for _title, path in _search(page, address, "年费")]
+    assert paths and not any("later" in p or LEAK.lower() in p for p in paths)
+    page.close()
+
+
+def test_the_search_speaks_the_page_language(address, browser):
+    page = patient_page(browser)
+    page.goto(address + "en/annual-fees/")
+    box = page.locator("form.gp-search-box")
+    assert box.get_attribute("aria-label") == "Search this site"
+    assert box.locator("button").inner_text().strip() == "Search"
+    page.fill("#gp-search-box-q", "annual fees")
+    page.press("#gp-search-box-q", "Enter")
+    page.wait_for_url("**/en/search/?q=annual+fees")
+    results = _results(page)
+    assert ("Paying annual fees", "/en/annual-fees/") in results
+    assert page.text_content("h1").strip() == "Site search"
+    assert page.text_content("[data-gp-search-status]").startswith(("1 page matches",
+                                                                    f"{len(results)} pages"))
+    # a Chinese page: Chinese words, and its form opens the Chinese search page
+    page.goto(address + "notices/2026-11-02-hall/")
+    box = page.locator("form.gp-search-box")
+    assert box.get_attribute("aria-label") == "搜索本站"
+    assert box.locator("button").inner_text().strip() == "搜索"
+    assert urlsplit(page.evaluate("document.querySelector('form.gp-search-box').action")) \
+        .path == "/search/"
+    page.close()
+
+
+def test_search_by_keyboard_alone(address, browser):
+    context, _foreign = _isolated(browser)
+    page = context.new_page()
+    try:
+        page.goto(address + "notices/2026-11-02-hall/")
+        page.keyboard.press("/")
+        assert page.evaluate("document.activeElement.id") == "gp-search-box-q"
+        page.keyboard.type("复审")
+        page.keyboard.press("Enter")
+        page.wait_for_url("**/search/?q=*")
+        results = _results(page)
+        assert results
+        # the search page keeps the focus in its field: Tab, Tab reaches the first result
+        assert page.evaluate("document.activeElement.id") == "gp-search-q"
+        page.keyboard.press("Tab")
+        page.keyboard.press("Tab")
+        href = page.evaluate("document.activeElement.getAttribute('href') || ''")
+        assert urlsplit(href).path == results[0][1]
+        assert page.evaluate("document.activeElement.matches(':focus-visible')")
+        page.keyboard.press("Enter")
+        page.wait_for_url("**" + results[0][1])
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("width", [1366, 390])
+def test_axe_finds_nothing_on_the_search_page_and_the_search_box(address, browser, width):
+    context, foreign = _isolated(browser, width)
+    context.add_init_script(path=str(AXE))
+    page = context.new_page()
+    try:
+        failures = []
+        for url in ("search/?q=" + quote("复审"), "en/search/?q=annual", "search/",
+                    "notices/2026-11-02-hall/"):
+            page.goto(address + url)
+            if "?q=" in url:
+                assert _results(page)
+            found = page.evaluate(
+                """async (tags) => (await axe.run(document, {runOnly: {type: 'tag', values: tags},
+                   resultTypes: ['violations']})).violations.map(v => v.id + ' ' +
+                   v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', '))""", WCAG_AA)
+            failures += [f"{url}: {v}" for v in found]
+        assert not failures, "\n".join(failures)
+        assert not [url for url in foreign if "pagefind" in url or "search" in url]
+    finally:
+        context.close()
+
+
+def test_a_search_asks_no_other_host(address, browser):
+    context, foreign = _isolated(browser)
+    page = context.new_page()
+    try:
+        page.goto(address + "search/")
+        page.wait_for_load_state("load")
+        before = list(foreign)
+        page.fill("#gp-search-q", "专利")
+        page.press("#gp-search-q", "Enter")
+        assert _results(page)
+        assert foreign == before  # the search itself: pagefind.js, its index, all local
+    finally:
+        context.close()
+
+
+def test_index_text_is_shown_as_text(address, browser):
+    page = patient_page(browser)
+    results = _search(page, address, "商标")
+    assert (HOSTILE_TITLE, "/notices/2026-11-04-mark/") in results
+    assert page.evaluate("window.gpXss") is None
+    assert page.query_selector(".gp-search__results img") is None
+    page.close()

@@ -1,0 +1,56 @@
+"""The search index of a ``--renderer pelican`` build: the same post-build step over the
+site Pelican wrote, so it too holds only the published pages, and the site has its search
+pages (staged, generated pages: the same for both renderers)."""
+
+from __future__ import annotations
+
+import pytest
+from build_fixtures import build, make_site, page_html
+from search_fixtures import (
+    LATER,
+    LEAK,
+    bundle_contains,
+    indexed_urls,
+    records,
+    search_site_files,
+    signed_paths,
+)
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def pelican_site(tmp_path_factory):
+    files = search_site_files()
+    root = make_site(tmp_path_factory.mktemp("search-pelican"), files,
+                     sign=signed_paths(files))
+    assert build(root, "--renderer", "pelican") == 0
+    return root / "site"
+
+
+def test_a_pelican_site_gets_an_index_of_its_published_pages_only(pelican_site):
+    site = pelican_site
+    assert (site / "pagefind" / "pagefind-entry.json").is_file()
+    urls = indexed_urls(site)
+    for url in ("/notices/2026-11-01-annual-fee/", "/guides/reexamination/",
+                "/en/annual-fees/"):
+        assert url in urls, (url, urls)
+    # the quarantined page (never signed off) and the scheduled one: in no file of the index
+    assert not any(LEAK.lower() in url or "later" in url for url in urls)
+    assert bundle_contains(site, LEAK) == []
+    assert bundle_contains(site, LATER) == []
+    assert bundle_contains(site, "凭证")  # while a published page's words are there
+    # the Pelican theme marks each indexed page's text as the MkDocs theme does: listings
+    # and the search pages stay out, titles carry their words for the ranking
+    for listing in ("/", "/notices/", "/search/", "/en/search/"):
+        assert listing not in urls, listing
+    fee = next(r for r in records(site) if r["url"] == "/notices/2026-11-01-annual-fee/")
+    assert fee["meta"]["title"] == "专利年费缴纳须知" and "年费" in fee["meta"]["terms"].split()
+
+
+def test_a_pelican_site_has_the_search_page_of_each_language(pelican_site):
+    for path, bundle, words in (("search", "../pagefind/", "搜索"),
+                                ("en/search", "../../pagefind/", "Search")):
+        page = page_html(pelican_site, path)
+        assert "data-gp-search " in page and f'data-gp-search-bundle="{bundle}"' in page
+        assert 'id="gp-search-q"' in page and 'name="q"' in page and words in page
