@@ -5,28 +5,23 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
-import threading
 from pathlib import Path
 
 import pytest
+from browser_fixtures import chromium_fixture, require_chromium, serving
 from opendata_fixtures import site_model
 from patience import patient_page
 
-from govpub.build.serve import make_server
 from govpub.opendata.pages import CATALOG_PAGE, catalog_page, print_meta_html
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
 THEME = Path(__file__).resolve().parent.parent / "src" / "govpub" / "theme"
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: apt-get install -y chromium")
+    require_chromium()
     tmp = tmp_path_factory.mktemp("browser")
     model = site_model(tmp)
     docs = tmp / "docs"
@@ -48,22 +43,11 @@ def site(tmp_path_factory):
         "extra_css: [stylesheets/print.css]\n", encoding="utf-8")
     subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(tmp / "mkdocs.yml"),
                     "-d", str(tmp / "site")], check=True)
-    server = make_server(tmp / "site", 0)  # quiet when Chromium hangs up mid-file
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
+    with serving(tmp / "site") as url:
+        yield url
 
 
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        yield chromium
-        chromium.close()
+browser = chromium_fixture()
 
 
 def _visible_codes(page) -> list[str]:

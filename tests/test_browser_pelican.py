@@ -11,17 +11,12 @@ test_browser_site.py.
 
 from __future__ import annotations
 
-import shutil
-import threading
-from pathlib import Path
-
 import pytest
-from build_fixtures import REPO
+from browser_fixtures import demo_copy, serving
 from patience import patient_page
-from test_browser_site import AXE, CHROMIUM, WCAG_AA, WIDTHS, _isolated_context, browser
+from test_browser_site import AXE, WCAG_AA, WIDTHS, _isolated_context, browser
 
 from govpub.build import BuildOptions, run_build
-from govpub.build.serve import make_server
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(1200)]
 __all__ = ["browser"]  # the browser fixture of test_browser_site
@@ -29,20 +24,11 @@ __all__ = ["browser"]  # the browser fixture of test_browser_site
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing — install Debian's Chromium: apt-get install -y chromium")
-    root = tmp_path_factory.mktemp("pelican-demo") / "repo"
-    for name in ("content", "review", "site_config", "disclosure"):
-        shutil.copytree(REPO / name, root / name)
-    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    root = demo_copy(tmp_path_factory, "pelican-demo")
     state = run_build(BuildOptions(root=root, renderer="pelican", echo=lambda _line: None))
     assert not state.quarantined, sorted(state.quarantined)
-    server = make_server(state.site_dir, 0)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield state.model, f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
+    with serving(state.site_dir) as url:
+        yield state.model, url
 
 
 def _kinds_of_page(model) -> list[str]:

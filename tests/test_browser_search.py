@@ -8,22 +8,16 @@ through Playwright. A missing browser is a failure, not a skip.
 
 from __future__ import annotations
 
-import threading
-from pathlib import Path
 from urllib.parse import quote, urlsplit
 
 import pytest
+from browser_fixtures import chromium_fixture, require_chromium, serving
 from build_fixtures import REPO, build, make_site
 from patience import PATIENT_SECONDS, patient_page
 from search_fixtures import HOSTILE_TITLE, LEAK, TITLE_WORDS, search_site_files, signed_paths
 
-from govpub.build.serve import make_server
-
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
 AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
 WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 RESULT_LINKS = ".gp-search__result a"
@@ -31,27 +25,15 @@ RESULT_LINKS = ".gp-search__result a"
 
 @pytest.fixture(scope="module")
 def address(tmp_path_factory):
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing — install Debian's Chromium: apt-get install -y chromium")
+    require_chromium()
     files = search_site_files()
     root = make_site(tmp_path_factory.mktemp("search-browser"), files, sign=signed_paths(files))
     assert build(root) == 0
-    server = make_server(root / "site", 0)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
+    with serving(root / "site") as url:
+        yield url
 
 
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield chromium
-        chromium.close()
+browser = chromium_fixture()
 
 
 def _isolated(browser, width: int = 1366):

@@ -9,52 +9,31 @@ from __future__ import annotations
 
 import posixpath
 import re
-import shutil
-import threading
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from browser_fixtures import chromium_fixture, demo_copy, serving
 from build_fixtures import REPO
 from patience import PATIENT_SECONDS, patient_page
 
 from govpub.build import BuildOptions, run_build
-from govpub.build.serve import make_server
 
 # one build and one sweep of every page serve the whole module: allow for a busy machine
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(1200)]
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing — install Debian's Chromium: apt-get install -y chromium")
-    root = tmp_path_factory.mktemp("demo") / "repo"
-    for name in ("content", "review", "site_config", "disclosure"):
-        shutil.copytree(REPO / name, root / name)
-    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    root = demo_copy(tmp_path_factory, "demo")
     state = run_build(BuildOptions(root=root, echo=lambda _line: None))
     assert not state.quarantined, f"the demo must pass every rule: {sorted(state.quarantined)}"
-    server = make_server(state.site_dir, 0)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield state.model, f"http://127.0.0.1:{server.server_address[1]}/", state.site_dir
-    server.shutdown()
-    server.server_close()
+    with serving(state.site_dir) as url:
+        yield state.model, url, state.site_dir
 
 
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield chromium
-        chromium.close()
+browser = chromium_fixture()
 
 
 def test_home_page_shows_the_latest_notices(demo, browser):
