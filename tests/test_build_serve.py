@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from build_fixtures import NOW_TEXT, add_file, make_site, notice
 from patience import PATIENT_SECONDS
+from search_fixtures import indexed_urls
 
 pytestmark = pytest.mark.slow
 
@@ -74,6 +75,12 @@ def test_serves_the_site_on_localhost_and_rebuilds_on_change(served):
              notice(title="第二条通知", published="'2026-11-21T10:00:00+08:00'"))
     assert rebuilt_until(process, lambda: fetch(address + "notices/2026-11-21-b/")[0] == 200)
     assert "第二条通知" in fetch(address)[1]
+    # the search follows the pages: indexed again once they are served
+    assert next(line for line in process.stdout
+                if line.strip() == "search index updated" or line.startswith("govpub: error")
+                ).strip() == "search index updated"
+    assert "/notices/2026-11-21-b/" in indexed_urls(root / ".govpub" / "serve")
+    assert not (root / "site").exists()  # site/ is govpub build's alone
 
 
 def test_an_edit_made_before_the_watcher_looks_is_rebuilt(tmp_path):
@@ -145,7 +152,7 @@ def test_an_edit_and_its_sign_off_written_together_make_one_rebuild(monkeypatch)
     stop = threading.Event()
     builds = []
 
-    def build(options):
+    def build(options, done=None):
         builds.append(next(states, "nothing left to change"))  # the sign-off already seen?
         stop.set()
         return True

@@ -28,25 +28,37 @@ from ..timeparse import DateFormatError, parse_now
 
 WORK_DIR = ".govpub"
 PREVIEW_DIR = f"{WORK_DIR}/preview"
+#: where `govpub serve` (without --preview) builds: its own folder, never deployed
+SERVE_DIR = f"{WORK_DIR}/serve"
 
 
 @dataclass
 class BuildOptions:
     root: Path
-    site_dir: Path | None = None  # default: <root>/site, or <root>/.govpub/preview
+    site_dir: Path | None = None  # default: site/, .govpub/preview/ or .govpub/serve/
     strict: bool = False
     renderer: str = "mkdocs"
     preview: bool = False
+    #: built for `govpub serve`: its own folder, and (with ``defer_search``) the search
+    #: index of the site it replaces until :func:`govpub.search.refresh_search_index` runs
+    serve: bool = False
+    defer_search: bool = False
     now_text: str | None = None
     echo: Callable[[str], None] = print
     #: the rules to run; None runs every registered rule (tests pass their own)
     rules: list[type[Rule]] | None = None
 
     @property
+    def target_is_local(self) -> bool:
+        """The site goes to a folder govpub serves locally and never deploys."""
+        return self.preview or self.serve
+
+    @property
     def target(self) -> Path:
         if self.site_dir is not None:
             return Path(self.site_dir).resolve()
-        return (self.root / (PREVIEW_DIR if self.preview else "site")).resolve()
+        folder = PREVIEW_DIR if self.preview else SERVE_DIR if self.serve else "site"
+        return (self.root / folder).resolve()
 
 
 @dataclass
@@ -72,6 +84,8 @@ class BuildState:
     #: what the render reused and wrote, for the post-build steps and the next build's
     #: render record (govpub.build.incremental); None for renderers without one
     site_delta: object | None = None
+    #: the site was published with the search index of the site before it (serve)
+    search_deferred: bool = False
 
     @property
     def root(self) -> Path:
@@ -98,7 +112,8 @@ def load(state: BuildState) -> None:
     except DateFormatError as exc:
         raise UsageError(_("--now: {error}").format(error=exc)) from None
     state.site_dir = state.options.target
-    check_target(state.root, state.site_dir, preview=state.options.preview)
+    check_target(state.root, state.site_dir, preview=state.options.preview,
+                 serve=state.options.serve)
 
 
 def check(state: BuildState) -> None:

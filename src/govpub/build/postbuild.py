@@ -37,7 +37,7 @@ from ..integrity.linkcheck import check_site_links
 from ..integrity.manifest import sha256_file, signing_key_for
 from ..integrity.manifest import write_manifest as signed_manifest
 from ..opendata import write_open_data
-from ..search import write_search_index
+from ..search import carry_search_index, write_search_index
 from ..sitemodel import SiteModel
 from .generated import generated_urls
 from .incremental import FileStat, file_stat
@@ -175,10 +175,22 @@ POST_BUILD: list[PostBuildStep] = [write_sitemap, write_open_data, write_feeds, 
                                    write_search_index, check_links, write_manifest]
 
 
-def run_post_build(model: SiteModel, site_dir: Path, delta: SiteDelta | None = None) -> None:
+def run_post_build(model: SiteModel, site_dir: Path, delta: SiteDelta | None = None, *,
+                   carry_search_from: Path | None = None) -> bool:
+    """Run the steps; True when the search index was carried over instead of written.
+
+    ``carry_search_from``: a site whose search index the new site takes as it is
+    (``govpub serve``, which indexes again once the pages are served). Ignored
+    when that site has none: the index is written as usual.
+    """
+    carried = False
     with ThreadPoolExecutor(thread_name_prefix="post-build") as beside:
         running = []
         for step in POST_BUILD:
+            if step is write_search_index and carry_search_from is not None \
+                    and carry_search_index(carry_search_from, site_dir):
+                carried = True
+                continue
             extra = {"delta": delta} if getattr(step, "uses_delta", False) else {}
             if getattr(step, "reads_html_only", False):
                 running.append(beside.submit(step, model, site_dir, **extra))
@@ -186,3 +198,4 @@ def run_post_build(model: SiteModel, site_dir: Path, delta: SiteDelta | None = N
                 step(model, site_dir, **extra)
     for future in running:  # the pool has waited for them; a failure is re-raised here
         future.result()
+    return carried

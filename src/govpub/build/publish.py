@@ -3,8 +3,10 @@
 A preview build carries :data:`PREVIEW_MARKER` (a file at its root) and a
 ``<meta name="govpub-preview">`` tag in every page; a normal build and the
 deploy steps refuse a folder that carries the marker, so a preview can never
-be published. The new site is built in a temporary folder beside the target
-and renamed into place only when complete.
+be published. ``govpub serve`` builds into a folder of its own that carries
+:data:`SERVE_MARKER` (its search index may lag behind its pages for a few
+seconds), refused the same way. The new site is built in a temporary folder
+beside the target and renamed into place only when complete.
 """
 
 from __future__ import annotations
@@ -21,6 +23,9 @@ from .trash import DETACH_FROM_PAGES, discard, sweep
 
 PREVIEW_MARKER = ".govpub-preview"
 PREVIEW_MARKER_TEXT = "This folder is a govpub preview with unreviewed content. Never deploy it.\n"
+SERVE_MARKER = ".govpub-serve"
+SERVE_MARKER_TEXT = ("This folder is govpub serve's local copy of the site; its search index can "
+                     "lag behind its pages. Never deploy it: deploy the output of govpub build.\n")
 PROTECTED = ("content", "review", "site_config", ".git", "src", "hooks", "tests")
 
 
@@ -28,19 +33,28 @@ def is_preview(folder: Path) -> bool:
     return (Path(folder) / PREVIEW_MARKER).exists()
 
 
+def is_serve_copy(folder: Path) -> bool:
+    return (Path(folder) / SERVE_MARKER).exists()
+
+
 def refuse_preview(folder: Path) -> None:
-    """For deploy steps: raise if ``folder`` is a preview build."""
+    """For deploy steps: raise if ``folder`` is a preview build or serve's local copy."""
     if is_preview(folder):
         raise UsageError("this folder is a preview build (it carries the "
                          f"{PREVIEW_MARKER} marker) and may contain unreviewed pages",
                          path=folder, hint="deploy the output of `govpub build`, never a preview")
+    if is_serve_copy(folder):
+        raise UsageError("this folder is govpub serve's local copy (it carries the "
+                         f"{SERVE_MARKER} marker); its search index can lag behind its pages",
+                         path=folder, hint="deploy the output of `govpub build`")
 
 
-def check_target(root: Path, target: Path, *, preview: bool) -> None:
+def check_target(root: Path, target: Path, *, preview: bool, serve: bool = False) -> None:
     """Refuse site folders whose replacement would destroy something else."""
     root = root.resolve()
     target = target.resolve()
-    if not preview and target.is_dir():
+    local = preview or serve  # a folder of govpub's own, never deployed
+    if not local and target.is_dir():
         refuse_preview(target)  # first: the most important refusal, with its own message
     if target == root or root.is_relative_to(target):
         raise UsageError("the site folder would contain the repository", path=target,
@@ -48,7 +62,7 @@ def check_target(root: Path, target: Path, *, preview: bool) -> None:
     for name in PROTECTED:
         if target.is_relative_to(root / name):
             raise UsageError(f"the site folder may not be inside {name}/", path=target)
-    if target.is_relative_to(root / WORK_DIR) and not preview:
+    if target.is_relative_to(root / WORK_DIR) and not local:
         raise UsageError(f"the site folder may not be inside {WORK_DIR}/", path=target)
     if target.exists() and not target.is_dir():
         raise UsageError("the site folder exists and is not a folder", path=target)
@@ -57,16 +71,24 @@ def check_target(root: Path, target: Path, *, preview: bool) -> None:
     if preview and not is_preview(target):
         raise UsageError("refusing to write a preview over a folder that is not a preview",
                          path=target, hint="let the preview use its own folder (.govpub/preview)")
-    if not preview and not (target / "index.html").exists():
+    if serve and not preview and not is_serve_copy(target):
+        raise UsageError("refusing to write serve's copy over a folder that is not one",
+                         path=target, hint="let govpub serve use its own folder (.govpub/serve)")
+    if not local and not (target / "index.html").exists():
         raise UsageError("the folder exists and does not look like a built site (no index.html); "
                          "refusing to replace it", path=target,
                          hint="empty it or choose another --site-dir")
 
 
 def post_build(state: BuildState) -> None:
-    run_post_build(state.model, state.temp_site, state.site_delta)
-    if state.options.preview:
+    options = state.options
+    carry_from = state.site_dir if options.defer_search and options.target_is_local else None
+    state.search_deferred = run_post_build(state.model, state.temp_site, state.site_delta,
+                                           carry_search_from=carry_from)
+    if options.preview:
         (state.temp_site / PREVIEW_MARKER).write_text(PREVIEW_MARKER_TEXT, encoding="utf-8")
+    elif options.serve:
+        (state.temp_site / SERVE_MARKER).write_text(SERVE_MARKER_TEXT, encoding="utf-8")
 
 
 def swap_into_place(new: Path, target: Path, *, background: bool = False) -> None:

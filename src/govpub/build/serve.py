@@ -5,6 +5,13 @@ a tree of 10,000 files takes a few tens of milliseconds to stat. A change is
 rebuilt once the tree has been quiet for a moment: an edit and its sign-off,
 or a checkout, written together make one (incremental) rebuild, not two. A
 failed rebuild is reported and the last good site keeps being served.
+
+The site is built into a folder of serve's own (``.govpub/serve/``, or
+``.govpub/preview/`` with ``--preview``), never ``site/``: a rebuild publishes
+the pages first, with the search index of the site before, and indexes the
+search again right after (Pagefind has no incremental mode, and indexing
+every page took most of a one-page rebuild). For those seconds search may
+find the old text; the folder is marked never to be deployed.
 """
 
 from __future__ import annotations
@@ -19,7 +26,8 @@ from pathlib import Path
 
 from ..errors import GovpubError
 from ..i18n import _
-from .pipeline import BuildOptions, run_build
+from ..search import refresh_search_index
+from .pipeline import BuildOptions, build_lock, run_build
 
 WATCHED = ("content", "site_config", "review", "mkdocs.yml")
 POLL_SECONDS = 1.0
@@ -69,12 +77,24 @@ def make_server(site_dir: Path, port: int) -> ThreadingHTTPServer:
     return _Server(("127.0.0.1", port), handler)
 
 
-def _build(options: BuildOptions) -> bool:
+def _build(options: BuildOptions, done: str | None = None) -> bool:
+    """Build and say ``done``; then, the pages being served, index the search again
+    if the build carried the old index over."""
     try:
-        run_build(options)
+        state = run_build(options)
     except GovpubError as exc:
         options.echo(_("govpub: error: {error}").format(error=exc))
         return False
+    if done:
+        options.echo(done)
+    if state.search_deferred:
+        try:
+            with build_lock(state.work_dir):
+                refresh_search_index(state.site_dir)
+        except GovpubError as exc:
+            options.echo(_("govpub: error: {error}").format(error=exc))
+        else:
+            options.echo(_("search index updated"))
     return True
 
 
@@ -100,12 +120,12 @@ def watch_and_rebuild(options: BuildOptions, stop: threading.Event,
         if now != before:
             before = settled(options.root, now, stop)
             options.echo(_("change detected, rebuilding…"))
-            if _build(options):
-                options.echo(_("rebuilt"))
+            _build(options, _("rebuilt"))
 
 
 def serve_forever(options: BuildOptions, *, port: int) -> int:
     options.root = Path(options.root).resolve()
+    options.serve = options.defer_search = True
     # taken before the first build, so an edit made while it runs (or before the
     # watcher thread gets going) still triggers a rebuild
     before = snapshot(options.root)

@@ -65,9 +65,10 @@ def _clean_environment() -> dict[str, str]:
             if not key.upper().startswith("PAGEFIND")}
 
 
-def pagefind_command(site_dir: Path) -> list[str]:
-    command = [str(pagefind_binary()), "--site", str(site_dir), "--output-subdir", BUNDLE_DIR,
-               "--silent"]
+def pagefind_command(site_dir: Path, output: Path | None = None) -> list[str]:
+    """Index ``site_dir`` into its ``pagefind/`` folder, or into ``output`` when given."""
+    where = ["--output-subdir", BUNDLE_DIR] if output is None else ["--output-path", str(output)]
+    command = [str(pagefind_binary()), "--site", str(site_dir), *where, "--silent"]
     for selector in EXCLUDED_SELECTORS:
         command += ["--exclude-selectors", selector]
     return command
@@ -86,17 +87,10 @@ def settle_entry(bundle: Path) -> None:
                      encoding="utf-8")
 
 
-def write_search_index(model, site_dir: Path) -> None:
-    """Post-build step: index the rendered site into ``site_dir/pagefind/``."""
-    site_dir = Path(site_dir).resolve()
-    bundle = site_dir / BUNDLE_DIR
-    if bundle.is_symlink() or bundle.is_file():
-        bundle.unlink()  # never written through; a folder of that name is the index's
-    elif bundle.is_dir():
-        shutil.rmtree(bundle)
+def _run_pagefind(site_dir: Path, bundle: Path, output: Path | None = None) -> None:
     with tempfile.TemporaryDirectory(prefix="govpub-pagefind-") as empty:
         try:
-            run = subprocess.run(pagefind_command(site_dir), cwd=empty,
+            run = subprocess.run(pagefind_command(site_dir, output), cwd=empty,
                                  env=_clean_environment(), capture_output=True, text=True,
                                  errors="replace", check=False)
         except OSError as exc:
@@ -111,3 +105,58 @@ def write_search_index(model, site_dir: Path) -> None:
         unused = bundle / name
         if unused.is_file():
             unused.unlink()
+
+
+def _remove(path: Path) -> None:
+    if path.is_symlink() or path.is_file():
+        path.unlink()  # never written through; a folder of that name is the index's
+    elif path.is_dir():
+        shutil.rmtree(path)
+
+
+def write_search_index(model, site_dir: Path) -> None:
+    """Post-build step: index the rendered site into ``site_dir/pagefind/``."""
+    site_dir = Path(site_dir).resolve()
+    bundle = site_dir / BUNDLE_DIR
+    _remove(bundle)
+    _run_pagefind(site_dir, bundle)
+
+
+def carry_search_index(previous_site: Path, site_dir: Path) -> bool:
+    """Give the new site the index of the site it replaces (hard links), to refresh later.
+
+    Only for ``govpub serve``'s own folders, never deployed: the index may lag
+    behind the pages until :func:`refresh_search_index` has run. False when
+    the previous site has no index (the caller indexes now instead).
+    """
+    previous = Path(previous_site) / BUNDLE_DIR
+    if previous.is_symlink() or not previous.is_dir():
+        return False
+    bundle = Path(site_dir) / BUNDLE_DIR
+    _remove(bundle)
+    shutil.copytree(previous, bundle, copy_function=os.link, symlinks=True)
+    return True
+
+
+def refresh_search_index(site_dir: Path) -> None:
+    """Index a published site again in place, swapping the new index in when complete.
+
+    For ``govpub serve``: the pages were published first and are being served;
+    the index is written beside the site and renamed into it, so a reader
+    never loads half an index (a file it asked for may belong to the index
+    before; the search page then asks again after a reload).
+    """
+    site_dir = Path(site_dir).resolve()
+    fresh = site_dir.parent / f".{site_dir.name}.pagefind-new"
+    stale = site_dir.parent / f".{site_dir.name}.pagefind-old"
+    _remove(fresh)
+    _remove(stale)
+    try:
+        _run_pagefind(site_dir, fresh, output=fresh)
+        bundle = site_dir / BUNDLE_DIR
+        if bundle.exists() or bundle.is_symlink():
+            os.rename(bundle, stale)
+        os.rename(fresh, bundle)
+    finally:
+        _remove(fresh)
+        _remove(stale)

@@ -1,0 +1,103 @@
+"""`govpub serve` publishes an edit first and indexes the search right after, in its own folder.
+
+A rebuild under serve carries the search index of the site it replaces
+(Pagefind has no incremental mode and indexing every page was most of a
+one-page rebuild), then indexes again in place. The folder is serve's own and
+marked: `site/` is written by `govpub build` only, and nothing deploys the copy.
+"""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from build_fixtures import NOW_TEXT, add_file, build, make_site, notice, site_files
+from search_fixtures import bundle_contains, indexed_urls
+
+from govpub.build import BuildOptions, refuse_preview, run_build
+from govpub.build.publish import SERVE_MARKER
+from govpub.build.serve import _build
+from govpub.errors import UsageError
+from govpub.search import refresh_search_index
+
+pytestmark = pytest.mark.slow
+
+FIRST = "notices/2026-11-20-a.md"
+FIRST_URL = "/notices/2026-11-20-a/"
+
+
+def serve_options(root, said: list[str]) -> BuildOptions:
+    return BuildOptions(root=root, now_text=NOW_TEXT, echo=said.append, serve=True,
+                        defer_search=True)
+
+
+@pytest.fixture
+def served_copy(tmp_path):
+    """A site as serve first builds it: into .govpub/serve/, the search indexed."""
+    root = make_site(tmp_path, {FIRST: notice(title="第一条通知", body="旧的办理地点是东楼。")})
+    said: list[str] = []
+    options = serve_options(root, said)
+    assert _build(options), said
+    return root, options, said
+
+
+def test_serve_builds_into_its_own_marked_folder_and_never_into_site(served_copy):
+    root, options, _said = served_copy
+    copy = root / ".govpub" / "serve"
+    assert options.target == copy.resolve()
+    assert (copy / SERVE_MARKER).is_file()
+    assert FIRST_URL in indexed_urls(copy)
+    assert not (root / "site").exists()
+    with pytest.raises(UsageError, match="serve's local copy"):
+        refuse_preview(copy)
+
+
+def test_the_copy_is_refused_as_a_build_target_and_for_deploying(served_copy, tmp_path):
+    root, _options, _said = served_copy
+    elsewhere = tmp_path / "copied"
+    shutil.copytree(root / ".govpub" / "serve", elsewhere)
+    assert build(root, "--site-dir", str(elsewhere)) == 2
+    assert (elsewhere / SERVE_MARKER).is_file()  # refused before anything was replaced
+
+
+def test_an_edit_is_published_with_the_old_index_then_indexed_again(served_copy):
+    root, options, _said = served_copy
+    copy = options.target
+    add_file(root, FIRST, notice(title="第一条通知", body="新的办理地点是西楼。"))
+    state = run_build(options)
+    # the page is published at once, under the index of the site before it ...
+    assert state.search_deferred
+    assert "西楼" in (copy / "notices" / "2026-11-20-a" / "index.html").read_text()
+    assert bundle_contains(copy, "东楼") and not bundle_contains(copy, "西楼")
+    # ... and indexed again in place: the index of a full build of the same pages
+    refresh_search_index(copy)
+    assert bundle_contains(copy, "西楼") and not bundle_contains(copy, "东楼")
+    assert build(root) == 0
+    index = {name: data for name, data in site_files(copy).items()
+             if name.startswith("pagefind/")}
+    assert index == {name: data for name, data in site_files(root / "site").items()
+                     if name.startswith("pagefind/")}
+    assert not list(copy.parent.glob(".serve.pagefind-*"))  # nothing left beside it
+
+
+def test_a_page_taken_back_leaves_the_index_when_it_is_refreshed(served_copy):
+    root, options, said = served_copy
+    (root / "review" / f"{FIRST}.yml").unlink()  # its sign-off withdrawn: quarantined
+    assert _build(options, "rebuilt"), said
+    assert said[-2:] == ["rebuilt", "search index updated"], said
+    assert FIRST_URL not in indexed_urls(options.target)
+    assert bundle_contains(options.target, "东楼") == []
+
+
+def test_a_failed_index_keeps_the_pages_and_the_index_before(served_copy, monkeypatch):
+    from govpub.search import index as search_index
+
+    root, options, said = served_copy
+    add_file(root, FIRST, notice(title="第一条通知", body="新的办理地点是西楼。"))
+    monkeypatch.setattr(search_index, "pagefind_binary", lambda: root / "no-such-pagefind")
+    assert _build(options, "rebuilt"), said
+    assert said[-2] == "rebuilt" and said[-1].startswith("govpub: error: cannot run Pagefind")
+    copy = options.target
+    assert "西楼" in (copy / "notices" / "2026-11-20-a" / "index.html").read_text()
+    assert bundle_contains(copy, "东楼")  # search still works, on the index before
+    assert not list(copy.parent.glob(".serve.pagefind-*"))
