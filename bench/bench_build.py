@@ -23,11 +23,8 @@ average output per page < 100 KB.
 from __future__ import annotations
 
 import os
-import resource
 import shutil
-import subprocess
 import sys
-import time
 from pathlib import Path
 
 import yaml
@@ -39,6 +36,7 @@ BIN = Path(sys.executable).parent
 sys.path.insert(0, str(BENCH))
 
 from corpus import generate  # noqa: E402
+from timing import run_timed  # noqa: E402
 
 
 def corpus(pages: int) -> Path:
@@ -67,21 +65,9 @@ def plain_config(root: Path) -> Path:
 
 
 def timed(args: list[str], cwd: Path) -> tuple[float, float]:
-    """(wall seconds, CPU seconds) of one command.
-
-    CPU time (user + system of the child) is the fair comparison on a shared
-    machine, where other work stretches the wall clock of either run.
-    """
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    start = time.perf_counter()
-    run = subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True)
-    elapsed = time.perf_counter() - start
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    if run.returncode != 0:
-        raise SystemExit(f"{' '.join(args)} failed:\n{run.stdout[-2000:]}\n{run.stderr[-2000:]}")
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return elapsed, cpu
+    """(wall seconds, CPU seconds) of one command (bench/timing.py)."""
+    run = run_timed(args, cwd=cwd, extra_env={"NO_MKDOCS_2_WARNING": "1"})
+    return run.wall, run.cpu
 
 
 def output_stats(site: Path) -> tuple[int, int]:

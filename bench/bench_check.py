@@ -19,10 +19,8 @@ printed: on a shared machine CPU time is the steadier signal.
 
 from __future__ import annotations
 
-import os
 import resource
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -32,6 +30,7 @@ import frontmatter
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from corpus import generate
+from timing import run_timed
 
 OUT = Path(__file__).resolve().parent / "out"
 GOVPUB = [sys.executable, "-m", "govpub"]
@@ -47,17 +46,9 @@ def plain_parse_seconds(content: Path) -> tuple[float, int]:
 
 def _one_check(root: Path, cache: Path) -> tuple[float, float, int]:
     """(wall seconds, CPU seconds, exit code) of one `govpub check` process."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    start = time.perf_counter()
-    proc = subprocess.run([*GOVPUB, "--root", str(root), "check", "--now", "2026-11-28T12:00"],
-                          capture_output=True, text=True,
-                          env={**os.environ, "GOVPUB_CACHE_DIR": str(cache)})
-    wall = time.perf_counter() - start
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    if proc.returncode not in (0, 1):
-        sys.exit(f"govpub check failed: {proc.stderr}")
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return wall, cpu, proc.returncode
+    run = run_timed([*GOVPUB, "--root", str(root), "check", "--now", "2026-11-28T12:00"],
+                    extra_env={"GOVPUB_CACHE_DIR": str(cache)}, ok=(0, 1))
+    return run.wall, run.cpu, run.proc.returncode
 
 
 def check_seconds(root: Path, runs: int = 3) -> dict:

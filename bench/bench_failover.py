@@ -35,22 +35,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
 import psycopg
 from pg_server import PostgresServer
-from watch_fixtures import FeedServer, Receiver, make_repo, rss
+from watch_fixtures import FeedServer, Receiver, failover_settings, make_repo, rss
 
 from govpub.watch.pgstore import PgStore
 
 TZ = ZoneInfo("Asia/Shanghai")
-DUTY = """\
-timezone: Asia/Shanghai
-people:
-  duty:
-    name: 值班员
-    targets: ["json://127.0.0.1:{port}/duty"]
-rotation:
-  - person: duty
-    days: [mon, tue, wed, thu, fri, sat, sun]
-fallback: ["json://127.0.0.1:{port}/fallback"]
-"""
 PATIENCE = 300  # seconds: a hang guard
 
 
@@ -99,10 +88,8 @@ def main() -> None:
         publish(server)
         repo = make_repo(Path(tmp), [{"id": "central", "url": server.url("/feed"),
                                       "publisher": "国务院"}])
-        feeds = repo / "site_config" / "feeds.yml"
-        feeds.write_text(feeds.read_text().replace("poll_minutes: 1", "poll_minutes: 0.05")
-                         + f"lease:\n  seconds: {args.lease}\n  check_seconds: {args.check}\n")
-        (repo / "site_config" / "duty.yml").write_text(DUTY.format(port=receiver.port))
+        failover_settings(repo, receiver.port, poll_minutes=0.05, lease_seconds=args.lease,
+                          check_seconds=args.check)
         env = {**os.environ, "GOVPUB_WATCH_STATE": dsn}
 
         def start() -> subprocess.Popen:

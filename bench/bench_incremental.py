@@ -35,7 +35,6 @@ from __future__ import annotations
 
 import os
 import re
-import resource
 import shutil
 import subprocess
 import sys
@@ -53,6 +52,7 @@ BIN = Path(sys.executable).parent
 sys.path.insert(0, str(BENCH))
 
 from bench_build import corpus  # noqa: E402
+from timing import run_timed  # noqa: E402
 
 from govpub.config import load_policy  # noqa: E402
 from govpub.review.records import add_signoff  # noqa: E402
@@ -61,17 +61,10 @@ NOW = datetime(2026, 11, 28, 12, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 
 
 def timed(args: list[str], cwd: Path, cache: Path) -> tuple[float, float, str]:
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "GOVPUB_CACHE_DIR": str(cache),
-           "GOVPUB_LANG": "en"}
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    start = time.perf_counter()
-    run = subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True)
-    elapsed = time.perf_counter() - start
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    if run.returncode != 0:
-        raise SystemExit(f"{' '.join(args)} failed:\n{run.stdout[-2000:]}\n{run.stderr[-2000:]}")
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return elapsed, cpu, run.stdout
+    """(wall seconds, CPU seconds, output) of one build with ``cache`` (bench/timing.py)."""
+    run = run_timed(args, cwd=cwd, extra_env={"NO_MKDOCS_2_WARNING": "1", "GOVPUB_LANG": "en",
+                                              "GOVPUB_CACHE_DIR": str(cache)})
+    return run.wall, run.cpu, run.proc.stdout
 
 
 def sign(root: Path, rel: str) -> None:

@@ -30,12 +30,8 @@ of a new corpus and cached; that build is reported on its own line.
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
 import sys
-import tempfile
-import time
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
@@ -45,6 +41,7 @@ BIN = Path(sys.executable).parent
 sys.path.insert(0, str(BENCH))
 
 from bench_build import corpus, output_stats, plain_config  # noqa: E402
+from timing import run_timed  # noqa: E402
 
 PELICAN_SETTINGS = """\
 # plain Pelican over a govpub corpus (bench/bench_pelican.py): pages only, directory URLs
@@ -90,21 +87,9 @@ def pelican_settings(root: Path) -> Path:
 
 
 def measured(args: list[str], cwd: Path) -> dict:
-    """Wall seconds, CPU seconds and peak memory (MB) of one command, from ``os.wait4``."""
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    with tempfile.TemporaryFile() as output:
-        start = time.perf_counter()
-        process = subprocess.Popen(args, cwd=cwd, env=env, stdout=output,
-                                   stderr=subprocess.STDOUT)
-        _pid, status, usage = os.wait4(process.pid, 0)
-        wall = time.perf_counter() - start
-        process.returncode = os.waitstatus_to_exitcode(status)
-        if process.returncode != 0:
-            output.seek(0)
-            raise SystemExit(f"{' '.join(args)} failed:\n"
-                             f"{output.read().decode(errors='replace')[-3000:]}")
-    return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime,
-            "memory": usage.ru_maxrss / 1024}
+    """Wall seconds, CPU seconds and peak memory (MB) of one command (bench/timing.py)."""
+    run = run_timed(args, cwd=cwd, extra_env={"NO_MKDOCS_2_WARNING": "1"})
+    return {"wall": run.wall, "cpu": run.cpu, "memory": run.memory}
 
 
 def commands(root: Path, sites: dict[str, Path]) -> dict[str, list[str]]:

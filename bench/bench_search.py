@@ -49,7 +49,6 @@ from __future__ import annotations
 
 import gzip
 import os
-import resource
 import shutil
 import statistics
 import sys
@@ -72,6 +71,7 @@ sys.path.insert(0, str(BENCH))
 
 from bench_build import corpus  # noqa: E402
 from bench_incremental import a_notice, change_text, reused_line, timed  # noqa: E402
+from timing import children_cpu  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 #: PDF handouts printed once per corpus (govpub.handouts): not part of the figures
@@ -111,12 +111,11 @@ def pagefind_site(pages: int) -> tuple[Path, Path, dict]:
         full, full_cpu, _out = timed(build, root, cache)
         change_text(root, a_notice(root), f"search-{time.time_ns()}")
         incremental, incremental_cpu, out = timed(build, root, cache)
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    before = children_cpu()
     start = time.perf_counter()
     write_search_index(None, site)  # once more, alone: what the step costs in each build
     index = time.perf_counter() - start
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    index_cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    index_cpu = children_cpu() - before
     return root, site, {"full": full, "incremental": incremental, "index": index,
                         "full_cpu": full_cpu, "incremental_cpu": incremental_cpu,
                         "index_cpu": index_cpu, "reused": reused_line(out)}

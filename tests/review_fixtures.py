@@ -15,7 +15,9 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import yaml
+from click.testing import CliRunner
 
+from govpub.cli import main
 from govpub.config import load_policy
 from govpub.digest import digest_for
 
@@ -97,6 +99,16 @@ def git(cwd: Path, *args: str, who: str = "ed", env: dict | None = None,
     return proc
 
 
+def approve_as(site: Site, who: str, *args: str) -> tuple[int, str]:
+    """``govpub review approve ARGS`` run by ``who`` (their address as git's user.email);
+    (exit code, everything it printed)."""
+    git(site.root, "config", "user.email", EMAILS[who])
+    runner = CliRunner()
+    with runner.isolation() as (out, err, *_):
+        code = main(["--root", str(site.root), "review", "approve", *args])
+        return code, out.getvalue().decode() + err.getvalue().decode()
+
+
 def make_key(directory: Path, name: str) -> tuple[Path, str]:
     """A real ed25519 SSH key pair; returns (private key path, public key line)."""
     directory.mkdir(parents=True, exist_ok=True)
@@ -152,6 +164,13 @@ class Site:
             lines += [f"  - reviewer: {rid}", f"    at: '{at or kept.get(rid, now)}'",
                       f"    decision: {decision}", "    note: checked"]
         self.write(f"review/{content_path}.yml", "\n".join(lines) + "\n")
+
+    def commit_signoff(self, content_path: str, reviewer: str, *, message: str = "approve",
+                       date: str | None = None, sign_with: Path | str | None = None) -> str:
+        """``reviewer`` signs off the page's current bytes and commits the record alone."""
+        self.signoff(content_path, reviewer)
+        return self.commit(reviewer, message, f"review/{content_path}.yml", date=date,
+                           sign_with=sign_with)
 
     def _signoff_times(self, content_path: str, digest: str) -> dict[str, str]:
         record = self.root / "review" / f"{content_path}.yml"

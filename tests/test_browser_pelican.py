@@ -5,21 +5,28 @@ links the same as the MkDocs one; this drives it in a real browser: the skip
 link is the first stop and lands on the heading, the care mode changes the
 text size and is remembered across pages, the footer shows the site identity,
 the catalog filter filters, and axe-core finds no WCAG 2.1 AA violation on each
-kind of page at a desktop and a phone width. Fixtures and helpers are those of
-test_browser_site.py.
+kind of page at a desktop and a phone width. The checks every site build gets are
+tests/browser_fixtures.py's, shared with test_browser_site.py.
 """
 
 from __future__ import annotations
 
 import pytest
-from browser_fixtures import demo_copy, serving
+from browser_fixtures import (
+    WIDTHS,
+    assert_skip_link_lands_on_the_heading,
+    axe_tab,
+    chromium_fixture,
+    demo_copy,
+    serving,
+)
 from patience import patient_page
-from test_browser_site import AXE, WCAG_AA, WIDTHS, _isolated_context, browser
 
 from govpub.build import BuildOptions, run_build
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(1200)]
-__all__ = ["browser"]  # the browser fixture of test_browser_site
+
+browser = chromium_fixture()
 
 
 @pytest.fixture(scope="module")
@@ -41,46 +48,27 @@ def _kinds_of_page(model) -> list[str]:
 
 
 def test_axe_finds_no_wcag_aa_violation_on_each_kind_of_page(demo, browser):
-    if not AXE.exists():
-        pytest.fail(f"{AXE} is missing: run `make setup` (npm ci installs axe-core)")
     model, address = demo
     failures = []
     for width in WIDTHS:
-        context, foreign = _isolated_context(browser, width)
-        context.add_init_script(path=str(AXE))
-        page = context.new_page()
-        errors: list[str] = []
-        page.on("pageerror", lambda exc, errors=errors: errors.append(str(exc)))
-        for path in _kinds_of_page(model):
-            response = page.goto(address + path, wait_until="load")
-            assert response is not None and response.status in (200, 404), path
-            violations = page.evaluate(
-                """async (tags) => (await axe.run(document, {runOnly: {type: 'tag', values: tags},
-                   resultTypes: ['violations']})).violations.map(v => `${v.id} (${v.impact}): `
-                   + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', '))""", WCAG_AA)
-            failures += [f"{path} @{width}px: {v}" for v in violations]
-            if width == 390:
-                overflow = page.evaluate("document.documentElement.scrollWidth - "
-                                         "document.documentElement.clientWidth")
-                assert overflow <= 0, (path, overflow)
-        context.close()
-        assert errors == [] and foreign == []
+        with axe_tab(browser, width) as tab:
+            for path in _kinds_of_page(model):
+                response = tab.page.goto(address + path, wait_until="load")
+                assert response is not None and response.status in (200, 404), path
+                failures += [f"{path} @{width}px: {v['id']} ({v['impact']}): "
+                             + ", ".join(v["nodes"]) for v in tab.violations()]
+                if width == 390:
+                    overflow = tab.page.evaluate("document.documentElement.scrollWidth - "
+                                                 "document.documentElement.clientWidth")
+                    assert overflow <= 0, (path, overflow)
+        assert tab.errors == [] and tab.foreign == []
     assert failures == []
 
 
 def test_skip_link_is_the_first_stop_and_focuses_the_heading(demo, browser):
     model, address = demo
-    page = patient_page(browser, viewport={"width": 1366, "height": 900})
-    try:
-        for url in ("", model.of_type("notice")[0].url, "catalog/", "en/about/", "404.html"):
-            page.goto(address + url)
-            page.keyboard.press("Tab")
-            assert page.evaluate("document.activeElement.classList.contains('md-skip')"), url
-            assert page.is_visible("a.md-skip")
-            page.keyboard.press("Enter")
-            assert page.evaluate("document.activeElement.tagName") == "H1", url
-    finally:
-        page.close()
+    assert_skip_link_lands_on_the_heading(
+        browser, address, ("", model.of_type("notice")[0].url, "catalog/", "en/about/", "404.html"))
 
 
 def test_care_mode_changes_the_text_and_is_kept_across_pages(demo, browser):

@@ -13,8 +13,16 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from browser_fixtures import chromium_fixture, demo_copy, serving
-from build_fixtures import REPO
+from browser_fixtures import (
+    AXE,
+    WIDTHS,
+    assert_skip_link_lands_on_the_heading,
+    axe_tab,
+    chromium_fixture,
+    demo_copy,
+    isolated_context,
+    serving,
+)
 from patience import PATIENT_SECONDS, patient_page
 
 from govpub.build import BuildOptions, run_build
@@ -88,9 +96,6 @@ def test_chinese_search_finds_the_page(demo, browser):
 # text size. Then focused tests: care mode, keyboard paths, tables, 404, layout shift.
 # ---------------------------------------------------------------------------------------
 
-AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
-WIDTHS = (1366, 390)
-WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 METADATA = ("SiteName", "SiteDomain", "SiteIDCode", "ColumnName", "ColumnType", "ArticleTitle",
             "PubDate", "ContentSource", "Keywords", "Author", "Description", "Url",
             "description", "og:title", "og:url", "og:type", "og:site_name", "og:locale")
@@ -141,51 +146,23 @@ def sitemap_paths(site_dir: Path, model) -> list[str]:
     return [*paths, "404.html", "en/404.html"]
 
 
-def _isolated_context(browser, width: int, **options):
-    """A browser context in which every request to another host fails (and is recorded)."""
-    context = browser.new_context(viewport={"width": width, "height": 900}, **options)
-    context.set_default_timeout(PATIENT_SECONDS * 1000)
-    foreign: list[str] = []
-
-    def route(request_route):
-        host = urlsplit(request_route.request.url).hostname
-        if host in ("127.0.0.1", "localhost") or request_route.request.url.startswith("data:"):
-            request_route.continue_()
-        else:
-            foreign.append(request_route.request.url)
-            request_route.abort()
-
-    context.route("**/*", route)
-    return context, foreign
-
-
 @pytest.fixture(scope="module")
 def sweep(demo, browser):
     """Every page at both widths, once: axe violations and the page facts, by (path, width)."""
-    if not AXE.exists():
-        pytest.fail(f"{AXE} is missing: run `make setup` (npm ci installs axe-core)")
     model, address, site_dir = demo
     results: dict[tuple[str, int], dict] = {}
     foreign_all: list[str] = []
     for width in WIDTHS:
-        context, foreign = _isolated_context(browser, width)
-        context.add_init_script(path=str(AXE))
-        page = context.new_page()
-        errors: list[str] = []
-        page.on("pageerror", lambda exc, errors=errors: errors.append(str(exc)))
-        for path in sitemap_paths(site_dir, model):
-            errors.clear()
-            response = page.goto(address + path, wait_until="load")
-            violations = page.evaluate(
-                """async (tags) => (await axe.run(document, {runOnly: {type: 'tag', values: tags},
-                   resultTypes: ['violations']})).violations.map(v => ({id: v.id,
-                   nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}))""", WCAG_AA)
-            facts = page.evaluate(PAGE_FACTS)
-            facts.update(status=response.status if response else None, violations=violations,
-                         errors=list(errors))
-            results[(path, width)] = facts
-        foreign_all += foreign
-        context.close()
+        with axe_tab(browser, width) as tab:
+            for path in sitemap_paths(site_dir, model):
+                tab.errors.clear()
+                response = tab.page.goto(address + path, wait_until="load")
+                violations = tab.violations()
+                facts = tab.page.evaluate(PAGE_FACTS)
+                facts.update(status=response.status if response else None,
+                             violations=violations, errors=list(tab.errors))
+                results[(path, width)] = facts
+        foreign_all += tab.foreign
     return results, foreign_all
 
 
@@ -286,18 +263,8 @@ def test_all_text_is_at_least_16px_and_nothing_scrolls_sideways_on_a_phone(sweep
 
 def test_skip_link_is_the_first_stop_and_focuses_the_heading(demo, browser):
     model, address, _site = demo
-    notice = model.of_type("notice")[0]
-    page = patient_page(browser, viewport={"width": 1366, "height": 900})
-    try:
-        for url in (notice.url, "", "catalog/", "en/about/", "404.html"):
-            page.goto(address + url)
-            page.keyboard.press("Tab")
-            assert page.evaluate("document.activeElement.classList.contains('md-skip')"), url
-            assert page.is_visible("a.md-skip")
-            page.keyboard.press("Enter")
-            assert page.evaluate("document.activeElement.tagName") == "H1", url
-    finally:
-        page.close()
+    assert_skip_link_lands_on_the_heading(
+        browser, address, (model.of_type("notice")[0].url, "", "catalog/", "en/about/", "404.html"))
 
 
 def _care_state(page) -> dict:
@@ -313,7 +280,7 @@ def _care_state(page) -> dict:
 def test_care_mode_by_keyboard_is_kept_across_pages(demo, browser):
     model, address, _site = demo
     item = model.of_type("service-item")[0]
-    context, foreign = _isolated_context(browser, 390)
+    context, foreign = isolated_context(browser, 390)
     page = context.new_page()
     try:
         page.goto(address)
@@ -383,7 +350,7 @@ def test_high_contrast_reaches_7_to_1_for_all_text(demo, browser):
 
 def test_keyboard_only_through_the_catalog_filter_and_the_site_search(demo, browser):
     model, address, _site = demo
-    context, foreign = _isolated_context(browser, 1366)
+    context, foreign = isolated_context(browser, 1366)
     page = context.new_page()
     try:
         page.goto(address + "catalog/")

@@ -9,14 +9,19 @@ the approved bytes.
 from __future__ import annotations
 
 import pytest
-from click.testing import CliRunner
 
 try:
-    from review_fixtures import git, make_key, make_site, reviewers_yml, rule_ids
+    from review_fixtures import approve_as, git, make_key, make_site, reviewers_yml, rule_ids
 except ImportError:  # tests/ imported as a package
-    from tests.review_fixtures import git, make_key, make_site, reviewers_yml, rule_ids
+    from tests.review_fixtures import (
+        approve_as,
+        git,
+        make_key,
+        make_site,
+        reviewers_yml,
+        rule_ids,
+    )
 
-from govpub.cli import main
 from govpub.errors import ConfigError
 from govpub.review.history import verify_changes
 
@@ -36,8 +41,7 @@ def approved_main(site):
     """main: ed wrote the first version, zhao-min approved it."""
     site.page(PAGE, body=V1)
     site.commit("ed", "add notice", date=day(1))
-    site.signoff(PAGE, "zhao-min")
-    site.commit("zhao-min", "approve notice", date=day(2))
+    site.commit_signoff(PAGE, "zhao-min", message="approve notice", date=day(2))
 
 
 def merge(site, branch: str, who: str, date: str) -> None:
@@ -46,8 +50,7 @@ def merge(site, branch: str, who: str, date: str) -> None:
 
 
 def li_approves(site):
-    site.signoff(PAGE, "li-wei")
-    site.commit("li-wei", "approve", RECORD, date=day(20))
+    site.commit_signoff(PAGE, "li-wei", date=day(20))
 
 
 def her_wording_behind_a_restore(tmp_path):
@@ -65,6 +68,19 @@ def her_wording_behind_a_restore(tmp_path):
     return site
 
 
+def her_wording_on_a_side_branch(tmp_path, date: str):
+    """li-wei's wording on branch ``side`` off the approved main; the editor's branch ``pr``
+    off main checked out."""
+    site = make_site(tmp_path)
+    approved_main(site)
+    git(site.root, "checkout", "-q", "-b", "side")
+    site.page(PAGE, body=LI)
+    site.commit("li-wei", "my wording", date=date)
+    git(site.root, "checkout", "-q", "main")
+    git(site.root, "checkout", "-q", "-b", "pr")
+    return site
+
+
 def test_a_restored_approved_version_does_not_hide_earlier_changes(tmp_path):
     """li-wei edits (back-dated to look old), the editor restores the approved bytes and
     then writes her wording in again: her commit is still a change since approval."""
@@ -78,13 +94,7 @@ def test_a_restored_approved_version_does_not_hide_earlier_changes(tmp_path):
 def test_a_reviewers_edit_merged_from_a_side_branch_counts(tmp_path):
     """The issue's case: her wording on a side branch; the editor restores the approved
     bytes, edits, and merges her branch."""
-    site = make_site(tmp_path)
-    approved_main(site)
-    git(site.root, "checkout", "-q", "-b", "side")
-    site.page(PAGE, body=LI)
-    site.commit("li-wei", "my wording", date=day(5))
-    git(site.root, "checkout", "-q", "main")
-    git(site.root, "checkout", "-q", "-b", "pr")
+    site = her_wording_on_a_side_branch(tmp_path, day(5))
     site.page(PAGE, body=ED)
     site.commit("ed", "edit", date=day(6))
     site.page(PAGE, body=V1)
@@ -101,13 +111,7 @@ def test_a_reviewers_edit_merged_from_a_side_branch_counts(tmp_path):
 def test_a_side_branch_merged_with_ours_still_counts(tmp_path):
     """A merge that keeps its first parent's file hides the other side from a plain
     `git log -- path`; the side's commits are still reachable and still count."""
-    site = make_site(tmp_path)
-    approved_main(site)
-    git(site.root, "checkout", "-q", "-b", "side")
-    site.page(PAGE, body=LI)
-    site.commit("li-wei", "my wording", date=day(5))
-    git(site.root, "checkout", "-q", "main")
-    git(site.root, "checkout", "-q", "-b", "pr")
+    site = her_wording_on_a_side_branch(tmp_path, day(5))
     site.page(PAGE, body=BOTH)
     site.commit("ed", "edit", date=day(6))
     git(site.root, "merge", "-q", "-s", "ours", "-m", "merge side", "side", who="ed")
@@ -117,13 +121,7 @@ def test_a_side_branch_merged_with_ours_still_counts(tmp_path):
 
 
 def test_criss_cross_merges_with_a_restore_in_between(tmp_path):
-    site = make_site(tmp_path)
-    approved_main(site)
-    git(site.root, "checkout", "-q", "-b", "side")
-    site.page(PAGE, body=LI)
-    site.commit("li-wei", "my wording", date=day(3))
-    git(site.root, "checkout", "-q", "main")
-    git(site.root, "checkout", "-q", "-b", "pr")
+    site = her_wording_on_a_side_branch(tmp_path, day(3))
     site.page(PAGE, body=ED)
     a1 = site.commit("ed", "edit", date=day(4))
     merge(site, "side", "ed", day(5))  # pr: both changes
@@ -139,18 +137,13 @@ def test_criss_cross_merges_with_a_restore_in_between(tmp_path):
     _, findings = verify_changes(site.policy(), "main")
     assert rule_ids(findings) == [("GP211", RECORD)]
     # someone who changed nothing may approve it
-    site.signoff(PAGE, "wang-fang")
-    site.commit("wang-fang", "approve", RECORD, date=day(21))
+    site.commit_signoff(PAGE, "wang-fang", date=day(21))
     assert verify_changes(site.policy(), "main")[1] == []
 
 
 def test_review_approve_refuses_the_same_way(tmp_path):
     site = her_wording_behind_a_restore(tmp_path)
-    git(site.root, "config", "user.email", "li.wei@example.gov.cn")
-    runner = CliRunner()
-    with runner.isolation() as (out, err, *_):
-        code = main(["--root", str(site.root), "review", "approve", f"content/{PAGE}"])
-        shown = out.getvalue().decode() + err.getvalue().decode()
+    code, shown = approve_as(site, "li-wei", f"content/{PAGE}")
     assert code == 1, shown
     assert "REFUSED" in shown and "another reviewer must approve it" in shown
     assert "li-wei" in shown
@@ -181,8 +174,7 @@ def test_an_edit_under_an_alias_address_signed_with_her_key_is_hers(tmp_path):
     git(site.root, "checkout", "-q", "-b", "pr")
     site.page(PAGE, body=LI)
     site.commit("li.private@mail.example.com", "wording from home", sign_with=key)
-    site.signoff(PAGE, "li-wei")
-    site.commit("li-wei", "approve", RECORD, sign_with=key)
+    site.commit_signoff(PAGE, "li-wei", sign_with=key)
     _, findings = verify_changes(site.policy(), "main")
     assert rule_ids(findings) == [("GP211", RECORD)]
     assert "a signature by key SHA256:" in findings[0].message
@@ -191,8 +183,7 @@ def test_an_edit_under_an_alias_address_signed_with_her_key_is_hers(tmp_path):
     stranger, _ = make_key(tmp_path / "keys", "stranger")
     site.page(PAGE, body=LI)
     site.commit("li.private@mail.example.com", "wording", sign_with=stranger)
-    site.signoff(PAGE, "li-wei")
-    site.commit("li-wei", "approve", RECORD, sign_with=key)
+    site.commit_signoff(PAGE, "li-wei", sign_with=key)
     assert verify_changes(site.policy(), "main")[1] == []
 
 
@@ -218,11 +209,7 @@ def test_review_approve_knows_her_key_too(tmp_path):
     approved_main(site)
     site.page(PAGE, body=LI)
     site.commit("li.private@mail.example.com", "wording from home", sign_with=key)
-    git(site.root, "config", "user.email", "li.wei@example.gov.cn")
-    runner = CliRunner()
-    with runner.isolation() as (out, err, *_):
-        code = main(["--root", str(site.root), "review", "approve", f"content/{PAGE}"])
-        shown = out.getvalue().decode() + err.getvalue().decode()
+    code, shown = approve_as(site, "li-wei", f"content/{PAGE}")
     assert code == 1, shown
     assert "a signature by key SHA256:" in shown
 

@@ -13,9 +13,16 @@ from datetime import datetime
 from click.testing import CliRunner
 
 try:
-    from review_fixtures import EMAILS, SHANGHAI, git, make_key, make_site, reviewers_yml
+    from review_fixtures import SHANGHAI, approve_as, git, make_key, make_site, reviewers_yml
 except ImportError:  # tests/ imported as a package
-    from tests.review_fixtures import EMAILS, SHANGHAI, git, make_key, make_site, reviewers_yml
+    from tests.review_fixtures import (
+        SHANGHAI,
+        approve_as,
+        git,
+        make_key,
+        make_site,
+        reviewers_yml,
+    )
 
 from govpub.cli import main
 from govpub.digest import digest_for
@@ -45,6 +52,13 @@ def policy_site(tmp_path, *, keys=None, owners: bool = True, column_levels=None)
     return site
 
 
+def pull_request(tmp_path, **options):
+    """A ``policy_site`` with the pull request's branch ``pr`` checked out."""
+    site = policy_site(tmp_path, **options)
+    git(site.root, "checkout", "-q", "-b", "pr")
+    return site
+
+
 def sign_policy(site, path: str, *reviewers: str) -> None:
     """Write a policy sign-off record by hand, as anyone could."""
     file = site.root / path
@@ -56,16 +70,15 @@ def sign_policy(site, path: str, *reviewers: str) -> None:
     site.write(f"review/_policy/{path}.yml", "\n".join(lines) + "\n")
 
 
-def editor_page_approved_by(site, reviewer: str, body: str = "正文。") -> None:
-    site.page(PAGE, body=body)
-    site.commit("ed", "a notice")
-    site.signoff(PAGE, reviewer)
-    site.commit(reviewer, "approve", RECORD)
+def editor_page_approved_by(site, reviewer: str, body: str = "正文。", *, page: str = PAGE,
+                            message: str = "a notice", sign_with=None) -> None:
+    site.page(page, body=body)
+    site.commit("ed", message)
+    site.commit_signoff(page, reviewer, sign_with=sign_with)
 
 
 def test_adding_oneself_as_reviewer_does_not_make_one_a_reviewer(tmp_path):
-    site = policy_site(tmp_path)
-    git(site.root, "checkout", "-q", "-b", "pr")
+    site = pull_request(tmp_path)
     site.write(REVIEWERS, (site.root / REVIEWERS).read_text().replace(
         "reviewers:\n", "reviewers:\n  - id: ed\n    name: ed\n    emails: [ed@example.gov.cn]\n"))
     site.commit("ed", "make me a reviewer")
@@ -82,37 +95,28 @@ def test_adding_oneself_as_reviewer_does_not_make_one_a_reviewer(tmp_path):
 def test_putting_ones_own_key_on_a_reviewer_does_not_help(tmp_path):
     _li_key, li_public = make_key(tmp_path / "keys", "li")
     ed_key, ed_public = make_key(tmp_path / "keys", "ed")
-    site = policy_site(tmp_path, keys={"li-wei": [li_public]})
-    git(site.root, "checkout", "-q", "-b", "pr")
+    site = pull_request(tmp_path, keys={"li-wei": [li_public]})
     site.write(REVIEWERS, (site.root / REVIEWERS).read_text().replace(li_public, ed_public))
     site.commit("ed", "rotate li-wei's key")
-    site.page(PAGE)
-    site.commit("ed", "a notice")
-    site.signoff(PAGE, "li-wei")
-    site.commit("li-wei", "approve", RECORD, sign_with=ed_key)  # li's address, ed's key
+    editor_page_approved_by(site, "li-wei", sign_with=ed_key)  # li's address, ed's key
     code, rules, _ = check(site)
     assert code == 1
     assert rules == [("GP212", RECORD), ("GP214", REVIEWERS)]
 
 
 def test_dropping_two_level_review_in_the_pull_request_does_not_lower_the_bar(tmp_path):
-    site = policy_site(tmp_path, column_levels={"policies": 2})
-    git(site.root, "checkout", "-q", "-b", "pr")
+    site = pull_request(tmp_path, column_levels={"policies": 2})
     site.write(REVIEWERS, (site.root / REVIEWERS).read_text().replace("policies: 2",
                                                                        "policies: 1"))
     site.commit("ed", "one level is enough")
-    site.page("policies/p.md")
-    site.commit("ed", "a policy")
-    site.signoff("policies/p.md", "li-wei")
-    site.commit("li-wei", "approve", "review/policies/p.md.yml")
+    editor_page_approved_by(site, "li-wei", page="policies/p.md", message="a policy")
     code, rules, _ = check(site)
     assert code == 1
     assert rules == [("GP205", "content/policies/p.md"), ("GP214", REVIEWERS)]
 
 
 def test_approving_ones_own_external_link_in_the_pull_request_does_not_approve_it(tmp_path):
-    site = policy_site(tmp_path)
-    git(site.root, "checkout", "-q", "-b", "pr")
+    site = pull_request(tmp_path)
     site.write("site_config/links.yml", "approved:\n  - site: www.example.com\n"
                "    approved_by: ed\n    approved_at: 2026-11-01\n")
     site.commit("ed", "approve my link")
@@ -123,8 +127,7 @@ def test_approving_ones_own_external_link_in_the_pull_request_does_not_approve_i
 
 
 def test_lowering_a_severity_in_the_pull_request_does_not_lower_it(tmp_path):
-    site = policy_site(tmp_path)
-    git(site.root, "checkout", "-q", "-b", "pr")
+    site = pull_request(tmp_path)
     site.write("site_config/rules.yml", "severity:\n  GP504: info\n")
     site.commit("ed", "e-mail addresses are fine")
     editor_page_approved_by(site, "li-wei", body="联系人邮箱 zhangsan.private@163.com。")
@@ -135,8 +138,7 @@ def test_lowering_a_severity_in_the_pull_request_does_not_lower_it(tmp_path):
 
 
 def test_a_policy_change_signed_off_by_a_policy_owner_passes(tmp_path):
-    site = policy_site(tmp_path)
-    git(site.root, "checkout", "-q", "-b", "pr")
+    site = pull_request(tmp_path)
     site.write("site_config/links.yml", "approved:\n  - site: www.example.com\n"
                "    approved_by: 办公室\n    approved_at: 2026-11-01\n")
     site.commit("ed", "approve a link")
@@ -147,8 +149,7 @@ def test_a_policy_change_signed_off_by_a_policy_owner_passes(tmp_path):
 
 
 def test_policy_signoffs_follow_the_four_eyes_rules(tmp_path):
-    site = policy_site(tmp_path)
-    git(site.root, "checkout", "-q", "-b", "pr")
+    site = pull_request(tmp_path)
     site.write("site_config/links.yml", "approved: []\n")
     site.commit("wang-fang", "no links")
     # not a policy owner
@@ -178,8 +179,7 @@ def test_policy_signoffs_follow_the_four_eyes_rules(tmp_path):
 def test_the_change_that_names_the_policy_owners_is_signed_by_a_base_reviewer(tmp_path):
     """Without a policy_owners group in the base, every reviewer of the base is a
     policy owner: the first group can be introduced with four eyes."""
-    site = policy_site(tmp_path, owners=False)
-    git(site.root, "checkout", "-q", "-b", "pr")
+    site = pull_request(tmp_path, owners=False)
     site.write(REVIEWERS, (site.root / REVIEWERS).read_text() + OWNERS)
     site.commit("ed", "the General Office owns policy")
     _code, rules, findings = check(site)
@@ -206,8 +206,7 @@ def test_a_deleted_policy_file_is_a_change_too(tmp_path):
 
 
 def test_theme_overrides_hooks_and_mkdocs_yml_are_policy(tmp_path):
-    site = policy_site(tmp_path)
-    git(site.root, "checkout", "-q", "-b", "pr")
+    site = pull_request(tmp_path)
     site.write("mkdocs.yml", "site_name: x\n")
     site.write("hooks/extra.py", "def on_config(config):\n    return config\n")
     site.write("overrides/main.html", "{% extends 'base.html' %}\n")
@@ -218,8 +217,7 @@ def test_theme_overrides_hooks_and_mkdocs_yml_are_policy(tmp_path):
 
 
 def test_a_change_to_govpub_itself_is_a_notice(tmp_path):
-    site = policy_site(tmp_path)
-    git(site.root, "checkout", "-q", "-b", "pr")
+    site = pull_request(tmp_path)
     site.write("src/govpub/review/four_eyes.py", "# waved through\n")
     site.write(".github/workflows/pr-check.yml", "on: push\n")
     site.commit("ed", "tweak the checker")
@@ -250,16 +248,11 @@ def test_the_base_policy_must_load(tmp_path):
 
 
 def approve(site, who: str, *args: str) -> tuple[int, str]:
-    git(site.root, "config", "user.email", EMAILS[who])
-    runner = CliRunner()
-    with runner.isolation() as (out, err, *_):
-        code = main(["--root", str(site.root), "review", "approve", "--yes", *args])
-        return code, out.getvalue().decode() + err.getvalue().decode()
+    return approve_as(site, who, "--yes", *args)
 
 
 def test_a_policy_owner_signs_off_a_policy_change(tmp_path):
-    site = policy_site(tmp_path)
-    git(site.root, "checkout", "-q", "-b", "pr")
+    site = pull_request(tmp_path)
     site.write("site_config/links.yml", "approved: []\n")
     site.commit("wang-fang", "no links")
     code, shown = approve(site, "li-wei", "site_config/links.yml")

@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 import psycopg
 import pytest
 from pg_server import PostgresServer
-from watch_fixtures import FeedServer, Receiver, make_repo, rss
+from watch_fixtures import FeedServer, Receiver, failover_settings, make_repo, rss
 
 from govpub.cli import main
 from govpub.errors import ConfigError
@@ -196,17 +196,6 @@ run()
 """
 KILLS = 6
 ROUND_ITEMS = 3
-DUTY_ALL_WEEK = """\
-timezone: Asia/Shanghai
-people:
-  duty:
-    name: 值班员
-    targets: ["json://127.0.0.1:{port}/duty"]
-rotation:
-  - person: duty
-    days: [mon, tue, wed, thu, fri, sat, sun]
-fallback: ["json://127.0.0.1:{port}/fallback"]
-"""
 
 
 class Watchers:
@@ -279,11 +268,8 @@ def test_failover_under_random_kills_loses_and_doubles_nothing(tmp_path, dsn):
         server.routes["/feed"] = rss(items[:ROUND_ITEMS])
         repo = make_repo(tmp_path / "repo", [{"id": "central", "url": server.url("/feed"),
                                               "publisher": "国务院"}])
-        feeds = repo / "site_config" / "feeds.yml"
-        feeds.write_text(feeds.read_text().replace("poll_minutes: 1", "poll_minutes: 0.01")
-                         + "lease:\n  seconds: 5\n  check_seconds: 0.2\n", encoding="utf-8")
-        (repo / "site_config" / "duty.yml").write_text(DUTY_ALL_WEEK.format(port=receiver.port),
-                                                       encoding="utf-8")
+        failover_settings(repo, receiver.port, poll_minutes=0.01, lease_seconds=5,
+                          check_seconds=0.2)
         watchers = Watchers(repo, dsn, logs)
         try:
             for _ in range(2):
@@ -342,11 +328,8 @@ def test_a_frozen_active_watcher_is_replaced_and_fenced_off_when_it_wakes(tmp_pa
         server.routes["/feed"] = rss(items[:2])
         repo = make_repo(tmp_path / "repo", [{"id": "central", "url": server.url("/feed"),
                                               "publisher": "国务院"}])
-        feeds = repo / "site_config" / "feeds.yml"
-        feeds.write_text(feeds.read_text().replace("poll_minutes: 1", "poll_minutes: 0.01")
-                         + "lease:\n  seconds: 3\n  check_seconds: 0.2\n", encoding="utf-8")
-        (repo / "site_config" / "duty.yml").write_text(DUTY_ALL_WEEK.format(port=receiver.port),
-                                                       encoding="utf-8")
+        failover_settings(repo, receiver.port, poll_minutes=0.01, lease_seconds=3,
+                          check_seconds=0.2)
         watchers = Watchers(repo, dsn, logs)
         try:
             first = watchers.start(0)

@@ -369,6 +369,35 @@ def make_repo(tmp: Path, feeds: list[dict], *, smtp_port: int = 1, http_port: in
     return tmp
 
 
+#: duty.yml for failover runs: one person on duty all week, every alert to one webhook
+#: receiver (``/duty``, the fallback ``/fallback``), whatever the time of the run
+DUTY_ALL_WEEK = """\
+timezone: Asia/Shanghai
+people:
+  duty:
+    name: 值班员
+    targets: ["json://127.0.0.1:{port}/duty"]
+rotation:
+  - person: duty
+    days: [mon, tue, wed, thu, fri, sat, sun]
+fallback: ["json://127.0.0.1:{port}/fallback"]
+"""
+
+
+def failover_settings(repo: Path, port: int, *, poll_minutes: float, lease_seconds: float,
+                      check_seconds: float) -> None:
+    """Turn ``make_repo``'s repository into one for watchers taking over from each other:
+    a faster poll, a lease, and DUTY_ALL_WEEK on the receiver at ``port``
+    (tests/test_watch_postgres.py and bench/bench_failover.py)."""
+    feeds = repo / "site_config" / "feeds.yml"
+    feeds.write_text(feeds.read_text(encoding="utf-8").replace(
+        "poll_minutes: 1", f"poll_minutes: {poll_minutes}")
+        + f"lease:\n  seconds: {lease_seconds}\n  check_seconds: {check_seconds}\n",
+        encoding="utf-8")
+    (repo / "site_config" / "duty.yml").write_text(DUTY_ALL_WEEK.format(port=port),
+                                                   encoding="utf-8")
+
+
 def write_reproductions(site: Path, items: list[dict]) -> None:
     (site / "api").mkdir(parents=True, exist_ok=True)
     (site / "api" / "reproductions.json").write_text(
