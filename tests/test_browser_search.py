@@ -11,15 +11,13 @@ from __future__ import annotations
 from urllib.parse import quote, urlsplit
 
 import pytest
-from browser_fixtures import chromium_fixture, require_chromium, serving
-from build_fixtures import REPO, build, make_site
-from patience import PATIENT_SECONDS, patient_page
+from browser_fixtures import axe_tab, chromium_fixture, isolated_context, require_chromium, serving
+from build_fixtures import build, make_site
+from patience import patient_page
 from search_fixtures import HOSTILE_TITLE, LEAK, TITLE_WORDS, search_site_files, signed_paths
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
-WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 RESULT_LINKS = ".gp-search__result a"
 
 
@@ -37,21 +35,7 @@ browser = chromium_fixture()
 
 
 def _isolated(browser, width: int = 1366):
-    """A context in which every request to another host fails and is recorded."""
-    context = browser.new_context(viewport={"width": width, "height": 900})
-    context.set_default_timeout(PATIENT_SECONDS * 1000)
-    foreign: list[str] = []
-
-    def route(request_route):
-        url = request_route.request.url
-        if urlsplit(url).hostname in ("127.0.0.1", "localhost") or url.startswith("data:"):
-            request_route.continue_()
-        else:
-            foreign.append(url)
-            request_route.abort()
-
-    context.route("**/*", route)
-    return context, foreign
+    return isolated_context(browser, width)
 
 
 def _results(page) -> list[tuple[str, str]]:
@@ -141,25 +125,16 @@ def test_search_by_keyboard_alone(address, browser):
 
 @pytest.mark.parametrize("width", [1366, 390])
 def test_axe_finds_nothing_on_the_search_page_and_the_search_box(address, browser, width):
-    context, foreign = _isolated(browser, width)
-    context.add_init_script(path=str(AXE))
-    page = context.new_page()
-    try:
+    with axe_tab(browser, width) as tab:
         failures = []
         for url in ("search/?q=" + quote("复审"), "en/search/?q=annual", "search/",
                     "notices/2026-11-02-hall/"):
-            page.goto(address + url)
+            tab.page.goto(address + url)
             if "?q=" in url:
-                assert _results(page)
-            found = page.evaluate(
-                """async (tags) => (await axe.run(document, {runOnly: {type: 'tag', values: tags},
-                   resultTypes: ['violations']})).violations.map(v => v.id + ' ' +
-                   v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', '))""", WCAG_AA)
-            failures += [f"{url}: {v}" for v in found]
+                assert _results(tab.page)
+            failures += [f"{url}: {v['id']} {', '.join(v['nodes'])}" for v in tab.violations()]
         assert not failures, "\n".join(failures)
-        assert not [url for url in foreign if "pagefind" in url or "search" in url]
-    finally:
-        context.close()
+        assert not [url for url in tab.foreign if "pagefind" in url or "search" in url]
 
 
 def test_a_search_asks_no_other_host(address, browser):

@@ -7,9 +7,9 @@ import os
 from click.testing import CliRunner
 
 try:
-    from review_fixtures import EMAILS, git, make_site
+    from review_fixtures import EMAILS, approve_as, git, make_site
 except ImportError:  # tests/ imported as a package
-    from tests.review_fixtures import EMAILS, git, make_site
+    from tests.review_fixtures import EMAILS, approve_as, git, make_site
 
 from govpub.cli import main
 from govpub.digest import digest_for
@@ -19,11 +19,7 @@ PAGE = "notices/a.md"
 
 
 def approve(site, *args, who: str = "li-wei") -> tuple[int, str]:
-    git(site.root, "config", "user.email", EMAILS[who])
-    runner = CliRunner()
-    with runner.isolation() as (out, err, *_):
-        code = main(["--root", str(site.root), "review", "approve", "--yes", *args])
-        return code, out.getvalue().decode() + err.getvalue().decode()
+    return approve_as(site, who, "--yes", *args)
 
 
 def test_a_page_with_a_personal_mobile_number_is_not_approved(tmp_path):
