@@ -69,6 +69,34 @@ def chrome_links(model: SiteModel) -> dict[str, str]:
     return {name: page_url(path) for name, path in OPTIONAL_LINKS.items() if path in present}
 
 
+#: the column of English pages; English pages show it as their navigation
+ENGLISH_COLUMN = "en"
+#: English pages' tabs: the English home and at most this many English pages (the home
+#: lists them all), so the bar stays one line however many pages are translated
+ENGLISH_TABS = 8
+
+
+def english_navigation(model: SiteModel) -> list[dict[str, str]]:
+    """The navigation of English pages: the English home, then the English column's pages.
+
+    MkDocs and Pelican know one navigation per site, made of the Chinese
+    column titles; an English reader gets these tabs instead (both renderers).
+    Empty when the site has no English home (``en/index.md``). Titles are raw
+    front matter: the templates escape them.
+    """
+    from ..build.generated import column_pages
+
+    home = chrome_links(model).get("english")
+    if home is None:
+        return []
+    start = model.policy.columns.get("")  # its title_en, unless it has none (= its title)
+    translated = start is not None and start.title_en and start.title_en != start.title
+    nav = [{"title": start.title_en if translated else "Home", "url": home}]
+    for page in column_pages(model, ENGLISH_COLUMN)[:ENGLISH_TABS]:
+        nav.append({"title": " ".join(page.title.split()) or page.url, "url": page.url})
+    return nav
+
+
 def _chrome_settings(model: SiteModel) -> dict:
     policy = model.policy
     require_identity(policy)
@@ -85,6 +113,7 @@ def _chrome_settings(model: SiteModel) -> dict:
         "columns": columns,
         "index": index_numbers(model),
         "links": chrome_links(model),
+        "english_nav": english_navigation(model),
         "topic": (site.get("disclosure") or {}).get("topic", ""),
         "language": site_language(site),
         "timezone": site["timezone"],
