@@ -101,3 +101,18 @@ def test_a_failed_index_keeps_the_pages_and_the_index_before(served_copy, monkey
     assert "西楼" in (copy / "notices" / "2026-11-20-a" / "index.html").read_text()
     assert bundle_contains(copy, "东楼")  # search still works, on the index before
     assert not list(copy.parent.glob(".serve.pagefind-*"))
+
+
+def test_a_link_planted_in_the_old_index_is_not_carried(served_copy, tmp_path):
+    root, options, _said = served_copy
+    secret = tmp_path / "secret.txt"
+    secret.write_text("not for the browser", encoding="utf-8")
+    bundle = options.target / "pagefind"
+    (bundle / "planted.txt").symlink_to(secret)
+    (bundle / "planted-folder").symlink_to(tmp_path, target_is_directory=True)
+    add_file(root, FIRST, notice(title="第一条通知", body="新的办理地点是西楼。"))
+    state = run_build(options)
+    assert state.search_deferred
+    carried = options.target / "pagefind"
+    assert bundle_contains(options.target, "东楼")  # the old index came along ...
+    assert not (carried / "planted.txt").exists() and not (carried / "planted-folder").exists()

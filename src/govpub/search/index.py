@@ -23,6 +23,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import stat
 import subprocess
 import tempfile
 from pathlib import Path
@@ -134,7 +135,16 @@ def carry_search_index(previous_site: Path, site_dir: Path) -> bool:
         return False
     bundle = Path(site_dir) / BUNDLE_DIR
     _remove(bundle)
-    shutil.copytree(previous, bundle, copy_function=os.link, symlinks=True)
+    # regular files only: a link planted in the folder (it is under .govpub/, which a
+    # branch can commit) must not make the server hand out a file from elsewhere
+    for folder, dirs, files in os.walk(previous):
+        here = Path(folder)
+        target = bundle / here.relative_to(previous)
+        target.mkdir(exist_ok=True)
+        dirs[:] = [d for d in dirs if not (here / d).is_symlink()]
+        for name in files:
+            if stat.S_ISREG(os.lstat(here / name).st_mode):
+                os.link(here / name, target / name)
     return True
 
 
