@@ -116,3 +116,19 @@ def test_a_link_planted_in_the_old_index_is_not_carried(served_copy, tmp_path):
     carried = options.target / "pagefind"
     assert bundle_contains(options.target, "东楼")  # the old index came along ...
     assert not (carried / "planted.txt").exists() and not (carried / "planted-folder").exists()
+
+
+def test_a_disk_error_while_indexing_is_reported_and_serve_goes_on(served_copy, monkeypatch):
+    from govpub.search import index as search_index
+
+    root, options, said = served_copy
+
+    def disk_full(*_args, **_kwargs):
+        raise OSError(28, "No space left on device")
+
+    add_file(root, FIRST, notice(title="第一条通知", body="新的办理地点是西楼。"))
+    monkeypatch.setattr(search_index, "_run_pagefind", disk_full)
+    assert _build(options, "rebuilt"), said  # no exception: the watcher thread lives on
+    assert said[-1] == ("govpub: error: the search index was not updated (No space left on "
+                        "device); the previous index is still served")
+    assert bundle_contains(options.target, "东楼")

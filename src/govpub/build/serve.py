@@ -93,6 +93,10 @@ def _build(options: BuildOptions, done: str | None = None) -> bool:
                 refresh_search_index(state.site_dir)
         except GovpubError as exc:
             options.echo(_("govpub: error: {error}").format(error=exc))
+        except OSError as exc:  # a full disk, a folder made read-only: serving goes on
+            options.echo(_("govpub: error: the search index was not updated ({error}); "
+                           "the previous index is still served").format(
+                error=exc.strerror or exc))
         else:
             options.echo(_("search index updated"))
     return True
