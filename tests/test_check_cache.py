@@ -16,7 +16,7 @@ import pytest
 from build_fixtures import add_file, basic_files, make_site, notice
 from factory import NOW, sign_off
 
-from govpub import checkcache, checker
+from govpub import checkcache, checker, stamp
 from govpub.cachedir import cache_dir_for
 from govpub.config import load_policy
 from govpub.rules import Rule, registry
@@ -168,7 +168,7 @@ def test_rules_and_code_changes_drop_the_cache(site, loads, monkeypatch, tmp_pat
     code = tmp_path / "govpub-code"
     code.mkdir()
     (code / "rule.py").write_text("one\n", encoding="utf-8")
-    monkeypatch.setattr(checkcache, "code_folder", lambda: code)
+    monkeypatch.setattr(stamp, "code_folder", lambda: code)
     _check(site)
     loads.clear()
     _check(site)

@@ -212,22 +212,12 @@ def _canonical_policy(policy: Policy) -> str:
     return json.dumps(shown, sort_keys=True, default=str)
 
 
-def code_folder() -> Path:
-    """govpub's own code (its rules): part of the generation."""
-    from importlib import resources
-
-    return Path(str(resources.files("govpub")))
-
-
 def generation(policy: Policy, rules: list[type[Rule]]) -> str:
     """Everything the cached results depend on besides each file: change it, drop them all."""
-    from .stamp import environment_key, installed, tree_digest
+    from .stamp import code_key, tree_digest
 
     digest = hashlib.sha256(FORMAT.encode())
-    code = code_folder()
-    digest.update(b"\0code\0" + (b"installed" if installed(code) else
-                                 tree_digest(code).encode()))
-    digest.update(b"\0env\0" + environment_key().encode())
+    digest.update(b"\0" + code_key().encode())
     # findings carry their message in the language of the run that made them
     digest.update(b"\0language\0" + current_language().encode())
     digest.update(b"\0policy-files\0" + tree_digest(policy.config_dir).encode())

@@ -27,12 +27,10 @@ import referencing.jsonschema
 from .errors import ConfigError
 from .findings import Severity
 from .i18n import N_, _
+from .layout import CONFIG_DIR, CONTENT_DIR, REVIEW_DIR
 from .yamlslips import name_slip
 from .yamlstrict import YamlResult, parse_yaml
 
-CONFIG_DIR = "site_config"
-CONTENT_DIR = "content"
-REVIEW_DIR = "review"
 MAX_CONFIG_BYTES = 2_000_000
 
 

@@ -150,3 +150,20 @@ def named_files(value, base: Path, out: set[Path]) -> None:
             named_files(item, base, out)
     elif getattr(value, "config", None) is not None and isinstance(value.config, Mapping):
         named_files(value.config, base, out)
+
+
+def code_folder() -> Path:
+    """govpub's own code (its rules, its messages)."""
+    from importlib import resources
+
+    return Path(str(resources.files("govpub")))
+
+
+def code_key() -> str:
+    """govpub's code, the installed packages and the environment variables that matter:
+    what every kept result (check cache, kept verdicts) depends on besides its inputs."""
+    code = code_folder()
+    digest = hashlib.sha256(b"code\0" + (b"installed" if installed(code) else
+                                        tree_digest(code).encode()))
+    digest.update(b"\0env\0" + environment_key().encode())
+    return digest.hexdigest()

@@ -103,7 +103,7 @@ def cli(ctx: click.Context, root: str) -> None:
 def _site_language(root: str) -> str | None:
     """The ``language`` of the site's site.yml, read leniently: the policy load that
     follows reports any problem with the file, in the language chosen here."""
-    from ..config import CONFIG_DIR
+    from ..layout import CONFIG_DIR
     from ..yamlstrict import parse_yaml
 
     path = os.path.join(root, CONFIG_DIR, "site.yml")

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import contextlib
+from datetime import UTC, datetime
 from pathlib import Path
 
 import click
 
-from ..checker import check_repository
+from .. import verdicts
 from ..errors import GovpubError, UsageError
 from ..findings import exit_code_for
 from ..formatters import FORMATTERS, severity_label
@@ -49,9 +50,17 @@ def check(ctx, paths, changed_since, output_format, now_text) -> int:
     blocks, 1 when something does, 2 for usage or configuration errors.
     """
     root = root_of(ctx)
+    selectors = [_repo_relative(root, p) for p in paths]
+    if not changed_since:
+        recalled = verdicts.recall(root, now_text)
+        if recalled is not None:  # nothing the check reads has changed: the same verdict
+            verdict = recalled[0]
+            return _report(list(verdict.findings), selectors, output_format,
+                           _whole_tree_scope(verdict.publishable, verdict.files))
+    from ..checker import check_repository  # (a recalled verdict needs neither it nor the policy)
+
     policy = policy_of(ctx)
     now = resolve_now(policy.timezone, now_text)
-    selectors = [_repo_relative(root, p) for p in paths]
     with contextlib.ExitStack() as stack:
         history_findings, focus = [], None
         if changed_since:
@@ -69,21 +78,34 @@ def check(ctx, paths, changed_since, output_format, now_text) -> int:
                 focus = {p.removeprefix("content/") for p in selectors
                          if p.startswith("content/")}
                 selectors = selectors or ["\0nothing"]
+        whole_tree = not changed_since
+        if whole_tree:
+            state, clock = verdicts.tree_state(root), datetime.now(UTC)
         result = check_repository(policy, now, focus=focus, keep_bodies=False)
+        if whole_tree:
+            verdicts.keep(root, state, result, registry.all(), now, clock)
     findings = sorted([*result.findings, *history_findings], key=lambda f: f.sort_key())
+    if focus is None:
+        scope = _whole_tree_scope(len(result.publishable), len(result.context.corpus.documents))
+    else:
+        scope = _("{changed} changed file(s) checked with the {depended} they depend "
+                  "on").format(changed=len(focus), depended=len(result.context.scope)
+                               - len(focus & result.context.scope))
+    return _report(findings, selectors, output_format, scope, history=set(history_findings))
+
+
+def _whole_tree_scope(publishable: int, total: int) -> str:
+    return _("{publishable} of {total} files publishable").format(publishable=publishable,
+                                                                 total=total)
+
+
+def _report(findings, selectors, output_format, scope: str, history=frozenset()) -> int:
+    """Print the findings about ``selectors`` (all when none) and the summary; the exit code."""
     if selectors:
-        history = set(history_findings)
         findings = [f for f in findings if f in history or _selected(f.path, selectors)]
     click.echo(FORMATTERS[output_format](findings), nl=False)
     if output_format == "text":
         blocking = sum(f.blocking for f in findings)
-        if focus is None:
-            scope = _("{publishable} of {total} files publishable").format(
-                publishable=len(result.publishable), total=len(result.context.corpus.documents))
-        else:
-            scope = _("{changed} changed file(s) checked with the {depended} they depend "
-                      "on").format(changed=len(focus), depended=len(result.context.scope)
-                                   - len(focus & result.context.scope))
         click.echo(_("{count} finding(s), {blocking} blocking; {scope}").format(
             count=len(findings), blocking=blocking, scope=scope), err=True)
     return exit_code_for(findings)

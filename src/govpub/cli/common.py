@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from ..config import Policy, load_policy
 from ..errors import UsageError
 from ..i18n import _
 from ..timeparse import DateFormatError, parse_now
+
+if TYPE_CHECKING:
+    from ..config import Policy
 
 
 def root_of(ctx: click.Context) -> Path:
@@ -20,6 +23,8 @@ def root_of(ctx: click.Context) -> Path:
 def policy_of(ctx: click.Context) -> Policy:
     obj = ctx.find_root().obj
     if "policy" not in obj:
+        from ..config import load_policy  # (not imported by a command that needs no policy)
+
         obj["policy"] = load_policy(root_of(ctx))
     return obj["policy"]
 

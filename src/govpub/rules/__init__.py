@@ -16,7 +16,8 @@ from __future__ import annotations
 import importlib
 import inspect
 import pkgutil
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar
 
 from ..findings import Finding, Severity
@@ -48,9 +49,19 @@ class Rule:
     #: check (site time zone), so they are kept for that day. A local rule that is
     #: neither runs again on every check.
     cacheable: ClassVar[bool | str] = False
+    #: the findings depend on the time: "now" (the time judged at, ``ctx.now``) or
+    #: "clock" (the later of that and the real clock). Such a rule lists, in
+    #: :meth:`clock_instants`, when its findings may change; the whole verdict of
+    #: a repeated check (govpub.verdicts) is reused only between two of them.
+    clock: ClassVar[str | None] = None
 
     def check(self, ctx: CheckContext) -> Iterator[Finding]:
         raise NotImplementedError
+
+    def clock_instants(self, ctx: CheckContext) -> Iterable[datetime]:
+        """For a rule with a ``clock``: EVERY instant of that clock at which its
+        findings on ``ctx`` may change, all else staying the same."""
+        raise NotImplementedError(f"{self.id} reads the {self.clock} but lists no instants")
 
     def prepare(self, doc: Document, ctx: CheckContext) -> None:
         """Per-document work this rule will need, done early — in the worker process

@@ -26,6 +26,10 @@ class ExpiredLinkApproval(Rule):
     id = "GP603"
     name = "external-link-approval-expired"
     severity = Severity.WARNING
+    clock = "now"
+
+    def clock_instants(self, ctx):
+        return (entry.expires for entry in links_config(ctx.policy).approvals)
 
     def check(self, ctx):
         config = links_config(ctx.policy)

@@ -26,6 +26,10 @@ class Scheduled(DocumentRule):
     local = True
     severity = Severity.INFO
     holds_back = True
+    clock = "now"
+
+    def clock_instants(self, ctx):
+        return (t for doc in ctx.documents() if (t := ctx.published(doc)) is not None)
 
     def check_document(self, doc, ctx) -> Iterator:
         published = ctx.published(doc)

@@ -43,6 +43,16 @@ class SignoffTime(SignoffRule):
 
     id = "GP215"
     name = "signoff-time"
+    clock = "clock"
+
+    def clock_instants(self, ctx):
+        tz = ctx.policy.timezone
+        for doc in ctx.documents():
+            state = approval_state(ctx, doc)
+            if state.record is not None:
+                for signoff in state.record.signoffs:
+                    if (when := signoff_time(signoff.at, tz)) is not None:
+                        yield when - CLOCK_SKEW
 
     def check(self, ctx) -> Iterator:
         for doc in ctx.documents():

@@ -1,0 +1,250 @@
+"""The whole verdict of an unchanged tree, kept: a repeated `govpub check` answers at once.
+
+The check cache (:mod:`govpub.checkcache`) spares a repeated check the
+loading of unchanged files, but every rule that reads ``review/``, the clock
+or other files still runs — two seconds at 10,000 pages. When *nothing* the
+check reads has changed, the answer is the one given last time, and this
+module gives it back without loading the policy, the rules or a single page.
+
+What the verdict is keyed by (all of it, or it is not reused):
+
+- every file and folder under the check's inputs (:data:`INPUTS`: ``content/``,
+  ``review/``, ``site_config/``, ``disclosure/``), by path and status (type,
+  device, inode, size, modification and change times — the change time no
+  program can set back); ``tests/test_verdicts.py`` runs the check under an
+  audit hook and fails if it opens anything else in the repository;
+- govpub's own code, the installed packages, Python, the environment
+  variables that change what the check says, and the language of messages
+  (:func:`govpub.stamp.code_key`);
+- the time. Rules whose findings depend on the time say so (``Rule.clock``)
+  and list the instants at which they may change (``Rule.clock_instants``:
+  a scheduled page's publication time, a link approval's review date, the
+  next midnight for ID numbers, a future-dated sign-off). The verdict holds
+  strictly between the last such instant before the check and the first one
+  after it, and only for a time of the same time zone.
+
+Never reused when in doubt: a verdict is kept only if the inputs were the
+same before and after the check and no input changed within two seconds
+before it (a file's times may not have ticked yet — git's "racy" rule), and
+it is written with a digest of its own bytes (a damaged file is ignored).
+Like the check cache it lives in the user's cache folder, never in the
+repository, so a checkout cannot supply its own verdict.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import stat
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from .atomic import write_atomic
+from .cachedir import cache_dir_for
+from .layout import CONFIG_DIR, CONTENT_DIR, DISCLOSURE_DIR, REVIEW_DIR
+
+FORMAT = b"govpub-verdicts-1"
+FILE = "verdicts.pickle"
+#: every folder of the repository the whole check reads (relative to the root)
+INPUTS = (CONTENT_DIR, REVIEW_DIR, CONFIG_DIR, DISCLOSURE_DIR)
+#: verdicts kept per repository (other languages, other --now, the tree before an edit)
+KEPT = 8
+#: an input changed this recently may change again without its times changing
+RACY_NS = 2_000_000_000
+_CHECKSUM = 16
+
+
+@dataclass(frozen=True)
+class Window:
+    """Between which instants (exclusive) of one clock the verdict holds.
+
+    ``clock`` is ``"now"`` (the time the check judges at: ``--now`` or the real
+    time) or ``"clock"`` (the later of that and the real clock).
+    """
+
+    clock: str
+    after: datetime | None
+    before: datetime | None
+
+    def holds(self, at: datetime) -> bool:
+        return (self.after is None or self.after < at) and (self.before is None or at < self.before)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What ``govpub check`` reports for the whole tree (before narrowing to PATHs)."""
+
+    findings: tuple
+    files: int
+    publishable: int
+    windows: tuple[Window, ...]
+    #: the time zone of the time judged at (the ID-number rule reads its date there)
+    zone: str
+    #: the site's time zone (site_config/site.yml), in which ``--now`` is read
+    site_zone: str
+
+
+@dataclass(frozen=True)
+class TreeState:
+    """The inputs' statuses, digested, and the newest change time among them."""
+
+    digest: str
+    newest_ns: int
+
+
+def _zone_key(moment: datetime) -> str:
+    zone = moment.tzinfo
+    return getattr(zone, "key", None) or str(moment.utcoffset())
+
+
+def tree_state(root: Path) -> TreeState:
+    """Every input file and folder by path and status, without reading a byte of them."""
+    rows: list[tuple] = []
+    newest = 0
+    base = os.path.abspath(root)
+    skip = len(base)
+    pending = [os.path.join(base, name) for name in reversed(INPUTS)]
+    while pending:
+        folder = pending.pop()
+        try:
+            st = os.lstat(folder)
+        except FileNotFoundError:
+            rows.append((folder[skip:], None))
+            continue
+        rows.append((folder[skip:], st.st_mode))
+        newest = max(newest, st.st_ctime_ns)
+        if not stat.S_ISDIR(st.st_mode):
+            continue
+        for name in sorted(os.listdir(folder), reverse=True):
+            path = folder + os.sep + name
+            st = os.lstat(path)
+            if stat.S_ISDIR(st.st_mode):
+                pending.append(path)
+            else:
+                rows.append((path[skip:], st.st_mode, st.st_dev, st.st_ino, st.st_size,
+                             st.st_mtime_ns, st.st_ctime_ns))
+                if st.st_ctime_ns > newest:
+                    newest = st.st_ctime_ns
+    # names are str with surrogate escapes for undecodable bytes: pickle keeps them exactly
+    payload = pickle.dumps(rows, protocol=pickle.HIGHEST_PROTOCOL)
+    return TreeState(hashlib.sha256(payload).hexdigest(), newest)
+
+
+def verdict_key(state: TreeState) -> str:
+    """The inputs, govpub's code and environment, and the language of messages."""
+    from .i18n import current_language
+    from .stamp import code_key
+
+    digest = hashlib.sha256(FORMAT)
+    digest.update(b"\0" + code_key().encode())
+    digest.update(b"\0" + current_language().encode())
+    digest.update(b"\0" + state.digest.encode())
+    return digest.hexdigest()
+
+
+def _store(root: Path) -> Path | None:
+    folder = cache_dir_for(root, "check")
+    return None if folder is None else folder / FILE
+
+
+def _read_all(path: Path) -> dict[str, Verdict]:
+    try:
+        blob = path.read_bytes()
+    except OSError:
+        return {}
+    payload = blob[_CHECKSUM:]
+    if len(blob) < _CHECKSUM or \
+            hashlib.blake2b(payload, digest_size=_CHECKSUM).digest() != blob[:_CHECKSUM]:
+        return {}  # damaged: ignored, never half-trusted
+    try:
+        kept = pickle.loads(payload)
+    except Exception:  # anything that slipped past the digest
+        return {}
+    if not isinstance(kept, dict) or \
+            not all(isinstance(v, Verdict) for v in kept.values()):
+        return {}
+    return kept
+
+
+def recall(root: Path, now_text: str | None,
+           clock: datetime | None = None) -> tuple[Verdict, datetime] | None:
+    """The verdict kept for the tree as it is now, and the time judged at (``--now``,
+    read in the site's time zone, or the real time); None if none holds."""
+    path = _store(root)
+    if path is None or not path.is_file():
+        return None
+    state = tree_state(root)
+    if time.time_ns() - state.newest_ns < RACY_NS:
+        return None
+    verdict = _read_all(path).get(verdict_key(state))
+    if verdict is None:
+        return None
+    from zoneinfo import ZoneInfo
+
+    from .timeparse import DateFormatError, parse_now
+
+    try:
+        now = parse_now(now_text, ZoneInfo(verdict.site_zone))
+    except (DateFormatError, ValueError, KeyError):
+        return None  # the check itself says what is wrong with it
+    if verdict.zone != _zone_key(now):
+        return None
+    readings = {"now": now, "clock": max(clock or datetime.now(UTC), now)}
+    if all(window.holds(readings[window.clock]) for window in verdict.windows):
+        return verdict, now
+    return None
+
+
+def windows_of(ctx, rules, now: datetime, clock_before: datetime,
+               clock_after: datetime) -> tuple[Window, ...] | None:
+    """The windows the verdict of ``ctx`` holds in; None if it holds for no other time.
+
+    ``clock_before``/``clock_after``: the real clock before and after the check
+    (a rule read it in between: no instant of that clock may lie in between).
+    """
+    instants: dict[str, list[datetime]] = {"now": [], "clock": []}
+    for rule in rules:
+        if rule.clock is not None:
+            instants[rule.clock].extend(rule().clock_instants(ctx))
+    windows = []
+    for clock, first, last in (("now", now, now),
+                               ("clock", max(clock_before, now), max(clock_after, now))):
+        if not instants[clock]:
+            continue
+        after = max((t for t in instants[clock] if t <= first), default=None)
+        before = min((t for t in instants[clock] if t > first), default=None)
+        if after == first or (before is not None and before <= last):
+            return None  # judged right at (or across) an instant: either side may differ
+        windows.append(Window(clock, after, before))
+    return tuple(windows)
+
+
+def keep(root: Path, before: TreeState, result, rules, now: datetime,
+         clock_before: datetime) -> bool:
+    """Keep ``result`` (a whole-tree CheckResult) if it is safe to give back later."""
+    path = _store(root)
+    site_zone = getattr(result.context.policy.timezone, "key", None)
+    if path is None or site_zone is None:
+        return False
+    if before.newest_ns > time.time_ns() - RACY_NS or tree_state(root) != before:
+        return False  # an input changed just before or during the check
+    windows = windows_of(result.context, rules, now, clock_before, datetime.now(UTC))
+    if windows is None:
+        return False
+    verdict = Verdict(findings=tuple(result.findings), files=len(result.context.corpus.documents),
+                      publishable=len(result.publishable), windows=windows,
+                      zone=_zone_key(now), site_zone=site_zone)
+    kept = _read_all(path)
+    kept.pop(key := verdict_key(before), None)
+    kept[key] = verdict
+    while len(kept) > KEPT:
+        kept.pop(next(iter(kept)))
+    payload = pickle.dumps(kept, protocol=pickle.HIGHEST_PROTOCOL)
+    try:
+        write_atomic(path, hashlib.blake2b(payload, digest_size=_CHECKSUM).digest() + payload)
+    except OSError:
+        return False  # a store that cannot be written is only a slower next run
+    return True

@@ -1,0 +1,221 @@
+"""A kept verdict is given back only when nothing the check reads has changed.
+
+The whole `govpub check` (the command, in-process) runs on a real repository
+twice: the second answer comes from govpub.verdicts without loading the
+policy or a page. Every kind of change to the inputs, a time past an instant
+a rule named, another language, and a damaged store must all make the check
+run again — and whenever a verdict is given back, it must equal a fresh
+check's at that time.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from build_fixtures import basic_files, make_site, notice
+from factory import NOW
+
+from govpub import checker, verdicts
+from govpub.cli import main
+from govpub.config import load_policy
+from govpub.review.records import add_signoff
+from govpub.rules import registry
+
+SCHEDULED = NOW.replace(month=12, day=24, hour=9)  # the scheduled notice's time
+FUTURE_SIGNOFF = NOW.replace(year=2100)
+
+
+def _files() -> dict[str, str | bytes]:
+    files = basic_files()
+    files.update({
+        "notices/2026-12-24-later.md": notice(title="预告", published="'2026-12-24T09:00:00+08:00'"),
+        # an ID number whose birth date is 2026-11-29: not one before that day
+        "notices/2026-11-03-id.md": notice(title="身份", body="证件号 110101202611290017。"),
+    })
+    return files
+
+
+@pytest.fixture
+def site(tmp_path, monkeypatch):
+    root = make_site(tmp_path, _files())
+    (root / "disclosure").mkdir()
+    (root / "disclosure/index-numbers.csv").write_text("index_number,path,date,event\n",
+                                                      encoding="utf-8")
+    policy = load_policy(root)
+    add_signoff(policy, "notices/2026-11-25-hours.md", sorted(policy.reviewers)[0], "public",
+                "checked", FUTURE_SIGNOFF)  # dated in the future: GP215 until 2100
+    monkeypatch.setattr(verdicts, "RACY_NS", 0)  # files written just now may be kept
+    return root
+
+
+@pytest.fixture
+def runs(monkeypatch):
+    """Each whole check that really ran (the rest were kept verdicts)."""
+    ran = []
+    real = checker.check_repository
+
+    def counting(*args, **kwargs):
+        ran.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(checker, "check_repository", counting)
+    return ran
+
+
+def _check(root, capsys, now=NOW, *args):
+    code = main(["--root", str(root), "check", "--now", now.isoformat(), *args])
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_a_repeated_check_gives_the_same_answer_without_checking_again(site, capsys, runs):
+    first = _check(site, capsys)
+    assert "GP104" in first[1] and "GP215" in first[1]
+    assert _check(site, capsys) == first
+    assert len(runs) == 1
+    # narrowed to a path: the kept verdict is narrowed the same way
+    narrowed = _check(site, capsys, NOW, str(site / "content/notices/2026-12-24-later.md"))
+    assert "GP104" in narrowed[1] and "GP215" not in narrowed[1]
+    assert len(runs) == 1
+
+
+@pytest.mark.parametrize("change", [
+    "edit-same-size-and-time", "new-page", "removed-page", "new-record", "policy",
+    "disclosure-registry", "page-becomes-link"])
+def test_every_change_to_an_input_is_seen(site, capsys, runs, change):
+    before = _check(site, capsys)
+    page = site / "content/notices/2026-11-20-fees.md"
+    if change == "edit-same-size-and-time":
+        stat = page.stat()
+        page.write_bytes(page.read_bytes().replace("调整".encode(), "变更".encode()))
+        os.utime(page, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+        assert page.stat().st_size == stat.st_size
+    elif change == "new-page":
+        (site / "content/notices/2026-11-26-new.md").write_text(notice(title="新"),
+                                                                encoding="utf-8")
+    elif change == "removed-page":
+        page.unlink()
+    elif change == "new-record":
+        (site / "review/notices/stray.md.yml").write_text("digest: x\n", encoding="utf-8")
+    elif change == "policy":
+        rules = site / "site_config/rules.yml"
+        rules.write_text("severity:\n  GP104: warning\n", encoding="utf-8")
+    elif change == "disclosure-registry":
+        with (site / "disclosure/index-numbers.csv").open("a", encoding="utf-8") as registry_file:
+            registry_file.write("CNIPA/2026-00001,notices/2026-11-20-fees.md,2026-11-28,"
+                                "assigned\n")
+    elif change == "page-becomes-link":
+        data = page.read_bytes()
+        page.unlink()
+        (site / "elsewhere.md").write_bytes(data)
+        page.symlink_to(site / "elsewhere.md")
+    after = _check(site, capsys)
+    assert len(runs) == 2, "the check ran again"
+    assert after != before or change == "edit-same-size-and-time"
+    fresh = checker.check_repository(load_policy(site), NOW, use_cache=False)
+    assert after[0] == (1 if any(f.blocking for f in fresh.findings) else 0)
+
+
+@pytest.mark.parametrize("later", [
+    NOW + timedelta(hours=1),           # nothing happens before midnight: the same verdict
+    NOW + timedelta(days=1),            # the next day: the ID number is one now
+    SCHEDULED + timedelta(minutes=1),   # published now: GP104 gone
+    FUTURE_SIGNOFF,                     # the sign-off is no longer in the future
+    NOW.replace(year=2027, month=1, day=2),  # the link approval is due for review
+    NOW - timedelta(days=30),           # earlier than before
+])
+def test_a_kept_verdict_is_given_back_only_for_a_time_it_holds_at(site, capsys, later):
+    """The answer at ``later`` equals a fresh check's, kept verdict or not."""
+    _check(site, capsys)
+    kept = verdicts.recall(site, later.isoformat())
+    answer = _check(site, capsys, later)
+    fresh = checker.check_repository(load_policy(site), later, use_cache=False)
+    shown = {(f.path, f.line, f.rule) for f in fresh.findings}
+    assert {(line.split(":")[0], int(line.split(":")[1]), line.split()[1])
+            for line in answer[1].splitlines()} == shown
+    expect_kept = later == NOW + timedelta(hours=1)
+    assert (kept is not None) == expect_kept
+
+
+def test_an_instant_at_the_time_judged_keeps_nothing(site, capsys, runs):
+    _check(site, capsys, SCHEDULED)  # exactly the scheduled time: either side may differ
+    _check(site, capsys, SCHEDULED)
+    assert len(runs) == 2
+
+
+def test_another_language_is_another_verdict(site, capsys, runs, monkeypatch):
+    english = _check(site, capsys)
+    monkeypatch.setenv("GOVPUB_LANG", "zh-CN")
+    chinese = _check(site, capsys)
+    assert len(runs) == 2 and english[2] != chinese[2]
+    monkeypatch.setenv("GOVPUB_LANG", "en")
+    assert _check(site, capsys) == english and len(runs) == 2
+
+
+def test_a_damaged_store_is_ignored(site, capsys, runs):
+    first = _check(site, capsys)
+    store = verdicts._store(site)
+    data = bytearray(store.read_bytes())
+    data[-5] ^= 0xFF
+    store.write_bytes(bytes(data))
+    assert _check(site, capsys) == first
+    assert len(runs) == 2
+    store.write_bytes(b"not a pickle at all")
+    assert _check(site, capsys) == first and len(runs) == 3
+
+
+def test_a_tree_written_just_now_is_not_kept(site, capsys, runs, monkeypatch):
+    monkeypatch.setattr(verdicts, "RACY_NS", verdicts.__dict__["RACY_NS"] or 2_000_000_000)
+    page = site / "content/notices/2026-11-20-fees.md"
+    page.write_bytes(page.read_bytes())  # changed now: its times may not have ticked yet
+    _check(site, capsys)
+    _check(site, capsys)
+    assert len(runs) == 2
+
+
+AUDIT = """
+import json, os, sys
+from govpub import checker
+from govpub.config import load_policy
+from factory import NOW
+root = os.path.realpath(sys.argv[1])
+reached = set()
+
+def hook(event, args):
+    if event in ("open", "os.listdir", "os.scandir") and args and \\
+            isinstance(args[0], (str, bytes, os.PathLike)):
+        path = os.path.abspath(os.fsdecode(os.fspath(args[0])))
+        if path.startswith(root + os.sep):
+            reached.add(os.path.relpath(path, root).split(os.sep)[0])
+
+sys.addaudithook(hook)
+checker.check_repository(load_policy(root), NOW, use_cache=False)
+print(json.dumps(sorted(reached)))
+"""
+
+
+def test_the_check_reads_nothing_in_the_repository_but_its_inputs(site):
+    """The verdict is keyed by INPUTS: a rule that reads another file must extend it."""
+    run = subprocess.run([sys.executable, "-c", AUDIT, str(site)], capture_output=True,
+                         text=True, check=True, cwd=Path(__file__).parent,
+                         env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})
+    reached = set(json.loads(run.stdout))
+    assert {"content", "review", "site_config", "disclosure"} <= reached, "the hook saw it"
+    assert reached <= set(verdicts.INPUTS), sorted(reached - set(verdicts.INPUTS))
+
+
+def test_rules_that_do_not_name_a_clock_do_not_read_the_time(site):
+    """Findings of every rule without a ``clock`` (outside the gate, which follows the
+    blocked set) are the same decades apart."""
+    policy = load_policy(site)
+    quiet = {r.id for r in registry.all() if r.clock is None and not r.needs_gate}
+    found = [sorted((f for f in checker.check_repository(policy, now, use_cache=False).findings
+                     if f.rule in quiet), key=lambda f: f.sort_key())
+             for now in (NOW.replace(year=2001), NOW.replace(year=2101))]
+    assert found[0] == found[1]
