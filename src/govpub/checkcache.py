@@ -42,6 +42,7 @@ import functools
 import hashlib
 import io
 import json
+import operator
 import os
 import pickle
 import sqlite3
@@ -100,17 +101,30 @@ def _rebuild(cls: type, values: tuple):
     return instance
 
 
+@functools.cache
+def _slotted_fields(cls: type):
+    """A getter of the field values of a slots dataclass, as a tuple; None for other types."""
+    if not ("__slots__" in cls.__dict__ and dataclasses.is_dataclass(cls)):
+        return None
+    names = _slot_setters(cls)[0]
+    if not names or not all(isinstance(cls.__dict__.get(n), types.MemberDescriptorType)
+                            for n in names):
+        return None
+    if len(names) == 1:
+        return lambda obj: (getattr(obj, names[0]),)
+    return operator.attrgetter(*names)
+
+
 class _Pickler(pickle.Pickler):
     """Slots dataclasses (links, segments, findings) as (class, values): a tenth of the time
     pickle's own way takes to rebuild them, which was most of a warm check."""
 
     def reducer_override(self, obj):
         cls = type(obj)
-        if "__slots__" in cls.__dict__ and dataclasses.is_dataclass(cls) \
-                and all(isinstance(cls.__dict__.get(n), types.MemberDescriptorType)
-                        for n in _slot_setters(cls)[0]):
-            return _rebuild, (cls, tuple(getattr(obj, n) for n in _slot_setters(cls)[0]))
-        return NotImplemented
+        values = _slotted_fields(cls)
+        if values is None:
+            return NotImplemented
+        return _rebuild, (cls, values(obj))
 
 
 def _pack(value) -> bytes:
