@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from build_fixtures import (
@@ -70,6 +71,15 @@ def test_strict_fails_before_writing_anything(leaky, tmp_path, capsys):
     assert build(leaky, "--strict", "--site-dir", str(target)) == 1
     captured = capsys.readouterr()
     assert "GP201" in captured.out and "nothing was built" in captured.err
+    assert not target.exists()
+
+
+def test_strict_says_in_chinese_that_nothing_was_built(leaky, tmp_path, capsys):
+    target = tmp_path / "strict-site"
+    assert govpub(leaky, "--lang", "zh", "build", "--strict", "--site-dir", str(target)) == 1
+    err = capsys.readouterr().err
+    assert re.search(r"3 个文件中有 \d+ 个阻断性问题，未构建任何内容", err), err
+    assert "或去掉 --strict 重新构建，将这些页面隔离" in err
     assert not target.exists()
 
 

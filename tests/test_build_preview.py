@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
 
 import pytest
 from build_fixtures import NOW_TEXT, basic_files, build, make_site, notice, page_html
@@ -59,6 +62,22 @@ def test_build_refuses_a_preview_folder(preview, tmp_path, capsys):
         assert is_preview(target)  # untouched
         with pytest.raises(UsageError):
             refuse_preview(target)
+
+
+def test_a_preview_copy_is_refused_in_chinese(preview, tmp_path):
+    """A Chinese user trying to publish a copied preview reads why, in Chinese (exit code 2)."""
+    root, site = preview
+    copied = tmp_path / "to-publish"
+    shutil.copytree(site, copied)
+    env = {**os.environ, "GOVPUB_LANG": "zh-CN"}
+    run = subprocess.run([sys.executable, "-m", "govpub", "--root", str(root), "build",
+                          "--now", NOW_TEXT, "--site-dir", str(copied)],
+                         capture_output=True, text=True, env=env)
+    assert run.returncode == 2, run.stderr
+    assert run.stderr == (
+        f"govpub：错误：{copied}: 此目录为预览版本（带有 {PREVIEW_MARKER} 标记），"
+        "可能含有未经审核的页面；请部署 `govpub build` 的输出，不得部署预览\n")
+    assert is_preview(copied) and "Traceback" not in run.stderr
 
 
 def test_preview_refuses_to_overwrite_a_real_site(tmp_path):

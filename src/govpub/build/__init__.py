@@ -10,7 +10,7 @@ it goes live). See docs/build.md.
 from __future__ import annotations
 
 from .pipeline import BuildOptions, BuildState, Stage, default_stages, run_build
-from .publish import PREVIEW_MARKER, is_preview, refuse_preview
+from .publish import PREVIEW_MARKER, is_preview, refuse_preview, refuse_unpublishable_copy
 
 __all__ = ["PREVIEW_MARKER", "BuildOptions", "BuildState", "Stage", "default_stages",
-           "is_preview", "refuse_preview", "run_build"]
+           "is_preview", "refuse_preview", "refuse_unpublishable_copy", "run_build"]

@@ -16,6 +16,7 @@ import json
 from ..checker import CheckResult
 from ..errors import BlockedError
 from ..findings import Finding
+from ..i18n import _
 from ..sitemodel import build_site_model
 from .pipeline import BuildState
 
@@ -53,12 +54,14 @@ def report_lines(quarantined: dict[str, list[Finding]], held_back: dict[str, lis
     lines = []
     for path, findings in quarantined.items():
         for f in findings:
-            lines.append(f"quarantined: {f.path}:{f.line}: {f.rule} {f.message}")
+            lines.append(_("quarantined: {path}:{line}: {rule} {message}").format(
+                path=f.path, line=f.line, rule=f.rule, message=f.message))
         if not findings:
-            lines.append(f"quarantined: content/{path}")
+            lines.append(_("quarantined: {path}").format(path=f"content/{path}"))
     for path, findings in held_back.items():
-        message = findings[0].message if findings else "held back"
-        lines.append(f"held back: content/{path}: {message}")
+        message = findings[0].message if findings else _("held back")
+        lines.append(_("held back: {path}: {message}").format(path=f"content/{path}",
+                                                               message=message))
     return lines
 
 
@@ -90,10 +93,11 @@ def gate(state: BuildState) -> None:
     if state.options.strict and result.blocking:
         for f in result.blocking:
             echo(f"{f.path}:{f.line}:{f.column}: {f.rule} {f.message}")
-        raise BlockedError(f"{len(result.blocking)} blocking finding(s) in "
-                           f"{len(state.quarantined)} file(s); nothing was built",
-                           hint="fix them (see `govpub check`), or build without --strict "
-                                "to quarantine these pages")
+        raise BlockedError(_("{findings} blocking finding(s) in {files} file(s); nothing was "
+                             "built").format(findings=len(result.blocking),
+                                             files=len(state.quarantined)),
+                           hint=_("fix them (see `govpub check`), or build without --strict "
+                                  "to quarantine these pages"))
     if state.options.preview:
         hidden = fails_to_load(result)
         state.unreviewed = set(result.blocked) - hidden

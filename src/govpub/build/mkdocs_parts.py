@@ -29,6 +29,7 @@ from typing import TypeVar
 
 from ..errors import BuildError
 from ..forking import ShareFailed, map_shares, share_count
+from ..i18n import _
 
 T = TypeVar("T")
 
@@ -75,8 +76,10 @@ def build_in_parts(site_dir: Path, parts: int, build_part: Callable[[int], T]) -
             merge_into(part_dir(site_dir, part), site_dir)
         return results
     except ShareFailed as exc:
-        raise BuildError("MkDocs failed: " + "; ".join(
-            f"part {index + 1} of {parts}: {message}" for index, message in exc.failures)) from None
+        raise BuildError(_("MkDocs failed: {error}").format(error="; ".join(
+            _("part {number} of {parts}: {message}").format(
+                number=index + 1, parts=parts, message=message)
+            for index, message in exc.failures))) from None
     finally:
         for part in range(1, parts):
             shutil.rmtree(part_dir(site_dir, part), ignore_errors=True)

@@ -33,6 +33,7 @@ from xml.sax.saxutils import escape
 from ..errors import BuildError
 from ..feeds import write_feeds
 from ..handouts import write_handouts
+from ..i18n import _
 from ..integrity.linkcheck import check_site_links
 from ..integrity.manifest import sha256_file, signing_key_for
 from ..integrity.manifest import write_manifest as signed_manifest
@@ -139,9 +140,11 @@ def check_links(model: SiteModel, site_dir: Path, delta: SiteDelta | None = None
     broken = check_site_links(site_dir, sources=pages_to_check(delta, site_dir))
     if broken:
         first = broken[0]
-        more = f" (and {len(broken) - 1} more)" if len(broken) > 1 else ""
-        raise BuildError(f"broken link in the built site: {first.source}: {first.url} "
-                         f"({first.reason}){more}", hint="the previous site is unchanged")
+        message = _("broken link in the built site: {source}: {url} ({reason})").format(
+            source=first.source, url=first.url, reason=first.reason)
+        if len(broken) > 1:
+            message += _(" (and {count} more)").format(count=len(broken) - 1)
+        raise BuildError(message, hint=_("the previous site is unchanged"))
 
 
 @uses_delta

@@ -2,8 +2,8 @@
 
 A preview build carries :data:`PREVIEW_MARKER` (a file at its root) and a
 ``<meta name="govpub-preview">`` tag in every page; a normal build and the
-deploy steps refuse a folder that carries the marker, so a preview can never
-be published. ``govpub serve`` builds into a folder of its own that carries
+deploy steps (:func:`refuse_unpublishable_copy`) refuse a folder that carries
+the marker, so a preview can never be published. ``govpub serve`` builds into a folder of its own that carries
 :data:`SERVE_MARKER` (its search index may lag behind its pages for a few
 seconds), refused the same way. The new site is built in a temporary folder
 beside the target and renamed into place only when complete.
@@ -16,6 +16,7 @@ from pathlib import Path
 
 from ..cachedir import cache_dir_for
 from ..errors import UsageError
+from ..i18n import _
 from . import incremental
 from .pipeline import WORK_DIR, BuildState
 from .postbuild import run_post_build
@@ -37,16 +38,32 @@ def is_serve_copy(folder: Path) -> bool:
     return (Path(folder) / SERVE_MARKER).exists()
 
 
-def refuse_preview(folder: Path) -> None:
-    """For deploy steps: raise if ``folder`` is a preview build or serve's local copy."""
+def refuse_unpublishable_copy(folder: Path) -> None:
+    """For deploy steps: raise :class:`UsageError` if ``folder`` must never be published.
+
+    That is a preview build (it may contain unreviewed pages) or ``govpub
+    serve``'s local copy (its search index can lag behind its pages); both are
+    recognised by their marker file, wherever they were copied to.
+    """
     if is_preview(folder):
-        raise UsageError("this folder is a preview build (it carries the "
-                         f"{PREVIEW_MARKER} marker) and may contain unreviewed pages",
-                         path=folder, hint="deploy the output of `govpub build`, never a preview")
+        raise UsageError(_("this folder is a preview build (it carries the {marker} marker) "
+                           "and may contain unreviewed pages").format(marker=PREVIEW_MARKER),
+                         path=folder,
+                         hint=_("deploy the output of `govpub build`, never a preview"))
     if is_serve_copy(folder):
-        raise UsageError("this folder is govpub serve's local copy (it carries the "
-                         f"{SERVE_MARKER} marker); its search index can lag behind its pages",
-                         path=folder, hint="deploy the output of `govpub build`")
+        raise UsageError(_("this folder is govpub serve's local copy (it carries the {marker} "
+                           "marker); its search index can lag behind its pages").format(
+                               marker=SERVE_MARKER),
+                         path=folder, hint=_("deploy the output of `govpub build`"))
+
+
+def refuse_preview(folder: Path) -> None:
+    """The former name of :func:`refuse_unpublishable_copy` (it refuses serve's copies too).
+
+    Kept because deploy steps written against the earlier docs call it; new
+    code calls :func:`refuse_unpublishable_copy`.
+    """
+    refuse_unpublishable_copy(folder)
 
 
 def check_target(root: Path, target: Path, *, preview: bool, serve: bool = False) -> None:
@@ -55,29 +72,33 @@ def check_target(root: Path, target: Path, *, preview: bool, serve: bool = False
     target = target.resolve()
     local = preview or serve  # a folder of govpub's own, never deployed
     if not local and target.is_dir():
-        refuse_preview(target)  # first: the most important refusal, with its own message
+        refuse_unpublishable_copy(target)  # first: the most important refusal
     if target == root or root.is_relative_to(target):
-        raise UsageError("the site folder would contain the repository", path=target,
-                         hint="use a folder of its own, e.g. --site-dir site")
+        raise UsageError(_("the site folder would contain the repository"), path=target,
+                         hint=_("use a folder of its own, e.g. --site-dir site"))
     for name in PROTECTED:
         if target.is_relative_to(root / name):
-            raise UsageError(f"the site folder may not be inside {name}/", path=target)
+            raise UsageError(_("the site folder may not be inside {folder}/").format(folder=name),
+                             path=target)
     if target.is_relative_to(root / WORK_DIR) and not local:
-        raise UsageError(f"the site folder may not be inside {WORK_DIR}/", path=target)
+        raise UsageError(_("the site folder may not be inside {folder}/").format(folder=WORK_DIR),
+                         path=target)
     if target.exists() and not target.is_dir():
-        raise UsageError("the site folder exists and is not a folder", path=target)
+        raise UsageError(_("the site folder exists and is not a folder"), path=target)
     if not target.exists() or not any(target.iterdir()):
         return
     if preview and not is_preview(target):
-        raise UsageError("refusing to write a preview over a folder that is not a preview",
-                         path=target, hint="let the preview use its own folder (.govpub/preview)")
+        raise UsageError(_("refusing to write a preview over a folder that is not a preview"),
+                         path=target,
+                         hint=_("let the preview use its own folder (.govpub/preview)"))
     if serve and not preview and not is_serve_copy(target):
-        raise UsageError("refusing to write serve's copy over a folder that is not one",
-                         path=target, hint="let govpub serve use its own folder (.govpub/serve)")
+        raise UsageError(_("refusing to write serve's copy over a folder that is not one"),
+                         path=target,
+                         hint=_("let govpub serve use its own folder (.govpub/serve)"))
     if not local and not (target / "index.html").exists():
-        raise UsageError("the folder exists and does not look like a built site (no index.html); "
-                         "refusing to replace it", path=target,
-                         hint="empty it or choose another --site-dir")
+        raise UsageError(_("the folder exists and does not look like a built site "
+                           "(no index.html); refusing to replace it"), path=target,
+                         hint=_("empty it or choose another --site-dir"))
 
 
 def post_build(state: BuildState) -> None:

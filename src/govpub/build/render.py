@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..errors import UsageError
+from ..i18n import _
 from .pipeline import BuildState
 
 RENDERERS = ("mkdocs", "pelican")
@@ -22,4 +23,5 @@ def render(state: BuildState) -> None:
 
         render_pelican(state)
     else:
-        raise UsageError(f"unknown renderer {name!r}; expected one of {', '.join(RENDERERS)}")
+        raise UsageError(_("unknown renderer {name!r}; expected one of {choices}").format(
+            name=name, choices=", ".join(RENDERERS)))

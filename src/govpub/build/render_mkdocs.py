@@ -121,7 +121,8 @@ def load_mkdocs_config(state: BuildState, docs_dir: Path, site_dir: Path):
         with open(path, "rb") as handle:
             raw = yaml_load(handle) or {}
     except Exception as exc:  # yaml errors of every kind: one line, not a traceback
-        raise ConfigError(f"cannot read: {exc}".splitlines()[0], path=path) from None
+        first_line = (str(exc).splitlines() or [""])[0]
+        raise ConfigError(_("cannot read: {error}").format(error=first_line), path=path) from None
     extra = dict(raw.get("extra") or {})
     extra["govpub"] = site_settings(state)
     try:
@@ -196,7 +197,7 @@ def render_mkdocs(state: BuildState) -> None:
     """
     echo = state.options.echo
     for message in chrome_settings(state.model)["warnings"]:  # site identity (govpub.chrome)
-        echo(f"warning: {message}")
+        echo(_("warning: {message}").format(message=message))
     cache = cache_dir_for(state.root, "render")
     record_file = incremental.record_path(cache, state.site_dir) if cache else None
     record = incremental.load_record(record_file, state.site_dir)

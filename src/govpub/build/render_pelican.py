@@ -238,7 +238,7 @@ def render_pelican(state: BuildState) -> None:
 
     echo = state.options.echo
     for message in chrome_settings(state.model)["warnings"]:  # site identity (govpub.chrome)
-        echo(f"warning: {message}")
+        echo(_("warning: {message}").format(message=message))
     mkdocs = _mkdocs_side(state)
     custom_dir = Path(mkdocs.theme.custom_dir)
     reader = make_reader_class()

@@ -16,10 +16,13 @@ from pathlib import Path
 
 from ..digest import digest_for
 from ..errors import BuildError
+from ..i18n import N_, _
 from ..sitemodel import SiteModel
 from .generated import body_of, generate_all
 from .pipeline import WORK_DIR, BuildState
 from .serviceitem import guide_markdown
+
+_LEAVES_STAGING = N_("refusing to stage {path!r}: the path leaves the staging folder")
 
 
 def staging_dir_for(root: Path, preview: bool) -> Path:
@@ -40,11 +43,11 @@ class _Destinations:
     def __call__(self, rel: str) -> Path:
         parts = rel.split("/")
         if rel.startswith("/") or "\0" in rel or any(p in ("", ".", "..") for p in parts):
-            raise BuildError(f"refusing to stage {rel!r}: the path leaves the staging folder")
+            raise BuildError(_(_LEAVES_STAGING).format(path=rel))
         folder = "/".join(parts[:-1])
         if folder not in self.checked:
             if not (self.staging / folder).resolve().is_relative_to(self.staging):
-                raise BuildError(f"refusing to stage {rel!r}: the path leaves the staging folder")
+                raise BuildError(_(_LEAVES_STAGING).format(path=rel))
             self.checked.add(folder)
         destination = self.staging / rel
         if destination.is_symlink():
@@ -55,8 +58,8 @@ class _Destinations:
 def _approved_bytes(doc) -> bytes:
     raw = doc.file.read_bytes()
     if digest_for(doc.path, raw) != doc.digest:
-        raise BuildError(f"{doc.repo_path} changed while the site was being built",
-                         hint="run the build again; it will check the new version")
+        raise BuildError(_("{path} changed while the site was being built").format(
+            path=doc.repo_path), hint=_("run the build again; it will check the new version"))
     return raw
 
 
@@ -66,8 +69,8 @@ def staged_files(model: SiteModel) -> Iterator[tuple[str, bytes]]:
     generated = generate_all(model)
     for path in generated:
         if path in attachment_paths:
-            raise BuildError(f"a generated page would replace the attachment content/{path}",
-                             hint="rename the attachment")
+            raise BuildError(_("a generated page would replace the attachment content/{path}")
+                             .format(path=path), hint=_("rename the attachment"))
     for doc in model.attachments:
         yield doc.path, _approved_bytes(doc)
     for page in model.pages:
