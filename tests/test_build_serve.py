@@ -152,12 +152,12 @@ def test_an_edit_and_its_sign_off_written_together_make_one_rebuild(monkeypatch)
     stop = threading.Event()
     builds = []
 
-    def build(options, done=None):
+    def build(options):
         builds.append(next(states, "nothing left to change"))  # the sign-off already seen?
         stop.set()
         return True
 
-    monkeypatch.setattr(serve, "_build", build)
+    monkeypatch.setattr(serve, "rebuild_once", build)
     serve.watch_and_rebuild(BuildOptions(root=Path("."), echo=lambda message: None), stop,
                           {"a": 1})
     assert builds == ["nothing left to change"]

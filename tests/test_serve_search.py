@@ -14,9 +14,9 @@ import pytest
 from build_fixtures import NOW_TEXT, add_file, build, make_site, notice, site_files
 from search_fixtures import bundle_contains, indexed_urls
 
-from govpub.build import BuildOptions, refuse_preview, run_build
+from govpub.build import BuildOptions, refuse_unpublishable_copy, run_build
 from govpub.build.publish import SERVE_MARKER
-from govpub.build.serve import _build
+from govpub.build.serve import rebuild_once
 from govpub.errors import UsageError
 from govpub.search import refresh_search_index
 
@@ -37,7 +37,8 @@ def served_copy(tmp_path):
     root = make_site(tmp_path, {FIRST: notice(title="第一条通知", body="旧的办理地点是东楼。")})
     said: list[str] = []
     options = serve_options(root, said)
-    assert _build(options), said
+    assert rebuild_once(options), said
+    assert said[-1] == "rebuilt", said  # no index before it to carry: indexed before publishing
     return root, options, said
 
 
@@ -49,7 +50,7 @@ def test_serve_builds_into_its_own_marked_folder_and_never_into_site(served_copy
     assert FIRST_URL in indexed_urls(copy)
     assert not (root / "site").exists()
     with pytest.raises(UsageError, match="serve's local copy"):
-        refuse_preview(copy)
+        refuse_unpublishable_copy(copy)
 
 
 def test_the_copy_is_refused_as_a_build_target_and_for_deploying(served_copy, tmp_path):
@@ -83,7 +84,7 @@ def test_an_edit_is_published_with_the_old_index_then_indexed_again(served_copy)
 def test_a_page_taken_back_leaves_the_index_when_it_is_refreshed(served_copy):
     root, options, said = served_copy
     (root / "review" / f"{FIRST}.yml").unlink()  # its sign-off withdrawn: quarantined
-    assert _build(options, "rebuilt"), said
+    assert rebuild_once(options), said
     assert said[-2:] == ["rebuilt", "search index updated"], said
     assert FIRST_URL not in indexed_urls(options.target)
     assert bundle_contains(options.target, "东楼") == []
@@ -95,7 +96,7 @@ def test_a_failed_index_keeps_the_pages_and_the_index_before(served_copy, monkey
     root, options, said = served_copy
     add_file(root, FIRST, notice(title="第一条通知", body="新的办理地点是西楼。"))
     monkeypatch.setattr(search_index, "pagefind_binary", lambda: root / "no-such-pagefind")
-    assert _build(options, "rebuilt"), said
+    assert rebuild_once(options), said
     assert said[-2] == "rebuilt" and said[-1].startswith("govpub: error: cannot run Pagefind")
     copy = options.target
     assert "西楼" in (copy / "notices" / "2026-11-20-a" / "index.html").read_text()
@@ -128,7 +129,7 @@ def test_a_disk_error_while_indexing_is_reported_and_serve_goes_on(served_copy, 
 
     add_file(root, FIRST, notice(title="第一条通知", body="新的办理地点是西楼。"))
     monkeypatch.setattr(search_index, "_run_pagefind", disk_full)
-    assert _build(options, "rebuilt"), said  # no exception: the watcher thread lives on
+    assert rebuild_once(options), said  # no exception: the watcher thread lives on
     assert said[-1] == ("govpub: error: the search index was not updated (No space left on "
                         "device); the previous index is still served")
     assert bundle_contains(options.target, "东楼")

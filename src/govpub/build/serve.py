@@ -12,6 +12,7 @@ the pages first, with the search index of the site before, and indexes the
 search again right after (Pagefind has no incremental mode, and indexing
 every page took most of a one-page rebuild). For those seconds search may
 find the old text; the folder is marked never to be deployed.
+:func:`rebuild_once` is one such rebuild, for scripts and tests.
 """
 
 from __future__ import annotations
@@ -77,7 +78,21 @@ def make_server(site_dir: Path, port: int) -> ThreadingHTTPServer:
     return _Server(("127.0.0.1", port), handler)
 
 
-def _build(options: BuildOptions, done: str | None = None) -> bool:
+def rebuild_once(options: BuildOptions) -> bool:
+    """One rebuild, exactly as the watcher runs it after a change; False if the build failed.
+
+    ``options`` are serve's (``serve=True``, ``defer_search=True``, as
+    :func:`serve_forever` sets them). The pages are published first, with the
+    search index of the site before, and ``rebuilt`` is said; then the search is
+    indexed again in place and ``search index updated`` is said. A failed build
+    is reported and the last good site stays; a failed re-index is reported and
+    the index before stays served. Nothing is raised: the watcher goes on.
+    Call it to run a rebuild deterministically, without the polling loop.
+    """
+    return _build_then_index(options, _("rebuilt"))
+
+
+def _build_then_index(options: BuildOptions, done: str | None = None) -> bool:
     """Build and say ``done``; then, the pages being served, index the search again
     if the build carried the old index over."""
     try:
@@ -124,7 +139,7 @@ def watch_and_rebuild(options: BuildOptions, stop: threading.Event,
         if now != before:
             before = settled(options.root, now, stop)
             options.echo(_("change detected, rebuilding…"))
-            _build(options, _("rebuilt"))
+            rebuild_once(options)
 
 
 def serve_forever(options: BuildOptions, *, port: int) -> int:
@@ -133,7 +148,7 @@ def serve_forever(options: BuildOptions, *, port: int) -> int:
     # taken before the first build, so an edit made while it runs (or before the
     # watcher thread gets going) still triggers a rebuild
     before = snapshot(options.root)
-    if not _build(options):
+    if not _build_then_index(options):
         return 1
     site_dir = options.target
     try:
@@ -160,4 +175,4 @@ def serve_forever(options: BuildOptions, *, port: int) -> int:
     return 0
 
 
-__all__ = ["make_server", "serve_forever", "snapshot"]
+__all__ = ["make_server", "rebuild_once", "serve_forever", "snapshot"]
