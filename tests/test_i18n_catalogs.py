@@ -128,6 +128,27 @@ def test_an_unknown_lang_flag_is_a_usage_error(tmp_path):
     assert "--lang" in run.stderr and "zh-CN" in run.stderr
 
 
+def test_interface_tables_are_translated_whole_into_the_language_of_a_page():
+    """Page chrome and search share one helper: a table of message ids, one dict per language,
+    whatever the language of the command that builds the page."""
+    from govpub.chrome import labels as chrome
+    from govpub.search import labels as search
+
+    table = {"map": "Site map", "search": "Search this site", "unknown": "Not in any catalog"}
+    i18n.set_language("en")
+    try:
+        assert i18n.translate_table(table, "zh-CN") == {
+            "map": "网站地图", "search": "搜索本站", "unknown": "Not in any catalog"}
+    finally:
+        i18n.set_language(None)
+    assert i18n.translate_table(table, "en") == table
+    for module, words in ((chrome, chrome.labels), (search, search.search_labels)):
+        for language in ("zh-CN", "en"):
+            assert words(language) == i18n.translate_table(module.LABELS, language)
+    assert chrome.labels("zh-CN")["site_map"] == search.search_labels("zh-CN")["site_map"]
+    assert search.search_labels("en")["site_map"] == "Site map"
+
+
 def test_a_stale_compiled_catalog_is_not_used(tmp_path, monkeypatch):
     parts = tmp_path / "zh_CN" / "parts"
     parts.mkdir(parents=True)

@@ -33,7 +33,7 @@ import gettext
 import io
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import cache
 from pathlib import Path
 
@@ -178,6 +178,13 @@ def translator(language: str) -> Callable[[str], str]:
     """``gettext`` bound to one language, for texts whose language is not the process's
     (page chrome follows each page's language, not the command's)."""
     return translations(language).gettext
+
+
+def translate_table(table: Mapping[str, str], language: str) -> dict[str, str]:
+    """A table of :func:`N_` messages (key → English message id) translated whole into
+    ``language``: the words of an interface (page chrome, search), one dict per page language."""
+    gettext = translator(language)
+    return {key: gettext(message) for key, message in table.items()}
 
 
 def _(message: str) -> str:

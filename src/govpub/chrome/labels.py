@@ -4,7 +4,7 @@ Every text the theme shows around a page's content (footer, care-mode
 controls, index box, document information, 404 page, table hints) is an
 English message id here, marked with :func:`~govpub.i18n.N_`; the Chinese is in
 ``locale/zh_CN/parts/site.po``. :func:`labels` translates the whole table into
-one page's language with :func:`govpub.i18n.translator`, so a Chinese page
+one page's language with :func:`govpub.i18n.translate_table`, so a Chinese page
 gets Chinese chrome and an English page English chrome whatever the
 language of the command that builds them.
 
@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from ..i18n import N_, translator
+from ..i18n import N_, translate_table
 
 LABELS: dict[str, str] = {
     # skip link, language switch, headings
@@ -95,8 +95,7 @@ LABELS: dict[str, str] = {
 @cache
 def labels(language: str) -> dict[str, str]:
     """Every chrome label translated into ``language`` (``zh-CN`` or ``en``)."""
-    gettext = translator(language)
-    return {key: gettext(message) for key, message in LABELS.items()}
+    return translate_table(LABELS, language)
 
 
 def label(language: str, key: str) -> str:

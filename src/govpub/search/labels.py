@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from ..i18n import N_, translator
+from ..i18n import N_, translate_table
 
 LABELS: dict[str, str] = {
     "page_title": N_("Site search"),
@@ -37,5 +37,4 @@ LABELS: dict[str, str] = {
 @cache
 def search_labels(language: str) -> dict[str, str]:
     """Every search label translated into ``language`` (``zh-CN`` or ``en``)."""
-    gettext = translator(language)
-    return {key: gettext(message) for key, message in LABELS.items()}
+    return translate_table(LABELS, language)
