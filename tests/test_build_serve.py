@@ -161,3 +161,70 @@ def test_an_edit_and_its_sign_off_written_together_make_one_rebuild(monkeypatch)
     serve.watch_and_rebuild(BuildOptions(root=Path("."), echo=lambda message: None), stop,
                           {"a": 1})
     assert builds == ["nothing left to change"]
+
+
+@pytest.mark.parametrize("where", ["content/notices/2026-11-21-b.md", "mkdocs.yml"])
+def test_an_edit_wakes_the_watcher_at_once(tmp_path, monkeypatch, where):
+    """With events from the operating system the watcher does not wait for a look of its
+    own: here it would look only after an hour, so only the event can wake it."""
+    from govpub.build import serve
+    from govpub.build.pipeline import BuildOptions
+    from govpub.build.treewatch import TreeEvents
+
+    root = make_site(tmp_path).resolve()
+    (root / "mkdocs.yml").write_text("site_name: x\n", encoding="utf-8")
+    monkeypatch.setattr(serve, "SAFETY_POLL_SECONDS", 3600.0)
+    monkeypatch.setattr(serve, "SETTLE_POLL_SECONDS", 0.01)
+    before = serve.snapshot(root)
+    events = TreeEvents(root, serve.WATCHED)
+    assert events.live, "watchdog's observer runs here"
+    stop = threading.Event()
+    rebuilt = []
+
+    def rebuild(options):
+        rebuilt.append(serve.snapshot(options.root))
+        stop.set()
+        return True
+
+    monkeypatch.setattr(serve, "rebuild_once", rebuild)
+    watcher = threading.Thread(target=serve.watch_and_rebuild, daemon=True,
+                               args=(BuildOptions(root=root, echo=lambda line: None), stop,
+                                     before, events))
+    watcher.start()
+    try:
+        target = root / where
+        target.write_text(target.read_text(encoding="utf-8") if target.exists() else "x\n",
+                          encoding="utf-8")
+        watcher.join(timeout=120)  # a real bound: the hour-long poll would never end it
+    finally:
+        stop.set()
+        events.wake()
+        events.stop()
+    assert rebuilt, "the event woke the watcher, which saw the change and rebuilt"
+
+
+def test_without_events_the_watcher_still_looks_by_itself(tmp_path, monkeypatch):
+    """No observer could start (here: a tree that is not there): the loop polls."""
+    from govpub.build import serve
+    from govpub.build.pipeline import BuildOptions
+    from govpub.build.treewatch import TreeEvents
+
+    events = TreeEvents(tmp_path / "no such tree", ("mkdocs.yml",))
+    assert not events.live
+    root = make_site(tmp_path).resolve()
+    monkeypatch.setattr(serve, "POLL_SECONDS", 0.05)
+    monkeypatch.setattr(serve, "SETTLE_POLL_SECONDS", 0.01)
+    before = serve.snapshot(root)
+    add_file(root, "notices/2026-11-21-b.md", notice(title="第二条通知"))
+    stop = threading.Event()
+    rebuilt = []
+
+    def rebuild(options):
+        rebuilt.append(True)
+        stop.set()
+        return True
+
+    monkeypatch.setattr(serve, "rebuild_once", rebuild)
+    serve.watch_and_rebuild(BuildOptions(root=root, echo=lambda line: None), stop, before,
+                            events)
+    assert rebuilt

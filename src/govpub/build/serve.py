@@ -1,7 +1,9 @@
 """``govpub serve``: build, serve on 127.0.0.1, rebuild when the inputs change.
 
-Polling (once a second) instead of inotify keeps this portable and simple;
-a tree of 10,000 files takes a few tens of milliseconds to stat. A change is
+The operating system tells the watcher when an input changes (inotify,
+through watchdog: :mod:`.treewatch`); the watcher then compares snapshots of
+the inputs, and still does so every few seconds on its own, in case an event
+was lost. Where no events can be had it polls once a second. A change is
 rebuilt once the tree has been quiet for a moment: an edit and its sign-off,
 or a checkout, written together make one (incremental) rebuild, not two. A
 failed rebuild is reported and the last good site keeps being served.
@@ -29,8 +31,10 @@ from ..errors import GovpubError
 from ..i18n import _
 from ..search import refresh_search_index
 from .pipeline import BuildOptions, build_lock, run_build
+from .treewatch import SAFETY_POLL_SECONDS, TreeEvents
 
 WATCHED = ("content", "site_config", "review", "mkdocs.yml")
+#: without events from the operating system, how often the watcher looks
 POLL_SECONDS = 1.0
 #: after a change, rebuild once nothing has changed for this long (checked this often)
 SETTLE_SECONDS = 0.2
@@ -39,14 +43,18 @@ SETTLE_POLL_SECONDS = 0.05
 SETTLE_LIMIT_SECONDS = 2.0
 
 
-def snapshot(root: Path) -> dict[str, tuple[int, int]]:
-    """(mtime, size) of every watched file: any edit, addition or removal changes it."""
-    state: dict[str, tuple[int, int]] = {}
+Status = tuple[int, int, int, int]  # st_mtime_ns, st_size, st_ctime_ns, st_ino
+
+
+def snapshot(root: Path) -> dict[str, Status]:
+    """The status of every watched file: any edit, addition or removal changes it
+    (the change time too, which a tool that restores the modification time cannot)."""
+    state: dict[str, Status] = {}
     for name in WATCHED:
         top = root / name
         if top.is_file():
             st = top.stat()
-            state[name] = (st.st_mtime_ns, st.st_size)
+            state[name] = (st.st_mtime_ns, st.st_size, st.st_ctime_ns, st.st_ino)
             continue
         for folder, _dirs, files in os.walk(top):
             for file in files:
@@ -55,7 +63,7 @@ def snapshot(root: Path) -> dict[str, tuple[int, int]]:
                     st = os.stat(path, follow_symlinks=False)
                 except OSError:
                     continue
-                state[path] = (st.st_mtime_ns, st.st_size)
+                state[path] = (st.st_mtime_ns, st.st_size, st.st_ctime_ns, st.st_ino)
     return state
 
 
@@ -131,10 +139,22 @@ def settled(root: Path, current: dict, stop: threading.Event) -> dict:
 
 
 def watch_and_rebuild(options: BuildOptions, stop: threading.Event,
-                      before: dict[str, tuple[int, int]]) -> None:
+                      before: dict[str, Status], events: TreeEvents | None = None) -> None:
     """Rebuild whenever the inputs differ from ``before`` (taken before the last build),
-    once the tree is quiet: an edit and its sign-off written together are one rebuild."""
-    while not stop.wait(POLL_SECONDS):
+    once the tree is quiet: an edit and its sign-off written together are one rebuild.
+
+    With ``events`` that are live, the watcher sleeps until one comes (or
+    SAFETY_POLL_SECONDS pass); otherwise it looks every POLL_SECONDS. Setting
+    ``stop`` (and waking ``events``) ends it.
+    """
+    live = events is not None and events.live
+    while not stop.is_set():
+        if live:
+            events.wait(SAFETY_POLL_SECONDS)
+        elif stop.wait(POLL_SECONDS):
+            break
+        if stop.is_set():
+            break
         now = snapshot(options.root)
         if now != before:
             before = settled(options.root, now, stop)
@@ -162,7 +182,9 @@ def serve_forever(options: BuildOptions, *, port: int) -> int:
     options.echo(_("serving the {kind} at {address} — press Ctrl+C to stop")
                  .format(kind=kind, address=address))
     stop = threading.Event()
-    watcher = threading.Thread(target=watch_and_rebuild, args=(options, stop, before),
+    events = TreeEvents(options.root, WATCHED)
+    events.wake()  # look at once: an edit made during the first build sent no event
+    watcher = threading.Thread(target=watch_and_rebuild, args=(options, stop, before, events),
                                daemon=True)
     watcher.start()
     try:
@@ -171,6 +193,8 @@ def serve_forever(options: BuildOptions, *, port: int) -> int:
         options.echo(_("stopped"))
     finally:
         stop.set()
+        events.wake()
+        events.stop()
         server.server_close()
     return 0
 

@@ -1,0 +1,95 @@
+"""Being told at once when serve's inputs change (inotify through watchdog), polling if not.
+
+``govpub serve`` used to look at the tree once a second: an edit waited half a
+second on average before anything happened, and each look stated every file
+(95 ms of CPU at 10,000 files, every second). The operating system can say
+when something changes instead. :class:`TreeEvents` wakes the watcher on
+every write, creation, removal or move under the watched inputs (watchdog's
+observer: inotify on Linux, its polling observer where there is no native
+one), and the snapshot comparison still decides whether anything changed.
+Events can be lost (an overflowing queue, a file system that sends none), so
+the watcher still looks by itself, every :data:`SAFETY_POLL_SECONDS`.
+
+Reads make no events here (watchdog's ``opened`` and ``closed_no_write``
+are ignored): the build reading ``content/`` does not wake the watcher.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+
+#: with events, the watcher still compares snapshots this often (events may be lost)
+SAFETY_POLL_SECONDS = 5.0
+#: what a change is (watchdog's event types); opening and reading a file is not one
+CHANGES = frozenset({"created", "deleted", "modified", "moved", "closed", "attrib"})
+
+
+class TreeEvents:
+    """A :class:`threading.Event` set whenever something under ``names`` of ``root`` changes.
+
+    ``live`` is False when no observer could be started (then nothing sets it
+    but :meth:`wake`, and the caller polls as before).
+    """
+
+    def __init__(self, root: Path, names: tuple[str, ...]) -> None:
+        self.changed = threading.Event()
+        self.live = False
+        self._observer = None
+        root = Path(root)
+        try:
+            self._start(root, names)
+        except Exception:  # no inotify, too many watches, no watchdog: the caller polls
+            self.stop()
+
+    def _start(self, root: Path, names: tuple[str, ...]) -> None:
+        from watchdog.events import FileSystemEventHandler
+        from watchdog.observers import Observer
+
+        changed = self.changed
+        top_files = {os.path.join(str(root), n) for n in names if not (root / n).is_dir()}
+
+        class Handler(FileSystemEventHandler):
+            def __init__(self, only: set[str] | None) -> None:
+                self.only = only
+
+            def on_any_event(self, event) -> None:
+                if event.event_type not in CHANGES:
+                    return
+                if self.only is not None and not {os.fsdecode(event.src_path),
+                                                  os.fsdecode(getattr(event, "dest_path", "")
+                                                              or "")} & self.only:
+                    return
+                changed.set()
+
+        observer = Observer()
+        for name in names:
+            if (root / name).is_dir():
+                observer.schedule(Handler(None), str(root / name), recursive=True)
+        if top_files:  # single files at the top (mkdocs.yml): the root, not its subfolders
+            observer.schedule(Handler(top_files), str(root), recursive=False)
+        observer.daemon = True
+        observer.start()
+        self._observer = observer
+        self.live = True
+
+    def wait(self, timeout: float) -> bool:
+        """Sleep until a change (True) or ``timeout`` seconds (False); then clear the flag."""
+        woke = self.changed.wait(timeout)
+        self.changed.clear()
+        return woke
+
+    def wake(self) -> None:
+        """Wake a waiting watcher (to stop it)."""
+        self.changed.set()
+
+    def stop(self) -> None:
+        observer, self._observer = self._observer, None
+        self.live = False
+        if observer is not None:
+            observer.stop()
+            observer.join(timeout=5)
+
+
+__all__ = ["SAFETY_POLL_SECONDS", "TreeEvents"]
