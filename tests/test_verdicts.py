@@ -219,3 +219,23 @@ def test_rules_that_do_not_name_a_clock_do_not_read_the_time(site):
                      if f.rule in quiet), key=lambda f: f.sort_key())
              for now in (NOW.replace(year=2001), NOW.replace(year=2101))]
     assert found[0] == found[1]
+
+
+@pytest.mark.parametrize("use_cache", [False, True])
+def test_instants_named_in_worker_processes_come_back(site, monkeypatch, tmp_path, use_cache):
+    """The clock rules run where the pages load — in forked workers on large trees: what
+    they name must reach the verdict as if everything ran in one process (with a cold
+    cache, the workers also write it)."""
+    policy = load_policy(site)
+    caches = iter(range(10))
+
+    def named(min_files):
+        monkeypatch.setattr(checker, "MIN_FILES_PER_SHARE", min_files)
+        monkeypatch.setenv("GOVPUB_CACHE_DIR", str(tmp_path / f"cache-{next(caches)}"))
+        result = checker.check_repository(policy, NOW, use_cache=use_cache)
+        return {clock: sorted(set(times)) for clock, times in result.instants.items()}
+
+    alone = named(10**9)
+    shared = named(2)
+    assert SCHEDULED in alone["now"] and FUTURE_SIGNOFF - timedelta(minutes=5) in alone["clock"]
+    assert shared == alone

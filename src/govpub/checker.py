@@ -14,7 +14,7 @@ import contextlib
 import gc
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, time, timedelta
 from functools import cached_property
 
 from .checkcache import CheckCache, reading_records
@@ -41,6 +41,10 @@ class CheckContext:
     cache: dict = field(default_factory=dict)
     #: content paths whose findings are wanted; None for all (see check_repository's focus)
     scope: frozenset[str] | None = None
+    #: per clock ("now", "clock"): the instants at which the findings of the rules that
+    #: read it may change (Rule.clock; govpub.verdicts keeps a verdict between two)
+    instants: dict[str, list[datetime]] = field(
+        default_factory=lambda: {"now": [], "clock": []})
 
     def documents(self):
         """The documents rules report on: all of them, or those in scope."""
@@ -49,6 +53,10 @@ class CheckContext:
 
     def pages(self):
         return (d for d in self.documents() if d.is_page)
+
+    def changes_at(self, rule: type[Rule] | Rule, *instants: datetime) -> None:
+        """Said by a rule that reads the clock: its findings may change at ``instants``."""
+        self.instants[rule.clock].extend(instants)
 
     def memo(self, key: str, factory):
         if key not in self.cache:
@@ -102,6 +110,11 @@ class CheckResult:
         return self.context.blocked
 
     @property
+    def instants(self) -> dict[str, list[datetime]]:
+        """When the findings may change, the rest staying the same (see CheckContext)."""
+        return self.context.instants
+
+    @property
     def publishable(self) -> list[Document]:
         return [d for path, d in self.context.corpus.documents.items()
                 if path not in self.context.blocked]
@@ -113,6 +126,14 @@ class CheckResult:
     @property
     def blocking(self) -> list[Finding]:
         return [f for f in self.findings if f.blocking]
+
+
+def _midnights(now: datetime) -> tuple[datetime, datetime]:
+    """The start of ``now``'s day and of the next, in ``now``'s time zone (a "day" rule
+    reads ``now.date()``)."""
+    day = now.date()
+    return tuple(datetime.combine(day + timedelta(days=n), time(0), tzinfo=now.tzinfo)
+                 for n in (0, 1))
 
 
 def _allowed(doc: Document | None, rule: type[Rule]) -> bool:
@@ -157,11 +178,18 @@ def _run(rule: type[Rule], ctx: CheckContext) -> list[Finding]:
 def run_checks(policy: Policy, corpus: Corpus, now: datetime,
                rules: list[type[Rule]] | None = None, *,
                local_findings: list[Finding] | None = None,
-               scope: frozenset[str] | None = None) -> CheckResult:
-    """Run ``rules`` (default: all). ``local_findings``: the local rules already ran."""
+               scope: frozenset[str] | None = None,
+               instants: dict[str, list[datetime]] | None = None) -> CheckResult:
+    """Run ``rules`` (default: all). ``local_findings``: the local rules already ran
+    (``instants``: what they said of the clock, see CheckContext.changes_at)."""
     rules = rules if rules is not None else registry.all()
     by_id = {r.id: r for r in rules}
     ctx = CheckContext(policy=policy, corpus=corpus, now=now, scope=scope)
+    for clock, said in (instants or {}).items():
+        ctx.instants[clock].extend(said)
+    for rule in rules:
+        if rule.cacheable == "day" and rule.clock is not None:  # maybe not run: from the cache
+            ctx.changes_at(rule, *_midnights(now))
     findings: list[Finding] = list(local_findings or [])
     for rule in rules:
         if not rule.needs_gate and not (rule.local and local_findings is not None):
@@ -221,14 +249,14 @@ class _Shares:
     keep_bodies: bool
     cache: CheckCache | None = None
 
-    def __call__(self, index: int) -> tuple[list[Document], list[Finding]]:
+    def __call__(self, index: int) -> tuple[list[Document], list[Finding], dict]:
         """Load one share; run the local rules on it and prepare the others' work.
 
         A worker's share (index > 0) goes back to the parent through a pipe,
         so only what later rules reuse is kept with it.
         """
         documents = [_load(self.policy, e) for e in self.shares[index]]
-        findings = []
+        findings, instants = [], {}
         if self.run_rules:
             ctx = CheckContext(policy=self.policy, now=self.now,
                                corpus=Corpus(self.policy.content_dir,
@@ -240,6 +268,7 @@ class _Shares:
                     instance = rule()
                     for doc in documents:
                         instance.prepare(doc, ctx)
+            instants = ctx.instants
             if self.cache is not None:
                 _keep(self.cache, documents, findings)
         if index > 0:
@@ -247,7 +276,7 @@ class _Shares:
                 doc.derived = {k: v for k, v in doc.derived.items() if k in SHARED_DERIVATIONS}
                 if not self.keep_bodies:
                     doc.body = None
-        return documents, findings
+        return documents, findings, instants
 
 
 def _keep(cache: CheckCache, documents: list[Document], findings: list[Finding]) -> None:
@@ -281,20 +310,30 @@ def _load_all(policy: Policy, entries: list[Entry], now: datetime, *, run_rules:
     """
     workers = share_count(len(entries), MIN_FILES_PER_SHARE)
     if workers < 2 and cache is None:
-        return Corpus(policy.content_dir, {e.rel: _load(policy, e) for e in entries}), None
+        return Corpus(policy.content_dir, {e.rel: _load(policy, e) for e in entries}), None, {}
     job = _Shares(policy, split_entries(entries, max(workers, 1)), now, rules, run_rules,
                   keep_bodies, cache)
     if workers < 2:
-        documents, findings = job(0)
-        return Corpus(policy.content_dir, {d.path: d for d in documents}), findings
+        documents, findings, instants = job(0)
+        return (Corpus(policy.content_dir, {d.path: d for d in documents}),
+                findings if run_rules else None, instants)
     try:
         shares = map_shares(job, workers)
     except ShareFailed as exc:
         raise GovpubError(_("checking failed in a worker process: {error}").format(
             error=exc)) from None
-    documents = {d.path: d for docs, _found in shares for d in docs}
+    documents = {d.path: d for docs, _found, _said in shares for d in docs}
     corpus = Corpus(policy.content_dir, dict(sorted(documents.items())))
-    return corpus, ([f for _docs, found in shares for f in found] if run_rules else None)
+    return (corpus, [f for _docs, found, _said in shares for f in found] if run_rules else None,
+            _merged([said for _docs, _found, said in shares]))
+
+
+def _merged(instants: list[dict[str, list[datetime]]]) -> dict[str, list[datetime]]:
+    out: dict[str, list[datetime]] = {}
+    for said in instants:
+        for clock, times in said.items():
+            out.setdefault(clock, []).extend(times)
+    return out
 
 
 def dependency_closure(ctx: CheckContext, paths, rules: list[type[Rule]]) -> frozenset[str]:
@@ -382,12 +421,13 @@ def _check_repository(policy: Policy, now: datetime, focus: set[str] | None,
         finally:
             cache.close()
     if focus is None:
-        corpus, local_findings = _load_all(policy, entries, now, run_rules=True, rules=rules,
-                                           keep_bodies=keep_bodies)
-        return run_checks(policy, corpus, now, rules, local_findings=local_findings)
+        corpus, local_findings, instants = _load_all(policy, entries, now, run_rules=True,
+                                                     rules=rules, keep_bodies=keep_bodies)
+        return run_checks(policy, corpus, now, rules, local_findings=local_findings,
+                          instants=instants)
     # bodies not sent back: the dependency walk reloads the few it needs
-    corpus, _none = _load_all(policy, entries, now, run_rules=False, rules=rules,
-                              keep_bodies=False)
+    corpus, _none, _said = _load_all(policy, entries, now, run_rules=False, rules=rules,
+                                     keep_bodies=False)
     wanted = {path for path in corpus.documents
               if any(f in ("", ".") or path == f or path.startswith(f.rstrip("/") + "/")
                      for f in focus)}
@@ -405,14 +445,15 @@ def _cached_check(policy: Policy, now: datetime, entries: list[Entry],
     """
     hits, todo = cache.split(entries, digest_for)
     cache.load_records()
-    loaded, found = _load_all(policy, todo, now, run_rules=True, rules=rules,
-                              keep_bodies=keep_bodies, cache=cache)
+    loaded, found, said = _load_all(policy, todo, now, run_rules=True, rules=rules,
+                                    keep_bodies=keep_bodies, cache=cache)
     reused = {rel: doc for rel, (doc, _) in hits.items()}
     local = [f for _, cached in hits.values() for f in cached] + list(found or [])
     if reused:
         ctx = CheckContext(policy=policy, now=now, corpus=Corpus(policy.content_dir, reused))
         local += [f for rule in rules if rule.local and not rule.needs_gate
                   and not rule.cacheable for f in _run(rule, ctx)]
+        said = _merged([said, ctx.instants])
     stale = {rel: reused[rel] for rel in cache.stale_days}
     if stale:  # reused documents whose daily findings are of another day
         ctx = CheckContext(policy=policy, now=now, corpus=Corpus(policy.content_dir, stale))
@@ -421,7 +462,7 @@ def _cached_check(policy: Policy, now: datetime, entries: list[Entry],
         local += daily
         _keep_daily(cache, stale.values(), daily)
     corpus = Corpus(policy.content_dir, dict(sorted({**reused, **loaded.documents}.items())))
-    result = run_checks(policy, corpus, now, rules, local_findings=local)
+    result = run_checks(policy, corpus, now, rules, local_findings=local, instants=said)
     cache.flush()
     if todo or len(cache.statuses) > len(entries) + len(cache.records):
         cache.prune({f"{path}\0{doc.digest}" for path, doc in corpus.documents.items()})

@@ -17,11 +17,12 @@ What the verdict is keyed by (all of it, or it is not reused):
   variables that change what the check says, and the language of messages
   (:func:`govpub.stamp.code_key`);
 - the time. Rules whose findings depend on the time say so (``Rule.clock``)
-  and list the instants at which they may change (``Rule.clock_instants``:
-  a scheduled page's publication time, a link approval's review date, the
-  next midnight for ID numbers, a future-dated sign-off). The verdict holds
-  strictly between the last such instant before the check and the first one
-  after it, and only for a time of the same time zone.
+  and, while they check, name the instants at which their findings may
+  change (``ctx.changes_at``: a scheduled page's publication time, a link
+  approval's review date, a sign-off's time; the checker names the
+  midnights for rules cached by the day, such as ID numbers). The verdict
+  holds strictly between the last such instant before the check and the
+  first one after it, and only for a time of the same time zone.
 
 Never reused when in doubt: a verdict is kept only if the inputs were the
 same before and after the check and no input changed within two seconds
@@ -198,32 +199,29 @@ def recall(root: Path, now_text: str | None,
     return None
 
 
-def windows_of(ctx, rules, now: datetime, clock_before: datetime,
+def windows_of(instants: dict[str, list[datetime]], now: datetime, clock_before: datetime,
                clock_after: datetime) -> tuple[Window, ...] | None:
-    """The windows the verdict of ``ctx`` holds in; None if it holds for no other time.
+    """The windows a verdict holds in, from the instants its rules named
+    (``CheckResult.instants``); None if it holds for no other time.
 
     ``clock_before``/``clock_after``: the real clock before and after the check
     (a rule read it in between: no instant of that clock may lie in between).
     """
-    instants: dict[str, list[datetime]] = {"now": [], "clock": []}
-    for rule in rules:
-        if rule.clock is not None:
-            instants[rule.clock].extend(rule().clock_instants(ctx))
     windows = []
     for clock, first, last in (("now", now, now),
                                ("clock", max(clock_before, now), max(clock_after, now))):
-        if not instants[clock]:
+        named = instants.get(clock) or ()
+        if not named:
             continue
-        after = max((t for t in instants[clock] if t <= first), default=None)
-        before = min((t for t in instants[clock] if t > first), default=None)
+        after = max((t for t in named if t <= first), default=None)
+        before = min((t for t in named if t > first), default=None)
         if after == first or (before is not None and before <= last):
             return None  # judged right at (or across) an instant: either side may differ
         windows.append(Window(clock, after, before))
     return tuple(windows)
 
 
-def keep(root: Path, before: TreeState, result, rules, now: datetime,
-         clock_before: datetime) -> bool:
+def keep(root: Path, before: TreeState, result, now: datetime, clock_before: datetime) -> bool:
     """Keep ``result`` (a whole-tree CheckResult) if it is safe to give back later."""
     path = _store(root)
     site_zone = getattr(result.context.policy.timezone, "key", None)
@@ -231,7 +229,7 @@ def keep(root: Path, before: TreeState, result, rules, now: datetime,
         return False
     if before.newest_ns > time.time_ns() - RACY_NS or tree_state(root) != before:
         return False  # an input changed just before or during the check
-    windows = windows_of(result.context, rules, now, clock_before, datetime.now(UTC))
+    windows = windows_of(result.instants, now, clock_before, datetime.now(UTC))
     if windows is None:
         return False
     verdict = Verdict(findings=tuple(result.findings), files=len(result.context.corpus.documents),

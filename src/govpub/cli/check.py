@@ -83,7 +83,7 @@ def check(ctx, paths, changed_since, output_format, now_text) -> int:
             state, clock = verdicts.tree_state(root), datetime.now(UTC)
         result = check_repository(policy, now, focus=focus, keep_bodies=False)
         if whole_tree:
-            verdicts.keep(root, state, result, registry.all(), now, clock)
+            verdicts.keep(root, state, result, now, clock)
     findings = sorted([*result.findings, *history_findings], key=lambda f: f.sort_key())
     if focus is None:
         scope = _whole_tree_scope(len(result.publishable), len(result.context.corpus.documents))

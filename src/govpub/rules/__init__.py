@@ -16,8 +16,7 @@ from __future__ import annotations
 import importlib
 import inspect
 import pkgutil
-from collections.abc import Iterable, Iterator
-from datetime import datetime
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, ClassVar
 
 from ..findings import Finding, Severity
@@ -50,18 +49,15 @@ class Rule:
     #: neither runs again on every check.
     cacheable: ClassVar[bool | str] = False
     #: the findings depend on the time: "now" (the time judged at, ``ctx.now``) or
-    #: "clock" (the later of that and the real clock). Such a rule lists, in
-    #: :meth:`clock_instants`, when its findings may change; the whole verdict of
-    #: a repeated check (govpub.verdicts) is reused only between two of them.
+    #: "clock" (the later of that and the real clock). While it checks, such a rule
+    #: says when its findings may change, all else staying the same
+    #: (``ctx.changes_at(self, instant, ...)``: a scheduled page's time, a sign-off's);
+    #: for a ``cacheable = "day"`` rule the checker names the midnights itself. The
+    #: whole verdict of a repeated check (govpub.verdicts) is reused only between two.
     clock: ClassVar[str | None] = None
 
     def check(self, ctx: CheckContext) -> Iterator[Finding]:
         raise NotImplementedError
-
-    def clock_instants(self, ctx: CheckContext) -> Iterable[datetime]:
-        """For a rule with a ``clock``: EVERY instant of that clock at which its
-        findings on ``ctx`` may change, all else staying the same."""
-        raise NotImplementedError(f"{self.id} reads the {self.clock} but lists no instants")
 
     def prepare(self, doc: Document, ctx: CheckContext) -> None:
         """Per-document work this rule will need, done early — in the worker process

@@ -28,12 +28,10 @@ class ExpiredLinkApproval(Rule):
     severity = Severity.WARNING
     clock = "now"
 
-    def clock_instants(self, ctx):
-        return (entry.expires for entry in links_config(ctx.policy).approvals)
-
     def check(self, ctx):
         config = links_config(ctx.policy)
         for entry in config.approvals:
+            ctx.changes_at(self, entry.expires)
             if entry.expires < ctx.now:
                 yield ctx.finding(
                     self, f"{CONFIG_DIR}/{LINKS_FILE}", entry.line,

@@ -28,11 +28,10 @@ class Scheduled(DocumentRule):
     holds_back = True
     clock = "now"
 
-    def clock_instants(self, ctx):
-        return (t for doc in ctx.documents() if (t := ctx.published(doc)) is not None)
-
     def check_document(self, doc, ctx) -> Iterator:
         published = ctx.published(doc)
+        if published is not None:
+            ctx.changes_at(self, published)
         if published is not None and published > ctx.now:
             local = published.astimezone(ctx.policy.timezone).isoformat(timespec="minutes")
             yield ctx.finding(self, doc, doc.line_of("published"),

@@ -45,15 +45,6 @@ class SignoffTime(SignoffRule):
     name = "signoff-time"
     clock = "clock"
 
-    def clock_instants(self, ctx):
-        tz = ctx.policy.timezone
-        for doc in ctx.documents():
-            state = approval_state(ctx, doc)
-            if state.record is not None:
-                for signoff in state.record.signoffs:
-                    if (when := signoff_time(signoff.at, tz)) is not None:
-                        yield when - CLOCK_SKEW
-
     def check(self, ctx) -> Iterator:
         for doc in ctx.documents():
             state = approval_state(ctx, doc)
@@ -66,6 +57,8 @@ class SignoffTime(SignoffRule):
         shown = record_shown(ctx, state)
         for signoff in state.record.signoffs:
             when = signoff_time(signoff.at, tz)
+            if when is not None:
+                ctx.changes_at(self, when - CLOCK_SKEW)
             if when is None:
                 yield ctx.finding(self, doc, 1,
                                   _("the sign-off by {reviewer} ({record}, line {line}) is "
