@@ -8,6 +8,8 @@ has a one-pass path for texts without fences, held to the line-by-line path.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 import yaml
 from factory import notice
@@ -59,7 +61,7 @@ def test_typical_front_matter_and_records_take_the_fast_path():
     "a: yes\n", "a: off\n", "a: ~\n", "a: null\n", "a:\n",  # booleans and nulls
     "a: 1.10\n", "a: 007\n", "a: 0x1f\n", "a: 1_000\n", "a: 1:20\n", "a: +5\n",  # numbers
     "a: b # comment\n", "# comment\na: b\n", "a: 'x' # c\n",  # comments
-    "a: b\na: c\n",  # duplicate key
+    "a: b\na: c\n", "a: b: c\n",  # duplicate key, a colon in a value
     "a: &x b\n", "a: *x\n", "a: !!str 1\n", "a: [1, 2]\n", "a: {b: 1}\n",  # YAML features
     "a: |\n  text\n", "a: >\n  text\n", 'a: "x"\n', "a: 'x\n  y'\n",  # other scalars
     "a: b\n  c\n",  # a continuation line
@@ -163,3 +165,64 @@ def test_heading_anchors_one_pass_matches_line_by_line(text):
         return
     # a closed, empty fence at the end sends the text down the line-by-line path
     assert heading_anchors(text) == heading_anchors(text + "\n~~~\n~~~\n")
+
+
+#: plain scalars and what the fast reader makes of them: the Python value, or None where
+#: it must leave the text to the full parser (which then reads it, with its problems)
+SCALAR_KINDS = [
+    ("专利", "专利"), ("proactive", "proactive"), ("li-wei", "li-wei"), ("a#b", "a#b"),
+    ("../a.md#x", "../a.md#x"), ("https://x.cn/a?b=1", "https://x.cn/a?b=1"),
+    ("010-62083114", "010-62083114"), ("title", "title"), ("True value", "True value"),
+    ("0", 0), ("7", 7), ("12330", 12330), ("123456789012345678901234567890",
+                                             123456789012345678901234567890),
+    ("true", True), ("false", False), ("'x'", "x"), ("''", ""), ("'it''s'", "it's"),
+    ("'a: b # c'", "a: b # c"), ("''''", "'"),
+    ("True", None), ("FALSE", None), ("yes", None), ("No", None), ("on", None), ("off", None),
+    ("null", None), ("Null", None), ("~", None), ("1.5", None), ("1.10", None), (".inf", None),
+    ("-.inf", None), (".NaN", None), ("1.0e+3", None), ("007", None), ("00", None),
+    ("-0", None), ("-5", None), ("+5", None), ("0x1f", None), ("0b101", None), ("1_000", None),
+    ("190:20:30", None), ("=", None), ("<<", None), ("a #c", None),
+    # text to YAML 1.1 (no dot: no float; 0o is YAML 1.2; dates stay text here)
+    ("1e3", "1e3"), ("0o17", "0o17"), ("2026-01-01", "2026-01-01"), ("x:", None), ("- y", None), ("[a]", None), ("{a: 1}", None),
+    ("&x y", None), ("*x", None), ("!x", None), ("|", None), (">", None), ("%x", None),
+    ("@x", None), ("`x", None), ('"x"', None), ("'x", None), ("'a'b'", None), ("'''", None),
+    ("#c", None), ("?x", None), (",x", None),
+]
+
+
+@pytest.mark.parametrize(("text", "value"), SCALAR_KINDS)
+def test_each_kind_of_plain_scalar(text, value):
+    """As a mapping value, a sequence item and (where it may be one) a key."""
+    for yaml_text, read in ((f"a: {text}\n", lambda d: d["a"]),
+                            (f"a:\n- {text}\n", lambda d: d["a"][0]),
+                            (f"a:\n- b: {text}\n", lambda d: d["a"][0]["b"])):
+        simple = fast(yaml_text)
+        if value is None:
+            assert simple is None, yaml_text
+        else:
+            assert simple is not None, yaml_text
+            assert repr(read(simple[0])) == repr(value)
+            assert_agrees(yaml_text)
+    if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_\-]*", text):  # it may be a key
+        for _twice in range(2):  # the second time from the remembered verdicts
+            assert (fast(f"{text}: x\n") is not None) == (value == text)
+
+
+def test_remembered_kinds_are_bounded_and_still_right(monkeypatch):
+    from govpub import yamlsimple
+
+    monkeypatch.setattr(yamlsimple, "_MEMO_LIMIT", 8)
+    for number in range(40):
+        assert fast(f"k{number}: v{number}\nn: {number}\nb: yes\n") is None  # yes: not sure
+        assert fast(f"k{number}: v{number}\nn: {number}\n")[0] == {f"k{number}": f"v{number}",
+                                                                     "n": number}
+    kinds = yamlsimple._kinds(_Loader.yaml_implicit_resolvers)
+    assert len(kinds.memo) <= 8
+
+
+@pytest.mark.parametrize("text", [
+    "a: b  \nc: d\n", "a:   \n  b: c\n", "- a  \n- b\n", "a: b \n", "a: b\n  \n\nc: d\n",
+    "a:\n-   b: c\n    d: e\n", "a:\n  - b\n  - c\n", "a: 'x '  \n",
+])
+def test_blank_lines_trailing_spaces_and_wide_item_indents(text):
+    assert assert_agrees(text)
