@@ -90,3 +90,55 @@ def test_split_page_reads_bytes_by_the_same_rules():
     assert meta == {"title": "a", "no_value": 1} and body == "\nText\n"
     assert split_page("index.md", "# 首页\n\n列表".encode()) == ({}, "# 首页\n\n列表")
     assert split_page("x.md", b"---\ntitle: [\n---\nbody\n")[0] == {}  # broken YAML: no meta
+
+
+#: page text -> (meta, body, body_line, [(rule, line)]) as the loader reads it
+SPLITS = {
+    "---\ntitle: x\n---\nbody\n": ({"title": "x"}, "body\n", 4, []),
+    "---\ntitle: x\n---": ({"title": "x"}, "", 4, []),
+    "---\ntitle: x\n---\n": ({"title": "x"}, "", 4, []),
+    "---  \ntitle: x\n--- \t\n\nbody\n---\nmore\n": ({"title": "x"}, "\nbody\n---\nmore\n", 4,
+                                                     []),
+    "---\ntitle: x\nnote: a\n\n---\n# H\n": ({"title": "x", "note": "a"}, "# H\n", 6, []),
+    "---\n---\nbody\n": ({}, "", 1, [("GP002", 2)]),
+    "---\n\n---\nbody\n": ({}, "", 1, [("GP002", 2)]),
+    "---\ntitle: x\n....\n---\nbody": ({}, "", 1, [("GP001", 4)]),
+    "---\ntitle: x\n....\n---\nbody": ({}, "", 1, [("GP001", 4)]),
+    "---\ntitle: x\n... \nbody\n---\n": ({}, "", 1, [("GP006", 3)]),
+    "---": ({}, "", 1, [("GP002", 1)]),
+    "--- x\ntitle: y\n---\n": ({}, "", 1, [("GP002", 1)]),
+    "Title: x": ({}, "", 1, [("GP006", 1)]),
+    "Title:\nbody": ({}, "", 1, [("GP002", 1)]),
+    "\u3000\n\t\n": ({}, "", 1, [("GP007", 1)]),
+    "\ufeff---\r\ntitle: x\r---\r\nbody\r\n": ({"title": "x"}, "body\n", 4,
+                                               [("GP010", 1), ("GP010", 1)]),
+}
+
+
+@pytest.mark.parametrize("text", sorted(SPLITS))
+def test_front_matter_and_body_are_split_at_the_closing_line(tmp_path, text):
+    from govpub.content import load_document
+
+    page = tmp_path / "a.md"
+    page.write_bytes(text.encode("utf-8"))
+    doc = load_document(page, "notices/a.md", max_page_bytes=10_000, max_attachment_bytes=10)
+    meta, body, body_line, problems = SPLITS[text]
+    assert [(p.rule, p.line) for p in doc.problems] == problems
+    assert (doc.meta, doc.body, doc.body_line) == (meta, body, body_line)
+    assert doc.readable == bool(meta)
+
+
+@pytest.mark.parametrize("name", [
+    "a.md", "a/b.MD", "x/y.tar.gz", "a.", ".md", "a/.md", "a/..", "a/.", ".", "", "a/b/",
+    "a.md/", "a.md/.", "a//b.md", "noext", "x/a..md", "中文.Markdown", "a.b/c",
+])
+def test_suffix_of_is_pathlibs_suffix(name):
+    from pathlib import PurePath
+
+    from govpub.digest import is_text_file, suffix_of
+
+    assert suffix_of(name) == PurePath(name).suffix
+    assert suffix_of(PurePath(name)) == PurePath(name).suffix
+    assert is_text_file(name) == (PurePath(name).suffix.lower() in (".md", ".markdown", ".txt",
+                                                                    ".csv", ".yml", ".yaml",
+                                                                    ".json"))

@@ -15,7 +15,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .digest import BOM, digest_for, normalize_text_bytes
+from .digest import BOM, digest_for, normalize_text_bytes, suffix_of
 from .i18n import _
 from .yamlstrict import parse_yaml
 
@@ -24,6 +24,9 @@ IGNORED_NAMES = frozenset({".gitkeep"})
 _MMD_HEADER = re.compile(r"^[A-Za-z][A-Za-z0-9_ -]{0,40}:\s*\S")
 _FENCE = re.compile(r"^---[ \t]*$")
 _END_MARKER = re.compile(r"^\.\.\.[ \t]*$")
+#: the line that ends the front matter (``---``), or ends it wrongly (``...``), in the
+#: whole text: searched once instead of splitting every line of the page
+_CLOSING = re.compile(r"^(?:(---)|\.\.\.)[ \t]*$", re.MULTILINE)
 
 _YAML_RULE = {"syntax": "GP001", "too-complex": "GP001", "duplicate-key": "GP003",
               "yaml11": "GP004"}
@@ -96,11 +99,11 @@ def _line_of_offset(data: bytes, offset: int) -> int:
 def load_document(file: Path, rel_path: str, *, max_page_bytes: int,
                   max_attachment_bytes: int) -> Document:
     """Read one regular file (the caller has already refused symlinks)."""
-    is_page = Path(rel_path).suffix.lower() in PAGE_SUFFIXES
+    is_page = suffix_of(rel_path).lower() in PAGE_SUFFIXES
     doc = Document(path=rel_path, file=file, is_page=is_page)
     limit = max_page_bytes if is_page else max_attachment_bytes
     try:
-        size = file.stat().st_size
+        size = os.stat(file).st_size
         doc.size = size
         if size > limit:
             doc.readable = False
@@ -108,7 +111,8 @@ def load_document(file: Path, rel_path: str, *, max_page_bytes: int,
                                       "for this kind of file — split it, or compress the "
                                       "attachment").format(size=size, limit=limit))
             return doc
-        raw = file.read_bytes()
+        with open(file, "rb", buffering=0) as stream:
+            raw = stream.readall()
     except OSError as exc:
         doc.readable = False
         doc.problem("GP009", 1, _("cannot read the file: {error}").format(
@@ -155,7 +159,7 @@ def _parse_page(doc: Document, raw: bytes) -> None:
         doc.problem("GP010", _line_of_offset(raw, raw.index(b"\r")),
                     _("file has CR or CRLF line endings; accepted, and normalized to LF by "
                       "the sign-off digest"))
-    data = normalize_text_bytes(raw)
+    data = normalize_text_bytes(raw) if raw.startswith(BOM) or b"\r" in raw else raw
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -170,15 +174,16 @@ def _parse_page(doc: Document, raw: bytes) -> None:
         doc.problem("GP005", _line_of_offset(data, data.index(b"\x00")),
                     _("file contains NUL bytes; it is not a text file — is it misnamed?"))
         return
-    if not text.strip():
+    if not text or text.isspace():  # as `not text.strip()`, without copying the page
         doc.readable = False
         doc.problem("GP007", 1, _("page is empty — add front matter and content, or delete "
                                   "it"))
         return
-    lines = text.split("\n")
-    if not _FENCE.match(lines[0]):
+    first_end = text.find("\n")
+    first = text if first_end < 0 else text[:first_end]
+    if not _FENCE.match(first):
         doc.readable = False
-        if _MMD_HEADER.match(lines[0]):
+        if _MMD_HEADER.match(first):
             doc.problem("GP006", 1, _("page starts with MultiMarkdown-style `Key: value` "
                                       "headers, which MkDocs and other readers interpret "
                                       "differently — put the fields between two `---` lines as "
@@ -187,23 +192,21 @@ def _parse_page(doc: Document, raw: bytes) -> None:
             doc.problem("GP002", 1, _("page has no front matter — start the file with a `---` "
                                       "line, the YAML fields, and another `---` line"))
         return
-    close = None
-    for index in range(1, len(lines)):
-        if _FENCE.match(lines[index]):
-            close = index
-            break
-        if _END_MARKER.match(lines[index]):
-            doc.readable = False
-            doc.problem("GP006", index + 1, _("front matter ends with `...`, which MkDocs "
-                                              "accepts but other readers do not — end it with "
-                                              "`---`"))
-            return
-    if close is None:
+    closing = _CLOSING.search(text, first_end + 1) if first_end >= 0 else None
+    if closing is None:
         doc.readable = False
         doc.problem("GP002", 1, _("front matter is not closed — add a `---` line after the "
                                   "last field"))
         return
-    yaml_text = "\n".join(lines[1:close]) + "\n"
+    close = text.count("\n", 0, closing.start())  # the closing line's index
+    if closing.group(1) is None:
+        doc.readable = False
+        doc.problem("GP006", close + 1, _("front matter ends with `...`, which MkDocs "
+                                          "accepts but other readers do not — end it with "
+                                          "`---`"))
+        return
+    # the lines between the fences, each ending with a line feed ("\n" when there are none)
+    yaml_text = text[first_end + 1:closing.start()] or "\n"
     result = parse_yaml(yaml_text, first_line=2)
     for p in result.problems:
         doc.problem(_YAML_RULE[p.kind], p.line, p.message, p.column)
@@ -228,7 +231,8 @@ def _parse_page(doc: Document, raw: bytes) -> None:
         return
     doc.meta = result.data
     doc.key_lines = result.lines
-    doc.body = "\n".join(lines[close + 1:])
+    body_start = text.find("\n", closing.end())
+    doc.body = text[body_start + 1:] if body_start >= 0 else ""
     doc.body_line = close + 2
 
 
@@ -307,7 +311,7 @@ def list_entries(content_dir: Path) -> list[Entry]:
 def load_entry(entry: Entry, *, max_page_bytes: int, max_attachment_bytes: int) -> Document:
     if entry.refusal:
         doc = Document(path=entry.rel, file=entry.file,
-                       is_page=Path(entry.rel).suffix.lower() in PAGE_SUFFIXES, readable=False)
+                       is_page=suffix_of(entry.rel).lower() in PAGE_SUFFIXES, readable=False)
         doc.problem("GP009", 1, entry.refusal)
     else:
         doc = load_document(entry.file, entry.rel, max_page_bytes=max_page_bytes,

@@ -16,8 +16,18 @@ TEXT_SUFFIXES = frozenset({".md", ".markdown", ".txt", ".csv", ".yml", ".yaml", 
 BOM = b"\xef\xbb\xbf"
 
 
+def suffix_of(path: str | PurePath) -> str:
+    """``PurePath(path).suffix`` without building a path (called for every file checked)."""
+    if isinstance(path, str):
+        name = path.rpartition("/")[2]
+        if name and name != ".":  # else pathlib's own rules for odd names
+            dot = name.rfind(".")
+            return name[dot:] if 0 < dot < len(name) - 1 else ""
+    return PurePath(path).suffix
+
+
 def is_text_file(path: str | PurePath) -> bool:
-    return PurePath(path).suffix.lower() in TEXT_SUFFIXES
+    return suffix_of(path).lower() in TEXT_SUFFIXES
 
 
 def normalize_text_bytes(data: bytes) -> bytes:
