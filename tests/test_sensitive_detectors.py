@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from govpub.sensitive.cards import find_cards, luhn_ok
 from govpub.sensitive.emails import find_foreign_emails
@@ -169,3 +171,44 @@ class TestRawHtml:
         assert is_active_url(" &#x6A;avascript:x")
         assert is_active_url("data:text/html;base64,xx")
         assert not is_active_url("https://www.gov.cn/")
+        # no colon written: only an entity can make one
+        assert is_active_url("javascript&#58;alert(1)") and is_active_url("javascript&colon;x")
+        assert not is_active_url("../catalog/x.md") and not is_active_url("javascript")
+
+
+def _markings_scanning_everything(text):
+    """find_markings_in_text as it was before the pre-test: the candidate scan from 0."""
+    from govpub.sensitive import markings
+
+    done = -1
+    for m in markings._CANDIDATE.finditer(text):
+        if m.start() <= done:
+            continue
+        start = text.rfind("\n", 0, m.start()) + 1
+        done = text.find("\n", m.start())
+        done = len(text) if done < 0 else done
+        for hit in markings.find_markings(text[start:done]):
+            yield (hit.start + start, hit.end + start, hit.shown, hit.detail)
+
+
+MARKING_PIECES = ["秘密", "机密★10年", "密级：秘密", "商业秘密", "内部资料", "注意保存", "内部",
+                  "Confidential", "CONFIDENTIAL", "cONFIDENTIAL", "internal use only", "INTERNAL",
+                  "Not for public release", "public\nRelease", "PUBLIC RE", "publication",
+                  "专利", "，", " ", "\n", "# ", "**", "【", "】", "x", "密"]
+
+
+@settings(max_examples=400, deadline=None, derandomize=True)
+@given(st.lists(st.sampled_from(MARKING_PIECES), max_size=12).map("".join))
+def test_markings_in_text_are_those_of_the_full_scan(text):
+    from govpub.sensitive.markings import find_markings_in_text
+
+    found = [(h.start, h.end, h.shown, h.detail) for h in find_markings_in_text(text)]
+    assert found == list(_markings_scanning_everything(text))
+
+
+@pytest.mark.parametrize("text", ["", "专利申请", "x" * 50, "秘密", "a\n秘密★1年", "public"])
+def test_markings_in_text_edge_texts(text):
+    from govpub.sensitive.markings import find_markings_in_text
+
+    found = [(h.start, h.end, h.shown, h.detail) for h in find_markings_in_text(text)]
+    assert found == list(_markings_scanning_everything(text))

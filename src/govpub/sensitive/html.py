@@ -44,20 +44,24 @@ _ACTIVE_SCHEMES = ("javascript:", "vbscript:", "data:text/html", "data:image/svg
 
 def is_active_url(url: str) -> bool:
     """A URL that runs code when followed (after entity decoding and de-obfuscation)."""
+    if ":" not in url and "&" not in url:
+        return False  # every active scheme has a colon; only an entity could make one
     cleaned = _IGNORED.sub("", html.unescape(html.unescape(url))).lower()
     return cleaned.startswith(_ACTIVE_SCHEMES)
 
 
 def find_raw_html(text: str, allowed: Iterable[str] | None = None) -> Iterator[Hit]:
     """Problems with raw HTML in one Markdown text (offsets into the text)."""
-    allowed_set = {t.lower() for t in (DEFAULT_ALLOWED if allowed is None else allowed)}
     masked = mask_code(text)
-    for m in _TAG.finditer(masked):
+    allowed_set = None  # made when a tag needs it: most texts have none
+    for m in _TAG.finditer(masked) if "<" in masked else ():
         name = m.group(2).lower()
         if name in BLOCKED_TAGS:
             if not m.group(1):
                 yield Hit(m.start(), m.end(), f"<{name}>", N_("blocked element"))
             continue
+        if allowed_set is None:
+            allowed_set = {t.lower() for t in (DEFAULT_ALLOWED if allowed is None else allowed)}
         if not m.group(1) and name not in allowed_set:
             yield Hit(m.start(), m.end(), f"<{name}>", N_("element not in html_allowed"))
         attrs = m.group(3) or ""
