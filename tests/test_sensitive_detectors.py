@@ -212,3 +212,35 @@ def test_markings_in_text_edge_texts(text):
 
     found = [(h.start, h.end, h.shown, h.detail) for h in find_markings_in_text(text)]
     assert found == list(_markings_scanning_everything(text))
+
+
+def test_every_other_decimal_digit_sends_the_text_to_the_whole_scan():
+    import re
+
+    from govpub.sensitive.numbers import may_hold_other_digits, number_lines
+
+    every = "".join(chr(c) for c in range(0x80, 0x110000) if not 0xD800 <= c < 0xE000)
+    digits = re.findall(r"\d", every)
+    assert len(digits) > 600
+    for digit in digits:
+        assert may_hold_other_digits("专利" + digit), hex(ord(digit))
+        assert number_lines("申请号\n" + digit) is None
+    assert not may_hold_other_digits("专利申请，第1号：（一）《办法》——“通知”…★ ＡＢ ①")
+
+
+NUMBER_PIECES = ["13812345678", "138 1234 5678", "138-1234-5678", "+86 138 1234 5678",
+                 "0086-13812345678", "110105199003071239", "11010519900307123X", "110105900307123",
+                 "6222021234567890123", "6222 0212 3456 7890", "4111-1111-1111-1111",
+                 "卡号", "1", "12", "1234", "-", " ", "\n", "\n", "专利", "a", "_", ".", "+",
+                 "１３８１２３４５６７８", "1３8", "６２２２０２１２３４５６７８９０１２３", "٣"]
+
+
+@settings(max_examples=500, deadline=None, derandomize=True)
+@given(st.lists(st.sampled_from(NUMBER_PIECES), max_size=14).map("".join))
+def test_number_detectors_on_the_kept_lines_find_what_the_whole_scan_finds(text):
+    from govpub.sensitive.numbers import number_lines
+
+    lines = number_lines(text)
+    for find in (lambda t, lines: find_resident_ids(t, TODAY, lines), find_cards, find_mobiles):
+        assert [(h.start, h.end, h.shown, h.detail) for h in find(text, lines)] == \
+            [(h.start, h.end, h.shown, h.detail) for h in find(text, None)]

@@ -30,3 +30,7 @@ class BankCardNumber(SensitiveRule):
 
     def detect(self, text, ctx):
         return find_cards(text)
+
+    def detect_segment(self, segment, ctx):
+        # only the lines that may hold a number (sensitive.numbers)
+        return find_cards(segment.text, segment.number_lines)

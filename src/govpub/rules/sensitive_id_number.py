@@ -34,3 +34,7 @@ class ResidentIdNumber(SensitiveRule):
 
     def detect(self, text, ctx):
         return find_resident_ids(text, ctx.now.date())
+
+    def detect_segment(self, segment, ctx):
+        # only the lines that may hold a number (sensitive.numbers)
+        return find_resident_ids(segment.text, ctx.now.date(), segment.number_lines)

@@ -29,3 +29,7 @@ class MobileNumber(SensitiveRule):
 
     def detect(self, text, ctx):
         return find_mobiles(text)
+
+    def detect_segment(self, segment, ctx):
+        # only the lines that may hold a number (sensitive.numbers)
+        return find_mobiles(segment.text, segment.number_lines)

@@ -22,7 +22,7 @@ card); an unrelated long number with another prefix and no context passes.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from . import Hit, mask_digits
 from .ids import is_resident_id18
@@ -59,8 +59,14 @@ def _line_around(text: str, offset: int) -> str:
     return text[start:] if end < 0 else text[start:end]
 
 
-def find_cards(text: str) -> Iterator[Hit]:
-    for m in _CARD.finditer(text):
+def find_cards(text: str, lines: Iterable[tuple[int, int]] | None = None) -> Iterator[Hit]:
+    """``lines``: (start, end) spans to scan (see :mod:`.numbers`); None: all of ``text``."""
+    for start, end in ((0, len(text)),) if lines is None else lines:
+        yield from _cards_in(text, start, end)
+
+
+def _cards_in(text: str, start: int, end: int) -> Iterator[Hit]:
+    for m in _CARD.finditer(text, start, end):
         digits = re.sub(r"\D", "", m.group(1))
         if not 16 <= len(digits) <= 19 or not luhn_ok(digits):
             continue

@@ -15,7 +15,7 @@ digits are a real province code, which keeps 15-digit serials out.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import date
 
 from ..i18n import N_
@@ -61,10 +61,15 @@ def is_resident_id15(value: str, today: date | None = None) -> bool:
                       today or date.today())
 
 
-def find_resident_ids(text: str, today: date | None = None) -> Iterator[Hit]:
-    for m in _ID18.finditer(text):
-        if is_resident_id18(m.group(1), today):
-            yield Hit(m.start(1), m.end(1), mask_digits(m.group(1), 4, 2), N_("18-digit"))
-    for m in _ID15.finditer(text):
-        if is_resident_id15(m.group(1), today):
-            yield Hit(m.start(1), m.end(1), mask_digits(m.group(1), 4, 2), N_("15-digit"))
+def find_resident_ids(text: str, today: date | None = None,
+                      lines: Iterable[tuple[int, int]] | None = None) -> Iterator[Hit]:
+    """``lines``: (start, end) spans to scan (see :mod:`.numbers`); None: all of ``text``."""
+    spans = ((0, len(text)),) if lines is None else tuple(lines)
+    for start, end in spans:
+        for m in _ID18.finditer(text, start, end):
+            if is_resident_id18(m.group(1), today):
+                yield Hit(m.start(1), m.end(1), mask_digits(m.group(1), 4, 2), N_("18-digit"))
+    for start, end in spans:
+        for m in _ID15.finditer(text, start, end):
+            if is_resident_id15(m.group(1), today):
+                yield Hit(m.start(1), m.end(1), mask_digits(m.group(1), 4, 2), N_("15-digit"))

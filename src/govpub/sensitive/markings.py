@@ -70,31 +70,59 @@ _CANDIDATE = re.compile(r"(?=[绝机秘密内注CcIiPp])(?:[绝机秘]密|密级
 _HINT = re.compile(r"(?=[★☆密内COoPp])(?:[★☆]|密级|内部|CONFIDENTIAL|[Oo]nly|ONLY|[Pp]ublic|PUBLIC)")
 
 
+#: "not for" in any case (\s as in _STRONG): no letter of it has another case form in re
+_NOT_FOR = re.compile(r"[Nn][Oo][Tt]\s+[Ff][Oo][Rr]")
+
+
 def _strong_hint(text: str) -> bool:
-    return _HINT.search(text) is not None
+    return _HINT.search(text) is not None and _may_be_strong(text)
+
+
+def _may_be_strong(text: str) -> bool:
+    """False when no _STRONG shape can be in the text: a piece each shape needs is missing.
+
+    ★/☆ (a level with a star), 密级, 内部 (仅供内部…, 内部资料…注意保存), CONFIDENTIAL,
+    and for the English phrases "only" (… use only) or "not for" (… publication, … public
+    release) in any case. A long English line mentioning "public" no longer costs a
+    scan with the whole pattern. (No other character lowercases to o, n, l or y.)
+    """
+    return ("★" in text or "☆" in text or "密级" in text or "内部" in text
+            or "CONFIDENTIAL" in text or "only" in text.lower()
+            or _NOT_FOR.search(text) is not None)
 MAX_MARKING_LINE = 80  # a line that is nothing but markings is short
 
 
-#: a piece of every _CANDIDATE match, found at most one character after the match starts:
-#: most texts contain none of them (the scan is skipped), others are scanned from the
-#: first one on — str.find is many times faster than the regex scan of CJK text
+#: a piece of every _CANDIDATE match, at most one character after the match starts: most
+#: texts contain none of them, and str.find is many times faster than the regex scan of
+#: CJK text
 _CANDIDATE_PIECES = ("密", "内部", "注意保存", "onfidential", "ONFIDENTIAL", "nternal", "NTERNAL",
                      "ublic", "UBLIC")
 
 
-def _candidates_from(text: str) -> int:
-    """Where a _CANDIDATE match may start first; -1 when the text holds none."""
+def _first_candidate(text: str) -> int:
+    """Where the first _CANDIDATE match starts; -1 when there is none.
+
+    Each piece's occurrences are tried with the candidate pattern itself, where a match
+    with that piece would start: "public" without "re…" or "…ation" after it (English
+    text is full of it) is no candidate, and costs no scan of the rest of the text.
+    """
     first = -1
-    for piece in _CANDIDATE_PIECES:  # once one is found, only earlier ones matter
-        at = text.find(piece, 0, first + len(piece)) if first >= 0 else text.find(piece)
-        if at >= 0 and (first < 0 or at < first):
-            first = at
-    return max(first - 1, 0) if first >= 0 else -1
+    for piece in _CANDIDATE_PIECES:
+        at = text.find(piece)
+        while at >= 0 and (first < 0 or at <= first):  # only an earlier start matters
+            if at > 0 and _CANDIDATE.match(text, at - 1):
+                first = at - 1
+                break
+            if _CANDIDATE.match(text, at):
+                first = at
+                break
+            at = text.find(piece, at + 1)
+    return first
 
 
 def find_markings_in_text(text: str) -> Iterator[Hit]:
     """Markings in a text of many lines; only lines with a candidate word are examined."""
-    start_at = _candidates_from(text)
+    start_at = _first_candidate(text)
     if start_at < 0:
         return
     done = -1

@@ -14,7 +14,7 @@ are 5 digits), landlines (``010-62356655``, ``0571-8888 6666`` start with
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from . import Hit
 
@@ -24,12 +24,16 @@ _PREFIXED = re.compile(
     r"(?<![0-9A-Za-z_.])(?:\+|00)86[ \-]?(1[3-9]\d)([ \-]?)(\d{4})\2(\d{4})(?![0-9A-Za-z_])")
 
 
-def find_mobiles(text: str) -> Iterator[Hit]:
+def find_mobiles(text: str, lines: Iterable[tuple[int, int]] | None = None) -> Iterator[Hit]:
+    """``lines``: (start, end) spans to scan (see :mod:`.numbers`); None: all of ``text``."""
+    spans = ((0, len(text)),) if lines is None else tuple(lines)
     seen = set()
     if "86" in text:  # +86 / 0086: the digit before the number is part of the prefix
-        for m in _PREFIXED.finditer(text):
-            seen.add(m.start(1))
-            yield Hit(m.start(), m.end(), f"{m.group(1)}****{m.group(4)}")
-    for m in _MOBILE.finditer(text):
-        if m.start() not in seen:
-            yield Hit(m.start(), m.end(), f"{m.group(1)}****{m.group(4)}")
+        for start, end in spans:
+            for m in _PREFIXED.finditer(text, start, end):
+                seen.add(m.start(1))
+                yield Hit(m.start(), m.end(), f"{m.group(1)}****{m.group(4)}")
+    for start, end in spans:
+        for m in _MOBILE.finditer(text, start, end):
+            if m.start() not in seen:
+                yield Hit(m.start(), m.end(), f"{m.group(1)}****{m.group(4)}")

@@ -9,7 +9,7 @@ from ..findings import Severity
 from ..i18n import N_, _
 from ..rules import DocumentRule
 from . import Hit
-from .sources import segments
+from .sources import Segment, segments
 
 if TYPE_CHECKING:
     from ..checker import CheckContext
@@ -33,6 +33,10 @@ class SensitiveRule(DocumentRule):
         """Hits in ``text``, which may span many lines (offsets into ``text``)."""
         raise NotImplementedError
 
+    def detect_segment(self, segment: Segment, ctx: CheckContext) -> Iterable[Hit]:
+        """Hits in one segment: ``detect`` on its text, unless the rule can do less."""
+        return self.detect(segment.text, ctx)
+
     def message(self, hit: Hit, where: str, doc: Document) -> str:
         place = _(" in the {where}").format(where=where) if where else ""
         detail = _(" ({detail})").format(detail=_(hit.detail)) if hit.detail else ""
@@ -49,7 +53,7 @@ class SensitiveRule(DocumentRule):
     def check_document(self, doc: Document, ctx: CheckContext) -> Iterator[Finding]:
         seen = set()
         for segment in segments(doc):
-            for hit in self.detect(segment.text, ctx):
+            for hit in self.detect_segment(segment, ctx):
                 line, column, where = segment.locate(hit.start)
                 key = (line, where, hit.shown)
                 if key in seen:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from ..content import Document
 from ..i18n import _
 from .extract import Extracted, extract_file, is_document
+from .numbers import number_lines
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +28,8 @@ class Segment:
     #: most documents have none, and describing every value up front cost more than the scan)
     parts: tuple[tuple[int, int, str | tuple], ...]
     counts_lines: bool = False  # a hit's line = the part's line + newlines before it
+    #: (start, end) of the lines that may hold a long number (see .numbers); None: all
+    number_lines: tuple[tuple[int, int], ...] | None = None
 
     def locate(self, offset: int) -> tuple[int, int, str]:
         """(line, column, where) of an offset into ``text``; 1-based."""
@@ -66,7 +69,8 @@ def _joined(pieces: list[tuple[str, int, str | tuple]],
         offset += len(text) + 1
     if not texts:
         return None
-    return Segment("\n".join(texts), tuple(parts), counts_lines)
+    text = "\n".join(texts)
+    return Segment(text, tuple(parts), counts_lines, number_lines(text))
 
 
 def page_segments(doc: Document) -> list[Segment]:
