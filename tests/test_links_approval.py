@@ -84,6 +84,17 @@ def test_hostile_urls_are_parsed_like_browsers(url, host):
     assert parse_external(url).host == host
 
 
+@pytest.mark.parametrize("url,host", [
+    ("/\t/www.gov.cn/x", "www.gov.cn"), ("\\\\www.gov.cn/x", "www.gov.cn"),
+    (" //www.gov.cn", "www.gov.cn"), ("/\\www.gov.cn", "www.gov.cn"),
+    ("../catalog/a.md", None), ("a//b", None), ("/x//y", None), ("#top", None), ("", None),
+    ("  ", None), ("\x00/", None), (None, None),
+])
+def test_links_without_a_colon_are_external_only_as_slash_slash_host(url, host):
+    target = parse_external(url)
+    assert (target.host if target else None) == host
+
+
 def test_govpub_links_lists_pages(tmp_path, capsys):
     root = make_site(tmp_path, {
         "notices/a.md": page("[x](https://www.gov.cn/a)\n[y](https://unknown.example.com/)"),

@@ -36,6 +36,16 @@ def test_a_placeholder_deep_in_a_list_is_found(tmp_path):
         "front matter `keywords.1`"]
 
 
+
+def test_a_placeholder_written_with_escapes_or_as_a_field_name_is_found(tmp_path):
+    escaped = '"\\u3010\\u5f85\\u586b\\u5199\\u3011"'  # YAML escapes: the marker, not its text
+    text = notice().replace("category: 通知", f"category: 通知\nnote: {escaped}\n"
+                            f"extra:\n  {MARKER}: x")
+    result = check(tmp_path, {PAGE: text})
+    assert MARKER not in text.split("extra:")[0]
+    assert [f.message.split(" still")[0] for f in result.findings if f.rule == "GP220"] == [
+        "front matter `note`", f"front matter `extra.{MARKER}`"]
+
 def test_the_rule_cannot_be_lowered(tmp_path):
     root = make_repo(tmp_path, {PAGE: notice()})
     (root / "site_config/rules.yml").write_text("severity:\n  GP220: warning\n",

@@ -96,12 +96,29 @@ def normalize_host(host: str) -> str | None:
     return host if _HOST_OK.match(host) else None
 
 
+def _slashes_first(url: str) -> bool:
+    """The first two characters _STRIPPED leaves are slashes (/ or \\): ``//host``."""
+    slashes = 0
+    for char in url:
+        if char <= "\x20" or char == "\x7f":
+            continue
+        if char not in "/\\":
+            return False
+        slashes += 1
+        if slashes == 2:
+            return True
+    return False
+
+
 def parse_external(url: str, own_host: str | None = None) -> ExternalUrl | None:
     """The scheme/host/path of a link to another site, or None for local and non-site links.
 
     ``own_host`` is the site's own host: links there are internal.
     """
-    cleaned = _STRIPPED.sub("", url or "").replace("\\", "/")
+    url = url or ""
+    if ":" not in url and not _slashes_first(url):
+        return None  # no scheme and not //host: a relative link (most links)
+    cleaned = _STRIPPED.sub("", url).replace("\\", "/")
     if not cleaned or cleaned.startswith("#"):
         return None
     if cleaned.startswith("//"):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from typing import NamedTuple
 
 from ..content import Document
@@ -23,16 +22,18 @@ class PageLink(NamedTuple):
     where: str  # "" for the body, else the front-matter field (``documents.0.template``)
 
 
-def _meta_urls(value, path: tuple) -> Iterator[tuple[tuple, str]]:
+def _meta_urls(value, path: tuple, out: list) -> list[tuple[tuple, str]]:
+    """(key path, URL) of every URL-valued string of the front matter, in order, into out."""
     if isinstance(value, str):
-        if _URLISH.match(value):
-            yield path, value.strip()
+        if "//" in value and _URLISH.match(value):  # no "//": no URL (the pattern needs it)
+            out.append((path, value.strip()))
     elif isinstance(value, dict):
         for key, item in value.items():
-            yield from _meta_urls(item, (*path, key))
+            _meta_urls(item, (*path, key), out)
     elif isinstance(value, list):
         for index, item in enumerate(value):
-            yield from _meta_urls(item, (*path, index))
+            _meta_urls(item, (*path, index), out)
+    return out
 
 
 def page_links(doc: Document) -> list[PageLink]:
@@ -44,7 +45,7 @@ def _page_links(doc: Document) -> list[PageLink]:
     if not doc.has_meta:
         return []
     out = []
-    for path, url in _meta_urls(doc.meta, ()):
+    for path, url in _meta_urls(doc.meta, (), []):
         out.append(PageLink(url, doc.line_of(*path), 1, "front-matter",
                             ".".join(map(str, path))))
     link: Link

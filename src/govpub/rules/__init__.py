@@ -99,12 +99,18 @@ class DocumentRule(Rule):
     needs_meta: ClassVar[bool] = True
 
     def check(self, ctx: CheckContext) -> Iterator[Finding]:
-        for doc in ctx.documents():
-            if (doc.is_page and not self.pages) or (not doc.is_page and not self.attachments):
-                continue
-            if doc.is_page and self.needs_meta and not doc.has_meta:
-                continue
+        for doc in self.documents(ctx):
             yield from self.check_document(doc, ctx)
+
+    def documents(self, ctx: CheckContext) -> list[Document]:
+        """The documents this rule looks at; the same list for every rule that asks alike."""
+        pages, attachments, needs_meta = self.pages, self.attachments, self.needs_meta
+
+        def select() -> list[Document]:
+            return [doc for doc in ctx.documents()
+                    if (doc.is_page and pages and (not needs_meta or doc.has_meta))
+                    or (not doc.is_page and attachments)]
+        return ctx.memo(f"rule-documents:{pages}:{attachments}:{needs_meta}", select)
 
     def check_document(self, doc: Document, ctx: CheckContext) -> Iterator[Finding]:
         raise NotImplementedError

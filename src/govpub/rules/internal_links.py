@@ -96,8 +96,9 @@ def internal_links(ctx) -> list[InternalLink]:
 
 class LinkRule(Rule):
     def prepare(self, doc, ctx) -> None:
-        if doc.is_page:
-            links_of(doc, frozenset(ctx.policy.columns))
+        derived = doc.derived  # four rules prepare the same: once is enough
+        if doc.is_page and not ("anchors" in derived and "internal-links" in derived):
+            links_of(doc, ctx.memo("link-columns", lambda: frozenset(ctx.policy.columns)))
             anchors_of(doc)
 
 

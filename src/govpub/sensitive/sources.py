@@ -44,17 +44,22 @@ class Segment:
             where
 
 
-def _meta_strings(value, path: tuple):
+def _meta_strings(value, path: tuple, out: list) -> list[tuple[tuple, str]]:
+    """(key path, text) of every string and integer of the front matter, in order, into out.
+
+    A list, not a generator: a generator per nested value cost more than the scan.
+    """
     if isinstance(value, str):
-        yield path, value
+        out.append((path, value))
     elif isinstance(value, int) and not isinstance(value, bool):
-        yield path, str(value)  # `phone: 13812345678` is an int to YAML, a phone to readers
+        out.append((path, str(value)))  # `phone: 13812345678` is an int to YAML, a phone to readers
     elif isinstance(value, dict):
         for key, item in value.items():
-            yield from _meta_strings(item, (*path, key))
+            _meta_strings(item, (*path, key), out)
     elif isinstance(value, list):
         for index, item in enumerate(value):
-            yield from _meta_strings(item, (*path, index))
+            _meta_strings(item, (*path, index), out)
+    return out
 
 
 def _joined(pieces: list[tuple[str, int, str | tuple]],
@@ -74,8 +79,9 @@ def _joined(pieces: list[tuple[str, int, str | tuple]],
 
 
 def page_segments(doc: Document) -> list[Segment]:
-    front = _joined([(text, doc.line_of(*path), path)
-                     for path, text in _meta_strings(doc.meta, ())])
+    key_lines = doc.key_lines
+    front = _joined([(text, key_lines.get(path) or doc.line_of(*path), path)
+                     for path, text in _meta_strings(doc.meta, (), [])])
     body = _joined([(doc.body, doc.body_line, "")], counts_lines=True)
     return [s for s in (front, body) if s is not None]
 
