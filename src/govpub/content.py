@@ -159,7 +159,7 @@ def _parse_page(doc: Document, raw: bytes) -> None:
         doc.problem("GP010", _line_of_offset(raw, raw.index(b"\r")),
                     _("file has CR or CRLF line endings; accepted, and normalized to LF by "
                       "the sign-off digest"))
-    data = normalize_text_bytes(raw) if raw.startswith(BOM) or b"\r" in raw else raw
+    data = normalize_text_bytes(raw)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -33,6 +33,8 @@ def is_text_file(path: str | PurePath) -> bool:
 def normalize_text_bytes(data: bytes) -> bytes:
     if data.startswith(BOM):
         data = data[len(BOM):]
+    if b"\r" not in data:
+        return data  # most files: no copy
     return data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
 
 

@@ -50,6 +50,7 @@ _BOOL_TAG = "tag:yaml.org,2002:bool"
 #: remembered verdicts are dropped beyond this many distinct texts (a long-running
 #: process reads many pages; the common values and keys come back at once)
 _MEMO_LIMIT = 4096
+_MEMO_LENGTH = 32
 
 
 class _GiveUp(Exception):
@@ -70,9 +71,10 @@ class _Kinds:
 
     def learn(self, text: str) -> int:
         kind = self._kind(text)
-        if len(self.memo) >= _MEMO_LIMIT:
-            self.memo.clear()
-        self.memo[text] = kind
+        if len(text) <= _MEMO_LENGTH:  # longer texts (titles, digests) hardly come back
+            if len(self.memo) >= _MEMO_LIMIT:
+                self.memo.clear()
+            self.memo[text] = kind
         return kind
 
     def _kind(self, text: str) -> int:
