@@ -30,7 +30,7 @@ def pelican_site(tmp_path_factory):
 
 def test_a_pelican_site_gets_an_index_of_its_published_pages_only(pelican_site):
     site = pelican_site
-    assert (site / "pagefind" / "pagefind-entry.json").is_file()
+    assert (site / "pagefind" / "shards.json").is_file()
     urls = indexed_urls(site)
     for url in ("/notices/2026-11-01-annual-fee/", "/guides/reexamination/",
                 "/en/annual-fees/"):

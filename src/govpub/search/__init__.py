@@ -87,8 +87,8 @@ A template must emit, for the search to work and to index only the text:
    language (``search.action``), field ``name="q"``.
 """
 
-from .index import carry_search_index, refresh_search_index, write_search_index
+from .index import carry_search_index, refresh_search_index, search_report, write_search_index
 from .pages import page_search, search_box, search_pages, searchable, site_search
 
 __all__ = ["carry_search_index", "page_search", "refresh_search_index", "search_box",
-           "search_pages", "searchable", "site_search", "write_search_index"]
+           "search_pages", "search_report", "searchable", "site_search", "write_search_index"]
