@@ -119,3 +119,14 @@ def search_site_files() -> dict[str, str | bytes]:
 
 def signed_paths(files) -> list[str]:
     return [path for path in files if LEAK.lower() not in path]
+
+
+def search_site(tmp_path_factory, name: str, *options: str) -> Path:
+    """A repository of :func:`search_site_files` (all signed off but the LEAK page),
+    built with ``govpub build *options`` into its ``site/``; the repository's root."""
+    from build_fixtures import build, make_site
+
+    files = search_site_files()
+    root = make_site(tmp_path_factory.mktemp(name), files, sign=signed_paths(files))
+    assert build(root, *options) == 0
+    return root

@@ -7,7 +7,7 @@ import json
 import shutil
 
 import pytest
-from build_fixtures import build, make_site, page_html
+from build_fixtures import build, page_html
 from search_fixtures import (
     LATER,
     LEAK,
@@ -16,9 +16,8 @@ from search_fixtures import (
     indexed_urls,
     languages,
     records,
-    search_site_files,
+    search_site,
     shard_list,
-    signed_paths,
 )
 
 from govpub.errors import BuildError
@@ -29,9 +28,7 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def searched(tmp_path_factory):
-    files = search_site_files()
-    root = make_site(tmp_path_factory.mktemp("search"), files, sign=signed_paths(files))
-    assert build(root) == 0
+    root = search_site(tmp_path_factory, "search")
     return root, root / "site"
 
 
@@ -97,6 +94,8 @@ def test_only_the_parts_of_pagefind_the_site_uses_are_published(searched):
                                                    "pagefind-modular-ui", "pagefind-highlight"))
                    for name in names)
     assert not any(name.split("/")[-1].startswith(".pages-") for name in names)
+    # nor its web worker: the search page runs Pagefind on its own thread (noWorker)
+    assert not any(name.endswith("pagefind-worker.js") for name in names)
     # Material's whole-index search is off: no index every reader downloads
     assert not (site / "search" / "search_index.json").exists()
 
@@ -197,13 +196,14 @@ def test_a_sharded_index_is_the_same_bytes_for_the_same_pages(searched, sharded,
     assert all(f"pagefind/{rel}" in manifest for rel in bundle_files(again))
 
 
-def test_a_shard_count_follows_the_pages_in_powers_of_two():
+def test_a_shard_count_follows_the_pages_in_powers_of_two(monkeypatch):
+    monkeypatch.setattr(search_index, "MAX_SHARDS", 8)
     counts = [search_index.shard_count(pages) for pages in
               (0, 1, search_index.PAGES_PER_SHARD * 2 - 1, search_index.PAGES_PER_SHARD * 2,
                search_index.PAGES_PER_SHARD * 4, 10 ** 7)]
     assert counts == sorted(counts) and counts[0] == counts[2] == 1
     assert all(count & (count - 1) == 0 for count in counts)  # powers of two
-    assert counts[-1] == search_index.MAX_SHARDS
+    assert counts[3] == 2 and counts[4] == 4 and counts[-1] == 8
 
 
 def test_a_shard_is_copied_where_it_cannot_be_linked(sharded, tmp_path, monkeypatch):

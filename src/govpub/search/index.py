@@ -55,21 +55,26 @@ from ..i18n import _, ngettext
 BUNDLE_DIR = "pagefind"
 #: the list of shards in the bundle: languages → shard names, shard name → key
 SHARD_LIST = "shards.json"
-#: changes every key when the way a shard is made changes
+#: part of every key: change it when govpub changes what it does to Pagefind's output
+#: (:func:`settle_entry`), so that no shard made the old way is reused
 SHARD_FORMAT = "govpub-search-shard-1"
-#: indexed pages per shard that :func:`shard_count` aims at, and the most shards: every
-#: shard costs each query one index chunk per word (about 25 KB) and each build one start
-#: of Pagefind (about 0.4 s), see docs/build.md "Search in shards"
+#: indexed pages per shard that :func:`shard_count` aims at, and the most shards. Every
+#: shard costs each query one index chunk per word of the query (25–120 KB) and each full
+#: build one more start of Pagefind (about 0.4 s CPU); measured at 1,000 and 10,000 pages
+#: (docs/build.md, "The index in shards"), more than one shard does not pay: a one-page
+#: rebuild saves less than a query downloads more. One shard still spares Pagefind every
+#: build in which no indexed page changed.
 PAGES_PER_SHARD = 2500
-MAX_SHARDS = 4
+MAX_SHARDS = 1
 #: parts of an indexed page that are not its text: heading permalinks ("¶"), the status
 #: banner and the index box (the same labels on every policy and notice page)
 EXCLUDED_SELECTORS = (".headerlink", ".govpub-status", ".gp-index-box")
 #: files of Pagefind's bundle that govpub's search page does not load (Pagefind's
-#: ready-made interfaces): not published, so the site carries only what it uses
+#: ready-made interfaces, and its web worker: the search page runs Pagefind with
+#: ``noWorker``): not published, so the site carries only what it uses
 UNUSED_FILES = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js",
                 "pagefind-modular-ui.css", "pagefind-component-ui.js",
-                "pagefind-component-ui.css", "pagefind-highlight.js")
+                "pagefind-component-ui.css", "pagefind-highlight.js", "pagefind-worker.js")
 #: an element carrying data-pagefind-body (in text, "<" is always escaped)
 _BODY = re.compile(rb"<[A-Za-z][^<>]*?\sdata-pagefind-body[\s=>/]")
 
@@ -184,7 +189,7 @@ def indexed_pages(site_dir: Path, memo=None) -> dict[str, str]:
 
 def shard_key(pages: dict[str, str]) -> str:
     """What a shard's index is made from: Pagefind, its options, every page's path and bytes."""
-    lines = [SHARD_FORMAT, pagefind_version(), *pagefind_options()]
+    lines = [SHARD_FORMAT, pagefind_version(), *pagefind_options(), *UNUSED_FILES]
     lines += [f"{rel}\0{digest}" for rel, digest in sorted(pages.items())]
     return hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
 

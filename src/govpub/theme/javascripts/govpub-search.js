@@ -70,6 +70,9 @@
       var language = (document.documentElement.getAttribute("lang") || "unknown").toLowerCase();
       var settings = { baseUrl: siteRoot,
                        ranking: { metaWeights: JSON.parse(text("weights") || "{}") } };
+      // given before Pagefind starts (its first call), noWorker keeps the search on this
+      // page's thread: pagefind-worker.js (41 KB) is never downloaded (docs/build.md, "Search")
+      var first = { noWorker: true, baseUrl: settings.baseUrl, ranking: settings.ranking };
       pagefind = fetch(bundle + "shards.json").then(function (response) {
         if (!response.ok) throw new Error("pagefind/shards.json: HTTP " + response.status);
         return response.json();
@@ -77,7 +80,7 @@
         var shards = (list.languages && list.languages[language]) || [];
         if (!shards.length) return null;
         return import(bundle + shards[0] + "/pagefind.js").then(function (module) {
-          return module.options(settings).then(function () {
+          return module.options(first).then(function () {
             return Promise.all(shards.slice(1).map(function (name) {
               return module.mergeIndex(bundle + name + "/", settings);
             }));
