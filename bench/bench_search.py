@@ -40,6 +40,12 @@ by Debian's Chromium (Playwright), each query in a fresh browser context
 - **warm**: ms from typing a second query on the same page until its first
   result is on screen.
 
+``--shards 1,2,4``: the Pagefind site of the last run indexed again in each of
+those numbers of shards (``govpub.search.index``; a copy of hard links each),
+with Pagefind's time and, per query, the bytes, times and how many pages match
+(the count is printed because a query that is not a word of Pagefind's
+dictionary matches different pages in different numbers of shards).
+
 Targets (issue 17): under 300 KB per query and first results under 300 ms
 in a real browser at 10,000 pages. The machine is shared: the load average is
 printed with the figures, and the bytes (which do not depend on load) are the

@@ -325,3 +325,23 @@ def test_trash_a_killed_deleter_left_is_swept_up(tmp_path, monkeypatch):
     trash.sweep(site)
     assert [process.wait() for process in started] == [0]
     assert not left.exists() and site.is_dir()
+
+
+def test_a_shard_changed_in_the_site_folder_is_indexed_again(tmp_path, capsys):
+    """The render record vouches for every file of a reused shard, and for no other: a file
+    of the index removed, or a file added to it, in the published site makes the shard be
+    indexed again (and the result is still byte for byte a full build's)."""
+    root = make_site(tmp_path, _files())
+    assert _build_both(root, tmp_path, capsys)[0] == 0
+    assert _build_both(root, tmp_path, capsys)[0] == 0
+    assert _shards_indexed() == (0, 1, 1)  # nothing changed: the index is reused
+
+    shard = root / "site" / "pagefind" / "0"
+    next((shard / "fragment").iterdir()).unlink()
+    assert _build_both(root, tmp_path, capsys)[0] == 0
+    assert _shards_indexed() is None  # indexed again, nothing reused
+
+    (shard / "fragment" / "planted.pf_fragment").write_bytes(b"not indexed by govpub")
+    assert _build_both(root, tmp_path, capsys)[0] == 0
+    assert _shards_indexed() is None
+    assert not (shard / "fragment" / "planted.pf_fragment").exists()

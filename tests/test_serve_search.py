@@ -147,7 +147,7 @@ def test_a_refresh_indexes_again_only_the_shard_of_the_page_edited(tmp_path, mon
     root = make_site(tmp_path, files)
     said: list[str] = []
     options = serve_options(root, said)
-    assert _build(options), said
+    assert rebuild_once(options), said
     copy = options.target
     shards = len(shard_list(copy)["shards"])
     assert shards > 1

@@ -309,8 +309,8 @@ def write_bundle(site_dir: Path, bundle: Path, previous: Path | None = None,
     """Write the index of ``site_dir``'s pages into ``bundle``, a folder that must not exist.
 
     ``previous``: a bundle whose shards may be reused when their key is the
-    same; ``trusted(path)`` says whether a file of it may be (a file the
-    previous build published, unchanged since). The shards to index are
+    same; ``trusted(folder, files)`` says whether a shard of it may be (every
+    file the previous build published there, unchanged since, and no other). The shards to index are
     indexed side by side, one Pagefind per core.
     """
     site_dir = Path(site_dir).resolve()
@@ -326,7 +326,7 @@ def write_bundle(site_dir: Path, bundle: Path, previous: Path | None = None,
         if old_keys.get(name) == keys[name]:
             reusable = _regular_files(previous / name)
             if reusable is not None and trusted is not None \
-                    and not all(trusted(path) for path in reusable):
+                    and not trusted(previous / name, reusable):
                 reusable = None
         if reusable:
             for path in reusable:
@@ -388,11 +388,17 @@ def write_search_index(model, site_dir: Path, delta=None) -> None:
         previous_site = Path(previous_site)
         previous = previous_site / BUNDLE_DIR
 
-        def trusted(path: Path) -> bool:
+        def published(path: Path) -> bool:
             known = recorded.get(path.relative_to(previous_site).as_posix())
             return known is not None and _same_file(path, known[0])
 
-        if not trusted(previous / SHARD_LIST):
+        def trusted(folder: Path, files: list[Path]) -> bool:
+            prefix = folder.relative_to(previous_site).as_posix() + "/"
+            listed = {rel for rel in recorded if rel.startswith(prefix)}
+            return {path.relative_to(previous_site).as_posix() for path in files} == listed \
+                and all(published(path) for path in files)
+
+        if not published(previous / SHARD_LIST):
             previous = None
 
         def memo(rel: str, path: Path) -> str | None:
