@@ -5,6 +5,7 @@
     .venv/bin/python bench/bench_search.py --repeat 5   # median of 5 runs per query
     .venv/bin/python bench/bench_search.py --browser-only 1000  # the sites of the last run
     .venv/bin/python bench/bench_search.py --pagefind-only 10000  # no Material site
+    .venv/bin/python bench/bench_search.py --browser-only --shards 1,2,4 1000  # the index in shards
 
 One corpus per size (``bench/corpus.py``, shared with ``bench_build.py`` and
 ``bench_incremental.py``), two sites of the same staged pages:
@@ -39,6 +40,12 @@ by Debian's Chromium (Playwright), each query in a fresh browser context
 - **warm**: ms from typing a second query on the same page until its first
   result is on screen.
 
+``--shards 1,2,4``: the Pagefind site of the last run indexed again in each of
+those numbers of shards (``govpub.search.index``; a copy of hard links each),
+with Pagefind's time and, per query, the bytes, times and how many pages match
+(the count is printed because a query that is not a word of Pagefind's
+dictionary matches different pages in different numbers of shards).
+
 Targets (issue 17): under 300 KB per query and first results under 300 ms
 in a real browser at 10,000 pages. The machine is shared: the load average is
 printed with the figures, and the bytes (which do not depend on load) are the
@@ -48,7 +55,9 @@ firm result; times are the median of ``--repeat`` runs.
 from __future__ import annotations
 
 import gzip
+import json
 import os
+import re
 import shutil
 import statistics
 import sys
@@ -227,6 +236,12 @@ def _warm_query(page, engine: str, selector: str) -> float:
     return page.evaluate("window.__marks[window.__marks.length - 1]") - typed_at
 
 
+def _found_count(page) -> str:
+    """How many pages the search page says match (its status line: the largest number)."""
+    numbers = re.findall(r"\d+", page.text_content("[data-gp-search-status]") or "")
+    return str(max(int(n) for n in numbers)) if numbers else "0"
+
+
 def measure_query(browser, engine: str, address: str, site: Path, counter: Counter,
                   query: str) -> dict:
     context = browser.new_context(viewport={"width": 1366, "height": 900})
@@ -244,8 +259,10 @@ def measure_query(browser, engine: str, address: str, site: Path, counter: Count
             cold_ms = page.evaluate("window.__marks[0]")
         except PlaywrightTimeout:
             cold_ms = float("nan")  # no result shown: printed as such
+        found = ""
         if engine == "pagefind":
             page.wait_for_selector("[data-gp-search-state=done]", state="attached")
+            found = _found_count(page)
         everything = counter.since(start)
         sent = [(path, size) for path, size in everything if _is_search_file(engine, path)]
         warm_ms = float("nan")  # no result shown: printed as such
@@ -255,6 +272,7 @@ def measure_query(browser, engine: str, address: str, site: Path, counter: Count
         context.close()
     raw = sum(size for _path, size in sent)
     return {"cold_ms": cold_ms, "warm_ms": warm_ms, "bytes": raw, "files": len(sent),
+            "found": found,
             "total_bytes": sum(size for _path, size in everything),
             "gzip_bytes": sum(gzipped_size(site, path, size) for path, size in sent)}
 
@@ -352,9 +370,75 @@ def run(pages: int, repeat: int, browser_only: bool = False,
     return {"pages": pages, "rows": rows}
 
 
-def main(sizes: list[int], repeat: int, browser_only: bool, engines: tuple[str, ...]) -> None:
+def sharded_copy(site: Path, count: int) -> tuple[Path, float, float]:
+    """A copy of the Pagefind site (hard links) with its index in ``count`` shards;
+    (copy, wall and CPU seconds of indexing it)."""
+    from govpub.search import index as search_index
+
+    copy = OUT / f"{site.name}-shards-{count}"
+    shutil.rmtree(copy, ignore_errors=True)
+    shutil.copytree(site, copy, copy_function=os.link,
+                    ignore=lambda folder, names: ["pagefind"] if Path(folder) == site else [])
+    real = search_index.shard_count
+    search_index.shard_count = lambda pages: count
+    try:
+        before, start = children_cpu(), time.perf_counter()
+        search_index.write_search_index(None, copy)
+        return copy, time.perf_counter() - start, children_cpu() - before
+    finally:
+        search_index.shard_count = real
+
+
+def shard_figures(pages: int, counts: list[int], repeat: int) -> None:
+    """The index in each number of shards: what indexing each costs, what a query downloads.
+
+    govpub's default is in ``govpub.search.index`` (``shard_count``); this measures the
+    others on the site of the last run (``search-pagefind-<pages>``)."""
+    from playwright.sync_api import sync_playwright
+
+    site = OUT / f"search-pagefind-{pages}"
+    if not (site / "pagefind").is_dir():
+        raise SystemExit(f"--shards: build the {pages}-page site first")
+    print(f"\n=== {pages} pages in shards (load average {os.getloadavg()[0]:.1f})", flush=True)
+    copies = {}
+    for count in counts:
+        copy, wall, cpu = sharded_copy(site, count)
+        listing = json.loads((copy / "pagefind" / "shards.json").read_text(encoding="utf-8"))
+        sizes = [len(list((copy / "pagefind" / name).rglob("*.pf_fragment")))
+                 for name in listing["shards"]]
+        print(f"{count} shard(s): indexed in {wall:.1f} s wall, {cpu:.1f} s CPU; pages per "
+              f"shard {sizes}", flush=True)
+        copies[count] = copy
+    print(f"{'shards':>6} {'query':<6} {'files':>5} {'search KB':>10} {'gzip KB':>9} "
+          f"{'cold ms':>8} {'warm ms':>8} {'results':>8}")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        for count, copy in copies.items():
+            counter = Counter()
+            server = serve(copy, counter)
+            address = f"http://127.0.0.1:{server.server_address[1]}/"
+            try:
+                for query in QUERIES:
+                    runs = [measure_query(browser, "pagefind", address, copy, counter, query)
+                            for _ in range(repeat)]
+                    r = {key: statistics.median(run[key] for run in runs)
+                         for key in ("bytes", "gzip_bytes", "cold_ms", "warm_ms", "files")}
+                    print(f"{count:>6} {query:<6} {r['files']:>5.0f} {r['bytes'] / 1024:>10.0f} "
+                          f"{r['gzip_bytes'] / 1024:>9.0f} {r['cold_ms']:>8.0f} "
+                          f"{r['warm_ms']:>8.0f} {runs[0]['found']:>8}", flush=True)
+            finally:
+                server.shutdown()
+        browser.close()
+
+
+def main(sizes: list[int], repeat: int, browser_only: bool, engines: tuple[str, ...],
+         shards: list[int] | None = None) -> None:
     for pages in sizes:
-        run(pages, repeat, browser_only, engines)
+        if shards is None or not browser_only:
+            run(pages, repeat, browser_only, engines)
+        if shards:
+            shard_figures(pages, shards, repeat)
 
 
 if __name__ == "__main__":
@@ -364,7 +448,12 @@ if __name__ == "__main__":
         at = args.index("--repeat")
         repeat = int(args[at + 1])
         del args[at:at + 2]
+    shards = None
+    if "--shards" in args:
+        at = args.index("--shards")
+        shards = [int(n) for n in args[at + 1].split(",")]
+        del args[at:at + 2]
     browser_only = "--browser-only" in args
     engines = ("pagefind",) if "--pagefind-only" in args else ENGINES
     args = [a for a in args if a not in ("--browser-only", "--pagefind-only")]
-    main([int(a) for a in args] or [1_000, 10_000], repeat, browser_only, engines)
+    main([int(a) for a in args] or [1_000, 10_000], repeat, browser_only, engines, shards)

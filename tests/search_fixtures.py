@@ -1,9 +1,10 @@
 """Reading a built site's Pagefind index in tests: its records, its words, its languages.
 
-Pagefind writes gzip streams (without a .gz name): ``pagefind-entry.json``
-names the languages, each ``fragment/*.pf_fragment`` is one indexed page
-(``pagefind_dcd`` + JSON: url, content, meta), each ``index/*.pf_index`` a
-chunk of the word index (CBOR).
+The index is in shards (``pagefind/<n>/``, listed in ``pagefind/shards.json``),
+each a Pagefind bundle. Pagefind writes gzip streams (without a .gz name):
+``pagefind-entry.json`` names the languages, each ``fragment/*.pf_fragment``
+is one indexed page (``pagefind_dcd`` + JSON: url, content, meta), each
+``index/*.pf_index`` a chunk of the word index (CBOR).
 """
 
 from __future__ import annotations
@@ -22,14 +23,24 @@ def unpack(data: bytes) -> bytes:
     return data[len(MAGIC):] if data.startswith(MAGIC) else data
 
 
+def shard_list(site: Path) -> dict:
+    return json.loads((site / "pagefind" / "shards.json").read_text("utf-8"))
+
+
+def shards(site: Path) -> list[Path]:
+    """The folder of every shard of the site's index."""
+    return [site / "pagefind" / name for name in shard_list(site)["shards"]]
+
+
 def records(site: Path) -> list[dict]:
-    """Every indexed page: {url, content, meta, language}, sorted by URL."""
-    bundle = site / "pagefind"
+    """Every indexed page: {url, content, meta, language, shard}, sorted by URL."""
     out = []
-    for fragment in sorted((bundle / "fragment").glob("*.pf_fragment")):
-        record = json.loads(unpack(fragment.read_bytes()))
-        record["language"] = fragment.name.split("_", 1)[0]
-        out.append(record)
+    for shard in shards(site):
+        for fragment in sorted((shard / "fragment").glob("*.pf_fragment")):
+            record = json.loads(unpack(fragment.read_bytes()))
+            record["language"] = fragment.name.split("_", 1)[0]
+            record["shard"] = shard.name
+            out.append(record)
     return sorted(out, key=lambda r: r["url"])
 
 
@@ -38,7 +49,8 @@ def indexed_urls(site: Path) -> set[str]:
 
 
 def languages(site: Path) -> dict:
-    return json.loads((site / "pagefind" / "pagefind-entry.json").read_text("utf-8"))["languages"]
+    """The languages of the index: language → the shards holding pages of it."""
+    return shard_list(site)["languages"]
 
 
 def bundle_contains(site: Path, token: str) -> list[str]:
@@ -107,3 +119,14 @@ def search_site_files() -> dict[str, str | bytes]:
 
 def signed_paths(files) -> list[str]:
     return [path for path in files if LEAK.lower() not in path]
+
+
+def search_site(tmp_path_factory, name: str, *options: str) -> Path:
+    """A repository of :func:`search_site_files` (all signed off but the LEAK page),
+    built with ``govpub build *options`` into its ``site/``; the repository's root."""
+    from build_fixtures import build, make_site
+
+    files = search_site_files()
+    root = make_site(tmp_path_factory.mktemp(name), files, sign=signed_paths(files))
+    assert build(root, *options) == 0
+    return root

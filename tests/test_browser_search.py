@@ -12,21 +12,31 @@ from urllib.parse import quote, urlsplit
 
 import pytest
 from browser_fixtures import axe_tab, chromium_fixture, isolated_context, require_chromium, serving
-from build_fixtures import build, make_site
 from patience import patient_page
-from search_fixtures import HOSTILE_TITLE, LEAK, TITLE_WORDS, search_site_files, signed_paths
+from search_fixtures import (
+    HOSTILE_TITLE,
+    LEAK,
+    TITLE_WORDS,
+    search_site,
+    shard_list,
+)
+
+from govpub.search import index as search_index
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 RESULT_LINKS = ".gp-search__result a"
 
 
-@pytest.fixture(scope="module")
-def address(tmp_path_factory):
+@pytest.fixture(scope="module", params=[1, 4], ids=["one-shard", "four-shards"])
+def address(request, tmp_path_factory):
+    """The site served, its index in one shard (as a site this small has) or in four, which
+    the search page merges (each query ranks the pages of every shard together)."""
     require_chromium()
-    files = search_site_files()
-    root = make_site(tmp_path_factory.mktemp("search-browser"), files, sign=signed_paths(files))
-    assert build(root) == 0
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(search_index, "shard_count", lambda pages: request.param)
+        root = search_site(tmp_path_factory, "search-browser")
+    assert len(shard_list(root / "site")["shards"]) > 1 or request.param == 1
     with serving(root / "site") as url:
         yield url
 

@@ -18,15 +18,19 @@ import shutil
 import pytest
 from build_fixtures import add_file, basic_files, build, make_site, notice, site_files
 from factory import sign_off
-from search_fixtures import indexed_urls
+from search_fixtures import indexed_urls, records, shard_list
 
 from govpub.build import incremental, render_mkdocs
 from govpub.cachedir import cache_dir_for
+from govpub.search import index as search_index
 
 pytestmark = pytest.mark.slow
 
 _fresh = itertools.count()
 REUSED = re.compile(r"rendered (\d+) pages? again, reused (\d+)")
+SHARDS = re.compile(r"search index: (\d+) of (\d+) shards? indexed again, (\d+) reused")
+#: the search index in this many shards (a site this small has one otherwise)
+SHARD_COUNT = 4
 
 
 def _files() -> dict[str, str | bytes]:
@@ -45,6 +49,9 @@ def _files() -> dict[str, str | bytes]:
     return files
 
 
+_last_out = [""]
+
+
 def _build_both(root, tmp_path, capsys) -> tuple[int, int | None]:
     """Build ``site/`` incrementally and a fresh folder in full; compare them.
 
@@ -52,7 +59,7 @@ def _build_both(root, tmp_path, capsys) -> tuple[int, int | None]:
     """
     capsys.readouterr()
     code = build(root)
-    out = capsys.readouterr().out
+    out = _last_out[0] = capsys.readouterr().out
     full = tmp_path / f"full-{next(_fresh)}"
     assert build(root, "--site-dir", str(full)) == code, "a full build decides the same"
     capsys.readouterr()
@@ -74,16 +81,31 @@ def _edit(root, rel: str, old: str, new: str, *, sign: bool = True) -> None:
         sign_off(root, [rel])
 
 
-def test_every_kind_of_change_builds_what_a_full_build_writes(tmp_path, capsys):
+def _shards_indexed() -> tuple[int, int, int] | None:
+    """(indexed again, shards, reused) of the search index in the last build of ``site/``."""
+    found = SHARDS.search(_last_out[0])
+    return tuple(int(n) for n in found.groups()) if found else None
+
+
+def test_every_kind_of_change_builds_what_a_full_build_writes(tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr(search_index, "shard_count", lambda pages: SHARD_COUNT)
     root = make_site(tmp_path, _files())
     assert _build_both(root, tmp_path, capsys)[0] == 0  # the first build renders every page
+    assert _shards_indexed() is None  # nothing to reuse: every shard indexed, no report
+    shards = len(shard_list(root / "site")["shards"])  # those that have pages
+    assert 2 <= shards <= SHARD_COUNT
 
     code, reused = _build_both(root, tmp_path, capsys)  # nothing changed
     assert code == 0 and reused is not None and reused > 5
+    assert _shards_indexed() == (0, shards, shards)
 
     _edit(root, "notices/2026-11-02-b.md", "乙事项说明。", "乙事项说明（修订）。")
     code, reused_after_edit = _build_both(root, tmp_path, capsys)
     assert code == 0 and reused_after_edit is not None
+    # one page's text: the one shard that holds it is indexed again, the others reused
+    assert _shards_indexed() == (1, shards, shards - 1)
+    edited = next(r for r in records(root / "site") if r["url"] == "/notices/2026-11-02-b/")
+    assert "修订" in edited["content"]
 
     _edit(root, "notices/2026-11-20-fees.md", "关于调整专利收费的通知", "关于调整专利收费标准的通知")
     assert _build_both(root, tmp_path, capsys)[0] == 0  # title: in listings and the home page
@@ -303,3 +325,23 @@ def test_trash_a_killed_deleter_left_is_swept_up(tmp_path, monkeypatch):
     trash.sweep(site)
     assert [process.wait() for process in started] == [0]
     assert not left.exists() and site.is_dir()
+
+
+def test_a_shard_changed_in_the_site_folder_is_indexed_again(tmp_path, capsys):
+    """The render record vouches for every file of a reused shard, and for no other: a file
+    of the index removed, or a file added to it, in the published site makes the shard be
+    indexed again (and the result is still byte for byte a full build's)."""
+    root = make_site(tmp_path, _files())
+    assert _build_both(root, tmp_path, capsys)[0] == 0
+    assert _build_both(root, tmp_path, capsys)[0] == 0
+    assert _shards_indexed() == (0, 1, 1)  # nothing changed: the index is reused
+
+    shard = root / "site" / "pagefind" / "0"
+    next((shard / "fragment").iterdir()).unlink()
+    assert _build_both(root, tmp_path, capsys)[0] == 0
+    assert _shards_indexed() is None  # indexed again, nothing reused
+
+    (shard / "fragment" / "planted.pf_fragment").write_bytes(b"not indexed by govpub")
+    assert _build_both(root, tmp_path, capsys)[0] == 0
+    assert _shards_indexed() is None
+    assert not (shard / "fragment" / "planted.pf_fragment").exists()

@@ -4,18 +4,20 @@ the same bytes for the same pages, covered by the manifest, steered by nothing o
 from __future__ import annotations
 
 import json
+import shutil
 
 import pytest
-from build_fixtures import build, make_site, page_html
+from build_fixtures import build, page_html
 from search_fixtures import (
     LATER,
     LEAK,
     bundle_contains,
     bundle_files,
     indexed_urls,
+    languages,
     records,
-    search_site_files,
-    signed_paths,
+    search_site,
+    shard_list,
 )
 
 from govpub.errors import BuildError
@@ -26,9 +28,7 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def searched(tmp_path_factory):
-    files = search_site_files()
-    root = make_site(tmp_path_factory.mktemp("search"), files, sign=signed_paths(files))
-    assert build(root) == 0
+    root = search_site(tmp_path_factory, "search")
     return root, root / "site"
 
 
@@ -89,10 +89,13 @@ def test_the_manifest_covers_the_index(searched):
 def test_only_the_parts_of_pagefind_the_site_uses_are_published(searched):
     _root, site = searched
     names = set(bundle_files(site))
-    assert {"pagefind.js", "pagefind-entry.json"} <= names
-    assert not any(name.startswith(("pagefind-ui", "pagefind-component-ui",
-                                    "pagefind-modular-ui", "pagefind-highlight"))
+    assert {"shards.json", "0/pagefind.js", "0/pagefind-entry.json"} <= names
+    assert not any(name.split("/")[-1].startswith(("pagefind-ui", "pagefind-component-ui",
+                                                   "pagefind-modular-ui", "pagefind-highlight"))
                    for name in names)
+    assert not any(name.split("/")[-1].startswith(".pages-") for name in names)
+    # nor its web worker: the search page runs Pagefind on its own thread (noWorker)
+    assert not any(name.endswith("pagefind-worker.js") for name in names)
     # Material's whole-index search is off: no index every reader downloads
     assert not (site / "search" / "search_index.json").exists()
 
@@ -130,6 +133,8 @@ def test_without_pagefind_the_build_fails_with_a_clear_message_and_keeps_the_sit
     target = tmp_path / "kept"
     assert build(root, "--site-dir", str(target)) == 0
     before = (target / "index.html").read_bytes()
+    # without its shard list the previous index is not reused: every shard is indexed again
+    (target / "pagefind" / "shards.json").unlink()
 
     def missing():
         raise FileNotFoundError("pagefind_extended")
@@ -144,3 +149,90 @@ def test_without_pagefind_the_build_fails_with_a_clear_message_and_keeps_the_sit
     err = capsys.readouterr().err
     assert "Pagefind" in err and "Traceback" not in err
     assert (target / "index.html").read_bytes() == before
+
+
+# --- the index in shards -----------------------------------------------------------------
+
+SHARD_COUNT = 4
+
+
+@pytest.fixture(scope="module")
+def sharded(searched, tmp_path_factory):
+    """The same site with its index in SHARD_COUNT shards (a site this small has one)."""
+    root, _site = searched
+    target = tmp_path_factory.mktemp("sharded") / "site"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(search_index, "shard_count", lambda pages: SHARD_COUNT)
+        assert build(root, "--site-dir", str(target)) == 0
+    return target
+
+
+def test_each_page_is_in_one_shard_the_one_its_path_hashes_to(searched, sharded):
+    _root, site = searched
+    found = records(sharded)
+    assert [r["url"] for r in found] == [r["url"] for r in records(site)]  # each once
+    assert len({r["shard"] for r in found}) > 1
+    for record in found:
+        rel = record["url"].lstrip("/") + "index.html"
+        assert record["shard"] == search_index.shard_of(rel, SHARD_COUNT), record["url"]
+    # each language lists exactly the shards that hold pages of it (the English search page
+    # must never merge a shard without English pages: Pagefind would search its Chinese)
+    holding: dict[str, set[str]] = {}
+    for record in found:
+        holding.setdefault("en" if record["language"] == "en" else "zh-cn", set()).add(
+            record["shard"])
+    assert {lang: set(names) for lang, names in languages(sharded).items()} == holding
+    assert bundle_contains(sharded, LEAK) == [] and bundle_contains(sharded, LATER) == []
+
+
+def test_a_sharded_index_is_the_same_bytes_for_the_same_pages(searched, sharded, tmp_path):
+    root, _site = searched
+    again = tmp_path / "again"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(search_index, "shard_count", lambda pages: SHARD_COUNT)
+        assert build(root, "--site-dir", str(again)) == 0
+    assert bundle_files(again) == bundle_files(sharded)
+    manifest = json.dumps(json.loads((again / "manifest.json").read_text(encoding="utf-8")))
+    assert all(f"pagefind/{rel}" in manifest for rel in bundle_files(again))
+
+
+def test_a_shard_count_follows_the_pages_in_powers_of_two(monkeypatch):
+    monkeypatch.setattr(search_index, "MAX_SHARDS", 8)
+    counts = [search_index.shard_count(pages) for pages in
+              (0, 1, search_index.PAGES_PER_SHARD * 2 - 1, search_index.PAGES_PER_SHARD * 2,
+               search_index.PAGES_PER_SHARD * 4, 10 ** 7)]
+    assert counts == sorted(counts) and counts[0] == counts[2] == 1
+    assert all(count & (count - 1) == 0 for count in counts)  # powers of two
+    assert counts[3] == 2 and counts[4] == 4 and counts[-1] == 8
+
+
+def test_a_shard_is_copied_where_it_cannot_be_linked(sharded, tmp_path, monkeypatch):
+    def no_links(source, target):
+        raise OSError(18, "Invalid cross-device link")
+
+    monkeypatch.setattr(search_index, "shard_count", lambda pages: SHARD_COUNT)
+    monkeypatch.setattr(search_index.os, "link", no_links)
+    bundle = tmp_path / "bundle"
+    outcome = search_index.write_bundle(sharded, bundle, previous=sharded / "pagefind")
+    assert outcome.indexed == [] and len(outcome.reused) == len(shard_list(sharded)["shards"])
+    assert bundle_files(sharded) == {
+        rel: (bundle / rel).read_bytes() for rel in bundle_files(sharded)}
+    # copies, not links to the site's files
+    some = next(iter(shard_list(sharded)["shards"]))
+    assert (bundle / some / "pagefind-entry.json").stat().st_nlink == 1
+
+
+def test_a_shard_with_a_link_planted_in_it_is_indexed_again(sharded, tmp_path, monkeypatch):
+    monkeypatch.setattr(search_index, "shard_count", lambda pages: SHARD_COUNT)
+    previous = tmp_path / "previous"
+    shutil.copytree(sharded / "pagefind", previous)
+    secret = tmp_path / "secret.txt"
+    secret.write_text("not for the browser", encoding="utf-8")
+    planted, *others = shard_list(sharded)["shards"]
+    (previous / planted / "planted.txt").symlink_to(secret)
+    bundle = tmp_path / "bundle"
+    outcome = search_index.write_bundle(sharded, bundle, previous=previous)
+    assert outcome.indexed == [planted] and outcome.reused == others
+    assert not (bundle / planted / "planted.txt").exists()
+    assert bundle_files(sharded) == {
+        rel: (bundle / rel).read_bytes() for rel in bundle_files(sharded)}

@@ -5,32 +5,20 @@ pages (staged, generated pages: the same for both renderers)."""
 from __future__ import annotations
 
 import pytest
-from build_fixtures import build, make_site, page_html
-from search_fixtures import (
-    LATER,
-    LEAK,
-    bundle_contains,
-    indexed_urls,
-    records,
-    search_site_files,
-    signed_paths,
-)
+from build_fixtures import page_html
+from search_fixtures import LATER, LEAK, bundle_contains, indexed_urls, records, search_site
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
 def pelican_site(tmp_path_factory):
-    files = search_site_files()
-    root = make_site(tmp_path_factory.mktemp("search-pelican"), files,
-                     sign=signed_paths(files))
-    assert build(root, "--renderer", "pelican") == 0
-    return root / "site"
+    return search_site(tmp_path_factory, "search-pelican", "--renderer", "pelican") / "site"
 
 
 def test_a_pelican_site_gets_an_index_of_its_published_pages_only(pelican_site):
     site = pelican_site
-    assert (site / "pagefind" / "pagefind-entry.json").is_file()
+    assert (site / "pagefind" / "shards.json").is_file()
     urls = indexed_urls(site)
     for url in ("/notices/2026-11-01-annual-fee/", "/guides/reexamination/",
                 "/en/annual-fees/"):

@@ -133,3 +133,32 @@ def test_a_disk_error_while_indexing_is_reported_and_serve_goes_on(served_copy, 
     assert said[-1] == ("govpub: error: the search index was not updated (No space left on "
                         "device); the previous index is still served")
     assert bundle_contains(options.target, "东楼")
+
+
+def test_a_refresh_indexes_again_only_the_shard_of_the_page_edited(tmp_path, monkeypatch):
+    from search_fixtures import records, shard_list
+
+    from govpub.search import index as search_index
+
+    monkeypatch.setattr(search_index, "shard_count", lambda pages: 4)
+    files = {f"notices/2026-11-{day:02d}-n.md": notice(title=f"第{day}条通知",
+                                                     body=f"第{day}条通知的正文。")
+             for day in range(1, 9)}
+    root = make_site(tmp_path, files)
+    said: list[str] = []
+    options = serve_options(root, said)
+    assert rebuild_once(options), said
+    copy = options.target
+    shards = len(shard_list(copy)["shards"])
+    assert shards > 1
+    add_file(root, "notices/2026-11-03-n.md", notice(title="第3条通知", body="改过的正文。"))
+    state = run_build(options)
+    assert state.search_deferred
+    outcome = refresh_search_index(copy)
+    assert len(outcome.indexed) == 1 and len(outcome.reused) == shards - 1
+    edited = next(r for r in records(copy) if r["url"] == "/notices/2026-11-03-n/")
+    assert "改过" in edited["content"] and "正文" in edited["content"]
+    assert "第3条通知的正文" not in edited["content"].replace("\u200b", "")
+    assert build(root) == 0  # the index of a full build of the same pages
+    assert {n: d for n, d in site_files(copy).items() if n.startswith("pagefind/")} == \
+        {n: d for n, d in site_files(root / "site").items() if n.startswith("pagefind/")}

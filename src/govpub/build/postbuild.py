@@ -62,6 +62,10 @@ class SiteDelta:
     full: bool = True
     #: filled by write_manifest: every file of this build, stat and SHA-256
     files: dict[str, tuple[FileStat, str]] = field(default_factory=dict)
+    #: the site folder the previous build published (``previous_files`` describe it)
+    previous_site: Path | None = None
+    #: filled by write_search_index: the shards indexed again and reused (govpub.search)
+    search: object | None = None
 
 
 def sitemap_xml(model: SiteModel) -> str:

@@ -17,6 +17,7 @@ from pathlib import Path
 from ..cachedir import cache_dir_for
 from ..errors import UsageError
 from ..i18n import _
+from ..search import search_report
 from . import incremental
 from .pipeline import WORK_DIR, BuildState
 from .postbuild import run_post_build
@@ -106,6 +107,9 @@ def post_build(state: BuildState) -> None:
     carry_from = state.site_dir if options.defer_search and options.target_is_local else None
     state.search_deferred = run_post_build(state.model, state.temp_site, state.site_delta,
                                            carry_search_from=carry_from)
+    search = getattr(state.site_delta, "search", None)
+    if search is not None and search.reused:
+        options.echo(search_report(search))
     if options.preview:
         (state.temp_site / PREVIEW_MARKER).write_text(PREVIEW_MARKER_TEXT, encoding="utf-8")
     elif options.serve:

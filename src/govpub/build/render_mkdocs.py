@@ -238,6 +238,7 @@ def render_mkdocs(state: BuildState) -> None:
     state.site_delta = SiteDelta(
         site_key=key, outcome=outcome,
         previous_files=record.files if record is not None else {},
+        previous_site=state.site_dir if record is not None else None,
         full=not reuse)
     if reuse:
         echo(ngettext("rendered {rendered} page again, reused {reused}",

@@ -9,7 +9,12 @@ both on the same site; ``docs/build.md`` has the figures).
 - :mod:`.index` — the post-build step: Pagefind (its *extended* binary, which
   segments Chinese words) indexes the rendered site, after the render and
   before the manifest, so the index holds only what was published and the
-  manifest covers the index files.
+  manifest covers the index files. The index is in shards (``pagefind/<n>/``,
+  listed in ``pagefind/shards.json``, by a hash of each page's path); a shard
+  whose pages are the same bytes as in the site the build replaces is taken
+  from that site instead of being indexed again (hard links), and the result is
+  byte for byte the index of a full build. How many shards: ``shard_count``
+  (one, measured: docs/build.md "The index in shards").
 - :mod:`.pages` — what each page carries for search, the same for every
   renderer: whether it is indexed, the search box in the page's language, and
   the search pages themselves (``search/``, ``en/search/``).
@@ -17,7 +22,10 @@ both on the same site; ``docs/build.md`` has the figures).
 
 The browser side is ``theme/javascripts/govpub-search.js`` (no framework, no
 other host): a search box on every page leads to the search page of the
-page's language, which loads Pagefind from the site's own ``pagefind/`` folder.
+page's language, which loads Pagefind from the site's own ``pagefind/`` folder:
+the shard list, the ``pagefind.js`` of the first shard holding pages of the
+page's language, and the other such shards merged into it (``mergeIndex``);
+Pagefind then ranks the results of every shard together, by score.
 
 What a renderer provides (the contract; MkDocs: ``theme/main.html``,
 ``theme/partials/govpub-search-box.html``, ``theme/404.html``)
@@ -87,8 +95,8 @@ A template must emit, for the search to work and to index only the text:
    language (``search.action``), field ``name="q"``.
 """
 
-from .index import carry_search_index, refresh_search_index, write_search_index
+from .index import carry_search_index, refresh_search_index, search_report, write_search_index
 from .pages import page_search, search_box, search_pages, searchable, site_search
 
 __all__ = ["carry_search_index", "page_search", "refresh_search_index", "search_box",
-           "search_pages", "searchable", "site_search", "write_search_index"]
+           "search_pages", "search_report", "searchable", "site_search", "write_search_index"]

@@ -5,9 +5,10 @@
  *   in a field already). The header's form opens the search page of the
  *   page's language with the words typed (?q=).
  * - The search page ([data-gp-search]) loads Pagefind from the site's own
- *   pagefind/ folder, the first time it is needed: pagefind.js, its
- *   WebAssembly, and only the index chunks and result fragments the query
- *   needs. Results are links with an excerpt, ten at a time; a status line
+ *   pagefind/ folder, the first time it is needed: the list of shards,
+ *   pagefind.js of the first shard of the page's language, its WebAssembly,
+ *   each shard's metadata, and only the index chunks and result fragments the
+ *   query needs. Results are links with an excerpt, ten at a time; a status line
  *   (role="status") says how many pages match, for screen readers too.
  *
  * Every word shown comes from data- attributes of the page (the message
@@ -59,14 +60,34 @@
   var bundle = new URL(text("bundle"), document.baseURI).href;
   var siteRoot = new URL(text("root"), document.baseURI).pathname;
 
+  // The index is in shards (govpub.search.index): pagefind/shards.json names, per page
+  // language, the shards holding pages of it. The first one's pagefind.js is loaded; the
+  // others are merged into it (Pagefind then searches them all and sorts by score).
+  // null: no page of this language is indexed.
   var pagefind = null;
   function loadPagefind() {
     if (!pagefind) {
-      pagefind = import(bundle + "pagefind.js").then(function (module) {
-        var ranking = { metaWeights: JSON.parse(text("weights") || "{}") };
-        return module.options({ baseUrl: siteRoot, ranking: ranking })
-          .then(function () { return module; });
+      var language = (document.documentElement.getAttribute("lang") || "unknown").toLowerCase();
+      var settings = { baseUrl: siteRoot,
+                       ranking: { metaWeights: JSON.parse(text("weights") || "{}") } };
+      // given before Pagefind starts (its first call), noWorker keeps the search on this
+      // page's thread: pagefind-worker.js (41 KB) is never downloaded (docs/build.md, "Search")
+      var first = { noWorker: true, baseUrl: settings.baseUrl, ranking: settings.ranking };
+      pagefind = fetch(bundle + "shards.json").then(function (response) {
+        if (!response.ok) throw new Error("pagefind/shards.json: HTTP " + response.status);
+        return response.json();
+      }).then(function (list) {
+        var shards = (list.languages && list.languages[language]) || [];
+        if (!shards.length) return null;
+        return import(bundle + shards[0] + "/pagefind.js").then(function (module) {
+          return module.options(first).then(function () {
+            return Promise.all(shards.slice(1).map(function (name) {
+              return module.mergeIndex(bundle + name + "/", settings);
+            }));
+          }).then(function () { return module; });
+        });
       });
+      pagefind.catch(function () { pagefind = null; });  // a later search tries again
     }
     return pagefind;
   }
@@ -162,6 +183,7 @@
     setStatus(text("searching"));
     setState("searching");
     return loadPagefind().then(function (module) {
+      if (!module) return { results: [] };
       return options && options.debounce ? module.debouncedSearch(query, {}, 250)
         : module.search(query);
     }).then(function (found) {
