@@ -57,6 +57,7 @@ from .content import Document, Entry
 from .digest import is_text_file as is_text_file_path
 from .findings import Finding
 from .i18n import current_language
+from .sealed import seal, unseal
 
 if TYPE_CHECKING:
     from .config import Policy
@@ -66,7 +67,6 @@ FORMAT = "govpub-check-cache-1"
 DATABASE = "check.sqlite3"
 #: a file changed this recently is hashed every time, never known by its status alone
 RACY_NS = 2_000_000_000
-_CHECKSUM = 16
 
 Status = tuple[int, int, int, int, int]  # st_dev, st_ino, st_size, st_mtime_ns, st_ctime_ns
 
@@ -130,17 +130,12 @@ class _Pickler(pickle.Pickler):
 def _pack(value) -> bytes:
     out = io.BytesIO()
     _Pickler(out, protocol=pickle.HIGHEST_PROTOCOL).dump(value)
-    payload = out.getvalue()
-    return hashlib.blake2b(payload, digest_size=_CHECKSUM).digest() + payload
+    return seal(out.getvalue())
 
 
 def _unpack(blob):
     """The value, or raise ValueError for a damaged blob (never a half-trusted value)."""
-    if not isinstance(blob, bytes) or len(blob) < _CHECKSUM:
-        raise ValueError("damaged cache entry")
-    digest, payload = blob[:_CHECKSUM], blob[_CHECKSUM:]
-    if hashlib.blake2b(payload, digest_size=_CHECKSUM).digest() != digest:
-        raise ValueError("damaged cache entry")
+    payload = unseal(blob)
     try:
         return pickle.loads(payload)
     except Exception as exc:  # any damage that slipped past the digest

@@ -46,6 +46,7 @@ from pathlib import Path
 from .atomic import write_atomic
 from .cachedir import cache_dir_for
 from .layout import CONFIG_DIR, CONTENT_DIR, DISCLOSURE_DIR, REVIEW_DIR
+from .sealed import seal, unseal
 
 FORMAT = b"govpub-verdicts-1"
 FILE = "verdicts.pickle"
@@ -55,7 +56,6 @@ INPUTS = (CONTENT_DIR, REVIEW_DIR, CONFIG_DIR, DISCLOSURE_DIR)
 KEPT = 8
 #: an input changed this recently may change again without its times changing
 RACY_NS = 2_000_000_000
-_CHECKSUM = 16
 
 
 @dataclass(frozen=True)
@@ -153,16 +153,8 @@ def _store(root: Path) -> Path | None:
 
 def _read_all(path: Path) -> dict[str, Verdict]:
     try:
-        blob = path.read_bytes()
-    except OSError:
-        return {}
-    payload = blob[_CHECKSUM:]
-    if len(blob) < _CHECKSUM or \
-            hashlib.blake2b(payload, digest_size=_CHECKSUM).digest() != blob[:_CHECKSUM]:
-        return {}  # damaged: ignored, never half-trusted
-    try:
-        kept = pickle.loads(payload)
-    except Exception:  # anything that slipped past the digest
+        kept = pickle.loads(unseal(path.read_bytes()))
+    except Exception:  # unreadable, damaged (caught by the seal) or not ours: nothing kept
         return {}
     if not isinstance(kept, dict) or \
             not all(isinstance(v, Verdict) for v in kept.values()):
@@ -170,10 +162,9 @@ def _read_all(path: Path) -> dict[str, Verdict]:
     return kept
 
 
-def recall(root: Path, now_text: str | None,
-           clock: datetime | None = None) -> tuple[Verdict, datetime] | None:
-    """The verdict kept for the tree as it is now, and the time judged at (``--now``,
-    read in the site's time zone, or the real time); None if none holds."""
+def recall(root: Path, now_text: str | None) -> Verdict | None:
+    """The verdict kept for the tree as it is now, at the time judged at (``--now``, read
+    in the site's time zone, or the real time); None if none holds."""
     path = _store(root)
     if path is None or not path.is_file():
         return None
@@ -193,9 +184,9 @@ def recall(root: Path, now_text: str | None,
         return None  # the check itself says what is wrong with it
     if verdict.zone != _zone_key(now):
         return None
-    readings = {"now": now, "clock": max(clock or datetime.now(UTC), now)}
+    readings = {"now": now, "clock": max(datetime.now(UTC), now)}
     if all(window.holds(readings[window.clock]) for window in verdict.windows):
-        return verdict, now
+        return verdict
     return None
 
 
@@ -240,9 +231,8 @@ def keep(root: Path, before: TreeState, result, now: datetime, clock_before: dat
     kept[key] = verdict
     while len(kept) > KEPT:
         kept.pop(next(iter(kept)))
-    payload = pickle.dumps(kept, protocol=pickle.HIGHEST_PROTOCOL)
     try:
-        write_atomic(path, hashlib.blake2b(payload, digest_size=_CHECKSUM).digest() + payload)
+        write_atomic(path, seal(pickle.dumps(kept, protocol=pickle.HIGHEST_PROTOCOL)))
     except OSError:
         return False  # a store that cannot be written is only a slower next run
     return True

@@ -52,9 +52,8 @@ def check(ctx, paths, changed_since, output_format, now_text) -> int:
     root = root_of(ctx)
     selectors = [_repo_relative(root, p) for p in paths]
     if not changed_since:
-        recalled = verdicts.recall(root, now_text)
-        if recalled is not None:  # nothing the check reads has changed: the same verdict
-            verdict = recalled[0]
+        verdict = verdicts.recall(root, now_text)
+        if verdict is not None:  # nothing the check reads has changed: the same verdict
             return _report(list(verdict.findings), selectors, output_format,
                            _whole_tree_scope(verdict.publishable, verdict.files))
     from ..checker import check_repository  # (a recalled verdict needs neither it nor the policy)
