@@ -15,7 +15,7 @@ from pathlib import Path
 from markupsafe import Markup, escape
 
 from ...config import CONTENT_DIR, Policy, Reviewer
-from ...i18n import N_, _, current_language
+from ...i18n import N_, _, current_language, translate_table
 from ..changes import ADDED, REMOVED, FileChanges
 from ..queue import REJECTED, QueueItem, age_text, state_text
 from ..readertext import FIELD
@@ -99,7 +99,8 @@ LABELS = {
 
 
 def labels() -> dict[str, str]:
-    return {key: _(message) for key, message in LABELS.items()}
+    """The desk's words in the reviewer's language."""
+    return translate_table(LABELS, current_language())
 
 
 @cache
