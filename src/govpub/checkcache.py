@@ -419,36 +419,31 @@ class CheckCache:
 
     # --- sign-off records ------------------------------------------------------------------
 
-    def record(self, record_file: Path, parse):
-        """``parse(record_file)``, answered from the cache while the file's bytes are the same."""
+    def record(self, record_file: Path, parse, unreadable):
+        """``parse(the file's bytes)``, answered from the cache while the bytes are the same
+        (``unreadable(error)`` when the file cannot be read). The file is read once: its
+        digest is of the bytes parsed."""
         text = os.fspath(record_file)
         prefix = self._root_prefix
-        if not text.startswith(prefix):
-            return parse(record_file)
-        repo_path = text[len(prefix):].replace(os.sep, "/")
         status = file_status(record_file)
-        digest = self.known_digest(repo_path, status)
-        if digest is None:
-            try:
-                digest = hashlib.sha256(Path(record_file).read_bytes()).hexdigest()
-            except OSError:
-                return parse(record_file)
-            self.remember(repo_path, status, digest)
-        if digest in self.records:
+        repo_path = text[len(prefix):].replace(os.sep, "/") if text.startswith(prefix) else None
+        digest = self.known_digest(repo_path, status) if repo_path is not None else None
+        if digest is not None and digest in self.records:
             return self.records[digest]
-        row = self._db().execute("SELECT value FROM records WHERE k = ?", (digest,)).fetchone()
-        if row is not None:
-            try:
-                value = _unpack(row[0])
-                self.records[digest] = value
-                return value
-            except ValueError:
-                pass
-        value = parse(record_file)
+        try:
+            raw = Path(record_file).read_bytes()
+        except OSError as exc:
+            return unreadable(exc)
+        if repo_path is None:
+            return parse(raw)
+        digest = hashlib.sha256(raw).hexdigest()
+        value = self.records[digest] if digest in self.records else parse(raw)
         if status is not None and file_status(record_file) == status \
                 and time.time_ns() - status[4] >= RACY_NS:  # unchanged while it was read
-            self.records[digest] = value
-            self._pending_records.append((digest, _pack(value)))
+            self.remember(repo_path, status, digest)
+            if digest not in self.records:
+                self.records[digest] = value
+                self._pending_records.append((digest, _pack(value)))
         return value
 
     def load_records(self) -> None:
@@ -511,13 +506,18 @@ def reading_records(cache: CheckCache | None):
         _active.remove(cache)
 
 
-def memoized_record_reader(parse):
-    """Decorator for ``read_record(path)``: a pure function of the file's bytes."""
+def record_reader(parse, unreadable):
+    """``read(record_file)``: ``parse(its bytes)``, a pure function of them, or
+    ``unreadable(error)`` when the file cannot be read; while a check runs (see
+    reading_records) answered from the check cache."""
 
-    @functools.wraps(parse)
     def read(record_file):
         if _active:
-            return _active[-1].record(record_file, parse)
-        return parse(record_file)
+            return _active[-1].record(record_file, parse, unreadable)
+        try:
+            raw = Path(record_file).read_bytes()
+        except OSError as exc:
+            return unreadable(exc)
+        return parse(raw)
 
     return read

@@ -224,6 +224,26 @@ def _rows(text: str, first_line: int) -> list | None:
     return rows
 
 
+def one_line_text(text: str, resolvers: dict) -> str | None:
+    """The text a one-line scalar (``text``: after ``key: ``, nothing stripped) is read
+    as, when :func:`parse_simple` would read it so; None when it is anything else (a
+    number, a boolean, null) or not sure. For readers of one fixed shape (sign-off
+    records) that match their lines themselves and must read values as this reader does.
+    """
+    if not text or text[0] == " " or text[-1] == " " or "\t" in text or "\n" in text \
+            or _UNSAFE.search(text):
+        return None
+    if text[0] == "'":
+        if len(text) < 2 or text[-1] != "'" or "'" in text[1:-1].replace("''", ""):
+            return None
+        return text[1:-1].replace("''", "'")
+    kinds = _kinds(resolvers)
+    kind = kinds.memo.get(text)
+    if kind is None:
+        kind = kinds.learn(text)
+    return text if kind == _STR else None
+
+
 def parse_simple(text: str, resolvers: dict, max_nodes: int, first_line: int = 1):
     """(data, key lines) for text of the plain shape, or None to use the full parser.
 
