@@ -68,6 +68,10 @@ DATABASE = "check.sqlite3"
 #: a file changed this recently is hashed every time, never known by its status alone
 RACY_NS = 2_000_000_000
 
+#: derived values not kept for pages: larger than the page they are made from, and made
+#: again from it quicker than written and read back (the sensitive-content scan's text)
+REMADE_FOR_PAGES = frozenset({"sensitive-segments"})
+
 Status = tuple[int, int, int, int, int]  # st_dev, st_ino, st_size, st_mtime_ns, st_ctime_ns
 
 
@@ -404,7 +408,8 @@ class CheckCache:
         kept = [f for f in findings if f.rule in self.cacheable]
         daily = [f for f in findings if f.rule in self.daily]
         head = _pack(_head_of(doc, self.shared))
-        rest = _pack((doc.body, {k: v for k, v in doc.derived.items() if k not in self.shared}))
+        dropped = self.shared | REMADE_FOR_PAGES if doc.is_page else self.shared
+        rest = _pack((doc.body, {k: v for k, v in doc.derived.items() if k not in dropped}))
         self._pending_docs.append((f"{doc.path}\0{doc.digest}", head, rest,
                                    _pack_findings(kept), self.today, _pack_findings(daily)))
         before = self.seen.get(doc.path)
