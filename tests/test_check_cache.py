@@ -232,3 +232,32 @@ def test_findings_are_worded_in_the_language_of_the_run_that_shows_them(tmp_path
                               for char in message), mobile
     assert [f.message for f in chinese if f.path.endswith("mobile.md")] != mobile
 
+
+
+def test_the_demo_site_checked_on_every_core_with_the_cache_finds_what_one_process_finds(
+        tmp_path, monkeypatch):
+    """The fast paths of a cold check (chunks on every core, records read once, the
+    written-shape record reader, the cache written on the way) against the plain path:
+    one process, no cache, the general record reader."""
+    import shutil
+
+    from factory import REPO
+
+    from govpub.review import records
+
+    root = tmp_path / "demo"
+    for folder in ("content", "review", "site_config", "disclosure"):
+        if (REPO / folder).exists():
+            shutil.copytree(REPO / folder, root / folder)
+    monkeypatch.setattr(checkcache, "RACY_NS", 0)
+    with monkeypatch.context() as plain:
+        plain.setattr(records, "_written_shape", lambda text: None)
+        expected = _check(root, use_cache=False)
+    monkeypatch.setattr(checker, "MIN_FILES_PER_SHARE", 1)
+    monkeypatch.setattr(checker, "CHUNK_FILES", 3)
+    assert expected[0] and expected[1]  # the demo has findings and blocked pages
+    assert _check(root) == expected  # cold: the cache is written on the way
+    page = next((root / "content").rglob("*.md"))
+    page.write_bytes(page.read_bytes())  # touched: the rest comes from the cache
+    assert _check(root) == expected
+    assert _check(root) == expected
