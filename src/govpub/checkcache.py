@@ -348,12 +348,12 @@ class CheckCache:
         keys: dict[str, str] = {}
         empty = self._db().execute("SELECT 1 FROM docs LIMIT 1").fetchone() is None
         for entry in entries:
+            if empty:
+                break  # a cold run: nothing to find (each file's status is taken as it is read)
             if entry.refusal or entry.collides_with:
                 continue
             status = file_status(entry.file)
             self.seen[entry.rel] = status
-            if empty:
-                continue  # a cold run: nothing to find, no file read twice
             repo_path = "content/" + entry.rel
             digest = self.known_digest(repo_path, status)
             if digest is None:
@@ -396,6 +396,11 @@ class CheckCache:
         return {k: row for k, *row
                 in self._db().execute("SELECT k, head, rest, findings, day, daily FROM docs")
                 if k in wanted}
+
+    def before_reading(self, entry: Entry) -> None:
+        """Take the status of a file about to be read, if the split did not (see store)."""
+        if entry.rel not in self.seen and not (entry.refusal or entry.collides_with):
+            self.seen[entry.rel] = file_status(entry.file)
 
     def store(self, doc: Document, findings: list[Finding]) -> None:
         """Keep a freshly loaded document (with all it derived) and its cacheable findings."""

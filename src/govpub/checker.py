@@ -273,7 +273,11 @@ class _Chunks:
         A worker's chunk goes back to the parent through a pipe, so only what
         later rules reuse is kept with it.
         """
-        documents = [_load(self.policy, e) for e in self.chunks[index]]
+        entries = self.chunks[index]
+        if self.cache is not None:
+            for entry in entries:
+                self.cache.before_reading(entry)
+        documents = [_load(self.policy, e) for e in entries]
         findings, instants = [], {}
         if self.run_rules:
             ctx = CheckContext(policy=self.policy, now=self.now,
