@@ -83,6 +83,11 @@ def file_status(path: Path) -> Status | None:
     return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
 
 
+def _read_bytes(path) -> bytes:
+    with open(path, "rb", buffering=0) as stream:  # (no Path made of a path again)
+        return stream.readall()
+
+
 def _pack_findings(findings: list) -> bytes | None:
     return _pack(findings) if findings else None  # most files have none: nothing to unpack
 
@@ -441,7 +446,7 @@ class CheckCache:
         if digest is not None and digest in self.records:
             return self.records[digest]
         try:
-            raw = Path(record_file).read_bytes()
+            raw = _read_bytes(record_file)
         except OSError as exc:
             return unreadable(exc)
         if repo_path is None:
@@ -525,7 +530,7 @@ def record_reader(parse, unreadable):
         if _active:
             return _active[-1].record(record_file, parse, unreadable)
         try:
-            raw = Path(record_file).read_bytes()
+            raw = _read_bytes(record_file)
         except OSError as exc:
             return unreadable(exc)
         return parse(raw)

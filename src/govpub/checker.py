@@ -300,7 +300,14 @@ class _Chunks:
                 doc.derived = {k: v for k, v in doc.derived.items() if k in SHARED_DERIVATIONS}
                 if not self.keep_bodies:
                     doc.body = None
+                doc.file = None  # the parent has it (see files_back): a Path is slow to unpickle
         return documents, findings, instants
+
+    def files_back(self, index: int, documents: list[Document]) -> list[Document]:
+        """A chunk's documents with their file paths, as the parent listed them."""
+        for doc, entry in zip(documents, self.chunks[index], strict=True):
+            doc.file = entry.file
+        return documents
 
     def finish(self) -> None:
         """After a process's last chunk: write what it learned to the cache."""
@@ -352,7 +359,8 @@ def _load_all(policy: Policy, entries: list[Entry], now: datetime, *, run_rules:
     except ShareFailed as exc:
         raise GovpubError(_("checking failed in a worker process: {error}").format(
             error=exc)) from None
-    documents = {d.path: d for docs, _found, _said in done for d in docs}
+    documents = {d.path: d for index, (docs, _found, _said) in enumerate(done)
+                 for d in job.files_back(index, docs)}
     corpus = Corpus(policy.content_dir, dict(sorted(documents.items())))
     return (corpus, [f for _docs, found, _said in done for f in found] if run_rules else None,
             _merged([said for _docs, _found, said in done]))
