@@ -70,6 +70,8 @@ def test_written_records_agree(record):
     lambda t: t.replace("note: ok", "note: 12"),
     lambda t: t.replace("note: ok", "note: null"),
     lambda t: t.replace("note: ok", "note: ok # comment"),
+    lambda t: t.replace("note: ok", "note: o\tk"),
+    lambda t: t.replace("note: ok", "note: o\u2028k"),
     lambda t: t.replace("note: ok", "note:  ok"),
     lambda t: t.replace("note: ok", "note: ok "),
     lambda t: t.replace("note: ok", "note:"),

@@ -12,8 +12,8 @@ its bytes):
   findings with the date they hold for.
 
 Every other rule runs again on every check, on the documents as cached:
-the sign-off rules (they read ``review/``; the parsed records are kept too,
-by their own digest), the rules across files (links, unique codes), and the
+the sign-off rules (they read ``review/``: each record is read and parsed
+again, which costs less than keeping its parsed form), the rules across files (links, unique codes), and the
 rules that read the clock. So the cache cannot change a verdict: a result
 is reused only for the same bytes at the same path, under the same policy,
 the same rules, the same govpub and the same language — findings carry their
@@ -48,7 +48,6 @@ import pickle
 import sqlite3
 import time
 import types
-from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -63,7 +62,7 @@ if TYPE_CHECKING:
     from .config import Policy
     from .rules import Rule
 
-FORMAT = "govpub-check-cache-1"
+FORMAT = "govpub-check-cache-2"
 DATABASE = "check.sqlite3"
 #: a file changed this recently is hashed every time, never known by its status alone
 RACY_NS = 2_000_000_000
@@ -81,11 +80,6 @@ def file_status(path: Path) -> Status | None:
     except OSError:
         return None
     return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
-
-
-def _read_bytes(path) -> bytes:
-    with open(path, "rb", buffering=0) as stream:  # (no Path made of a path again)
-        return stream.readall()
 
 
 def _pack_findings(findings: list) -> bytes | None:
@@ -265,11 +259,9 @@ class CheckCache:
         self.statuses: dict[str, tuple[Status, str]] = {}
         #: status of each file to load as the split saw it, before it was read
         self.seen: dict[str, Status | None] = {}
-        self.records: dict[str, object] = {}
         self._pending_files: list[tuple[str, Status, str]] = []
         self._pending_docs: list[tuple] = []
         self._pending_days: list[tuple[str, bytes, str]] = []
-        self._pending_records: list[tuple[str, bytes]] = []
         self._connection: sqlite3.Connection | None = None
         self._pid = 0
         self.hits = 0
@@ -315,13 +307,13 @@ class CheckCache:
                                               digest TEXT);
             CREATE TABLE IF NOT EXISTS docs (k TEXT PRIMARY KEY, head BLOB, rest BLOB,
                                              findings BLOB, day TEXT, daily BLOB);
-            CREATE TABLE IF NOT EXISTS records (k TEXT PRIMARY KEY, value BLOB);
         """)
         row = db.execute("SELECT v FROM meta WHERE k = 'generation'").fetchone()
         if row is None or row[0] != self.generation:
             db.execute("BEGIN")
             db.execute("DELETE FROM docs")
-            db.execute("DELETE FROM records")
+            db.execute("DROP TABLE IF EXISTS records")  # parsed records (format 1)
+            db.execute("DELETE FROM files WHERE path NOT LIKE 'content/%'")  # their files
             db.execute("INSERT OR REPLACE INTO meta VALUES ('generation', ?)", (self.generation,))
             db.execute("COMMIT")
         for path, *status, digest in db.execute("SELECT * FROM files"):
@@ -432,49 +424,11 @@ class CheckCache:
         self._pending_days.append((self.today, _pack_findings(daily),
                                    f"{doc.path}\0{doc.digest}"))
 
-    # --- sign-off records ------------------------------------------------------------------
-
-    def record(self, record_file: Path, parse, unreadable):
-        """``parse(the file's bytes)``, answered from the cache while the bytes are the same
-        (``unreadable(error)`` when the file cannot be read). The file is read once: its
-        digest is of the bytes parsed."""
-        text = os.fspath(record_file)
-        prefix = self._root_prefix
-        status = file_status(record_file)
-        repo_path = text[len(prefix):].replace(os.sep, "/") if text.startswith(prefix) else None
-        digest = self.known_digest(repo_path, status) if repo_path is not None else None
-        if digest is not None and digest in self.records:
-            return self.records[digest]
-        try:
-            raw = _read_bytes(record_file)
-        except OSError as exc:
-            return unreadable(exc)
-        if repo_path is None:
-            return parse(raw)
-        digest = hashlib.sha256(raw).hexdigest()
-        value = self.records[digest] if digest in self.records else parse(raw)
-        if status is not None and file_status(record_file) == status \
-                and time.time_ns() - status[4] >= RACY_NS:  # unchanged while it was read
-            self.remember(repo_path, status, digest)
-            if digest not in self.records:
-                self.records[digest] = value
-                self._pending_records.append((digest, _pack(value)))
-        return value
-
-    def load_records(self) -> None:
-        """Every parsed record of this generation, at once (cheaper than one query each)."""
-        for digest, value in self._db().execute("SELECT k, value FROM records"):
-            try:
-                self.records[digest] = _unpack(value)
-            except ValueError:
-                continue
-
     # --- writing -----------------------------------------------------------------------
 
     def flush(self) -> None:
         """Write what this process learned (each process its own transaction)."""
-        if not (self._pending_docs or self._pending_files or self._pending_records
-                or self._pending_days):
+        if not (self._pending_docs or self._pending_files or self._pending_days):
             return
         try:
             db = self._db()
@@ -484,13 +438,11 @@ class CheckCache:
             db.executemany("UPDATE docs SET day = ?, daily = ? WHERE k = ?", self._pending_days)
             db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?)",
                            [(p, *s, d) for p, s, d in self._pending_files])
-            db.executemany("INSERT OR REPLACE INTO records VALUES (?, ?)", self._pending_records)
             db.execute("COMMIT")
         except sqlite3.DatabaseError:
             return  # a cache that cannot be written is only a slower next run
         finally:
-            self._pending_docs, self._pending_files, self._pending_records = [], [], []
-            self._pending_days = []
+            self._pending_docs, self._pending_files, self._pending_days = [], [], []
 
     def prune(self, current: set[str]) -> None:
         """Drop entries of other versions and of files that no longer exist (one tree)."""
@@ -503,36 +455,3 @@ class CheckCache:
                 db.execute("COMMIT")
             except sqlite3.DatabaseError:
                 pass
-
-
-_active: list[CheckCache] = []
-
-
-@contextmanager
-def reading_records(cache: CheckCache | None):
-    """While active, sign-off records are parsed through ``cache`` (see read_record)."""
-    if cache is None:
-        yield
-        return
-    _active.append(cache)
-    try:
-        yield
-    finally:
-        _active.remove(cache)
-
-
-def record_reader(parse, unreadable):
-    """``read(record_file)``: ``parse(its bytes)``, a pure function of them, or
-    ``unreadable(error)`` when the file cannot be read; while a check runs (see
-    reading_records) answered from the check cache."""
-
-    def read(record_file):
-        if _active:
-            return _active[-1].record(record_file, parse, unreadable)
-        try:
-            raw = _read_bytes(record_file)
-        except OSError as exc:
-            return unreadable(exc)
-        return parse(raw)
-
-    return read

@@ -217,10 +217,10 @@ def parse_yaml(text: str, *, first_line: int = 1) -> YamlResult:
     return parse_yaml_fully(text, first_line=first_line)
 
 
-def one_line_text(text: str) -> str | None:
+def one_line_text(text: str, checked: bool = False) -> str | None:
     """What ``key: <text>`` gives as a value when it is surely a text, else None (see
     :func:`govpub.yamlsimple.one_line_text`; the same reading as :func:`parse_yaml`)."""
-    return simple_one_line_text(text, _Loader.yaml_implicit_resolvers)
+    return simple_one_line_text(text, _Loader.yaml_implicit_resolvers, checked)
 
 
 def parse_yaml_fully(text: str, *, first_line: int = 1) -> YamlResult:

@@ -27,13 +27,13 @@ from pathlib import Path
 import yaml
 
 from ..atomic import write_atomic
-from ..checkcache import record_reader
 from ..config import REVIEW_DIR, Policy, describe_schema_error
 from ..digest import digest_for
 from ..errors import BlockedError, UsageError
 from ..i18n import _
 from ..safepath import check_relative
 from ..typeschema import plain_schema
+from ..yamlsimple import takes_characters
 from ..yamlstrict import one_line_text, parse_yaml
 from .subjects import Subject, content_subject
 
@@ -148,9 +148,9 @@ def _written_shape(text: str) -> SignoffRecord | None:
     same result.
     """
     head = _HEAD.match(text)
-    if head is None:
+    if head is None or not takes_characters(text):
         return None
-    content, digest = one_line_text(head.group(1)), one_line_text(head.group(2))
+    content, digest = one_line_text(head.group(1), True), one_line_text(head.group(2), True)
     if content is None or digest is None or not _DIGEST.fullmatch(digest):
         return None
     at, end, line = head.end(), len(text), 4
@@ -160,14 +160,14 @@ def _written_shape(text: str) -> SignoffRecord | None:
         if item is None:
             return None
         reviewer, when, decision, code, _note_key, note, commit = item.groups()
-        values = [one_line_text(v) for v in (reviewer, when, decision)]
+        values = [one_line_text(v, True) for v in (reviewer, when, decision)]
         if None in values or values[2] not in DECISIONS:
             return None
         extra = {}
         for name, raw, pattern in (("reason_code", code, _REASON_CODE), ("note", note, None),
                                    ("commit", commit, _COMMIT)):
             if raw is not None:
-                value = one_line_text(raw)
+                value = one_line_text(raw, True)
                 if value is None or (pattern is not None and not pattern.fullmatch(value)):
                     return None
                 extra[name] = value
@@ -214,9 +214,15 @@ def parse_record_fully(text: str) -> tuple[SignoffRecord | None, list[RecordProb
     return SignoffRecord(data["content"], data["digest"], signoffs), []
 
 
-#: ``read_record(record_file)`` → (record, []) or (None, problems). A pure function of
-#: the file's bytes, read once: while a check runs, the check cache keeps its results.
-read_record = record_reader(parse_record, _unreadable)
+def read_record(record_file: Path) -> tuple[SignoffRecord | None, list[RecordProblem]]:
+    """The record in ``record_file``: (record, []) or (None, the problems). The file is
+    read once, with no Path made of it again (a check reads one record per file)."""
+    try:
+        with open(record_file, "rb", buffering=0) as stream:
+            raw = stream.readall()
+    except OSError as exc:
+        return _unreadable(exc)
+    return parse_record(raw)
 
 
 def load_records(policy: Policy) -> dict[str, tuple[Path, SignoffRecord | None,
