@@ -106,6 +106,35 @@ def test_a_damaged_entry_is_ignored(site, loads):
                              "notices/2026-11-04-crlf.md"]
 
 
+def test_damaged_or_false_kept_records_are_never_trusted(site):
+    """Kept sign-off records (one batch per process) that are damaged are parsed again;
+    one kept under the digest of other bytes is never found for the record's bytes."""
+    import pickle
+
+    from govpub.review.records import Signoff, SignoffRecord
+    from govpub.sealed import seal
+
+    cold = _check(site, use_cache=False)
+    _check(site)
+    database = cache_dir_for(site, "check") / checkcache.DATABASE
+    with sqlite3.connect(database) as db:
+        (key, blob), = db.execute("SELECT k, value FROM records").fetchall()
+        assert b"li-wei" in blob or b"zhang" in blob
+        # a reviewer's id changed inside the batch: still a pickle, only the checksum tells
+        damaged = blob.replace(b"public", b"publik", 1)
+        assert damaged != blob
+        db.execute("UPDATE records SET value = ? WHERE k = ?", (damaged, key))
+    assert _check(site) == cold
+    # a well-sealed batch whose records belong to no file's digest: never looked up
+    forged = {"0" * 64: (SignoffRecord("notices/2026-11-20-fees.md", "sha256:" + "0" * 64,
+                                       [Signoff("li-wei", "2026-11-01", "public")]), [])}
+    with sqlite3.connect(database) as db:
+        db.execute("INSERT INTO records VALUES ('forged', ?)",
+                   (seal(pickle.dumps(forged, protocol=pickle.HIGHEST_PROTOCOL)),))
+    assert _check(site) == cold
+    assert _check(site) == cold
+
+
 def test_a_stale_entry_is_never_found_again(site, loads):
     """The old version's entry stays keyed by the old digest; the new bytes are checked."""
     _check(site)

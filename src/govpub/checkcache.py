@@ -12,9 +12,9 @@ its bytes):
   findings with the date they hold for.
 
 Every other rule runs again on every check, on the documents as cached:
-the sign-off rules (they read ``review/``: each record is read and parsed
-again, which costs less than keeping its parsed form), the rules across files (links, unique codes), and the
-rules that read the clock. So the cache cannot change a verdict: a result
+the sign-off rules (they read ``review/``; the parsed records are kept too,
+by their own digest, each process's in one batch), the rules across files
+(links, unique codes), and the rules that read the clock. So the cache cannot change a verdict: a result
 is reused only for the same bytes at the same path, under the same policy,
 the same rules, the same govpub and the same language — findings carry their
 message worded for the reader (``generation``: any change there drops
@@ -48,6 +48,7 @@ import pickle
 import sqlite3
 import time
 import types
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -62,7 +63,7 @@ if TYPE_CHECKING:
     from .config import Policy
     from .rules import Rule
 
-FORMAT = "govpub-check-cache-2"
+FORMAT = "govpub-check-cache-2"  # 2: records kept in batches
 DATABASE = "check.sqlite3"
 #: a file changed this recently is hashed every time, never known by its status alone
 RACY_NS = 2_000_000_000
@@ -80,6 +81,11 @@ def file_status(path: Path) -> Status | None:
     except OSError:
         return None
     return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+
+
+def _read_bytes(path) -> bytes:
+    with open(path, "rb", buffering=0) as stream:  # (no Path made of a path again)
+        return stream.readall()
 
 
 def _pack_findings(findings: list) -> bytes | None:
@@ -262,6 +268,11 @@ class CheckCache:
         self._pending_files: list[tuple[str, Status, str]] = []
         self._pending_docs: list[tuple] = []
         self._pending_days: list[tuple[str, bytes, str]] = []
+        #: parsed sign-off records by their digest: all kept, those this process parsed,
+        #: those this check used
+        self.records: dict[str, object] = {}
+        self._pending_records: dict[str, object] = {}
+        self.records_used: set[str] = set()
         self._connection: sqlite3.Connection | None = None
         self._pid = 0
         self.hits = 0
@@ -307,13 +318,13 @@ class CheckCache:
                                               digest TEXT);
             CREATE TABLE IF NOT EXISTS docs (k TEXT PRIMARY KEY, head BLOB, rest BLOB,
                                              findings BLOB, day TEXT, daily BLOB);
+            CREATE TABLE IF NOT EXISTS records (k TEXT PRIMARY KEY, value BLOB);
         """)
         row = db.execute("SELECT v FROM meta WHERE k = 'generation'").fetchone()
         if row is None or row[0] != self.generation:
             db.execute("BEGIN")
             db.execute("DELETE FROM docs")
-            db.execute("DROP TABLE IF EXISTS records")  # parsed records (format 1)
-            db.execute("DELETE FROM files WHERE path NOT LIKE 'content/%'")  # their files
+            db.execute("DELETE FROM records")
             db.execute("INSERT OR REPLACE INTO meta VALUES ('generation', ?)", (self.generation,))
             db.execute("COMMIT")
         for path, *status, digest in db.execute("SELECT * FROM files"):
@@ -424,11 +435,66 @@ class CheckCache:
         self._pending_days.append((self.today, _pack_findings(daily),
                                    f"{doc.path}\0{doc.digest}"))
 
+    # --- sign-off records ------------------------------------------------------------------
+
+    def record(self, record_file: Path, parse, unreadable):
+        """``parse(the file's bytes)``, answered from the cache while the bytes are the same
+        (``unreadable(error)`` when the file cannot be read). The file is read once: its
+        digest is of the bytes parsed."""
+        text = os.fspath(record_file)
+        prefix = self._root_prefix
+        status = file_status(record_file)
+        repo_path = text[len(prefix):].replace(os.sep, "/") if text.startswith(prefix) else None
+        digest = self.known_digest(repo_path, status) if repo_path is not None else None
+        if digest is not None and digest in self.records:
+            self.records_used.add(digest)
+            return self.records[digest]
+        try:
+            raw = _read_bytes(record_file)
+        except OSError as exc:
+            return unreadable(exc)
+        if repo_path is None:
+            return parse(raw)
+        digest = hashlib.sha256(raw).hexdigest()
+        value = self.records[digest] if digest in self.records else parse(raw)
+        if status is not None and file_status(record_file) == status \
+                and time.time_ns() - status[4] >= RACY_NS:  # unchanged while it was read
+            self.remember(repo_path, status, digest)
+            self.records_used.add(digest)
+            if digest not in self.records:
+                self.records[digest] = self._pending_records[digest] = value
+        return value
+
+    def load_records(self) -> None:
+        """Every parsed record of this generation, at once (kept in batches, see flush)."""
+        for (blob,) in self._db().execute("SELECT value FROM records"):
+            try:
+                batch = _unpack(blob)
+            except ValueError:
+                continue  # damaged: those records are parsed again
+            if isinstance(batch, dict):
+                self.records.update(batch)
+
+    def compact_records(self) -> None:
+        """Keep only the records this check used, in one batch, when most kept are not."""
+        if len(self.records) <= 2 * len(self.records_used) + 64:
+            return
+        used = {d: self.records[d] for d in self.records_used if d in self.records}
+        try:
+            db = self._db()
+            db.execute("BEGIN IMMEDIATE")
+            db.execute("DELETE FROM records")
+            db.execute("INSERT INTO records VALUES (?, ?)", (_batch_key(), _pack(used)))
+            db.execute("COMMIT")
+        except sqlite3.DatabaseError:
+            return
+
     # --- writing -----------------------------------------------------------------------
 
     def flush(self) -> None:
         """Write what this process learned (each process its own transaction)."""
-        if not (self._pending_docs or self._pending_files or self._pending_days):
+        if not (self._pending_docs or self._pending_files or self._pending_days
+                or self._pending_records):
             return
         try:
             db = self._db()
@@ -438,11 +504,15 @@ class CheckCache:
             db.executemany("UPDATE docs SET day = ?, daily = ? WHERE k = ?", self._pending_days)
             db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?)",
                            [(p, *s, d) for p, s, d in self._pending_files])
+            if self._pending_records:  # one batch: one pickle, not one per record
+                db.execute("INSERT INTO records VALUES (?, ?)",
+                           (_batch_key(), _pack(self._pending_records)))
             db.execute("COMMIT")
         except sqlite3.DatabaseError:
             return  # a cache that cannot be written is only a slower next run
         finally:
             self._pending_docs, self._pending_files, self._pending_days = [], [], []
+            self._pending_records = {}
 
     def prune(self, current: set[str]) -> None:
         """Drop entries of other versions and of files that no longer exist (one tree)."""
@@ -455,3 +525,40 @@ class CheckCache:
                 db.execute("COMMIT")
             except sqlite3.DatabaseError:
                 pass
+
+
+def _batch_key() -> str:
+    return f"{os.getpid()}-{time.time_ns()}-{os.urandom(4).hex()}"
+
+
+_active: list[CheckCache] = []
+
+
+@contextmanager
+def reading_records(cache: CheckCache | None):
+    """While active, sign-off records are parsed through ``cache`` (see read_record)."""
+    if cache is None:
+        yield
+        return
+    _active.append(cache)
+    try:
+        yield
+    finally:
+        _active.remove(cache)
+
+
+def record_reader(parse, unreadable):
+    """``read(record_file)``: ``parse(its bytes)``, a pure function of them, or
+    ``unreadable(error)`` when the file cannot be read; while a check runs (see
+    reading_records) answered from the check cache."""
+
+    def read(record_file):
+        if _active:
+            return _active[-1].record(record_file, parse, unreadable)
+        try:
+            raw = _read_bytes(record_file)
+        except OSError as exc:
+            return unreadable(exc)
+        return parse(raw)
+
+    return read

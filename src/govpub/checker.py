@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from functools import cached_property
 
-from .checkcache import CheckCache
+from .checkcache import CheckCache, reading_records
 from .config import Policy
 from .content import Corpus, Document, Entry, list_entries, load_entry
 from .digest import digest_for
@@ -454,7 +454,8 @@ def _check_repository(policy: Policy, now: datetime, focus: set[str] | None,
         if focus is None and use_cache else None
     if cache is not None:
         try:
-            return _cached_check(policy, now, entries, rules, keep_bodies, cache)
+            with reading_records(cache):
+                return _cached_check(policy, now, entries, rules, keep_bodies, cache)
         finally:
             cache.close()
     if focus is None:
@@ -481,6 +482,7 @@ def _cached_check(policy: Policy, now: datetime, entries: list[Entry],
     the clock) run again on the reused documents; every other rule runs on all.
     """
     hits, todo = cache.split(entries, digest_for)
+    cache.load_records()
     loaded, found, said = _load_all(policy, todo, now, run_rules=True, rules=rules,
                                     keep_bodies=keep_bodies, cache=cache)
     reused = {rel: doc for rel, (doc, _) in hits.items()}
@@ -500,8 +502,9 @@ def _cached_check(policy: Policy, now: datetime, entries: list[Entry],
     corpus = Corpus(policy.content_dir, dict(sorted({**reused, **loaded.documents}.items())))
     result = run_checks(policy, corpus, now, rules, local_findings=local, instants=said)
     cache.flush()
-    if todo or len(cache.statuses) > len(entries):
+    if todo or len(cache.statuses) > len(entries) + len(cache.records_used):
         cache.prune({f"{path}\0{doc.digest}" for path, doc in corpus.documents.items()})
+    cache.compact_records()
     return result
 
 

@@ -27,6 +27,7 @@ from pathlib import Path
 import yaml
 
 from ..atomic import write_atomic
+from ..checkcache import record_reader
 from ..config import REVIEW_DIR, Policy, describe_schema_error
 from ..digest import digest_for
 from ..errors import BlockedError, UsageError
@@ -214,15 +215,9 @@ def parse_record_fully(text: str) -> tuple[SignoffRecord | None, list[RecordProb
     return SignoffRecord(data["content"], data["digest"], signoffs), []
 
 
-def read_record(record_file: Path) -> tuple[SignoffRecord | None, list[RecordProblem]]:
-    """The record in ``record_file``: (record, []) or (None, the problems). The file is
-    read once, with no Path made of it again (a check reads one record per file)."""
-    try:
-        with open(record_file, "rb", buffering=0) as stream:
-            raw = stream.readall()
-    except OSError as exc:
-        return _unreadable(exc)
-    return parse_record(raw)
+#: ``read_record(record_file)`` → (record, []) or (None, problems). A pure function of
+#: the file's bytes, read once: while a check runs, the check cache keeps its results.
+read_record = record_reader(parse_record, _unreadable)
 
 
 def load_records(policy: Policy) -> dict[str, tuple[Path, SignoffRecord | None,
