@@ -474,6 +474,37 @@ def _check_repository(policy: Policy, now: datetime, focus: set[str] | None,
     return run_checks(policy, corpus, now, rules, scope=scope)
 
 
+#: documents per chunk when the rules that are never cached run again on cached documents
+AGAIN_CHUNK_FILES = 400
+
+
+def _run_again(policy: Policy, now: datetime, rules: list[type[Rule]],
+               documents: dict[str, Document], cache: CheckCache):
+    """(findings, instants) of the local rules that are not cacheable (sign-offs, the
+    clock) on cached documents — on every core for large trees (the documents are
+    there already in every process: only the findings come back)."""
+    wanted = [rule for rule in rules if rule.local and not rule.needs_gate
+              and not rule.cacheable]
+    paths = list(documents)
+    chunks = [paths[k:k + AGAIN_CHUNK_FILES] for k in range(0, len(paths), AGAIN_CHUNK_FILES)]
+
+    def again(index: int) -> tuple[list[Finding], dict]:
+        ctx = CheckContext(policy=policy, now=now, corpus=Corpus(
+            policy.content_dir, {path: documents[path] for path in chunks[index]}))
+        return [f for rule in wanted for f in _run(rule, ctx)], ctx.instants
+
+    workers = share_count(len(paths), MIN_FILES_PER_SHARE)
+    if workers < 2:
+        done = [again(index) for index in range(len(chunks))]
+    else:
+        try:
+            done = map_chunks(again, len(chunks), workers, finish=cache.flush)
+        except ShareFailed as exc:
+            raise GovpubError(_("checking failed in a worker process: {error}").format(
+                error=exc)) from None
+    return [f for found, _said in done for f in found], _merged([said for _f, said in done])
+
+
 def _cached_check(policy: Policy, now: datetime, entries: list[Entry],
                   rules: list[type[Rule]], keep_bodies: bool, cache: CheckCache) -> CheckResult:
     """The whole check, with each unchanged file's document and cacheable findings reused.
@@ -488,10 +519,9 @@ def _cached_check(policy: Policy, now: datetime, entries: list[Entry],
     reused = {rel: doc for rel, (doc, _) in hits.items()}
     local = [f for _, cached in hits.values() for f in cached] + list(found or [])
     if reused:
-        ctx = CheckContext(policy=policy, now=now, corpus=Corpus(policy.content_dir, reused))
-        local += [f for rule in rules if rule.local and not rule.needs_gate
-                  and not rule.cacheable for f in _run(rule, ctx)]
-        said = _merged([said, ctx.instants])
+        again, again_said = _run_again(policy, now, rules, reused, cache)
+        local += again
+        said = _merged([said, again_said])
     stale = {rel: reused[rel] for rel in cache.stale_days}
     if stale:  # reused documents whose daily findings are of another day
         ctx = CheckContext(policy=policy, now=now, corpus=Corpus(policy.content_dir, stale))
