@@ -135,6 +135,31 @@ def test_damaged_or_false_kept_records_are_never_trusted(site):
     assert _check(site) == cold
 
 
+def test_kept_records_of_old_versions_are_dropped_the_current_kept(site, monkeypatch):
+    import pickle
+
+    from govpub.sealed import unseal
+
+    monkeypatch.setattr(checkcache, "RECORDS_SLACK", 0)
+    page = site / "content/notices/2026-11-01-mobile.md"
+    database = cache_dir_for(site, "check") / checkcache.DATABASE
+    rounds = 12  # each round: a new version of the page and of its record
+    for round_ in range(rounds):
+        page.write_text(page.read_text(encoding="utf-8") + f"\n第{round_}次修改。\n",
+                        encoding="utf-8")
+        sign_off(site, ["notices/2026-11-01-mobile.md"])
+        assert _check(site) == _check(site, use_cache=False)
+    with sqlite3.connect(database) as db:
+        batches = [pickle.loads(unseal(blob)) for (blob,) in
+                   db.execute("SELECT value FROM records")]
+    kept = {digest for batch in batches for digest in batch}
+    records = sorted((site / "review").rglob("*.yml"))
+    current = {checkcache.hashlib.sha256(r.read_bytes()).hexdigest() for r in records}
+    assert current <= kept  # every current record is kept
+    # kept without compaction: every old version (rounds - 1) besides the current records
+    assert len(kept) < len(current) + rounds - 1
+
+
 def test_a_stale_entry_is_never_found_again(site, loads):
     """The old version's entry stays keyed by the old digest; the new bytes are checked."""
     _check(site)

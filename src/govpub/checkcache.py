@@ -65,6 +65,8 @@ if TYPE_CHECKING:
 
 FORMAT = "govpub-check-cache-2"  # 2: records kept in batches
 DATABASE = "check.sqlite3"
+#: kept sign-off records beyond twice the current ones before they are compacted
+RECORDS_SLACK = 64
 #: a file changed this recently is hashed every time, never known by its status alone
 RACY_NS = 2_000_000_000
 
@@ -476,12 +478,21 @@ class CheckCache:
                 self.records.update(batch)
 
     def compact_records(self) -> None:
-        """Keep only the records this check used, in one batch, when most kept are not."""
-        if len(self.records) <= 2 * len(self.records_used) + 64:
+        """Keep only the current records, in one batch, when most kept are not: those this
+        process used and those of every record file as last seen (worker processes used
+        theirs and wrote their files' digests)."""
+        if len(self.records) <= 2 * len(self.records_used) + RECORDS_SLACK:
             return
-        used = {d: self.records[d] for d in self.records_used if d in self.records}
         try:
             db = self._db()
+            current = self.records_used | {digest for (digest,) in db.execute(
+                "SELECT digest FROM files WHERE path NOT LIKE 'content/%'")}
+        except sqlite3.DatabaseError:
+            return
+        if len(self.records) <= 2 * len(current) + RECORDS_SLACK:
+            return
+        used = {d: self.records[d] for d in current if d in self.records}
+        try:
             db.execute("BEGIN IMMEDIATE")
             db.execute("DELETE FROM records")
             db.execute("INSERT INTO records VALUES (?, ?)", (_batch_key(), _pack(used)))
