@@ -100,3 +100,25 @@ def test_a_failure_in_this_process_propagates_and_leaves_no_child():
     with pytest.raises(KeyError):
         map_chunks(work, 4, 2)
     assert multiprocessing.active_children() == []
+
+
+def test_a_counter_lock_left_held_is_an_error_not_a_hang(monkeypatch):
+    """A process killed while it held the shared counter's lock (for microseconds) must
+    not leave the others waiting forever."""
+    import multiprocessing
+
+    from govpub import forking
+
+    monkeypatch.setattr(forking, "TAKE_TIMEOUT", 0.2)
+    context = multiprocessing.get_context("fork")
+    counter = context.Value("i", 0)
+
+    def die_holding_it():
+        counter.get_lock().acquire()
+        os._exit(0)
+
+    holder = context.Process(target=die_holding_it)
+    holder.start()
+    holder.join()
+    with pytest.raises(ShareFailed):
+        forking._take(counter, [0, 1])

@@ -106,13 +106,22 @@ def map_shares(function: Callable[[int], T], shares: int) -> list[T]:
                 process.join()
 
 
+#: the counter's lock is held for microseconds: held this long, its holder died holding it
+TAKE_TIMEOUT = 30
+
+
 def _take(counter, order: list[int]) -> int | None:
     """The next chunk nobody has taken yet, or None."""
-    with counter.get_lock():
+    lock = counter.get_lock()
+    if not lock.acquire(timeout=TAKE_TIMEOUT):  # never wait forever on a dead process
+        raise ShareFailed([(0, "a worker process ended while taking work")])
+    try:
         at = counter.value
         if at >= len(order):
             return None
         counter.value = at + 1
+    finally:
+        lock.release()
     return order[at]
 
 
