@@ -1,6 +1,10 @@
 """Benchmark: the whole `govpub check` process on a generated corpus.
 
-Usage: python bench/bench_check.py [PAGES]   (default 10,000)
+Usage: python bench/bench_check.py [PAGES] [--corpus DIR]   (default 10,000)
+
+``--corpus DIR``: check that existing repository (e.g. a copy of
+``bench/out/build-corpus-10000``) instead of generating one (the check and
+the touched run write into it: use a copy of your own).
 
 Prints pages per second end to end (process start to exit, as a user or CI
 sees it), peak memory, and the ratio to a plain python-frontmatter parse of
@@ -83,9 +87,16 @@ def check_seconds(root: Path, runs: int = 3) -> dict:
 
 
 def main() -> None:
-    pages = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
-    root = OUT / f"corpus-{pages}"
-    generate(root, pages)
+    args = sys.argv[1:]
+    corpus = None
+    if "--corpus" in args:
+        at = args.index("--corpus")
+        corpus = Path(args[at + 1]).resolve()
+        del args[at:at + 2]
+    pages = int(args[0]) if args else 10_000
+    root = corpus or OUT / f"corpus-{pages}"
+    if corpus is None:
+        generate(root, pages)
     parse_s, page_files = plain_parse_seconds(root / "content")
     total_files = sum(1 for p in (root / "content").rglob("*") if p.is_file())
     r = check_seconds(root)

@@ -106,6 +106,60 @@ def test_a_damaged_entry_is_ignored(site, loads):
                              "notices/2026-11-04-crlf.md"]
 
 
+def test_damaged_or_false_kept_records_are_never_trusted(site):
+    """Kept sign-off records (one batch per process) that are damaged are parsed again;
+    one kept under the digest of other bytes is never found for the record's bytes."""
+    import pickle
+
+    from govpub.review.records import Signoff, SignoffRecord
+    from govpub.sealed import seal
+
+    cold = _check(site, use_cache=False)
+    _check(site)
+    database = cache_dir_for(site, "check") / checkcache.DATABASE
+    with sqlite3.connect(database) as db:
+        (key, blob), = db.execute("SELECT k, value FROM records").fetchall()
+        assert b"li-wei" in blob or b"zhang" in blob
+        # a reviewer's id changed inside the batch: still a pickle, only the checksum tells
+        damaged = blob.replace(b"public", b"publik", 1)
+        assert damaged != blob
+        db.execute("UPDATE records SET value = ? WHERE k = ?", (damaged, key))
+    assert _check(site) == cold
+    # a well-sealed batch whose records belong to no file's digest: never looked up
+    forged = {"0" * 64: (SignoffRecord("notices/2026-11-20-fees.md", "sha256:" + "0" * 64,
+                                       [Signoff("li-wei", "2026-11-01", "public")]), [])}
+    with sqlite3.connect(database) as db:
+        db.execute("INSERT INTO records VALUES ('forged', ?)",
+                   (seal(pickle.dumps(forged, protocol=pickle.HIGHEST_PROTOCOL)),))
+    assert _check(site) == cold
+    assert _check(site) == cold
+
+
+def test_kept_records_of_old_versions_are_dropped_the_current_kept(site, monkeypatch):
+    import pickle
+
+    from govpub.sealed import unseal
+
+    monkeypatch.setattr(checkcache, "RECORDS_SLACK", 0)
+    page = site / "content/notices/2026-11-01-mobile.md"
+    database = cache_dir_for(site, "check") / checkcache.DATABASE
+    rounds = 12  # each round: a new version of the page and of its record
+    for round_ in range(rounds):
+        page.write_text(page.read_text(encoding="utf-8") + f"\n第{round_}次修改。\n",
+                        encoding="utf-8")
+        sign_off(site, ["notices/2026-11-01-mobile.md"])
+        assert _check(site) == _check(site, use_cache=False)
+    with sqlite3.connect(database) as db:
+        batches = [pickle.loads(unseal(blob)) for (blob,) in
+                   db.execute("SELECT value FROM records")]
+    kept = {digest for batch in batches for digest in batch}
+    records = sorted((site / "review").rglob("*.yml"))
+    current = {checkcache.hashlib.sha256(r.read_bytes()).hexdigest() for r in records}
+    assert current <= kept  # every current record is kept
+    # kept without compaction: every old version (rounds - 1) besides the current records
+    assert len(kept) < len(current) + rounds - 1
+
+
 def test_a_stale_entry_is_never_found_again(site, loads):
     """The old version's entry stays keyed by the old digest; the new bytes are checked."""
     _check(site)
@@ -232,3 +286,32 @@ def test_findings_are_worded_in_the_language_of_the_run_that_shows_them(tmp_path
                               for char in message), mobile
     assert [f.message for f in chinese if f.path.endswith("mobile.md")] != mobile
 
+
+
+def test_the_demo_site_checked_on_every_core_with_the_cache_finds_what_one_process_finds(
+        tmp_path, monkeypatch):
+    """The fast paths of a cold check (chunks on every core, records read once, the
+    written-shape record reader, the cache written on the way) against the plain path:
+    one process, no cache, the general record reader."""
+    import shutil
+
+    from factory import REPO
+
+    from govpub.review import records
+
+    root = tmp_path / "demo"
+    for folder in ("content", "review", "site_config", "disclosure"):
+        if (REPO / folder).exists():
+            shutil.copytree(REPO / folder, root / folder)
+    monkeypatch.setattr(checkcache, "RACY_NS", 0)
+    with monkeypatch.context() as plain:
+        plain.setattr(records, "_written_shape", lambda text: None)
+        expected = _check(root, use_cache=False)
+    monkeypatch.setattr(checker, "MIN_FILES_PER_SHARE", 1)
+    monkeypatch.setattr(checker, "CHUNK_FILES", 3)
+    assert expected[0] and expected[1]  # the demo has findings and blocked pages
+    assert _check(root) == expected  # cold: the cache is written on the way
+    page = next((root / "content").rglob("*.md"))
+    page.write_bytes(page.read_bytes())  # touched: the rest comes from the cache
+    assert _check(root) == expected
+    assert _check(root) == expected

@@ -157,6 +157,8 @@ def test_parallel_check_finds_exactly_what_the_serial_check_finds(tmp_path, monk
     files["notices/2026-11-20-n.md"] = notice()
     files["notices/2026-11-05-n.md"] = notice(disclosure="withheld")
     files["notices/bad.md"] = "---\ntitle: [\n---\n"
+    # a PDF: read by the first worker process, whatever the machine (checker.plan_chunks)
+    files["attachments/form.pdf"] = b"%PDF-1.4 not really"
     root = make_repo(tmp_path, files)
     policy = load_policy(root)
     serial = check_repository(policy, NOW, use_cache=False)  # the cache has its own tests
@@ -171,7 +173,8 @@ def test_parallel_check_finds_exactly_what_the_serial_check_finds(tmp_path, monk
     assert focused.findings_for("notices/2026-11-01-n.md") == serial.findings_for(
         "notices/2026-11-01-n.md")
     assert "notices/2026-11-01-n.md" in focused.blocked
-    assert len(serial.blocked) == 6  # the withheld page, the bad one, and the four linking back
+    # the withheld page, the bad one, the four linking back, and the unreadable PDF
+    assert len(serial.blocked) == 7
 
 
 def test_comments_are_published_only_once_answered(tmp_path):
@@ -217,16 +220,26 @@ def test_a_focused_check_gives_the_full_verdict_for_the_focus(tmp_path):
         "notices/a.md", "notices/b.md", "notices/c.md"}
 
 
-def test_entries_are_dealt_out_interleaved_with_every_entry_once():
-    from govpub.checker import split_entries
+def test_entries_are_planned_in_chunks_with_every_entry_once():
+    from pathlib import Path
 
-    for count in (2, 3, 4):
-        shares = split_entries(list(range(1000)), count)
-        assert sorted(x for share in shares for x in share) == list(range(1000))
-        assert len(shares[0]) > max(len(s) for s in shares[1:])  # the parent takes a bit more
-        assert max(len(s) for s in shares) - min(len(s) for s in shares) <= 1000 * 0.07 / count
-        assert all(s == sorted(s) and s[-1] - s[0] > 900 for s in shares)  # interleaved
-    assert split_entries(list(range(5)), 2) == [[0, 2, 4], [1, 3]]
+    from govpub.checker import CHUNK_FILES, plan_chunks
+    from govpub.content import Entry
+
+    def entries(names):
+        return [Entry(Path("/x") / n, n) for n in names]
+
+    pages = [f"notices/{k:05d}.md" for k in range(1000)]
+    for pdfs in (0, 3, 500):
+        listed = entries(sorted(pages + [f"attachments/{k}.pdf" for k in range(pdfs)]))
+        chunks, first = plan_chunks(listed, 2)
+        assert sorted(e.rel for c in chunks for e in c) == sorted(e.rel for e in listed)
+        assert all(0 < len(c) <= CHUNK_FILES for c in chunks)
+        pdf_chunks = [k for k, c in enumerate(chunks) if c[0].rel.endswith(".pdf")]
+        assert pdf_chunks == list(range(len(pdf_chunks)))  # the costly ones first
+        assert all(e.rel.endswith(".pdf") for k in pdf_chunks for e in chunks[k])
+        # a few PDFs: one process reads them all; many: every process shares them
+        assert first == ([] if not pdfs else pdf_chunks if pdfs == 3 else [0])
 
 
 def test_rule_and_audit_check_ids_are_never_shared():

@@ -239,3 +239,24 @@ def test_instants_named_in_worker_processes_come_back(site, monkeypatch, tmp_pat
     shared = named(2)
     assert SCHEDULED in alone["now"] and FUTURE_SIGNOFF - timedelta(minutes=5) in alone["clock"]
     assert shared == alone
+
+
+def test_a_policy_changed_while_it_is_read_is_never_kept_for_the_new_tree(site, capsys,
+                                                                          monkeypatch):
+    """The inputs' state the verdict is kept by is taken before the policy is read: a
+    change of site_config/ after it was read (the check judged by the old policy) must
+    not leave a verdict kept for the tree with the new policy."""
+    from govpub.cli import check as check_command
+
+    real = check_command.policy_of
+    rules_file = site / "site_config/site.yml"
+    original = rules_file.read_bytes()
+
+    def read_then_changed(ctx):
+        policy = real(ctx)
+        rules_file.write_bytes(original + b"\n# changed after it was read\n")
+        return policy
+
+    monkeypatch.setattr(check_command, "policy_of", read_then_changed)
+    _check(site, capsys)
+    assert verdicts.recall(site, NOW.isoformat()) is None

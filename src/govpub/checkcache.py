@@ -13,8 +13,8 @@ its bytes):
 
 Every other rule runs again on every check, on the documents as cached:
 the sign-off rules (they read ``review/``; the parsed records are kept too,
-by their own digest), the rules across files (links, unique codes), and the
-rules that read the clock. So the cache cannot change a verdict: a result
+by their own digest, each process's in one batch), the rules across files
+(links, unique codes), and the rules that read the clock. So the cache cannot change a verdict: a result
 is reused only for the same bytes at the same path, under the same policy,
 the same rules, the same govpub and the same language — findings carry their
 message worded for the reader (``generation``: any change there drops
@@ -63,10 +63,16 @@ if TYPE_CHECKING:
     from .config import Policy
     from .rules import Rule
 
-FORMAT = "govpub-check-cache-1"
+FORMAT = "govpub-check-cache-2"  # 2: records kept in batches
 DATABASE = "check.sqlite3"
+#: kept sign-off records beyond twice the current ones before they are compacted
+RECORDS_SLACK = 64
 #: a file changed this recently is hashed every time, never known by its status alone
 RACY_NS = 2_000_000_000
+
+#: derived values not kept for pages: larger than the page they are made from, and made
+#: again from it quicker than written and read back (the sensitive-content scan's text)
+REMADE_FOR_PAGES = frozenset({"sensitive-segments"})
 
 Status = tuple[int, int, int, int, int]  # st_dev, st_ino, st_size, st_mtime_ns, st_ctime_ns
 
@@ -77,6 +83,11 @@ def file_status(path: Path) -> Status | None:
     except OSError:
         return None
     return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+
+
+def _read_bytes(path) -> bytes:
+    with open(path, "rb", buffering=0) as stream:  # (no Path made of a path again)
+        return stream.readall()
 
 
 def _pack_findings(findings: list) -> bytes | None:
@@ -256,11 +267,14 @@ class CheckCache:
         self.statuses: dict[str, tuple[Status, str]] = {}
         #: status of each file to load as the split saw it, before it was read
         self.seen: dict[str, Status | None] = {}
-        self.records: dict[str, object] = {}
         self._pending_files: list[tuple[str, Status, str]] = []
         self._pending_docs: list[tuple] = []
         self._pending_days: list[tuple[str, bytes, str]] = []
-        self._pending_records: list[tuple[str, bytes]] = []
+        #: parsed sign-off records by their digest: all kept, those this process parsed,
+        #: those this check used
+        self.records: dict[str, object] = {}
+        self._pending_records: dict[str, object] = {}
+        self.records_used: set[str] = set()
         self._connection: sqlite3.Connection | None = None
         self._pid = 0
         self.hits = 0
@@ -344,12 +358,12 @@ class CheckCache:
         keys: dict[str, str] = {}
         empty = self._db().execute("SELECT 1 FROM docs LIMIT 1").fetchone() is None
         for entry in entries:
+            if empty:
+                break  # a cold run: nothing to find (each file's status is taken as it is read)
             if entry.refusal or entry.collides_with:
                 continue
             status = file_status(entry.file)
             self.seen[entry.rel] = status
-            if empty:
-                continue  # a cold run: nothing to find, no file read twice
             repo_path = "content/" + entry.rel
             digest = self.known_digest(repo_path, status)
             if digest is None:
@@ -393,6 +407,11 @@ class CheckCache:
                 in self._db().execute("SELECT k, head, rest, findings, day, daily FROM docs")
                 if k in wanted}
 
+    def before_reading(self, entry: Entry) -> None:
+        """Take the status of a file about to be read, if the split did not (see store)."""
+        if entry.rel not in self.seen and not (entry.refusal or entry.collides_with):
+            self.seen[entry.rel] = file_status(entry.file)
+
     def store(self, doc: Document, findings: list[Finding]) -> None:
         """Keep a freshly loaded document (with all it derived) and its cacheable findings."""
         if not doc.digest or doc.body is None:
@@ -404,7 +423,8 @@ class CheckCache:
         kept = [f for f in findings if f.rule in self.cacheable]
         daily = [f for f in findings if f.rule in self.daily]
         head = _pack(_head_of(doc, self.shared))
-        rest = _pack((doc.body, {k: v for k, v in doc.derived.items() if k not in self.shared}))
+        dropped = self.shared | REMADE_FOR_PAGES if doc.is_page else self.shared
+        rest = _pack((doc.body, {k: v for k, v in doc.derived.items() if k not in dropped}))
         self._pending_docs.append((f"{doc.path}\0{doc.digest}", head, rest,
                                    _pack_findings(kept), self.today, _pack_findings(daily)))
         before = self.seen.get(doc.path)
@@ -419,52 +439,73 @@ class CheckCache:
 
     # --- sign-off records ------------------------------------------------------------------
 
-    def record(self, record_file: Path, parse):
-        """``parse(record_file)``, answered from the cache while the file's bytes are the same."""
+    def record(self, record_file: Path, parse, unreadable):
+        """``parse(the file's bytes)``, answered from the cache while the bytes are the same
+        (``unreadable(error)`` when the file cannot be read). The file is read once: its
+        digest is of the bytes parsed."""
         text = os.fspath(record_file)
         prefix = self._root_prefix
-        if not text.startswith(prefix):
-            return parse(record_file)
-        repo_path = text[len(prefix):].replace(os.sep, "/")
         status = file_status(record_file)
-        digest = self.known_digest(repo_path, status)
-        if digest is None:
-            try:
-                digest = hashlib.sha256(Path(record_file).read_bytes()).hexdigest()
-            except OSError:
-                return parse(record_file)
-            self.remember(repo_path, status, digest)
-        if digest in self.records:
+        repo_path = text[len(prefix):].replace(os.sep, "/") if text.startswith(prefix) else None
+        digest = self.known_digest(repo_path, status) if repo_path is not None else None
+        if digest is not None and digest in self.records:
+            self.records_used.add(digest)
             return self.records[digest]
-        row = self._db().execute("SELECT value FROM records WHERE k = ?", (digest,)).fetchone()
-        if row is not None:
-            try:
-                value = _unpack(row[0])
-                self.records[digest] = value
-                return value
-            except ValueError:
-                pass
-        value = parse(record_file)
+        try:
+            raw = _read_bytes(record_file)
+        except OSError as exc:
+            return unreadable(exc)
+        if repo_path is None:
+            return parse(raw)
+        digest = hashlib.sha256(raw).hexdigest()
+        value = self.records[digest] if digest in self.records else parse(raw)
         if status is not None and file_status(record_file) == status \
                 and time.time_ns() - status[4] >= RACY_NS:  # unchanged while it was read
-            self.records[digest] = value
-            self._pending_records.append((digest, _pack(value)))
+            self.remember(repo_path, status, digest)
+            self.records_used.add(digest)
+            if digest not in self.records:
+                self.records[digest] = self._pending_records[digest] = value
         return value
 
     def load_records(self) -> None:
-        """Every parsed record of this generation, at once (cheaper than one query each)."""
-        for digest, value in self._db().execute("SELECT k, value FROM records"):
+        """Every parsed record of this generation, at once (kept in batches, see flush)."""
+        for (blob,) in self._db().execute("SELECT value FROM records"):
             try:
-                self.records[digest] = _unpack(value)
+                batch = _unpack(blob)
             except ValueError:
-                continue
+                continue  # damaged: those records are parsed again
+            if isinstance(batch, dict):
+                self.records.update(batch)
+
+    def compact_records(self) -> None:
+        """Keep only the current records, in one batch, when most kept are not: those this
+        process used and those of every record file as last seen (worker processes used
+        theirs and wrote their files' digests)."""
+        if len(self.records) <= 2 * len(self.records_used) + RECORDS_SLACK:
+            return
+        try:
+            db = self._db()
+            current = self.records_used | {digest for (digest,) in db.execute(
+                "SELECT digest FROM files WHERE path NOT LIKE 'content/%'")}
+        except sqlite3.DatabaseError:
+            return
+        if len(self.records) <= 2 * len(current) + RECORDS_SLACK:
+            return
+        used = {d: self.records[d] for d in current if d in self.records}
+        try:
+            db.execute("BEGIN IMMEDIATE")
+            db.execute("DELETE FROM records")
+            db.execute("INSERT INTO records VALUES (?, ?)", (_batch_key(), _pack(used)))
+            db.execute("COMMIT")
+        except sqlite3.DatabaseError:
+            return
 
     # --- writing -----------------------------------------------------------------------
 
     def flush(self) -> None:
         """Write what this process learned (each process its own transaction)."""
-        if not (self._pending_docs or self._pending_files or self._pending_records
-                or self._pending_days):
+        if not (self._pending_docs or self._pending_files or self._pending_days
+                or self._pending_records):
             return
         try:
             db = self._db()
@@ -474,13 +515,15 @@ class CheckCache:
             db.executemany("UPDATE docs SET day = ?, daily = ? WHERE k = ?", self._pending_days)
             db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?)",
                            [(p, *s, d) for p, s, d in self._pending_files])
-            db.executemany("INSERT OR REPLACE INTO records VALUES (?, ?)", self._pending_records)
+            if self._pending_records:  # one batch: one pickle, not one per record
+                db.execute("INSERT INTO records VALUES (?, ?)",
+                           (_batch_key(), _pack(self._pending_records)))
             db.execute("COMMIT")
         except sqlite3.DatabaseError:
             return  # a cache that cannot be written is only a slower next run
         finally:
-            self._pending_docs, self._pending_files, self._pending_records = [], [], []
-            self._pending_days = []
+            self._pending_docs, self._pending_files, self._pending_days = [], [], []
+            self._pending_records = {}
 
     def prune(self, current: set[str]) -> None:
         """Drop entries of other versions and of files that no longer exist (one tree)."""
@@ -493,6 +536,10 @@ class CheckCache:
                 db.execute("COMMIT")
             except sqlite3.DatabaseError:
                 pass
+
+
+def _batch_key() -> str:
+    return f"{os.getpid()}-{time.time_ns()}-{os.urandom(4).hex()}"
 
 
 _active: list[CheckCache] = []
@@ -511,13 +558,18 @@ def reading_records(cache: CheckCache | None):
         _active.remove(cache)
 
 
-def memoized_record_reader(parse):
-    """Decorator for ``read_record(path)``: a pure function of the file's bytes."""
+def record_reader(parse, unreadable):
+    """``read(record_file)``: ``parse(its bytes)``, a pure function of them, or
+    ``unreadable(error)`` when the file cannot be read; while a check runs (see
+    reading_records) answered from the check cache."""
 
-    @functools.wraps(parse)
     def read(record_file):
         if _active:
-            return _active[-1].record(record_file, parse)
-        return parse(record_file)
+            return _active[-1].record(record_file, parse, unreadable)
+        try:
+            raw = _read_bytes(record_file)
+        except OSError as exc:
+            return unreadable(exc)
+        return parse(raw)
 
     return read

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import os
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
@@ -23,7 +24,7 @@ from .content import Corpus, Document, Entry, list_entries, load_entry
 from .digest import digest_for
 from .errors import GovpubError
 from .findings import Finding, Severity
-from .forking import ShareFailed, map_shares, share_count
+from .forking import ShareFailed, map_chunks, share_count
 from .i18n import _
 from .rules import Rule, registry
 from .timeparse import DateFormatError, parse_datetime
@@ -218,49 +219,71 @@ def run_checks(policy: Policy, corpus: Corpus, now: datetime,
 SHARED_DERIVATIONS = frozenset({"page-links", "internal-links", "anchors"})
 #: below this many files per process, one process is faster than starting workers
 MIN_FILES_PER_SHARE = 200
-#: the parent's extra work, as a fraction of a share: the workers' results are pickled
-#: and sent after their share, so the parent can take a little more meanwhile
-PARENT_EXTRA_SHARE = 0.06
+#: files per chunk: every process takes the next chunk when it is free, so that all
+#: end together (see forking.map_chunks); a chunk's results go back in one message
+CHUNK_FILES = 96
+#: values rules keep in CheckContext.cache that depend on the policy alone: made once
+#: per process, not once per chunk (a schema is compiled to Python code)
+POLICY_MEMOS = frozenset({"schema-validators", "item-code-pattern", "link-columns"})
+#: what reading a PDF attachment costs, in pages: its text is extracted for the
+#: sensitive-content rules, with a library that takes a while to import
+PDF_COST = 25
 
 
-def split_entries(entries: list[Entry], count: int) -> list[list[Entry]]:
-    """Deal the entries out to ``count`` shares, interleaved, share 0 a little larger.
+def plan_chunks(entries: list[Entry], processes: int) -> tuple[list[list[Entry]], list[int]]:
+    """(chunks of the entries, the chunks the first child does first).
 
-    Interleaved (not cut in blocks), so that every share gets its part of each
-    column: a catalog item costs several times a notice.
+    PDF attachments get chunks of their own, done first: by the first child
+    alone while they cost no more than its part of the whole (the library that
+    reads them is imported in one process only), else by all. Then the pages, in
+    path order (each chunk's pages share a column and its schema).
     """
-    weights = [1 + PARENT_EXTRA_SHARE] + [1.0] * (count - 1)
-    shares: list[list[Entry]] = [[] for _share in range(count)]
-    for entry in entries:
-        lightest = min(range(count), key=lambda k: (len(shares[k]) + 1) / weights[k])
-        shares[lightest].append(entry)
-    return shares
+    pdfs = [e for e in entries if e.rel.lower().endswith(".pdf") and not e.refusal]
+    if not pdfs:
+        return [entries[k:k + CHUNK_FILES] for k in range(0, len(entries), CHUNK_FILES)], []
+    picked = set(map(id, pdfs))
+    rest = [e for e in entries if id(e) not in picked]
+    size = max(1, CHUNK_FILES // PDF_COST)
+    chunks = [pdfs[k:k + size] for k in range(0, len(pdfs), size)]
+    first = list(range(len(chunks))) \
+        if len(pdfs) * PDF_COST <= (len(rest) + len(pdfs) * PDF_COST) / max(processes, 1) else [0]
+    chunks += [rest[k:k + CHUNK_FILES] for k in range(0, len(rest), CHUNK_FILES)]
+    return chunks, first
 
 
 @dataclass(frozen=True)
-class _Shares:
+class _Chunks:
     """The job every process of a parallel check shares (inherited by fork, not sent)."""
 
     policy: Policy
-    shares: list[list[Entry]]
+    chunks: list[list[Entry]]
     now: datetime
     rules: list[type[Rule]]
     run_rules: bool
     keep_bodies: bool
     cache: CheckCache | None = None
+    #: the process whose documents are kept whole; the others send theirs back
+    parent: int = field(default_factory=os.getpid)
+    #: this process's POLICY_MEMOS
+    memos: dict = field(default_factory=dict)
 
     def __call__(self, index: int) -> tuple[list[Document], list[Finding], dict]:
-        """Load one share; run the local rules on it and prepare the others' work.
+        """Load one chunk; run the local rules on it and prepare the others' work.
 
-        A worker's share (index > 0) goes back to the parent through a pipe,
-        so only what later rules reuse is kept with it.
+        A worker's chunk goes back to the parent through a pipe, so only what
+        later rules reuse is kept with it.
         """
-        documents = [_load(self.policy, e) for e in self.shares[index]]
+        entries = self.chunks[index]
+        if self.cache is not None:
+            for entry in entries:
+                self.cache.before_reading(entry)
+        documents = [_load(self.policy, e) for e in entries]
         findings, instants = [], {}
         if self.run_rules:
             ctx = CheckContext(policy=self.policy, now=self.now,
                                corpus=Corpus(self.policy.content_dir,
-                                             {d.path: d for d in documents}))
+                                             {d.path: d for d in documents}),
+                               cache=dict(self.memos))
             findings = [f for rule in self.rules if rule.local and not rule.needs_gate
                         for f in _run(rule, ctx)]
             for rule in self.rules:
@@ -269,14 +292,27 @@ class _Shares:
                     for doc in documents:
                         instance.prepare(doc, ctx)
             instants = ctx.instants
+            self.memos.update((k, v) for k, v in ctx.cache.items() if k in POLICY_MEMOS)
             if self.cache is not None:
                 _keep(self.cache, documents, findings)
-        if index > 0:
+        if os.getpid() != self.parent:
             for doc in documents:
                 doc.derived = {k: v for k, v in doc.derived.items() if k in SHARED_DERIVATIONS}
                 if not self.keep_bodies:
                     doc.body = None
+                doc.file = None  # the parent has it (see files_back): a Path is slow to unpickle
         return documents, findings, instants
+
+    def files_back(self, index: int, documents: list[Document]) -> list[Document]:
+        """A chunk's documents with their file paths, as the parent listed them."""
+        for doc, entry in zip(documents, self.chunks[index], strict=True):
+            doc.file = entry.file
+        return documents
+
+    def finish(self) -> None:
+        """After a process's last chunk: write what it learned to the cache."""
+        if self.cache is not None:
+            self.cache.flush()
 
 
 def _keep(cache: CheckCache, documents: list[Document], findings: list[Finding]) -> None:
@@ -285,7 +321,6 @@ def _keep(cache: CheckCache, documents: list[Document], findings: list[Finding])
         by_path[finding.path].append(finding)
     for doc in documents:
         cache.store(doc, by_path.get(doc.repo_path, []))
-    cache.flush()
 
 
 def _keep_daily(cache: CheckCache, documents, findings: list[Finding]) -> None:
@@ -311,21 +346,24 @@ def _load_all(policy: Policy, entries: list[Entry], now: datetime, *, run_rules:
     workers = share_count(len(entries), MIN_FILES_PER_SHARE)
     if workers < 2 and cache is None:
         return Corpus(policy.content_dir, {e.rel: _load(policy, e) for e in entries}), None, {}
-    job = _Shares(policy, split_entries(entries, max(workers, 1)), now, rules, run_rules,
-                  keep_bodies, cache)
     if workers < 2:
+        job = _Chunks(policy, [entries], now, rules, run_rules, keep_bodies, cache)
         documents, findings, instants = job(0)
+        job.finish()
         return (Corpus(policy.content_dir, {d.path: d for d in documents}),
                 findings if run_rules else None, instants)
+    chunks, first = plan_chunks(entries, workers)
+    job = _Chunks(policy, chunks, now, rules, run_rules, keep_bodies, cache)
     try:
-        shares = map_shares(job, workers)
+        done = map_chunks(job, len(chunks), workers, first=first, finish=job.finish)
     except ShareFailed as exc:
         raise GovpubError(_("checking failed in a worker process: {error}").format(
             error=exc)) from None
-    documents = {d.path: d for docs, _found, _said in shares for d in docs}
+    documents = {d.path: d for index, (docs, _found, _said) in enumerate(done)
+                 for d in job.files_back(index, docs)}
     corpus = Corpus(policy.content_dir, dict(sorted(documents.items())))
-    return (corpus, [f for _docs, found, _said in shares for f in found] if run_rules else None,
-            _merged([said for _docs, _found, said in shares]))
+    return (corpus, [f for _docs, found, _said in done for f in found] if run_rules else None,
+            _merged([said for _docs, _found, said in done]))
 
 
 def _merged(instants: list[dict[str, list[datetime]]]) -> dict[str, list[datetime]]:
@@ -436,6 +474,37 @@ def _check_repository(policy: Policy, now: datetime, focus: set[str] | None,
     return run_checks(policy, corpus, now, rules, scope=scope)
 
 
+#: documents per chunk when the rules that are never cached run again on cached documents
+AGAIN_CHUNK_FILES = 400
+
+
+def _run_again(policy: Policy, now: datetime, rules: list[type[Rule]],
+               documents: dict[str, Document], cache: CheckCache):
+    """(findings, instants) of the local rules that are not cacheable (sign-offs, the
+    clock) on cached documents — on every core for large trees (the documents are
+    there already in every process: only the findings come back)."""
+    wanted = [rule for rule in rules if rule.local and not rule.needs_gate
+              and not rule.cacheable]
+    paths = list(documents)
+    chunks = [paths[k:k + AGAIN_CHUNK_FILES] for k in range(0, len(paths), AGAIN_CHUNK_FILES)]
+
+    def again(index: int) -> tuple[list[Finding], dict]:
+        ctx = CheckContext(policy=policy, now=now, corpus=Corpus(
+            policy.content_dir, {path: documents[path] for path in chunks[index]}))
+        return [f for rule in wanted for f in _run(rule, ctx)], ctx.instants
+
+    workers = share_count(len(paths), MIN_FILES_PER_SHARE)
+    if workers < 2:
+        done = [again(index) for index in range(len(chunks))]
+    else:
+        try:
+            done = map_chunks(again, len(chunks), workers, finish=cache.flush)
+        except ShareFailed as exc:
+            raise GovpubError(_("checking failed in a worker process: {error}").format(
+                error=exc)) from None
+    return [f for found, _said in done for f in found], _merged([said for _f, said in done])
+
+
 def _cached_check(policy: Policy, now: datetime, entries: list[Entry],
                   rules: list[type[Rule]], keep_bodies: bool, cache: CheckCache) -> CheckResult:
     """The whole check, with each unchanged file's document and cacheable findings reused.
@@ -450,10 +519,9 @@ def _cached_check(policy: Policy, now: datetime, entries: list[Entry],
     reused = {rel: doc for rel, (doc, _) in hits.items()}
     local = [f for _, cached in hits.values() for f in cached] + list(found or [])
     if reused:
-        ctx = CheckContext(policy=policy, now=now, corpus=Corpus(policy.content_dir, reused))
-        local += [f for rule in rules if rule.local and not rule.needs_gate
-                  and not rule.cacheable for f in _run(rule, ctx)]
-        said = _merged([said, ctx.instants])
+        again, again_said = _run_again(policy, now, rules, reused, cache)
+        local += again
+        said = _merged([said, again_said])
     stale = {rel: reused[rel] for rel in cache.stale_days}
     if stale:  # reused documents whose daily findings are of another day
         ctx = CheckContext(policy=policy, now=now, corpus=Corpus(policy.content_dir, stale))
@@ -464,8 +532,9 @@ def _cached_check(policy: Policy, now: datetime, entries: list[Entry],
     corpus = Corpus(policy.content_dir, dict(sorted({**reused, **loaded.documents}.items())))
     result = run_checks(policy, corpus, now, rules, local_findings=local, instants=said)
     cache.flush()
-    if todo or len(cache.statuses) > len(entries) + len(cache.records):
+    if todo or len(cache.statuses) > len(entries) + len(cache.records_used):
         cache.prune({f"{path}\0{doc.digest}" for path, doc in corpus.documents.items()})
+    cache.compact_records()
     return result
 
 

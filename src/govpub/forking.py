@@ -9,13 +9,19 @@ and handler threads whose shutdown alone cost a tenth of a second.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import pickle
+import queue
+import threading
 from collections.abc import Callable
 from typing import TypeVar
 
 T = TypeVar("T")
+#: a pipe from a child holds this much (Linux; where the system allows): a child sends
+#: a chunk's results without waiting for the parent to read the one before
+PIPE_BYTES = 1 << 20
 #: more processes than this gain nothing on the jobs here (and cost memory)
 MAX_SHARES = 4
 
@@ -98,3 +104,132 @@ def map_shares(function: Callable[[int], T], shares: int) -> list[T]:
             if process.is_alive():
                 process.kill()
                 process.join()
+
+
+#: the counter's lock is held for microseconds: held this long, its holder died holding it
+TAKE_TIMEOUT = 30
+
+
+def _take(counter, order: list[int]) -> int | None:
+    """The next chunk nobody has taken yet, or None."""
+    lock = counter.get_lock()
+    if not lock.acquire(timeout=TAKE_TIMEOUT):  # never wait forever on a dead process
+        raise ShareFailed([(0, "a worker process ended while taking work")])
+    try:
+        at = counter.value
+        if at >= len(order):
+            return None
+        counter.value = at + 1
+    finally:
+        lock.release()
+    return order[at]
+
+
+def _chunk_child(work, counter, order, first: list[int], finish, conn) -> None:
+    try:
+        reserved = list(first)
+        while (chunk := reserved.pop(0) if reserved else _take(counter, order)) is not None:
+            conn.send_bytes(pickle.dumps(("chunk", chunk, work(chunk)),
+                                         protocol=pickle.HIGHEST_PROTOCOL))
+        if finish is not None:
+            finish()
+        message = ("done", None, None)
+    except BaseException as exc:  # reported by the parent with the process's index
+        message = ("failed", None, str(exc) or type(exc).__name__)
+    try:
+        conn.send_bytes(pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL))
+    finally:
+        conn.close()
+
+
+def _receive(receiver, inbox: queue.SimpleQueue, index: int) -> None:
+    """Move a child's messages into ``inbox`` as they come (so the child never waits
+    on a full pipe while the parent works); None at the end."""
+    try:
+        while True:
+            inbox.put((index, receiver.recv_bytes()))
+    except (EOFError, OSError):
+        inbox.put((index, None))
+
+
+def map_chunks(work: Callable[[int], T], count: int, processes: int, *,
+               first: list[int] | None = None,
+               finish: Callable[[], object] | None = None) -> list[T]:
+    """``[work(0), …, work(count - 1)]``, each chunk done by whichever process is free.
+
+    Every process (this one and ``processes - 1`` forked children) takes the next
+    chunk from a shared counter until none is left, so a process slowed down by
+    other work on the machine, or by a costly chunk, simply takes fewer: no
+    static split has to guess the costs. A child sends each chunk's result as
+    soon as it is done; this process unpickles what arrived between its own
+    chunks. ``first``: chunks the first child does before taking from the
+    counter (work that should start in one process only, such as reading the
+    files that need a large library imported). ``finish``: run in every process
+    after its last chunk (writing what it learned). Failures are reported as
+    :func:`map_shares` does (a child's as :class:`ShareFailed`, index ≥ 1).
+    """
+    first = [k for k in (first or []) if 0 <= k < count] if processes > 1 else []
+    reserved = set(first)
+    order = [k for k in range(count) if k not in reserved]
+    context = multiprocessing.get_context("fork")
+    counter = context.Value("i", 0)
+    inbox: queue.SimpleQueue = queue.SimpleQueue()
+    children = []
+    results: dict[int, T] = {}
+    failures: list[tuple[int, str]] = []
+    running = set()
+
+    def handle(index: int, payload: bytes | None) -> None:
+        if payload is None:
+            running.discard(index)
+            return
+        kind, chunk, value = pickle.loads(payload)
+        if kind == "chunk":
+            results[chunk] = value
+        elif kind == "failed":
+            failures.append((index, value))
+
+    try:
+        for index in range(1, processes):
+            receiver, sender = context.Pipe(duplex=False)
+            with contextlib.suppress(OSError, AttributeError, ImportError):
+                import fcntl
+
+                fcntl.fcntl(sender.fileno(), fcntl.F_SETPIPE_SZ, PIPE_BYTES)
+            process = context.Process(
+                target=_chunk_child, daemon=True,
+                args=(work, counter, order, first if index == 1 else [], finish, sender))
+            process.start()
+            sender.close()
+            reader = threading.Thread(target=_receive, args=(receiver, inbox, index),
+                                      daemon=True)
+            reader.start()
+            children.append((process, receiver, reader))
+            running.add(index)
+        while (chunk := _take(counter, order)) is not None:
+            results[chunk] = work(chunk)
+            while not inbox.empty():
+                handle(*inbox.get())
+        if finish is not None:
+            finish()
+        while running:
+            handle(*inbox.get())
+        for index, (process, _receiver, reader) in enumerate(children, start=1):
+            process.join()
+            reader.join()
+            if not any(i == index for i, _message in failures) and process.exitcode != 0:
+                failures.append((index, f"the process ended without a result (exit "
+                                        f"{process.exitcode})"))
+        missing = [k for k in range(count) if k not in results]
+        if missing and not failures:
+            failures.append((0, f"chunks {missing[:5]} were not done"))
+        if failures:
+            raise ShareFailed(failures)
+        return [results[k] for k in range(count)]
+    finally:
+        for process, receiver, reader in children:
+            if process.is_alive():
+                process.kill()
+                process.join()
+            reader.join(timeout=5)
+            receiver.close()

@@ -165,15 +165,22 @@ def _read_all(path: Path) -> dict[str, Verdict]:
 def recall(root: Path, now_text: str | None) -> Verdict | None:
     """The verdict kept for the tree as it is now, at the time judged at (``--now``, read
     in the site's time zone, or the real time); None if none holds."""
-    path = _store(root)
-    if path is None or not path.is_file():
-        return None
+    return look_up(root, now_text)[0]
+
+
+def look_up(root: Path, now_text: str | None) -> tuple[Verdict | None, TreeState]:
+    """(the verdict :func:`recall` gives, the tree's state it was looked up by). When no
+    verdict holds, the state is the one to :func:`keep` the check's verdict by: taken
+    before the check reads anything (the policy included)."""
     state = tree_state(root)
-    if time.time_ns() - state.newest_ns < RACY_NS:
-        return None
+    path = _store(root)
+    if path is None or not path.is_file() or time.time_ns() - state.newest_ns < RACY_NS:
+        return None, state
     verdict = _read_all(path).get(verdict_key(state))
-    if verdict is None:
-        return None
+    return (_holding(verdict, now_text) if verdict is not None else None), state
+
+
+def _holding(verdict: Verdict, now_text: str | None) -> Verdict | None:
     from zoneinfo import ZoneInfo
 
     from .timeparse import DateFormatError, parse_now

@@ -224,6 +224,35 @@ def _rows(text: str, first_line: int) -> list | None:
     return rows
 
 
+def takes_characters(text: str) -> bool:
+    """Whether this reader takes every character of ``text`` (no tab, no line break but
+    the line feed, nothing PyYAML refuses)."""
+    return "\t" not in text and not _UNSAFE.search(text)
+
+
+def one_line_text(text: str, resolvers: dict, checked: bool = False) -> str | None:
+    """The text a one-line scalar (``text``: after ``key: ``, nothing stripped) is read
+    as, when :func:`parse_simple` would read it so; None when it is anything else (a
+    number, a boolean, null) or not sure. For readers of one fixed shape (sign-off
+    records) that match their lines themselves and must read values as this reader does.
+    ``checked``: the caller made sure of :func:`takes_characters` for the whole text and
+    that ``text`` has no line feed.
+    """
+    if not text or text[0] == " " or text[-1] == " ":
+        return None
+    if not checked and not takes_characters(text):
+        return None
+    if text[0] == "'":
+        if len(text) < 2 or text[-1] != "'" or "'" in text[1:-1].replace("''", ""):
+            return None
+        return text[1:-1].replace("''", "'")
+    kinds = _kinds(resolvers)
+    kind = kinds.memo.get(text)
+    if kind is None:
+        kind = kinds.learn(text)
+    return text if kind == _STR else None
+
+
 def parse_simple(text: str, resolvers: dict, max_nodes: int, first_line: int = 1):
     """(data, key lines) for text of the plain shape, or None to use the full parser.
 

@@ -31,6 +31,7 @@ from typing import ClassVar
 import yaml
 
 from .i18n import _
+from .yamlsimple import one_line_text as simple_one_line_text
 from .yamlsimple import parse_simple
 
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -214,6 +215,12 @@ def parse_yaml(text: str, *, first_line: int = 1) -> YamlResult:
     if simple is not None:
         return YamlResult(data=simple[0], lines=simple[1])
     return parse_yaml_fully(text, first_line=first_line)
+
+
+def one_line_text(text: str, checked: bool = False) -> str | None:
+    """What ``key: <text>`` gives as a value when it is surely a text, else None (see
+    :func:`govpub.yamlsimple.one_line_text`; the same reading as :func:`parse_yaml`)."""
+    return simple_one_line_text(text, _Loader.yaml_implicit_resolvers, checked)
 
 
 def parse_yaml_fully(text: str, *, first_line: int = 1) -> YamlResult:

@@ -51,8 +51,9 @@ def check(ctx, paths, changed_since, output_format, now_text) -> int:
     """
     root = root_of(ctx)
     selectors = [_repo_relative(root, p) for p in paths]
+    state = None
     if not changed_since:
-        verdict = verdicts.recall(root, now_text)
+        verdict, state = verdicts.look_up(root, now_text)
         if verdict is not None:  # nothing the check reads has changed: the same verdict
             return _report(list(verdict.findings), selectors, output_format,
                            _whole_tree_scope(verdict.publishable, verdict.files))
@@ -78,8 +79,8 @@ def check(ctx, paths, changed_since, output_format, now_text) -> int:
                          if p.startswith("content/")}
                 selectors = selectors or ["\0nothing"]
         whole_tree = not changed_since
-        if whole_tree:
-            state, clock = verdicts.tree_state(root), datetime.now(UTC)
+        if whole_tree:  # the inputs as they were before anything was read (see look_up)
+            clock = datetime.now(UTC)
         result = check_repository(policy, now, focus=focus, keep_bodies=False)
         if whole_tree:
             verdicts.keep(root, state, result, now, clock)

@@ -54,7 +54,6 @@ class SignoffTime(SignoffRule):
     def check_state(self, doc, state, ctx) -> Iterator:
         tz = ctx.policy.timezone
         latest = max(datetime.now(UTC), ctx.now) + CLOCK_SKEW
-        shown = record_shown(ctx, state)
         for signoff in state.record.signoffs:
             when = signoff_time(signoff.at, tz)
             if when is not None:
@@ -64,12 +63,14 @@ class SignoffTime(SignoffRule):
                                   _("the sign-off by {reviewer} ({record}, line {line}) is "
                                     "dated {at}, which is not an ISO 8601 date-time — the "
                                     "reviewer approves again").format(
-                                      reviewer=signoff.reviewer, record=shown,
-                                      line=signoff.line, at=repr(signoff.at)))
+                                      reviewer=signoff.reviewer,
+                                      record=record_shown(ctx, state), line=signoff.line,
+                                      at=repr(signoff.at)))
             elif when > latest:
                 yield ctx.finding(self, doc, 1,
                                   _("the sign-off by {reviewer} ({record}, line {line}) is "
                                     "dated {at}, in the future — a sign-off carries the time "
                                     "it was given; the reviewer approves again").format(
-                                      reviewer=signoff.reviewer, record=shown,
-                                      line=signoff.line, at=when.isoformat()))
+                                      reviewer=signoff.reviewer,
+                                      record=record_shown(ctx, state), line=signoff.line,
+                                      at=when.isoformat()))
