@@ -218,6 +218,27 @@ def test_mkdocs_yml_and_theme_changes_render_every_page(tmp_path, capsys):
     assert code == 0 and reused is None
 
 
+def test_compiled_templates_kept_between_builds_follow_a_template_edit(tmp_path, capsys,
+                                                                     monkeypatch):
+    """The theme's templates are compiled once and kept (a Jinja bytecode cache in the cache
+    folder); a template edited since is compiled again: the site is a fresh compile's."""
+    root = make_site(tmp_path, _files())
+    _with_own_theme(root, footer="<!-- first footer -->")
+    assert build(root) == 0
+    kept = cache_dir_for(root, "templates")
+    assert sorted(p.name for p in kept.iterdir() if p.name.endswith(".cache"))  # compiled, kept
+    _add_to_footer(root / "theme/main.html", "<!-- second footer -->")
+    assert build(root) == 0
+    page = (root / "site/notices/2026-11-01-a/index.html").read_text(encoding="utf-8")
+    assert "second footer" in page and "first footer" in page
+    monkeypatch.setenv("GOVPUB_CACHE_DIR", str(tmp_path / "empty-cache"))  # nothing kept
+    full = tmp_path / "full-fresh"
+    assert build(root, "--site-dir", str(full)) == 0
+    mine, theirs = site_files(root / "site"), site_files(full)
+    assert sorted(mine) == sorted(theirs)
+    assert [name for name in mine if mine[name] != theirs[name]] == []
+
+
 def test_a_page_edited_in_the_site_folder_is_rendered_again(tmp_path, capsys):
     root = make_site(tmp_path, _files())
     assert build(root) == 0
