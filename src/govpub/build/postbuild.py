@@ -15,8 +15,8 @@ with :func:`writes_own_folder` (the search index: it reads the HTML and
 writes only its own folder) also runs beside the steps after it, but the
 next step that reads HTML (the link check: the index's folder holds links to
 pages while it is written) and the manifest wait for it; meanwhile the files
-already written are hashed for the manifest. A step raising an exception fails the build and the previous
-site stays in place.
+already written are hashed for the manifest. A step raising an exception
+fails the build and the previous site stays in place.
 
 A step marked with :func:`uses_delta` also receives the :class:`SiteDelta`
 of the render (``delta=``, None when there is none): what an incremental
@@ -106,7 +106,8 @@ def reads_html_only(step: PostBuildStep) -> PostBuildStep:
 
 def writes_own_folder(step):
     """Mark a step that reads the site's HTML and writes only a folder of its own (the
-    search index): it runs beside the later steps; the manifest (last) waits for it."""
+    search index): it runs beside the later steps; the next step that reads HTML and the
+    manifest (last) wait for it."""
     step.writes_own_folder = True
     return step
 
