@@ -10,17 +10,20 @@ attachment, a sign-off, the navigation, mkdocs.yml and the theme.
 
 from __future__ import annotations
 
+import hashlib
 import itertools
+import json
 import os
 import re
 import shutil
+import threading
 
 import pytest
 from build_fixtures import add_file, basic_files, build, make_site, notice, site_files
 from factory import sign_off
 from search_fixtures import indexed_urls, records, shard_list
 
-from govpub.build import incremental, render_mkdocs
+from govpub.build import incremental, postbuild, render_mkdocs
 from govpub.cachedir import cache_dir_for
 from govpub.search import index as search_index
 
@@ -216,6 +219,74 @@ def test_mkdocs_yml_and_theme_changes_render_every_page(tmp_path, capsys):
     (root / "mkdocs.yml").write_text(edited, encoding="utf-8")
     code, reused = _build_both(root, tmp_path, capsys)
     assert code == 0 and reused is None
+
+
+def test_compiled_templates_kept_between_builds_follow_a_template_edit(tmp_path, capsys,
+                                                                     monkeypatch):
+    """The theme's templates are compiled once and kept (a Jinja bytecode cache in the cache
+    folder); a template edited since is compiled again: the site is a fresh compile's."""
+    root = make_site(tmp_path, _files())
+    _with_own_theme(root, footer="<!-- first footer -->")
+    assert build(root) == 0
+    kept = cache_dir_for(root, "templates")
+    assert sorted(p.name for p in kept.iterdir() if p.name.endswith(".cache"))  # compiled, kept
+    _add_to_footer(root / "theme/main.html", "<!-- second footer -->")
+    assert build(root) == 0
+    page = (root / "site/notices/2026-11-01-a/index.html").read_text(encoding="utf-8")
+    assert "second footer" in page and "first footer" in page
+    monkeypatch.setenv("GOVPUB_CACHE_DIR", str(tmp_path / "empty-cache"))  # nothing kept
+    full = tmp_path / "full-fresh"
+    assert build(root, "--site-dir", str(full)) == 0
+    mine, theirs = site_files(root / "site"), site_files(full)
+    assert sorted(mine) == sorted(theirs)
+    assert [name for name in mine if mine[name] != theirs[name]] == []
+
+
+def _manifest_is_the_files(site) -> None:
+    manifest = json.loads((site / "manifest.json").read_text(encoding="utf-8"))["files"]
+    actual = {rel: hashlib.sha256(data).hexdigest()
+              for rel, data in _raw_files(site).items() if rel != "manifest.json"}
+    assert manifest == actual
+
+
+def _raw_files(site) -> dict[str, bytes]:
+    return {path.relative_to(site).as_posix(): path.read_bytes()
+            for path in site.rglob("*") if path.is_file()}
+
+
+def test_the_manifest_hashed_beside_the_search_index_is_every_file_as_written(
+        tmp_path, capsys, monkeypatch):
+    """The search index is written beside the other post-build steps and the files written
+    so far are hashed meanwhile; the manifest still lists every file (the index's too) with
+    the SHA-256 of its bytes, after a full build and after a one-page rebuild."""
+    hashed = threading.Event()
+    waited: list[bool] = []
+    real_index, real_hash = search_index.write_search_index, postbuild.hash_early
+
+    def index_after_hashing(model, site_dir, delta=None):
+        waited.append(hashed.wait(120))  # the index is written after the others are hashed
+        hashed.clear()
+        real_index(model, site_dir, delta=delta)
+
+    def hash_early(*args):
+        real_hash(*args)
+        hashed.set()
+
+    for name in ("uses_delta", "writes_own_folder"):
+        setattr(index_after_hashing, name, getattr(real_index, name))
+    monkeypatch.setattr(postbuild, "hash_early", hash_early)
+    monkeypatch.setattr(postbuild, "write_search_index", index_after_hashing)
+    monkeypatch.setattr(postbuild, "POST_BUILD",
+                        [index_after_hashing if step is real_index else step
+                         for step in postbuild.POST_BUILD])
+    root = make_site(tmp_path, _files())
+    assert build(root) == 0
+    _manifest_is_the_files(root / "site")
+    _edit(root, "notices/2026-11-02-b.md", "乙事项说明。", "乙事项说明（修订）。")
+    assert build(root) == 0
+    assert waited == [True, True]
+    _manifest_is_the_files(root / "site")
+    assert any(rel.startswith("pagefind/") for rel in _raw_files(root / "site"))
 
 
 def test_a_page_edited_in_the_site_folder_is_rendered_again(tmp_path, capsys):

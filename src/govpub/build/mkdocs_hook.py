@@ -149,6 +149,13 @@ def on_files(files, config):
     return plan.on_files(files, config) if plan is not None else files
 
 
+def on_env(env, config, files):
+    plan = incremental.active()
+    if plan is not None:
+        plan.on_env(env)
+    return env
+
+
 def on_page_markdown(markdown, page, config, files):
     plan = incremental.active()
     if plan is not None:

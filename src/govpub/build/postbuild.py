@@ -10,8 +10,13 @@ theirs (open data, feeds, the signed manifest)::
 Steps run in list order; a step that writes a digest of the whole site (the
 manifest) must stay last. A step marked with :func:`reads_html_only` runs
 in a thread beside the steps after it (the link check waits on lychee while
-the manifest is hashed); steps after it must not write HTML. A step raising
-an exception fails the build and the previous site stays in place.
+the manifest is hashed); steps after it must not write HTML. A step marked
+with :func:`writes_own_folder` (the search index: it reads the HTML and
+writes only its own folder) also runs beside the steps after it, but the
+next step that reads HTML (the link check: the index's folder holds links to
+pages while it is written) and the manifest wait for it; meanwhile the files
+already written are hashed for the manifest. A step raising an exception
+fails the build and the previous site stays in place.
 
 A step marked with :func:`uses_delta` also receives the :class:`SiteDelta`
 of the render (``delta=``, None when there is none): what an incremental
@@ -66,6 +71,8 @@ class SiteDelta:
     previous_site: Path | None = None
     #: filled by write_search_index: the shards indexed again and reused (govpub.search)
     search: object | None = None
+    #: hashed while the search was indexed: path → (stat, SHA-256) (see run_post_build)
+    hashed_early: dict[str, tuple[FileStat, str]] = field(default_factory=dict)
 
 
 def sitemap_xml(model: SiteModel) -> str:
@@ -94,6 +101,14 @@ def write_sitemap(model: SiteModel, site_dir: Path) -> None:
 def reads_html_only(step: PostBuildStep) -> PostBuildStep:
     """Mark a step that only reads the site's HTML: it may run beside later steps."""
     step.reads_html_only = True  # type: ignore[attr-defined]
+    return step
+
+
+def writes_own_folder(step):
+    """Mark a step that reads the site's HTML and writes only a folder of its own (the
+    search index): it runs beside the later steps; the next step that reads HTML and the
+    manifest (last) wait for it."""
+    step.writes_own_folder = True
     return step
 
 
@@ -163,10 +178,11 @@ def write_manifest(model: SiteModel, site_dir: Path, delta: SiteDelta | None = N
         signed_manifest(site_dir, key=signing_key_for(model.policy))
         return
     known = delta.previous_files
+    early = delta.hashed_early
 
     def digest_of(rel: str, path: Path) -> str:
         seen = file_stat(path)
-        previous = known.get(rel)
+        previous = early.get(rel) or known.get(rel)
         digest = previous[1] if previous is not None and seen == previous[0] \
             and seen is not None else sha256_file(path)
         if seen is not None:
@@ -176,10 +192,36 @@ def write_manifest(model: SiteModel, site_dir: Path, delta: SiteDelta | None = N
     signed_manifest(site_dir, key=signing_key_for(model.policy), digest_of=digest_of)
 
 
-#: Post-build steps in order; keep write_manifest last.
-#: The search index reads the pages as rendered and writes no HTML; before the manifest.
-POST_BUILD: list[PostBuildStep] = [write_sitemap, write_open_data, write_feeds, write_handouts,
-                                   write_search_index, check_links, write_manifest]
+def hash_early(site_dir: Path, delta: SiteDelta, skip: str) -> None:
+    """Hash the files written so far (all but the top folder ``skip``) for the manifest,
+    while a step that writes that folder runs. The manifest takes a digest from here only
+    for the very same file (stat, as with the previous build's digests)."""
+    known = delta.previous_files
+    pending = [("", os.fspath(site_dir))]
+    while pending:
+        prefix, folder = pending.pop()
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                rel = prefix + entry.name
+                if entry.is_dir(follow_symlinks=False):
+                    if rel != skip:
+                        pending.append((rel + "/", entry.path))
+                    continue
+                seen = file_stat(entry.path)
+                if seen is None:
+                    continue  # a link or another kind of file: the manifest refuses it
+                previous = known.get(rel)
+                digest = previous[1] if previous is not None and seen == previous[0] \
+                    else sha256_file(Path(entry.path))
+                delta.hashed_early[rel] = (seen, digest)
+
+
+writes_own_folder(write_search_index)
+
+#: Post-build steps in order; keep write_manifest last. The search index reads the pages
+#: as rendered and writes only pagefind/: it runs first, beside the steps after it.
+POST_BUILD: list[PostBuildStep] = [write_search_index, write_sitemap, write_open_data,
+                                   write_feeds, write_handouts, check_links, write_manifest]
 
 
 def run_post_build(model: SiteModel, site_dir: Path, delta: SiteDelta | None = None, *,
@@ -190,19 +232,32 @@ def run_post_build(model: SiteModel, site_dir: Path, delta: SiteDelta | None = N
     (``govpub serve``, which indexes again once the pages are served). Ignored
     when that site has none: the index is written as usual.
     """
+    from ..search.index import BUNDLE_DIR
+
     carried = False
     with ThreadPoolExecutor(thread_name_prefix="post-build") as beside:
-        running = []
+        running, writing = [], []
         for step in POST_BUILD:
             if step is write_search_index and carry_search_from is not None \
                     and carry_search_index(carry_search_from, site_dir):
                 carried = True
                 continue
             extra = {"delta": delta} if getattr(step, "uses_delta", False) else {}
-            if getattr(step, "reads_html_only", False):
+            if writing and (getattr(step, "reads_html_only", False) or step is write_manifest
+                            or step is POST_BUILD[-1]):
+                # the link check reads every HTML file (the index's link farm is some while
+                # it runs) and the manifest hashes every file: what runs beside ends first
+                if delta is not None and write_manifest in POST_BUILD:
+                    hash_early(site_dir, delta, BUNDLE_DIR)
+                for future in writing:
+                    future.result()
+                writing = []
+            if getattr(step, "writes_own_folder", False):
+                writing.append(beside.submit(step, model, site_dir, **extra))
+            elif getattr(step, "reads_html_only", False):
                 running.append(beside.submit(step, model, site_dir, **extra))
             else:
                 step(model, site_dir, **extra)
-    for future in running:  # the pool has waited for them; a failure is re-raised here
+    for future in writing + running:  # the pool has waited for them; a failure is raised here
         future.result()
     return carried

@@ -176,7 +176,8 @@ def _render(state: BuildState, reuse: frozenset[str], load_warnings: list[str]) 
     return what each part reports."""
     parts = part_count(max(0, state.pages_written - len(reuse)))
     plan = incremental.RenderPlan(reuse=reuse, unreviewed=frozenset(state.unreviewed),
-                                  parts=parts)
+                                  parts=parts,
+                                  template_cache=cache_dir_for(state.root, "templates"))
     with incremental.activated(plan):
         if parts > 1:
             results = build_in_parts(state.temp_site, parts,

@@ -18,8 +18,9 @@ import sys
 import time
 from pathlib import Path
 
-#: at or above this many pages, the old site is deleted in the background
-DETACH_FROM_PAGES = 2000
+#: at or above this many pages, the old site is deleted in the background (at 1,000 pages
+#: deleting it took 0.4–0.5 s of a one-page rebuild; starting the deleter, 20 ms)
+DETACH_FROM_PAGES = 200
 _DELETE = "import shutil, sys; shutil.rmtree(sys.argv[1], ignore_errors=True)"
 
 
