@@ -210,6 +210,17 @@ def gzipped_size(site: Path, url_path: str, raw: int) -> int:
 
 # --- one query in Chromium --------------------------------------------------------------
 
+#: the kinds of a Pagefind bundle's files, by how their names end (the rest: "other")
+KINDS = (("shards.json", "shard list"), ("pagefind-entry.json", "entry"), ("pagefind.js", "js"),
+         (".pagefind", "wasm"), (".pf_meta", "metadata"), (".pf_index", "chunks"),
+         (".pf_filter", "filters"), (".pf_fragment", "fragments"))
+
+
+def file_kind(path: str) -> str:
+    name = path.split("?", 1)[0]
+    return next((kind for end, kind in KINDS if name.endswith(end)), "other")
+
+
 def _is_search_file(engine: str, path: str) -> bool:
     if engine == "pagefind":
         return path.startswith("/pagefind/")
@@ -271,10 +282,21 @@ def measure_query(browser, engine: str, address: str, site: Path, counter: Count
     finally:
         context.close()
     raw = sum(size for _path, size in sent)
-    return {"cold_ms": cold_ms, "warm_ms": warm_ms, "bytes": raw, "files": len(sent),
+    kinds: dict[str, list[int]] = {}
+    for path, size in sent:
+        kinds.setdefault(file_kind(path), []).append(size)
+    return {"kinds": kinds, "cold_ms": cold_ms, "warm_ms": warm_ms, "bytes": raw,
+            "files": len(sent),
             "found": found,
             "total_bytes": sum(size for _path, size in everything),
             "gzip_bytes": sum(gzipped_size(site, path, size) for path, size in sent)}
+
+
+def kind_line(kinds: dict[str, list[int]]) -> str:
+    """What one query downloaded of each kind of file: KB (files)."""
+    order = [kind for _end, kind in KINDS] + ["other"]
+    return ", ".join(f"{kind} {sum(kinds[kind]) / 1024:.1f} ({len(kinds[kind])})"
+                     for kind in order if kind in kinds)
 
 
 def build_figures(pages: int, material: bool = True) -> None:
@@ -358,6 +380,9 @@ def run(pages: int, repeat: int, browser_only: bool = False,
             print(f"{query:<8} {engine:<9} {r['files']:>5.0f} {r['bytes'] / 1024:>10.0f} "
                   f"{r['gzip_bytes'] / 1024:>9.0f} {r['total_bytes'] / 1024:>9.0f} "
                   f"{r['cold_ms']:>8.0f} {r['warm_ms']:>8.0f}")
+        if "pagefind" in engines:
+            print(f"{'':<8} {'':<9} Pagefind's files: " + kind_line(
+                results[("pagefind", query)][0]["kinds"]))
         verdict = "under" if row["pagefind"]["bytes"] < 300 * 1024 else "OVER"
         if material:
             ratio = row["material"]["bytes"] / max(row["pagefind"]["bytes"], 1)
