@@ -67,8 +67,10 @@ SHARD_FORMAT = "govpub-search-shard-1"
 PAGES_PER_SHARD = 2500
 MAX_SHARDS = 1
 #: parts of an indexed page that are not its text: heading permalinks ("¶"), the status
-#: banner and the index box (the same labels on every policy and notice page)
-EXCLUDED_SELECTORS = (".headerlink", ".govpub-status", ".gp-index-box")
+#: banner and the index box (the same labels on every policy and notice page), and the
+#: block only printed (item code, address, source, times: repeated from the page, with
+#: English labels on Chinese pages)
+EXCLUDED_SELECTORS = (".headerlink", ".govpub-status", ".gp-index-box", ".gp-print-meta")
 #: files of Pagefind's bundle that govpub's search page does not load (Pagefind's
 #: ready-made interfaces, and its web worker: the search page runs Pagefind with
 #: ``noWorker``): not published, so the site carries only what it uses
