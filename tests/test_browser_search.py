@@ -107,6 +107,29 @@ def test_results_come_five_at_a_time_and_only_the_shown_ones_are_downloaded(addr
         context.close()
 
 
+def test_the_search_page_fetches_pagefind_while_it_loads(address, browser):
+    """The shard list and Pagefind's script are asked for by the page itself (preload links),
+    before its scripts run, and each is fetched once: the search uses those very responses."""
+    context, _foreign = _isolated(browser)
+    page = context.new_page()
+    asked: list[str] = []
+    page.on("request", lambda request: asked.append(urlsplit(request.url).path))
+    try:
+        assert _search(page, address, "复审")
+        timing = page.evaluate("""() => Object.fromEntries(performance
+            .getEntriesByType('resource').map(e => [new URL(e.name).pathname,
+                                                    [e.initiatorType, e.startTime, e.responseEnd]]))""")
+        for path in ("/pagefind/shards.json", "/pagefind/0/pagefind.js"):
+            assert asked.count(path) == 1, (path, asked)
+        # the page's preload link fetched the list; Pagefind's script was asked for before the
+        # list had come (without the page's link, the script asks for it after reading the list)
+        shard_list, script = timing["/pagefind/shards.json"], timing["/pagefind/0/pagefind.js"]
+        assert shard_list[0] == "link", timing
+        assert script[1] < shard_list[2], timing
+    finally:
+        context.close()
+
+
 def test_quarantined_and_held_back_pages_are_never_found(address, browser):
     page = patient_page(browser)
     assert _search(page, address, LEAK) == []
