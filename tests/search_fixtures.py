@@ -79,6 +79,9 @@ HOSTILE_TITLE = '<img src=x onerror="window.gpXss=1">商标注册提示'
 
 #: words some pages carry in their title and others only mention, often, in their text
 TITLE_WORDS = ("专利", "年费", "复审")
+#: a word of more pages than the search page shows at first (five): MORE_PAGES of them
+MANY_WORD = "窗口"
+MORE_PAGES = 7
 
 _MENTIONS = ("本次调整涉及年费、复审请求费和申请费。年费按年度缴纳，逾期缴纳年费的，应当补缴滞纳金。"
              "对驳回决定不服的，可以在三个月内请求复审；复审请求书应当写明理由。"
@@ -90,7 +93,11 @@ def search_site_files() -> dict[str, str | bytes]:
     from factory import guide, notice, service_item
 
     mention = (_MENTIONS * 3).replace("申请费", "专利申请费")
+    windows = {f"notices/2026-10-{day:02d}-window.md": notice(
+        title=f"受理{MANY_WORD}调整（{day}）", published=f"'2026-10-{day:02d}T09:00:00+08:00'",
+        body=f"第{day}号{MANY_WORD}暂停办理。") for day in range(1, MORE_PAGES + 1)}
     return {
+        **windows,
         "notices/2026-11-01-annual-fee.md": notice(
             title="专利年费缴纳须知", published="'2026-11-01T09:00:00+08:00'",
             body="请按时缴纳，缴费凭证请妥善保存。"),

@@ -8,6 +8,7 @@ through Playwright. A missing browser is a failure, not a skip.
 
 from __future__ import annotations
 
+import re
 from urllib.parse import quote, urlsplit
 
 import pytest
@@ -16,6 +17,8 @@ from patience import patient_page
 from search_fixtures import (
     HOSTILE_TITLE,
     LEAK,
+    MANY_WORD,
+    MORE_PAGES,
     TITLE_WORDS,
     search_site,
     shard_list,
@@ -72,6 +75,59 @@ def test_a_chinese_query_ranks_pages_with_the_word_in_their_title_first(address,
     assert in_title == sorted(in_title, reverse=True), titles
     assert not all(in_title), f"the test needs pages that only mention {word}: {titles}"
     page.close()
+
+
+def test_results_come_five_at_a_time_and_only_the_shown_ones_are_downloaded(address, browser):
+    """Each result's fragment (its excerpt) is fetched when the result is shown: five first,
+    five more with the "more" button, which moves the focus to the first new result."""
+    context, _foreign = _isolated(browser)
+    page = context.new_page()
+    fragments: list[str] = []
+    page.on("request", lambda request: fragments.append(request.url)
+            if request.url.endswith(".pf_fragment") else None)
+    try:
+        first = _search(page, address, MANY_WORD)
+        assert len(first) == 5 and all(MANY_WORD in title for title, _path in first), first
+        assert len(set(fragments)) == 5, fragments
+        status = page.text_content("[data-gp-search-status]")
+        count = int(re.search(r"共 (\d+) 个", status).group(1))  # "showing 5 of {count}"
+        assert f"当前显示 5 个，共 {count} 个" in status and MORE_PAGES <= count <= 10, status
+        more = page.locator("[data-gp-search-more]")
+        assert more.is_visible()
+        more.click()
+        page.wait_for_function(f"() => document.querySelectorAll({RESULT_LINKS!r}).length"
+                               f" === {count}")
+        every = _results(page)
+        assert every[:5] == first and len(set(every)) == count
+        assert len(set(fragments)) == count, fragments
+        assert urlsplit(page.evaluate("document.activeElement.getAttribute('href') || ''")) \
+            .path == every[5][1]
+        assert more.is_hidden()
+    finally:
+        context.close()
+
+
+def test_the_search_page_fetches_pagefind_while_it_loads(address, browser):
+    """The shard list and Pagefind's script are asked for by the page itself (preload links),
+    before its scripts run, and each is fetched once: the search uses those very responses."""
+    context, _foreign = _isolated(browser)
+    page = context.new_page()
+    asked: list[str] = []
+    page.on("request", lambda request: asked.append(urlsplit(request.url).path))
+    try:
+        assert _search(page, address, "复审")
+        timing = page.evaluate("""() => Object.fromEntries(performance
+            .getEntriesByType('resource').map(e => [new URL(e.name).pathname,
+                                                    [e.initiatorType, e.startTime, e.responseEnd]]))""")
+        for path in ("/pagefind/shards.json", "/pagefind/0/pagefind.js"):
+            assert asked.count(path) == 1, (path, asked)
+        # the page's preload link fetched the list; Pagefind's script was asked for before the
+        # list had come (without the page's link, the script asks for it after reading the list)
+        shard_list, script = timing["/pagefind/shards.json"], timing["/pagefind/0/pagefind.js"]
+        assert shard_list[0] == "link", timing
+        assert script[1] < shard_list[2], timing
+    finally:
+        context.close()
 
 
 def test_quarantined_and_held_back_pages_are_never_found(address, browser):

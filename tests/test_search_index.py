@@ -57,6 +57,11 @@ def test_listings_and_chrome_stay_out_of_the_index(searched):
     assert "国家知识产权局" not in text  # not the header, footer or navigation
     assert "¶" not in text  # nor the heading permalinks
     assert fee["meta"]["title"] == "专利年费缴纳须知"
+    # nor the block only printed (the address, source and times, repeated from the page)
+    guide = next(r for r in records(site) if r["url"] == "/guides/reexamination/")
+    assert "办理流程" in guide["content"].replace("\u200b", "")
+    assert not [r["url"] for r in records(site)
+                if f"gov.cn{r['url']}" in r["content"].replace("\u200b", "")]  # its address
 
 
 def test_chinese_text_is_indexed_as_words(searched):

@@ -42,3 +42,6 @@ def test_a_pelican_site_has_the_search_page_of_each_language(pelican_site):
         page = page_html(pelican_site, path)
         assert "data-gp-search " in page and f'data-gp-search-bundle="{bundle}"' in page
         assert 'id="gp-search-q"' in page and 'name="q"' in page and words in page
+        # the shard list and Pagefind's script asked for while the page loads, as in MkDocs
+        assert f'<link rel="preload" href="{bundle}shards.json" as="fetch" crossorigin>' in page
+        assert f'<link rel="modulepreload" href="{bundle}0/pagefind.js">' in page

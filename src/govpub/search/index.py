@@ -55,6 +55,9 @@ from ..i18n import _, ngettext
 BUNDLE_DIR = "pagefind"
 #: the list of shards in the bundle: languages → shard names, shard name → key
 SHARD_LIST = "shards.json"
+#: the shard every search page asks the browser to fetch early (``<link rel=modulepreload>``):
+#: with the index in one shard, the shard of every page
+FIRST_SHARD = "0"
 #: part of every key: change it when govpub changes what it does to Pagefind's output
 #: (:func:`settle_entry`), so that no shard made the old way is reused
 SHARD_FORMAT = "govpub-search-shard-1"
@@ -67,8 +70,10 @@ SHARD_FORMAT = "govpub-search-shard-1"
 PAGES_PER_SHARD = 2500
 MAX_SHARDS = 1
 #: parts of an indexed page that are not its text: heading permalinks ("¶"), the status
-#: banner and the index box (the same labels on every policy and notice page)
-EXCLUDED_SELECTORS = (".headerlink", ".govpub-status", ".gp-index-box")
+#: banner and the index box (the same labels on every policy and notice page), and the
+#: block only printed (item code, address, source, times: repeated from the page, with
+#: English labels on Chinese pages)
+EXCLUDED_SELECTORS = (".headerlink", ".govpub-status", ".gp-index-box", ".gp-print-meta")
 #: files of Pagefind's bundle that govpub's search page does not load (Pagefind's
 #: ready-made interfaces, and its web worker: the search page runs Pagefind with
 #: ``noWorker``): not published, so the site carries only what it uses
@@ -152,7 +157,7 @@ def shard_count(pages: int) -> int:
 def shard_of(rel: str, count: int) -> str:
     """The shard of the page at ``rel`` (its path in the site): a hash, so shards are even."""
     if count <= 1:
-        return "0"
+        return FIRST_SHARD
     digest = hashlib.sha256(rel.encode("utf-8")).digest()
     return str(int.from_bytes(digest[:8], "big") % count)
 

@@ -20,7 +20,7 @@ from html import escape
 from ..chrome.language import page_language, site_language
 from ..opendata.pages import CATALOG_PAGE
 from ..sitemodel import SiteModel, page_url
-from .index import BUNDLE_DIR
+from .index import BUNDLE_DIR, FIRST_SHARD, SHARD_LIST
 from .labels import search_labels
 
 #: the search page of each page language (staging paths)
@@ -128,8 +128,15 @@ def search_page_markdown(language: str, path: str) -> str:
         data[key] = t[key]
     attributes = " ".join(f'data-gp-search-{key}="{escape(value, quote=True)}"'
                           for key, value in data.items())
+    bundle = escape(data["bundle"], quote=True)
     html = "\n".join([
         f'<div class="gp-search" data-gp-search {attributes}>',
+        # fetched while the page is still loading, not once its scripts have run: the shard
+        # list and Pagefind's script of the first shard (the one govpub-search.js loads
+        # first whenever the index is in one shard); allowed in the body, and inside the
+        # block so that Markdown keeps it as HTML
+        f'<link rel="preload" href="{bundle}{SHARD_LIST}" as="fetch" crossorigin>',
+        f'<link rel="modulepreload" href="{bundle}{FIRST_SHARD}/pagefind.js">',
         f'<form class="gp-search__form" role="search" aria-label="{escape(t["landmark"])}" '
         'action="./" method="get">',
         f'<label class="gp-search__label" for="gp-search-q">{escape(t["field"])}</label>',
