@@ -34,6 +34,8 @@ def test_preview_goes_to_its_own_folder_with_the_marker(preview):
     assert site == root / ".govpub/preview"
     assert (site / PREVIEW_MARKER).is_file() and is_preview(site)
     assert not (root / "site").exists()
+    said = (site / PREVIEW_MARKER).read_text(encoding="utf-8").splitlines()
+    assert "切勿发布" in said[0] and "Never deploy" in said[1]  # Chinese first
 
 
 def test_unreviewed_page_is_shown_under_a_banner(preview):

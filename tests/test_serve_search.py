@@ -46,7 +46,8 @@ def test_serve_builds_into_its_own_marked_folder_and_never_into_site(served_copy
     root, options, _said = served_copy
     copy = root / ".govpub" / "serve"
     assert options.target == copy.resolve()
-    assert (copy / SERVE_MARKER).is_file()
+    said = (copy / SERVE_MARKER).read_text(encoding="utf-8").splitlines()
+    assert "切勿发布" in said[0] and "Never deploy" in said[1]  # Chinese first
     assert FIRST_URL in indexed_urls(copy)
     assert not (root / "site").exists()
     with pytest.raises(UsageError, match="serve's local copy"):

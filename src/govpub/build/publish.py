@@ -24,9 +24,13 @@ from .postbuild import run_post_build
 from .trash import DETACH_FROM_PAGES, discard, sweep
 
 PREVIEW_MARKER = ".govpub-preview"
-PREVIEW_MARKER_TEXT = "This folder is a govpub preview with unreviewed content. Never deploy it.\n"
+#: the markers' text is read by whoever finds the folder: Chinese first, then English
+PREVIEW_MARKER_TEXT = ("本文件夹是 govpub 的预览，含有未经审核的内容，切勿发布。\n"
+                       "This folder is a govpub preview with unreviewed content. Never deploy it.\n")
 SERVE_MARKER = ".govpub-serve"
-SERVE_MARKER_TEXT = ("This folder is govpub serve's local copy of the site; its search index can "
+SERVE_MARKER_TEXT = ("本文件夹是 govpub serve 的本地副本，其站内搜索可能落后于页面，切勿发布；"
+                     "请发布 govpub build 的输出。\n"
+                     "This folder is govpub serve's local copy of the site; its search index can "
                      "lag behind its pages. Never deploy it: deploy the output of govpub build.\n")
 PROTECTED = ("content", "review", "site_config", ".git", "src", "hooks", "tests")
 
