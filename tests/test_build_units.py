@@ -135,3 +135,24 @@ def test_columns_follow_their_order_in_columns_yml_not_the_alphabet():
     orders = [policy.columns[f].order for f in folders]
     assert orders == sorted(orders) and len(set(orders)) > 1
     assert folders != sorted(folders)
+
+
+def test_kept_compiled_templates_never_stand_in_for_code_compiled_otherwise(tmp_path):
+    """The kept code of a template is used only by an environment that compiles it the
+    same way: another ``finalize`` or autoescaping compiles again."""
+    from jinja2 import DictLoader, Environment
+
+    from govpub.build.incremental import template_cache
+
+    def render(**settings):
+        env = Environment(loader=DictLoader({"t.html": "{{ x }}"}), **settings)
+        env.bytecode_cache = template_cache(env, tmp_path)
+        return env.get_template("t.html").render(x="<b>")
+
+    assert render() == "<b>"
+    kept = sorted(tmp_path.iterdir())
+    assert kept  # compiled and kept
+    assert render(finalize=lambda value: f"[{value}]") == "[<b>]"
+    assert render(autoescape=lambda name: True) == "&lt;b&gt;"
+    assert render(autoescape=True) == "&lt;b&gt;"
+    assert render() == "<b>"

@@ -47,9 +47,13 @@ from collections import defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
+from typing import TYPE_CHECKING
 
 from ..i18n import _
 from .linkscope import PageLinks, page_links
+
+if TYPE_CHECKING:
+    from jinja2 import FileSystemBytecodeCache
 
 RECORD_FORMAT = b"govpub-render-record-3\n"
 SEARCH_INDEX = "search/search_index.json"
@@ -187,19 +191,24 @@ class RenderPlan:
         return {"order": self.order, "theme_uris": self.theme_uris, "traces": self.traces}
 
 
-def template_cache(env, folder: Path):
+def template_cache(env, folder: Path) -> FileSystemBytecodeCache | None:
     """Jinja's cache of compiled templates in ``folder``, for environments set up as ``env``.
 
     Compiling the theme's templates (Material's and govpub's) took a third of
     a one-page rebuild at 1,000 pages. Jinja finds a template's code by the
     template's name and file and uses it only when the SHA-1 of the source and
     the Jinja and Python versions are those it was compiled from; what else
-    the code depends on is the environment's syntax and extensions, so those
-    name the cache files too. The output is the output of a fresh compile
+    the code depends on is the environment's syntax, extensions, autoescaping and
+    ``finalize``, so those name the cache files too. None (compile every time)
+    when autoescaping or ``finalize`` is a function: what such code does cannot
+    be named, and escaping is not something to guess. The output is the output
+    of a fresh compile
     (``tests/test_build_incremental.py`` edits a template and compares).
     """
     from jinja2 import FileSystemBytecodeCache
 
+    if callable(env.autoescape) or env.finalize is not None:
+        return None
     settings = repr((sorted(env.extensions), env.block_start_string, env.block_end_string,
                      env.variable_start_string, env.variable_end_string,
                      env.comment_start_string, env.comment_end_string,
