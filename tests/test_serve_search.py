@@ -105,6 +105,19 @@ def test_a_failed_index_keeps_the_pages_and_the_index_before(served_copy, monkey
     assert not list(copy.parent.glob(".serve.pagefind-*"))
 
 
+def test_an_index_made_before_shards_is_not_carried_but_made_again(served_copy):
+    """A serve folder left by a govpub before shards holds an index without a shard list,
+    which the new search pages ask for first: serve indexes again instead of carrying it
+    (carried, it failed the link check, and serve would not start)."""
+    root, options, said = served_copy
+    (options.target / "pagefind" / "shards.json").unlink()
+    add_file(root, FIRST, notice(title="第一条通知", body="新的办理地点是西楼。"))
+    assert rebuild_once(options), said
+    assert said[-1] == "rebuilt", said  # indexed before publishing, nothing to refresh
+    assert (options.target / "pagefind" / "shards.json").is_file()
+    assert bundle_contains(options.target, "西楼") and not bundle_contains(options.target, "东楼")
+
+
 def test_a_link_planted_in_the_old_index_is_not_carried(served_copy, tmp_path):
     root, options, _said = served_copy
     secret = tmp_path / "secret.txt"

@@ -423,11 +423,13 @@ def carry_search_index(previous_site: Path, site_dir: Path) -> bool:
 
     Only for ``govpub serve``'s own folders, never deployed: the index may lag
     behind the pages until :func:`refresh_search_index` has run. False when
-    the previous site has no index (the caller indexes now instead).
+    the previous site has no index, or one without a shard list (made by a govpub
+    before shards: the new search pages load that list first): the caller indexes
+    now instead.
     """
     previous = Path(previous_site) / BUNDLE_DIR
-    if previous.is_symlink() or not previous.is_dir():
-        return False
+    if previous.is_symlink() or not previous.is_dir() or not read_shard_list(previous):
+        return False  # none, or one made before shards, which the new pages cannot load
     bundle = Path(site_dir) / BUNDLE_DIR
     _remove(bundle)
     # regular files only: a link planted in the folder (it is under .govpub/, which a
