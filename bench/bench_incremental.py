@@ -207,6 +207,8 @@ def serve_latency(pages: int, edits: int = 3,
         finally:
             server.terminate()
             server.wait(timeout=30)
+            if preview:  # the edits were not signed off: sign, so the next full build has them
+                sign(root, rel)
 
 
 def main(sizes: list[int], repeat: int, verify: bool, serve: bool, builds: bool) -> None:
