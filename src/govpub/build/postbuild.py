@@ -182,14 +182,20 @@ def write_manifest(model: SiteModel, site_dir: Path, delta: SiteDelta | None = N
 
     def digest_of(rel: str, path: Path) -> str:
         seen = file_stat(path)
-        previous = early.get(rel) or known.get(rel)
-        digest = previous[1] if previous is not None and seen == previous[0] \
-            and seen is not None else sha256_file(path)
+        digest = _digest_as_known(path, seen, early.get(rel) or known.get(rel))
         if seen is not None:
             delta.files[rel] = (seen, digest)
         return digest
 
     signed_manifest(site_dir, key=signing_key_for(model.policy), digest_of=digest_of)
+
+
+def _digest_as_known(path: Path, seen, known) -> str:
+    """The SHA-256 of ``path``: ``known`` = (stat, digest) when ``seen`` is that very stat
+    (the same file, unchanged), else read."""
+    if seen is not None and known is not None and seen == known[0]:
+        return known[1]
+    return sha256_file(path)
 
 
 def hash_early(site_dir: Path, delta: SiteDelta, skip: str) -> None:
@@ -210,9 +216,7 @@ def hash_early(site_dir: Path, delta: SiteDelta, skip: str) -> None:
                 seen = file_stat(entry.path)
                 if seen is None:
                     continue  # a link or another kind of file: the manifest refuses it
-                previous = known.get(rel)
-                digest = previous[1] if previous is not None and seen == previous[0] \
-                    else sha256_file(Path(entry.path))
+                digest = _digest_as_known(Path(entry.path), seen, known.get(rel))
                 delta.hashed_early[rel] = (seen, digest)
 
 
