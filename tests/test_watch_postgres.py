@@ -143,6 +143,52 @@ def test_a_hung_watcher_loses_its_lease_when_it_expires(dsn):
         standby.release()
 
 
+def test_a_watcher_frozen_inside_a_transaction_does_not_block_the_takeover(dsn):
+    """Frozen between its fence check and its commit, the holder keeps a share lock on the
+    lease row; the standby's takeover must end that session rather than wait on it forever,
+    and what the frozen one wrote in that transaction is rolled back."""
+    import threading
+
+    code = ("import os, signal\n"
+            "from govpub.watch.lease import PgLease\n"
+            "from govpub.watch.pgstore import PgStore\n"
+            f"lease = PgLease({dsn!r}, lease_seconds=3)\n"
+            "assert lease.try_acquire()\n"
+            "store = PgStore(lease.dsn, fence=lease.fence)\n"
+            "with store.transaction():\n"
+            "    store.execute(\"INSERT INTO feeds(id) VALUES ('written-while-frozen')\")\n"
+            "    print('in a transaction', flush=True)\n"
+            "    os.kill(os.getpid(), signal.SIGSTOP)\n")
+    holder = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    standby = PgLease(dsn, lease_seconds=3, check_seconds=0.2)
+    taken = threading.Event()
+
+    def take_over():
+        with psycopg.connect(dsn, autocommit=True) as conn:
+            while not standby.try_acquire():
+                conn.execute("SELECT pg_sleep(0.2)")
+        taken.set()
+
+    try:
+        assert holder.stdout.readline().strip() == "in a transaction"
+        # a thread: before the fix the takeover waited on the frozen lock for good
+        trying = threading.Thread(target=take_over, daemon=True)
+        trying.start()
+        trying.join(PATIENCE)
+        assert taken.is_set(), "the standby waited on the frozen watcher's transaction"
+        assert standby.epoch == 2
+        new = PgStore(dsn, fence=standby.fence)
+        with new.transaction():
+            assert new.execute("SELECT count(*) AS n FROM feeds WHERE id = "
+                               "'written-while-frozen'").fetchone()["n"] == 0
+        new.close()
+    finally:
+        holder.send_signal(signal.SIGCONT)
+        holder.kill()
+        holder.wait()
+        standby.release()
+
+
 def test_once_refuses_while_another_watcher_holds_the_lease(tmp_path, dsn, capsys, monkeypatch):
     repo = make_repo(tmp_path, [{"id": "central", "url": "f.xml", "publisher": "国务院"}])
     monkeypatch.setenv("GOVPUB_WATCH_STATE", dsn)
@@ -242,12 +288,16 @@ class Watchers:
 
 
 def settled(dsn, items: int) -> bool:
+    """``items`` obligations, as many alerts, none waiting — read in one statement: each
+    statement of a READ COMMITTED transaction sees its own snapshot, and three of them
+    could count the obligations after a poll, the waiting alerts before the alerts were
+    decided and all alerts after (a watcher then stopped mid-delivery "lost" an alert)."""
     PgStore(dsn).close()  # the schema, in case no watcher has made it yet
     with psycopg.connect(dsn) as conn:
-        obligations = conn.execute("SELECT count(*) FROM obligations").fetchone()[0]
-        waiting = conn.execute("SELECT count(*) FROM outbox WHERE sent_at IS NULL "
-                               "AND cancelled_at IS NULL AND failed_at IS NULL").fetchone()[0]
-        alerts = conn.execute("SELECT count(*) FROM outbox").fetchone()[0]
+        obligations, alerts, waiting = conn.execute(
+            "SELECT (SELECT count(*) FROM obligations), (SELECT count(*) FROM outbox), "
+            "(SELECT count(*) FROM outbox WHERE sent_at IS NULL AND cancelled_at IS NULL "
+            "AND failed_at IS NULL)").fetchone()
     return obligations == items and alerts == items and waiting == 0
 
 

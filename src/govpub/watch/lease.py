@@ -13,7 +13,9 @@ time. The active one holds
   socket, or the process hangs, the server still thinks the session is
   alive; once the lease has expired (by the database server's clock, so no
   two machines' clocks are compared) the standby ends that session with
-  ``pg_terminate_backend`` and takes the lock.
+  ``pg_terminate_backend`` and takes the lock — and ends the old holder's
+  session that is inside a fenced transaction, whose share lock on the lease
+  row would otherwise hold the takeover until the frozen process wakes.
 
 The lease is the fence (:class:`~govpub.watch.pgstore.PgStore`): every
 transaction of the active watcher checks that holder and epoch are still
@@ -38,6 +40,9 @@ from .pgstore import LEASE_NAME, PgStore, connect, redact
 #: schemas of one database do not share it
 _LOCK_KEY = "SELECT hashtextextended(current_schema() || ':govpub-watch', 0) AS k"
 RELEASE_WAIT = 2.0  # seconds a stop waits for the lease connection
+#: how long a takeover waits for a fenced transaction begun after the sessions holding one
+#: were ended (a live former holder's is short); longer, and it is tried again
+TAKEOVER_WAIT_MS = 2000
 
 
 class PgLease:
@@ -81,12 +86,16 @@ class PgLease:
                 conn = self._connection()
                 if conn.execute("SELECT pg_try_advisory_lock(%s) AS got",
                                 (self._key,)).fetchone()["got"]:
-                    row = conn.execute(
-                        "UPDATE watcher_lease SET holder = %s, epoch = epoch + 1, "
-                        "expires_at = now() + make_interval(secs => %s), "
-                        "backend_pid = pg_backend_pid(), acquired_at = now() "
-                        "WHERE name = %s RETURNING epoch",
-                        (self.holder, self.lease_seconds, LEASE_NAME)).fetchone()
+                    self._end_fenced_transactions(conn)
+                    with conn.transaction():
+                        # one that began since is short, unless frozen: then the next try
+                        conn.execute(f"SET LOCAL lock_timeout = {TAKEOVER_WAIT_MS}")
+                        row = conn.execute(
+                            "UPDATE watcher_lease SET holder = %s, epoch = epoch + 1, "
+                            "expires_at = now() + make_interval(secs => %s), "
+                            "backend_pid = pg_backend_pid(), acquired_at = now() "
+                            "WHERE name = %s RETURNING epoch",
+                            (self.holder, self.lease_seconds, LEASE_NAME)).fetchone()
                     self.epoch = row["epoch"]
                     self.lost.clear()
                     self._start_heartbeat()
@@ -99,6 +108,16 @@ class PgLease:
             except psycopg.Error:
                 self._drop()
             return False
+
+    @staticmethod
+    def _end_fenced_transactions(conn) -> None:
+        """End the sessions inside a fenced transaction (pgstore's ``FOR SHARE`` of the lease
+        row). Only a former holder has one; with the lock now ours its transaction can only
+        be refused, but a frozen process holds its share lock until it wakes, and the
+        takeover's update of the row would wait on it for good. Ended, it is rolled back."""
+        conn.execute("SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = "
+                     "'relation' AND relation = to_regclass('watcher_lease') AND mode = "
+                     "'RowShareLock' AND pid <> pg_backend_pid()")
 
     def _start_heartbeat(self) -> None:
         self._stop.clear()
