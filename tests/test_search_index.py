@@ -62,6 +62,9 @@ def test_listings_and_chrome_stay_out_of_the_index(searched):
     assert "办理流程" in guide["content"].replace("\u200b", "")
     assert not [r["url"] for r in records(site)
                 if f"gov.cn{r['url']}" in r["content"].replace("\u200b", "")]  # its address
+    # nor the footer's badges as every result's image (Pagefind takes the first image after
+    # the heading, wherever it is)
+    assert not [r["url"] for r in records(site) if "image" in r["meta"]]
 
 
 def test_chinese_text_is_indexed_as_words(searched):

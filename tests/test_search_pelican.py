@@ -34,6 +34,7 @@ def test_a_pelican_site_gets_an_index_of_its_published_pages_only(pelican_site):
         assert listing not in urls, listing
     fee = next(r for r in records(site) if r["url"] == "/notices/2026-11-01-annual-fee/")
     assert fee["meta"]["title"] == "专利年费缴纳须知" and "年费" in fee["meta"]["terms"].split()
+    assert not [r["url"] for r in records(site) if "image" in r["meta"]]  # no footer badge
 
 
 def test_a_pelican_site_has_the_search_page_of_each_language(pelican_site):
