@@ -315,3 +315,76 @@ def test_the_demo_site_checked_on_every_core_with_the_cache_finds_what_one_proce
     page.write_bytes(page.read_bytes())  # touched: the rest comes from the cache
     assert _check(root) == expected
     assert _check(root) == expected
+
+
+def test_kept_values_come_back_equal_with_their_types():
+    """The cache's pickling (slots dataclasses by a dispatch table, the rest pickle's own
+    way) gives back what was kept: same values, same types, frozen ones still frozen."""
+    import dataclasses
+
+    from govpub.findings import Finding, Severity
+    from govpub.links.extract import Link
+    from govpub.links.pages import PageLink
+    from govpub.rules.internal_links import InternalLink
+    from govpub.sensitive.sources import Segment
+
+    link = Link(url="a.md#x", line=3, column=5, kind="inline")
+    value = {"links": [link, Link(url="https://example.cn/", line=1, column=1, kind="auto")],
+             "segments": (Segment("甲\n乙", ((0, 1, ""), (2, 2, ("title",))), True, ((0, 1),)),),
+             "findings": [Finding("content/a.md", 2, 1, "GP502", Severity.ERROR, "手机号")],
+             "page": [PageLink("b.md", 4, 2, "inline", "")],
+             "internal": [InternalLink("a.md", "b.md", 4, 2, "b.md", "", False, True)],
+             "shared": (link, link)}
+    back = checkcache._unpack(checkcache._pack(value))
+    assert back == value
+    assert [type(x) for x in back["links"]] == [Link, Link]
+    assert type(back["segments"][0]) is Segment and type(back["findings"][0]) is Finding
+    assert type(back["page"][0]) is PageLink and type(back["internal"][0]) is InternalLink
+    assert back["shared"][0] is back["shared"][1]  # one object kept once
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        back["links"][0].line = 9
+    for cls in (Link, Segment, Finding):  # kept the quick way, not by pickle's own
+        assert cls in checkcache._dispatch_table()
+
+
+def test_a_cached_page_makes_its_body_links_again(site):
+    """A page's body links are not written to the cache (only the links made from them):
+    asked of a reused page, they are made again from its kept body, the same."""
+    from govpub.content import list_entries
+    from govpub.digest import digest_for
+    from govpub.links import body_links, extract_links
+
+    _check(site)
+    policy = load_policy(site)
+    cache = checkcache.CheckCache.open(policy, registry.all(), checker.SHARED_DERIVATIONS,
+                                       NOW.date().isoformat())
+    try:
+        hits, _todo = cache.split(list_entries(policy.content_dir), digest_for)
+    finally:
+        cache.close()
+    doc, _found = hits["notices/2026-11-02-link.md"]
+    body, kept = checkcache._unpack(doc._rest)
+    assert "body-links" not in kept and "body-links" not in doc.derived
+    assert body_links(doc) == extract_links(body) and body_links(doc)
+
+
+def test_every_file_loaded_on_every_core_is_kept_chunk_by_chunk(site, loads, monkeypatch):
+    """Each process writes its chunks' results as it goes: none is lost (every file but
+    the uncacheable CRLF page is kept), and the next check, one page touched, loads only
+    the CRLF page in this process (loads in workers are not counted: all are here)."""
+    monkeypatch.setattr(checker, "MIN_FILES_PER_SHARE", 1)
+    monkeypatch.setattr(checker, "CHUNK_FILES", 2)
+    cold = _check(site, use_cache=False)
+    assert _check(site) == cold
+    with sqlite3.connect(cache_dir_for(site, "check") / checkcache.DATABASE) as db:
+        kept = {k.split("\0")[0] for (k,) in db.execute("SELECT k FROM docs")}
+    files = {p.relative_to(site / "content").as_posix()
+             for p in (site / "content").rglob("*") if p.is_file()}
+    assert len(files) > 2 * checker.CHUNK_FILES
+    assert kept == files - {"notices/2026-11-04-crlf.md"}
+    page = site / "content/notices/2026-11-01-mobile.md"
+    page.write_bytes(page.read_bytes())
+    monkeypatch.setattr(checker, "MIN_FILES_PER_SHARE", 10_000)
+    loads.clear()
+    assert _check(site) == cold
+    assert loads == ["notices/2026-11-04-crlf.md"]

@@ -37,6 +37,7 @@ an empty folder.
 
 from __future__ import annotations
 
+import copyreg
 import dataclasses
 import functools
 import hashlib
@@ -70,9 +71,11 @@ RECORDS_SLACK = 64
 #: a file changed this recently is hashed every time, never known by its status alone
 RACY_NS = 2_000_000_000
 
-#: derived values not kept for pages: larger than the page they are made from, and made
-#: again from it quicker than written and read back (the sensitive-content scan's text)
-REMADE_FOR_PAGES = frozenset({"sensitive-segments"})
+#: derived values not kept for pages: larger than the page they are made from, or made
+#: again from it quicker than written and read back (the sensitive-content scan's text;
+#: the body's links, which only the links kept in the head are made from: writing them
+#: was a sixth of writing a cold run's cache, and a later check never read them)
+REMADE_FOR_PAGES = frozenset({"sensitive-segments", "body-links"})
 
 Status = tuple[int, int, int, int, int]  # st_dev, st_ino, st_size, st_mtime_ns, st_ctime_ns
 
@@ -126,21 +129,35 @@ def _slotted_fields(cls: type):
     return operator.attrgetter(*names)
 
 
-class _Pickler(pickle.Pickler):
-    """Slots dataclasses (links, segments, findings) as (class, values): a tenth of the time
-    pickle's own way takes to rebuild them, which was most of a warm check."""
+def _slotted_reducer(cls: type):
+    values = _slotted_fields(cls)
+    return lambda obj: (_rebuild, (cls, values(obj)))
 
-    def reducer_override(self, obj):
-        cls = type(obj)
-        values = _slotted_fields(cls)
-        if values is None:
-            return NotImplemented
-        return _rebuild, (cls, values(obj))
+
+@functools.cache
+def _dispatch_table() -> dict:
+    """Reducers of the slots dataclasses kept in the cache (links, segments, findings), by
+    type: pickle looks a type up there in C, where a ``reducer_override`` was a Python
+    call for every object that is not a plain value (each named tuple, each class
+    named), which doubled the cost of writing a cold run's cache. A slots dataclass not
+    listed is still kept right, pickle's own (slower) way."""
+    from .links.extract import Link
+    from .sensitive.sources import Segment
+
+    table = dict(copyreg.dispatch_table)
+    for cls in (Link, Segment, Finding):
+        if _slotted_fields(cls) is not None:
+            table[cls] = _slotted_reducer(cls)
+    return table
 
 
 def _pack(value) -> bytes:
+    """``value`` pickled, slots dataclasses as (class, values): a tenth of the time pickle's
+    own way takes to rebuild them, which was most of a warm check."""
     out = io.BytesIO()
-    _Pickler(out, protocol=pickle.HIGHEST_PROTOCOL).dump(value)
+    pickler = pickle.Pickler(out, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.dispatch_table = _dispatch_table()
+    pickler.dump(value)
     return seal(out.getvalue())
 
 

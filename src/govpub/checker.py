@@ -295,6 +295,9 @@ class _Chunks:
             self.memos.update((k, v) for k, v in ctx.cache.items() if k in POLICY_MEMOS)
             if self.cache is not None:
                 _keep(self.cache, documents, findings)
+                # written chunk by chunk, while the other processes still work: written at
+                # the end, every process waited for the others' transactions in turn
+                self.cache.flush()
         if os.getpid() != self.parent:
             for doc in documents:
                 doc.derived = {k: v for k, v in doc.derived.items() if k in SHARED_DERIVATIONS}
