@@ -86,3 +86,26 @@ def test_impossible_now_is_a_usage_error(tmp_path):
     for text in ("2026-13-01", "2026-02-30T10:00"):
         proc = run(root, "check", "--now", text)
         assert proc.returncode == 2 and "not a real date" in proc.stderr, proc.stderr
+
+
+def test_check_ends_its_process_at_once_with_all_its_output(tmp_path):
+    """`govpub check` ends without freeing its documents (os._exit): everything it wrote
+    still reaches a pipe and a file whole — more than any buffer holds — with its code."""
+    pages = {f"notices/p{n:03}.md": notice().replace("source: 国家知识产权局办公室\n", "")
+             for n in range(120)}
+    root = make_repo(tmp_path, pages)
+    piped = run(root, "check", "--format", "json")
+    assert piped.returncode == 1, piped.stderr
+    assert len(piped.stdout) > 3 * 8192
+    found = json.loads(piped.stdout)
+    assert sorted({f["path"] for f in found if f["rule"] == "GP102"}) == \
+        [f"content/{path}" for path in sorted(pages)]
+    out = tmp_path / "out.txt"
+    with out.open("w") as handle:
+        text = subprocess.run([*GOVPUB, "--root", str(root), "--lang", "en", "check"],
+                              stdout=handle, stderr=subprocess.PIPE, text=True, timeout=120)
+    assert text.returncode == 1
+    assert out.read_text().count(": GP102 error: ") == len(pages)
+    assert "finding(s)" in text.stderr.splitlines()[-1]
+    usage = run(root, "--lang", "en", "check", str(root / "content/no-such.md"))
+    assert usage.returncode == 2 and "does not exist" in usage.stderr

@@ -49,6 +49,9 @@ def check(ctx, paths, changed_since, output_format, now_text) -> int:
     (unique codes, links into blocked pages) stay right. Exit 0 when nothing
     blocks, 1 when something does, 2 for usage or configuration errors.
     """
+    from . import exit_at_once
+
+    exit_at_once()
     root = root_of(ctx)
     selectors = [_repo_relative(root, p) for p in paths]
     state = None
