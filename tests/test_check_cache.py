@@ -191,6 +191,23 @@ def test_a_withdrawn_sign_off_is_seen(site, loads):
     assert "notices/2026-11-20-fees.md" in blocked
 
 
+def test_a_sign_off_changed_in_place_is_seen_even_with_the_same_size_and_time(site):
+    """The record's status (taken once, before it is read) keys its kept reading: a
+    decision changed in place, size and modification time forged back, is read again."""
+    _check(site)
+    record = site / "review/notices/2026-11-20-fees.md.yml"
+    before = record.stat()
+    text = record.read_bytes()
+    assert b"decision: public" in text
+    record.write_bytes(text.replace(b"decision: public", b"decision: publix", 1))
+    os.utime(record, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert record.stat().st_size == before.st_size
+    found, blocked = _check(site)
+    assert (found, blocked) == _check(site, use_cache=False)
+    assert "notices/2026-11-20-fees.md" in blocked
+    assert any(f.rule == "GP207" for f in found)
+
+
 def test_the_clock_is_read_on_every_check(site):
     before = _check(site, NOW)
     assert "notices/2026-12-24-later.md" in before[1]

@@ -85,6 +85,11 @@ def file_status(path: Path) -> Status | None:
         st = os.stat(path, follow_symlinks=False)
     except OSError:
         return None
+    return status_of(st)
+
+
+def status_of(st: os.stat_result) -> Status:
+    """The status kept of a file, from its ``os.lstat``."""
     return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
 
 
@@ -456,13 +461,15 @@ class CheckCache:
 
     # --- sign-off records ------------------------------------------------------------------
 
-    def record(self, record_file: Path, parse, unreadable):
+    def record(self, record_file: Path, parse, unreadable, status: Status | None = None):
         """``parse(the file's bytes)``, answered from the cache while the bytes are the same
         (``unreadable(error)`` when the file cannot be read). The file is read once: its
-        digest is of the bytes parsed."""
+        digest is of the bytes parsed. ``status``: the file's, taken by the caller just
+        before (else taken here)."""
         text = os.fspath(record_file)
         prefix = self._root_prefix
-        status = file_status(record_file)
+        if status is None:
+            status = file_status(record_file)
         repo_path = text[len(prefix):].replace(os.sep, "/") if text.startswith(prefix) else None
         digest = self.known_digest(repo_path, status) if repo_path is not None else None
         if digest is not None and digest in self.records:
@@ -580,9 +587,10 @@ def record_reader(parse, unreadable):
     ``unreadable(error)`` when the file cannot be read; while a check runs (see
     reading_records) answered from the check cache."""
 
-    def read(record_file):
+    def read(record_file, status: Status | None = None):
+        """``status``: the file's (file_status), if the caller has just taken it."""
         if _active:
-            return _active[-1].record(record_file, parse, unreadable)
+            return _active[-1].record(record_file, parse, unreadable, status)
         try:
             raw = _read_bytes(record_file)
         except OSError as exc:

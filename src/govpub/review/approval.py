@@ -7,6 +7,7 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..checkcache import status_of
 from ..config import Policy
 from ..i18n import _
 from .records import (
@@ -42,12 +43,14 @@ def evaluate_one(policy: Policy, doc) -> ApprovalState:
     state = ApprovalState(content_path=doc.path, required=policy.levels_for(doc.path))
     record_file = record_path_for(policy, doc.path)
     try:
-        if not stat.S_ISREG(os.lstat(record_file).st_mode):  # a symlink is not a record
-            return state
+        found = os.lstat(record_file)
     except OSError:
         return state
+    if not stat.S_ISREG(found.st_mode):  # a symlink is not a record
+        return state
     state.record_file = record_file
-    state.record, problems = read_record(record_file)
+    # the status just taken: the check cache knows the record by it (not taken twice)
+    state.record, problems = read_record(record_file, status_of(found))
     state.problems = list(problems)
     if state.record is not None and state.record.content != doc.path:
         state.problems.append(RecordProblem(
