@@ -405,3 +405,47 @@ def test_every_file_loaded_on_every_core_is_kept_chunk_by_chunk(site, loads, mon
     loads.clear()
     assert _check(site) == cold
     assert loads == ["notices/2026-11-04-crlf.md"]
+
+
+def test_documents_sent_back_as_the_cache_keeps_them_are_the_documents(tmp_path, monkeypatch):
+    """Worker processes send a chunk's documents back in the form the cache keeps (packed
+    once for both): the parent's documents — text, front matter, lines, problems, links —
+    are those a plain check in one process loads, with and without their text."""
+    import shutil
+
+    root = make_site(tmp_path, _files())
+    monkeypatch.setattr(checkcache, "RACY_NS", 0)
+    policy = load_policy(root)
+
+    def documents(**options):
+        result = checker.check_repository(policy, NOW, **options)
+        return {path: ((doc.body, doc.meta, doc.body_line, doc.key_lines, doc.problems,
+                        doc.digest, doc.size, doc.readable, doc.is_page, doc.file),
+                       {k: v for k, v in doc.derived.items() if k in checker.SHARED_DERIVATIONS})
+                for path, doc in result.context.corpus.documents.items()}, result.findings
+
+    plain, plain_findings = documents(use_cache=False)
+    monkeypatch.setattr(checker, "MIN_FILES_PER_SHARE", 1)
+    monkeypatch.setattr(checker, "CHUNK_FILES", 2)
+    sent_back = []
+    real = checkcache.document_of
+    monkeypatch.setattr(checker, "document_of",
+                        lambda *args: sent_back.append(args[-1]) or real(*args))
+    for keep_bodies in (True, False):
+        shutil.rmtree(cache_dir_for(root, "check"), ignore_errors=True)
+        sent_back.clear()
+        cold, cold_findings = documents(keep_bodies=keep_bodies)  # every file loaded
+        assert sent_back, "no document came back in its kept form"
+        assert cold_findings == plain_findings
+        assert cold.keys() == plain.keys()
+        for path, (fields, derived) in cold.items():
+            expected, plain_derived = plain[path]
+            if not keep_bodies and fields[0] is None:  # loaded by a worker: text not sent
+                fields = (expected[0], *fields[1:])
+            elif not keep_bodies:
+                assert fields[-1] not in sent_back, path
+            assert fields == expected, path
+            both = derived.keys() & plain_derived.keys()
+            assert {k: derived[k] for k in both} == {k: plain_derived[k] for k in both}, path
+            if fields[-1] in sent_back and fields[-2]:  # a page: its links came back
+                assert derived.keys() == checker.SHARED_DERIVATIONS, path
