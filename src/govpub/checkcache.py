@@ -146,12 +146,11 @@ def _dispatch_table() -> dict:
     call for every object that is not a plain value (each named tuple, each class
     named), which doubled the cost of writing a cold run's cache. A slots dataclass not
     listed is still kept right, pickle's own (slower) way."""
-    from .content import LoadProblem
     from .links.extract import Link
     from .sensitive.sources import Segment
 
     table = dict(copyreg.dispatch_table)
-    for cls in (Link, Segment, Finding, LoadProblem):
+    for cls in (Link, Segment, Finding):
         if _slotted_fields(cls) is not None:
             table[cls] = _slotted_reducer(cls)
     return table
@@ -228,13 +227,7 @@ def _head_of(doc: Document, shared: frozenset[str]) -> tuple:
     return (*fields, {k: v for k, v in doc.derived.items() if k in shared})
 
 
-def document_of(head: bytes, rest: bytes | None, file: Path) -> CachedDocument:
-    """The document :meth:`CheckCache.store` returned the kept form of (a check's worker
-    process sends that back, packed once for both); ``rest`` None: without its body."""
-    return _document(_unpack(head), rest, file)
-
-
-def _document(head: tuple, rest: bytes | None, file: Path) -> CachedDocument:
+def _document(head: tuple, rest: bytes, file: Path) -> CachedDocument:
     values = dict(zip(_SHARED_FIELDS, head[:-1], strict=True))
     doc = CachedDocument(file=file, body=None, rest=rest, **values)
     doc.derived = dict(head[-1])
@@ -441,15 +434,14 @@ class CheckCache:
         if entry.rel not in self.seen and not (entry.refusal or entry.collides_with):
             self.seen[entry.rel] = file_status(entry.file)
 
-    def store(self, doc: Document, findings: list[Finding]) -> tuple[bytes, bytes] | None:
-        """Keep a freshly loaded document (with all it derived) and its cacheable findings;
-        (head, rest) as kept (see document_of), or None when it is not kept."""
+    def store(self, doc: Document, findings: list[Finding]) -> None:
+        """Keep a freshly loaded document (with all it derived) and its cacheable findings."""
         if not doc.digest or doc.body is None:
-            return None
+            return
         if any(p.rule in ("GP009", "GP010") for p in doc.problems):
-            return None  # about where the file is or its BOM and line ends: not pinned by the digest
+            return  # about where the file is or its BOM and line ends: not pinned by the digest
         if is_text_file_path(doc.path) and not doc.is_page:
-            return None  # a text attachment: its digest does not pin BOM and line ends
+            return  # a text attachment: its digest does not pin BOM and line ends
         kept = [f for f in findings if f.rule in self.cacheable]
         daily = [f for f in findings if f.rule in self.daily]
         head = _pack(_head_of(doc, self.shared))
@@ -460,7 +452,6 @@ class CheckCache:
         before = self.seen.get(doc.path)
         if before is not None and file_status(doc.file) == before:  # not changed while read
             self.remember(doc.repo_path, before, doc.digest)
-        return head, rest
 
     def store_daily(self, doc: Document, findings: list[Finding]) -> None:
         """The daily rules' findings of a reused document, for today."""

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from functools import cached_property
 
-from .checkcache import CheckCache, document_of, reading_records
+from .checkcache import CheckCache, reading_records
 from .config import Policy
 from .content import Corpus, Document, Entry, list_entries, load_entry
 from .digest import digest_for
@@ -293,38 +293,24 @@ class _Chunks:
                         instance.prepare(doc, ctx)
             instants = ctx.instants
             self.memos.update((k, v) for k, v in ctx.cache.items() if k in POLICY_MEMOS)
-        kept = {}
-        if self.run_rules and self.cache is not None:
-            kept = _keep(self.cache, documents, findings)
-            # written chunk by chunk, while the other processes still work: written at
-            # the end, every process waited for the others' transactions in turn
-            self.cache.flush()
-        if os.getpid() == self.parent:
-            return documents, findings, instants
-        sent: list[Document | tuple[bytes, bytes | None]] = []
-        for doc in documents:
-            packed = kept.get(doc.path)
-            if packed is not None:  # as the cache keeps it: packed once for both
-                sent.append((packed[0], packed[1] if self.keep_bodies else None))
-                continue
-            doc.derived = {k: v for k, v in doc.derived.items() if k in SHARED_DERIVATIONS}
-            if not self.keep_bodies:
-                doc.body = None
-            doc.file = None  # the parent has it (see files_back): a Path is slow to unpickle
-            sent.append(doc)
-        return sent, findings, instants
+            if self.cache is not None:
+                _keep(self.cache, documents, findings)
+                # written chunk by chunk, while the other processes still work: written at
+                # the end, every process waited for the others' transactions in turn
+                self.cache.flush()
+        if os.getpid() != self.parent:
+            for doc in documents:
+                doc.derived = {k: v for k, v in doc.derived.items() if k in SHARED_DERIVATIONS}
+                if not self.keep_bodies:
+                    doc.body = None
+                doc.file = None  # the parent has it (see files_back): a Path is slow to unpickle
+        return documents, findings, instants
 
-    def files_back(self, index: int, documents: list) -> list[Document]:
-        """A chunk's documents with their file paths, as the parent listed them (those a
-        worker sent as the cache keeps them made documents again, see document_of)."""
-        back = []
+    def files_back(self, index: int, documents: list[Document]) -> list[Document]:
+        """A chunk's documents with their file paths, as the parent listed them."""
         for doc, entry in zip(documents, self.chunks[index], strict=True):
-            if isinstance(doc, tuple):
-                doc = document_of(*doc, entry.file)
-            else:
-                doc.file = entry.file
-            back.append(doc)
-        return back
+            doc.file = entry.file
+        return documents
 
     def finish(self) -> None:
         """After a process's last chunk: write what it learned to the cache."""
@@ -332,18 +318,12 @@ class _Chunks:
             self.cache.flush()
 
 
-def _keep(cache: CheckCache, documents: list[Document],
-          findings: list[Finding]) -> dict[str, tuple[bytes, bytes]]:
-    """Store each document and its findings in the cache; the kept form of each, by path."""
+def _keep(cache: CheckCache, documents: list[Document], findings: list[Finding]) -> None:
     by_path: dict[str, list[Finding]] = defaultdict(list)
     for finding in findings:
         by_path[finding.path].append(finding)
-    kept = {}
     for doc in documents:
-        packed = cache.store(doc, by_path.get(doc.repo_path, []))
-        if packed is not None:
-            kept[doc.path] = packed
-    return kept
+        cache.store(doc, by_path.get(doc.repo_path, []))
 
 
 def _keep_daily(cache: CheckCache, documents, findings: list[Finding]) -> None:
