@@ -281,7 +281,33 @@ def save_record(path: Path | None, record: SiteRecord) -> None:
 
 def forget_record(path: Path | None) -> None:
     if path is not None:
+        _kept.pop(path, None)
         path.unlink(missing_ok=True)
+
+
+#: records this process published, by record file: ``govpub serve`` keeps them between
+#: rebuilds instead of reading (0.25 s) and writing (0.4 s) the file at 10,000 pages each
+#: time; it writes the file once the pages are served (:func:`save_record`)
+_kept: dict[Path, SiteRecord] = {}
+
+
+def keep_record(path: Path | None, record: SiteRecord) -> None:
+    """Remember ``record`` in this process for the next build of its folder."""
+    if path is not None:
+        _kept[path] = record
+
+
+def kept_or_load_record(path: Path | None, target: Path) -> SiteRecord | None:
+    """The record this process kept for ``path``, else the one on disk (:func:`load_record`).
+
+    A kept record is as safe as one read back: everything it lets a build reuse
+    is checked against the site folder as it is now (a page's file and every
+    memoized digest by inode, size and modification time), whoever wrote it.
+    """
+    kept = _kept.get(path) if path is not None else None
+    if kept is not None and kept.target == str(Path(target).resolve()):
+        return kept
+    return load_record(path, target)
 
 
 # --- before the render: what can be reused ------------------------------------------------
@@ -333,11 +359,17 @@ def merge_results(results: list[dict]) -> dict:
             "traces": traces}
 
 
-def _place(source: str, target: str, expected: FileStat) -> FileStat:
-    """Put the previous site's file at ``target`` (a hard link; a copy across file systems)."""
+def _place(source: str, target: str, expected: FileStat, made: set[str]) -> FileStat:
+    """Put the previous site's file at ``target`` (a hard link; a copy across file systems).
+
+    ``made``: the folders this render has made so far (added to).
+    """
     if file_stat(source) != expected:
         raise Mismatch(_("{path} changed during the build").format(path=source))
-    os.makedirs(os.path.dirname(target), exist_ok=True)
+    folder = os.path.dirname(target)
+    if folder not in made:  # one mkdir per folder, not per page (0.5 s at 10,000 pages)
+        os.makedirs(folder, exist_ok=True)
+        made.add(folder)
     if os.path.lexists(target):
         os.unlink(target)  # a static file MkDocs copied there: the page wins, as in MkDocs
     try:
@@ -396,12 +428,14 @@ def finish(temp_site: Path, site_dir: Path, merged: dict, reuse: frozenset[str],
     site, temp = os.fspath(site_dir), os.fspath(temp_site)
     pages: dict[str, PageRecord] = {}
     rendered: set[str] = set()
+    made: set[str] = set()
     for src, dest, url in order:
         if src in reuse:
             previous = record.pages[src]
             if (previous.dest, previous.url) != (dest, url):
                 raise Mismatch(_("{path} moved in the site").format(path=src))
-            placed = _place(os.path.join(site, dest), os.path.join(temp, dest), previous.stat)
+            placed = _place(os.path.join(site, dest), os.path.join(temp, dest), previous.stat,
+                            made)
             pages[src] = PageRecord(previous.key, dest, url, previous.lookups, previous.links,
                                     previous.search, placed)
             continue

@@ -154,6 +154,11 @@ def publish(state: BuildState) -> None:
     state.temp_site = None
     if delta is not None and delta.site_key is not None and delta.outcome is not None:
         outcome = delta.outcome
-        incremental.save_record(record_file, incremental.SiteRecord(
+        record = incremental.SiteRecord(
             site_key=delta.site_key, target=str(state.site_dir.resolve()),
-            theme_uris=outcome.theme_uris, pages=outcome.pages, files=delta.files))
+            theme_uris=outcome.theme_uris, pages=outcome.pages, files=delta.files)
+        if state.options.serve:  # serve keeps it and writes it after serving the pages
+            incremental.keep_record(record_file, record)
+            state.unsaved_record = (record_file, record)
+        else:
+            incremental.save_record(record_file, record)

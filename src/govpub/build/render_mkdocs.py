@@ -201,7 +201,7 @@ def render_mkdocs(state: BuildState) -> None:
         echo(_("warning: {message}").format(message=message))
     cache = cache_dir_for(state.root, "render")
     record_file = incremental.record_path(cache, state.site_dir) if cache else None
-    record = incremental.load_record(record_file, state.site_dir)
+    record = incremental.kept_or_load_record(record_file, state.site_dir)
     state.mkdocs_config, load_warnings = _load_config(state)
     config = state.mkdocs_config  # the build changes it: the checks below read this one
     key = fingerprint.site_key(config, policy_root=state.root, govpub_dir=GOVPUB_DIR)

@@ -29,7 +29,10 @@ from pathlib import Path
 
 from ..errors import GovpubError
 from ..i18n import _
+from ..integrity.manifest import sha256_file
 from ..search import refresh_search_index
+from ..search.index import BUNDLE_DIR
+from . import incremental
 from .pipeline import BuildOptions, build_lock, run_build
 from .treewatch import SAFETY_POLL_SECONDS, TreeEvents
 
@@ -110,6 +113,7 @@ def _build_then_index(options: BuildOptions, done: str | None = None) -> bool:
         return False
     if done:
         options.echo(done)
+    indexed = False
     if state.search_deferred:
         try:
             with build_lock(state.work_dir):
@@ -121,8 +125,35 @@ def _build_then_index(options: BuildOptions, done: str | None = None) -> bool:
                            "the previous index is still served").format(
                 error=exc.strerror or exc))
         else:
+            indexed = True
             options.echo(_("search index updated"))
+    if state.unsaved_record is not None:
+        with build_lock(state.work_dir):
+            _save_record(state.site_dir, *state.unsaved_record, indexed=indexed)
     return True
+
+
+def _save_record(site_dir: Path, path: Path | None, record: incremental.SiteRecord, *,
+                 indexed: bool) -> None:
+    """Write the render record serve kept, once the pages are served (a server started
+    later reuses them); ``indexed``: with the digests of the search index just written,
+    which the next rebuild's manifest then need not read again."""
+    if indexed:
+        prefix = BUNDLE_DIR + "/"
+        files = {rel: known for rel, known in record.files.items()
+                 if not rel.startswith(prefix)}
+        for folder, _dirs, names in os.walk(site_dir / BUNDLE_DIR):
+            for name in names:
+                file = os.path.join(folder, name)
+                seen = incremental.file_stat(file)
+                if seen is None:
+                    continue  # not a regular file: the manifest reads (and refuses) it
+                digest = sha256_file(Path(file))
+                if incremental.file_stat(file) == seen:  # not replaced while read
+                    files[prefix + os.path.relpath(file, site_dir / BUNDLE_DIR)
+                          .replace(os.sep, "/")] = (seen, digest)
+        record.files = files
+    incremental.save_record(path, record)
 
 
 def settled(root: Path, current: dict, stop: threading.Event) -> dict:

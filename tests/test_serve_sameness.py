@@ -1,0 +1,219 @@
+"""What `govpub serve` shows after a series of edits is what `govpub build` publishes.
+
+Serve rebuilds its own folder again and again, keeping what it can between
+rebuilds (the render record in memory, the digests of the search index it
+just wrote). After each edit its folder is compared, file for file, with a
+full build of the same tree into a fresh folder: pages edited, retitled,
+added, removed, quarantined (plain serve) or shown as unreviewed (preview),
+pages that no longer load. Only serve's marker and its manifest differ (the
+manifest lists the marker and was written with the search index of the site
+before, which is indexed again once the pages are served): the manifest is
+checked against the files it describes instead.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import re
+import shutil
+
+import pytest
+from build_fixtures import NOW_TEXT, add_file, basic_files, build, make_site, notice, site_files
+from factory import sign_off
+
+from govpub.build import BuildOptions, incremental, render_mkdocs, run_build
+from govpub.build.publish import PREVIEW_MARKER, SERVE_MARKER
+from govpub.build.serve import rebuild_once
+from govpub.integrity.manifest import MANIFEST, SIGNATURE, parse_manifest
+from govpub.search.index import BUNDLE_DIR
+
+pytestmark = pytest.mark.slow
+
+_fresh = itertools.count()
+REUSED = re.compile(r"rendered (\d+) pages? again, reused (\d+)")
+
+
+def _files() -> dict[str, str | bytes]:
+    files = basic_files()
+    files.update({
+        "notices/2026-11-01-a.md": notice(
+            title="关于甲事项的通知", published="'2026-11-01T09:00:00+08:00'",
+            body="## 办理须知\n\n甲事项说明。见[乙通知](2026-11-02-b.md)。"),
+        "notices/2026-11-02-b.md": notice(
+            title="关于乙事项的通知", published="'2026-11-02T09:00:00+08:00'",
+            body="## Section B\n\n乙事项说明。"),
+        "notices/2026-11-04-d.md": notice(title="关于丁事项的通知",
+                                          published="'2026-11-04T09:00:00+08:00'",
+                                          body="丁事项说明。"),
+    })
+    return files
+
+
+def _options(root, said: list[str], preview: bool) -> BuildOptions:
+    return BuildOptions(root=root, now_text=NOW_TEXT, echo=said.append, serve=True,
+                        defer_search=True, preview=preview)
+
+
+def _digests(site, under: str = "") -> dict[str, str]:
+    return {name: hashlib.sha256((site / name).read_bytes()).hexdigest()
+            for name in site_files(site) if name.startswith(under)}
+
+
+def _rebuild(options, said) -> None:
+    """One rebuild as the watcher runs it; the manifest it wrote must describe the files
+    (the search index as carried, before it was indexed again)."""
+    site = options.target
+    carried = _digests(site, BUNDLE_DIR + "/")
+    assert rebuild_once(options), said[-3:]
+    assert said[-2:] == ["rebuilt", "search index updated"], said[-3:]
+    listed = parse_manifest((site / MANIFEST).read_bytes())
+    now = {name: digest for name, digest in _digests(site).items()
+           if not name.startswith(BUNDLE_DIR + "/")
+           and name not in (MANIFEST, SIGNATURE, SERVE_MARKER, PREVIEW_MARKER)}  # written after
+    assert listed == {**now, **carried}
+
+
+def _same_as_a_full_build(root, options, tmp_path) -> None:
+    full = tmp_path / f"full-{next(_fresh)}"
+    if options.preview:  # a preview build (what `govpub serve --preview` shows) in full
+        run_build(BuildOptions(root=root, now_text=NOW_TEXT, echo=lambda line: None,
+                               preview=True, site_dir=full))
+    else:
+        assert build(root, "--site-dir", str(full)) == 0
+    served, built = site_files(options.target), site_files(full)
+    assert served.pop(SERVE_MARKER if not options.preview else PREVIEW_MARKER)
+    built.pop(PREVIEW_MARKER, None)
+    for name in (MANIFEST, SIGNATURE):  # checked against the files in _rebuild
+        served.pop(name, None)
+        built.pop(name, None)
+    assert sorted(served) == sorted(built)
+    assert [name for name in served if served[name] != built[name]] == []
+    shutil.rmtree(full)
+
+
+def _edit(root, rel: str, old: str, new: str, *, sign: bool = True) -> None:
+    path = root / "content" / rel
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    if sign:
+        sign_off(root, [rel])
+
+
+@pytest.mark.parametrize("preview", [False, True], ids=["serve", "preview"])
+def test_a_series_of_served_edits_ends_as_a_full_build_of_the_final_tree(tmp_path, preview):
+    root = make_site(tmp_path, _files())
+    said: list[str] = []
+    options = _options(root, said, preview)
+    assert rebuild_once(options), said  # the first build: nothing to carry or reuse
+    site = options.target
+    _same_as_a_full_build(root, options, tmp_path)
+
+    _edit(root, "notices/2026-11-02-b.md", "乙事项说明。", "乙事项说明（修订）。")
+    _rebuild(options, said)
+    assert any(REUSED.search(line) for line in said), "an edit renders only what it touches"
+    assert "修订" in (site / "notices/2026-11-02-b/index.html").read_text(encoding="utf-8")
+    _same_as_a_full_build(root, options, tmp_path)
+
+    _edit(root, "notices/2026-11-20-fees.md", "关于调整专利收费的通知", "关于调整专利收费标准的通知")
+    _rebuild(options, said)  # a title: the listings and the home page show it
+    _same_as_a_full_build(root, options, tmp_path)
+
+    add_file(root, "notices/2026-11-26-new.md",
+             notice(title="新增通知", published="'2026-11-26T09:00:00+08:00'", body="新内容。"))
+    _rebuild(options, said)
+    assert (site / "notices/2026-11-26-new/index.html").is_file()
+    _same_as_a_full_build(root, options, tmp_path)
+
+    (root / "content/notices/2026-11-26-new.md").unlink()  # removed: it disappears
+    (root / "review/notices/2026-11-26-new.md.yml").unlink()
+    _rebuild(options, said)
+    assert not (site / "notices/2026-11-26-new").exists()
+    _same_as_a_full_build(root, options, tmp_path)
+
+    # an edit nobody signed off: plain serve holds the page back, the preview shows it
+    _edit(root, "notices/2026-11-04-d.md", "丁事项说明。", "未审核的修改。", sign=False)
+    _rebuild(options, said)
+    page = site / "notices/2026-11-04-d/index.html"
+    if preview:
+        assert "未审核的修改" in page.read_text(encoding="utf-8")
+    else:
+        assert not page.exists()
+    _same_as_a_full_build(root, options, tmp_path)
+
+    broken = root / "content/notices/2026-11-04-d.md"  # front matter that no longer loads
+    broken.write_text("---\ntitle: [unclosed\n---\n丁\n", encoding="utf-8")
+    _rebuild(options, said)
+    assert not page.exists()  # not even in a preview
+    _same_as_a_full_build(root, options, tmp_path)
+
+
+def test_a_failed_rebuild_leaves_what_was_served_untouched(tmp_path):
+    """Every page's footer links to D; D's sign-off withdrawn, the link check fails: the
+    folder served before stays, file for file and inode for inode."""
+    root = make_site(tmp_path, _files())
+    theme = root / "theme"
+    shutil.copytree(render_mkdocs.THEME_DIR, theme)
+    main_html = theme / "main.html"
+    template = main_html.read_text(encoding="utf-8")
+    assert template.count("{% block footer %}") == 1
+    main_html.write_text(template.replace(
+        "{% block footer %}",
+        "{% block footer %}<a href=\"{{ 'notices/2026-11-04-d/' | url }}\">D</a>"),
+        encoding="utf-8")
+    config = render_mkdocs.DEFAULT_CONFIG.read_text(encoding="utf-8")
+    (root / "mkdocs.yml").write_text(re.sub(r"custom_dir: .*", "custom_dir: theme", config),
+                                     encoding="utf-8")
+    said: list[str] = []
+    options = _options(root, said, preview=False)
+    assert rebuild_once(options), said
+    site = options.target
+
+    def state() -> dict[str, tuple[int, bytes]]:
+        return {name: ((site / name).stat().st_ino, data)
+                for name, data in site_files(site).items()}
+
+    before = state()
+    _edit(root, "notices/2026-11-02-b.md", "乙事项说明。", "乙事项说明（修订）。")
+    (root / "review/notices/2026-11-04-d.md.yml").unlink()  # D goes; every page links to it
+    assert not rebuild_once(options)
+    assert said[-1].startswith("govpub: error: broken link in the built site"), said
+    assert state() == before
+
+    sign_off(root, ["notices/2026-11-04-d.md"])  # D back: the edit is served now
+    _rebuild(options, said)
+    assert "修订" in (site / "notices/2026-11-02-b/index.html").read_text(encoding="utf-8")
+    _same_as_a_full_build(root, options, tmp_path)
+
+
+def test_serve_keeps_its_render_record_and_writes_it_once_the_pages_are_served(tmp_path):
+    """The record serve kept in memory is the one a serve started later reads back; with
+    the digests of the search index written after the pages, as that index now is."""
+    root = make_site(tmp_path, _files())
+    said: list[str] = []
+    options = _options(root, said, preview=False)
+    assert rebuild_once(options), said
+    _edit(root, "notices/2026-11-02-b.md", "乙事项说明。", "乙事项说明（修订）。")
+    _rebuild(options, said)
+    site = options.target
+    record_file = incremental.record_path(incremental_cache(root), site)
+    kept = incremental._kept[record_file]
+    on_disk = incremental.load_record(record_file, site)
+    assert on_disk is not None and on_disk.pages.keys() == kept.pages.keys()
+    index = _digests(site, BUNDLE_DIR + "/")
+    assert index and {name: on_disk.files[name][1] for name in index} == index
+    assert all(on_disk.files[name][0] == incremental.file_stat(site / name) for name in index)
+
+    incremental._kept.clear()  # a serve started afresh reads the record written
+    _edit(root, "notices/2026-11-02-b.md", "（修订）", "（再次修订）")
+    said.clear()
+    _rebuild(options, said)
+    assert any(REUSED.search(line) for line in said), said
+    _same_as_a_full_build(root, options, tmp_path)
+
+
+def incremental_cache(root):
+    from govpub.cachedir import cache_dir_for
+
+    return cache_dir_for(root, "render")
