@@ -156,9 +156,23 @@ def _save_record(site_dir: Path, path: Path | None, record: incremental.SiteReco
     incremental.save_record(path, record)
 
 
-def settled(root: Path, current: dict, stop: threading.Event) -> dict:
-    """The snapshot once ``root`` has been quiet for SETTLE_SECONDS (or the limit passed)."""
+def settled(root: Path, current: dict | None, stop: threading.Event,
+            events: TreeEvents | None = None) -> dict:
+    """The snapshot once ``root`` has been quiet for SETTLE_SECONDS (or the limit passed).
+
+    With ``events`` that are live, quiet means no event for SETTLE_SECONDS, and
+    the tree is looked at once, at the end (``current`` is not needed): at
+    10,000 pages and their sign-offs a look states 20,000 files (0.2–0.3 s), and
+    comparing looks every SETTLE_POLL_SECONDS took two or three of them per edit.
+    """
     deadline = time.monotonic() + SETTLE_LIMIT_SECONDS
+    if events is not None and events.live:
+        while time.monotonic() < deadline and not stop.is_set():
+            if not events.wait(SETTLE_SECONDS):
+                break
+        return snapshot(root)
+    if current is None:
+        current = snapshot(root)
     quiet_since = time.monotonic()
     while time.monotonic() < deadline and not stop.wait(SETTLE_POLL_SECONDS):
         again = snapshot(root)
@@ -175,22 +189,33 @@ def watch_and_rebuild(options: BuildOptions, stop: threading.Event,
     once the tree is quiet: an edit and its sign-off written together are one rebuild.
 
     With ``events`` that are live, the watcher sleeps until one comes (or
-    SAFETY_POLL_SECONDS pass); otherwise it looks every POLL_SECONDS. Setting
-    ``stop`` (and waking ``events``) ends it.
+    SAFETY_POLL_SECONDS pass), waits until they stop and then looks at the tree
+    once; otherwise it looks every POLL_SECONDS and, after a change, until the
+    tree is quiet. Setting ``stop`` (and waking ``events``) ends it.
     """
     live = events is not None and events.live
     while not stop.is_set():
+        woke = False
         if live:
-            events.wait(SAFETY_POLL_SECONDS)
+            woke = events.wait(SAFETY_POLL_SECONDS)
         elif stop.wait(POLL_SECONDS):
             break
         if stop.is_set():
             break
-        now = snapshot(options.root)
-        if now != before:
-            before = settled(options.root, now, stop)
-            options.echo(_("change detected, rebuilding…"))
-            rebuild_once(options)
+        if woke:  # told of a change: wait for the quiet, then one look
+            now = settled(options.root, None, stop, events)
+            if stop.is_set():
+                break
+            if now == before:
+                continue
+        else:
+            now = snapshot(options.root)
+            if now == before:
+                continue
+            now = settled(options.root, now, stop, events)
+        before = now
+        options.echo(_("change detected, rebuilding…"))
+        rebuild_once(options)
 
 
 def serve_forever(options: BuildOptions, *, port: int) -> int:
