@@ -432,17 +432,25 @@ def carry_search_index(previous_site: Path, site_dir: Path) -> bool:
         return False  # none, or one made before shards, which the new pages cannot load
     bundle = Path(site_dir) / BUNDLE_DIR
     _remove(bundle)
-    # regular files only: a link planted in the folder (it is under .govpub/, which a
-    # branch can commit) must not make the server hand out a file from elsewhere
-    for folder, dirs, files in os.walk(previous):
-        here = Path(folder)
-        target = bundle / here.relative_to(previous)
-        target.mkdir(exist_ok=True)
-        dirs[:] = [d for d in dirs if not (here / d).is_symlink()]
-        for name in files:
-            if stat.S_ISREG(os.lstat(here / name).st_mode):
-                _link_or_copy(here / name, target / name)
+    _carry_folder(os.fspath(previous), os.fspath(bundle))
     return True
+
+
+def _carry_folder(source: str, target: str) -> None:
+    """Link every regular file under ``source`` into ``target`` (made), folders alike.
+
+    Regular files only: a link planted in the folder (it is under .govpub/, which
+    a branch can commit) must not make the server hand out a file from elsewhere.
+    With :func:`os.scandir` and plain strings: 10,140 files at 10,000 pages, where
+    a path object per file cost more than the links.
+    """
+    os.makedirs(target, exist_ok=True)
+    with os.scandir(source) as entries:
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                _carry_folder(entry.path, os.path.join(target, entry.name))
+            elif entry.is_file(follow_symlinks=False):
+                _link_or_copy(entry.path, os.path.join(target, entry.name))
 
 
 def refresh_search_index(site_dir: Path) -> ShardOutcome:
