@@ -23,7 +23,8 @@ printed by ``bench/bench_build.py`` or a first build):
    watcher polls once a second (half a second on average) and waits for the
    tree to be quiet for 0.2 s. Serve publishes the pages first and indexes
    the search right after: the time until it says so is printed too, and the
-   next edit waits for it. ``--serve-only`` skips the builds.
+   next edit waits for it. ``--serve-only`` skips the builds, ``--no-preview``
+   the preview's measurement.
 
 Wall time and CPU time (user + system of the child) are printed; the ratio
 is incremental / full. Target (issue 17): a one-page change at 10,000 pages
@@ -211,7 +212,8 @@ def serve_latency(pages: int, edits: int = 3,
                 sign(root, rel)
 
 
-def main(sizes: list[int], repeat: int, verify: bool, serve: bool, builds: bool) -> None:
+def main(sizes: list[int], repeat: int, verify: bool, serve: bool, builds: bool,
+         serve_preview: bool = True) -> None:
     OUT.mkdir(exist_ok=True)
     for pages in sizes:
         if builds:
@@ -226,6 +228,8 @@ def main(sizes: list[int], repeat: int, verify: bool, serve: bool, builds: bool)
         if serve:
             for preview, label in ((False, "govpub serve, edit + sign-off"),
                                    (True, "govpub serve --preview, edit")):
+                if preview and not serve_preview:
+                    continue
                 latencies, searched = serve_latency(pages, preview=preview)
                 print(f"{pages:>6} pages: {label} → served: "
                       + ", ".join(f"{s:.2f} s" for s in latencies)
@@ -243,5 +247,6 @@ if __name__ == "__main__":
     verify = "--verify" in args
     serve = "--serve" in args or "--serve-only" in args
     builds = "--serve-only" not in args
+    serve_preview = "--no-preview" not in args
     args = [a for a in args if not a.startswith("--")]
-    main([int(a) for a in args] or [1_000, 10_000], repeat, verify, serve, builds)
+    main([int(a) for a in args] or [1_000, 10_000], repeat, verify, serve, builds, serve_preview)
