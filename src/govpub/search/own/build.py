@@ -1,0 +1,320 @@
+"""Writing govpub's own search index, all of it or only what a change touched.
+
+Layout of the index folder (``OWN_DIR`` of the site):
+
+- ``index.json`` (the only file every query loads, about 150 bytes): per page
+  language, how many pages are indexed (for IDF), the page-number space and
+  the number of term files;
+- ``<lang>/t/<bucket>.gpi``: the term files (:mod:`.codec`), gzip;
+- ``<lang>/p/<page number>.gpf``: one per page, gzip JSON ``{"u": address,
+  "t": title, "x": text}``: fetched for the results shown, the excerpt is made
+  from it in the browser;
+- ``pages.json``: what the next build needs to change only what changed
+  (every indexed file's path, language, page number and SHA-256). No reader
+  loads it.
+
+**Scores are page-local.** A page's score for a term depends on that page
+only (:func:`page_scores`): a title hit puts it in the upper half of the
+byte (128–255) above any page that only mentions the term (1–127), and
+within each half, a saturating term frequency normalised by the page's own
+length. IDF is computed in the browser from a term's number of pages. So a
+change to one page changes only the term files of the terms it had or has.
+
+**Page numbers** are slots of a hash table (``slots``: a power of two, at
+least four per page): a page goes to the slot its address hashes to, or the
+next free one, pages placed in order of (slot, address). The numbering is a
+function of the set of pages (a full build and an update give the same
+numbers), and adding or removing a page moves at most the few pages after it
+in its run of taken slots. When the number of pages crosses a power of two
+the space doubles and the language is written anew.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+from array import array
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import codec, terms
+from .extract import Page, body_start, language_of, page_url, read_page, site_pages
+
+OWN_DIR = "ownsearch"
+INDEX_FILE = "index.json"
+STATE_FILE = "pages.json"
+#: change when anything below changes what is written: no index of another format is updated
+FORMAT = 1
+#: BM25's k1 and b; the page's own length is compared with REFERENCE_LENGTH characters
+#: (not the site's average length, which would make every score depend on every page)
+K1 = 1.2
+LENGTH_WEIGHT = 0.75
+REFERENCE_LENGTH = 1000
+TITLE_FLOOR = 128
+MIN_BUCKETS, MAX_BUCKETS = 16, 4096
+PAGES_PER_BUCKET = 2
+
+
+def page_scores(title: str, text: str) -> dict[str, int]:
+    """Term → score byte (1–255) of one page; every term of its title is 128 or more."""
+    body = terms.text_terms(text)
+    head = terms.text_terms(title)
+    norm = K1 * (1 - LENGTH_WEIGHT + LENGTH_WEIGHT * len(text) / REFERENCE_LENGTH)
+    title_size = max(1, sum(len(t) for t in head if len(t) == 1 or not terms.is_han(t)))
+    by_count: dict[int, int] = {}
+
+    def mention(tf: int) -> int:
+        score = by_count.get(tf)
+        if score is None:
+            score = by_count[tf] = 1 + round(126 * tf / (tf + norm))
+        return score
+
+    scores = {term: mention(tf) for term, tf in body.items()}
+    for term, count in head.items():
+        tf = body.get(term, 0)
+        cover = min(1.0, len(term) * count / title_size)
+        scores[term] = TITLE_FLOOR + round(127 * (0.5 * cover + 0.5 * tf / (tf + norm)))
+    return scores
+
+
+def slots_for(pages: int) -> int:
+    size = 64
+    while size < 4 * pages:
+        size *= 2
+    return size
+
+
+def buckets_for(pages: int) -> int:
+    size = MIN_BUCKETS
+    while size < MAX_BUCKETS and size * PAGES_PER_BUCKET < pages:
+        size *= 2
+    return size
+
+
+def number_pages(urls, slots: int) -> dict[str, int]:
+    """Address → page number: see the module's note (a function of the set of addresses)."""
+    taken = bytearray(slots)
+    numbers = {}
+    homes = sorted((codec.fnv1a(url.encode("utf-8")) & (slots - 1), url) for url in urls)
+    for home, url in homes:
+        slot = home
+        while taken[slot]:
+            slot = (slot + 1) & (slots - 1)
+        taken[slot] = 1
+        numbers[url] = slot
+    return numbers
+
+
+def fragment_bytes(page: Page) -> bytes:
+    data = json.dumps({"u": page.url, "t": page.title, "x": page.text}, ensure_ascii=False,
+                      separators=(",", ":"))
+    return codec.gzip_bytes(data.encode("utf-8"))
+
+
+def read_fragment(path: Path, language: str) -> Page:
+    data = json.loads(codec.gunzip_bytes(path.read_bytes()))
+    return Page(data["u"], language, data["t"], data["x"])
+
+
+def term_path(out: Path, language: str, bucket: int) -> Path:
+    return out / language / "t" / f"{bucket}.gpi"
+
+
+def fragment_path(out: Path, language: str, number: int) -> Path:
+    return out / language / "p" / f"{number}.gpf"
+
+
+@dataclass
+class Outcome:
+    """What one write did: pages read, term files and fragments written or removed."""
+
+    full: list[str] = field(default_factory=list)  # languages written anew
+    pages_read: int = 0
+    written: int = 0
+    removed: int = 0
+
+
+def _write(path: Path, data: bytes, outcome: Outcome) -> None:
+    try:
+        if path.read_bytes() == data:
+            return
+    except FileNotFoundError:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+    outcome.written += 1
+
+
+def _unlink(path: Path, outcome: Outcome) -> None:
+    try:
+        path.unlink()
+        outcome.removed += 1
+    except FileNotFoundError:
+        pass
+
+
+# --- reading the site ----------------------------------------------------------------
+
+def _scan(site_dir: Path, skip: tuple[str, ...]) -> dict[str, tuple[str, str, Path]]:
+    """Every indexed file: path in the site → (SHA-256, language, path)."""
+    found = {}
+    for rel, data in site_pages(site_dir, skip):
+        if body_start(data) >= 0:
+            found[rel] = (hashlib.sha256(data).hexdigest(), language_of(data),
+                          Path(site_dir) / rel)
+    return found
+
+
+def _read(item: tuple[str, Path]) -> tuple[str, Page, dict[str, int]]:
+    rel, path = item
+    page = read_page(rel, Path(path).read_bytes())
+    return rel, page, page_scores(page.title, page.text)
+
+
+def _read_all(items: list[tuple[str, Path]], workers: int):
+    if workers <= 1 or len(items) < 64:
+        yield from map(_read, items)
+        return
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        yield from pool.map(_read, items, chunksize=64)
+
+
+# --- writing --------------------------------------------------------------------------
+
+def build_index(site_dir: Path, out: Path | None = None, workers: int = 1) -> Outcome:
+    """Index the site again in full, into ``out`` (default ``site_dir/OWN_DIR``)."""
+    site_dir = Path(site_dir)
+    out = Path(out) if out is not None else site_dir / OWN_DIR
+    if out.exists():
+        shutil.rmtree(out)
+    return update_index(site_dir, out, workers)
+
+
+def _load_state(out: Path) -> dict:
+    try:
+        state = json.loads((out / STATE_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return state if state.get("format") == FORMAT else {}
+
+
+def update_index(site_dir: Path, out: Path | None = None, workers: int = 1) -> Outcome:
+    """Bring the index in ``out`` up to the site's pages, touching only what changed.
+
+    A language whose size parameters (page-number space, number of term files)
+    changed, or an index without a readable state of this format, is written anew.
+    The result is byte for byte what :func:`build_index` writes.
+    """
+    site_dir = Path(site_dir)
+    out = Path(out) if out is not None else site_dir / OWN_DIR
+    skip = (out.name,) if out.parent == site_dir else ()
+    state = _load_state(out)
+    if not state and out.exists():
+        shutil.rmtree(out)
+    outcome = Outcome()
+    old_pages = state.get("pages", {})
+    old_params = state.get("languages", {})
+    now = _scan(site_dir, skip)
+    languages = sorted({language for _sha, language, _data in now.values()}
+                       | set(old_params))
+    params = {}
+    for language in languages:
+        count = sum(1 for _sha, lang, _data in now.values() if lang == language)
+        if count:
+            params[language] = {"pages": count, "slots": slots_for(count),
+                                "buckets": buckets_for(count)}
+    fresh = [lang for lang in languages
+             if lang not in params or old_params.get(lang, {}).get("slots") !=
+             params[lang]["slots"] or old_params.get(lang, {}).get("buckets") !=
+             params[lang]["buckets"]]
+    for language in fresh:
+        if (out / language).exists():
+            shutil.rmtree(out / language)
+        if language in params:
+            outcome.full.append(language)
+    # page numbers, old and new
+    numbers = {lang: number_pages([page_url(rel) for rel, v in now.items() if v[1] == lang],
+                                  params[lang]["slots"]) for lang in params}
+    new_pages = {rel: [lang, numbers[lang][page_url(rel)], sha]
+                 for rel, (sha, lang, _data) in now.items()}
+    # what changed: pages gone or moved (their old terms leave), pages new, edited or
+    # moved (their terms come); pages of a language written anew count as new
+    leaving: list[tuple[str, str, int]] = []   # (path, language, old number)
+    coming: list[str] = []
+    for rel, (lang, number, sha) in old_pages.items():
+        if lang in fresh:
+            continue
+        if new_pages.get(rel) != [lang, number, sha]:
+            leaving.append((rel, lang, number))
+    for rel, entry in new_pages.items():
+        if entry[0] in fresh or old_pages.get(rel) != entry:
+            coming.append(rel)
+    # edits: postings to remove and to add, per (language, bucket)
+    edits: dict[tuple[str, int], list] = {}
+    for _rel, lang, number in leaving:
+        old = read_fragment(fragment_path(out, lang, number), lang)
+        buckets = old_params[lang]["buckets"]
+        for term in page_scores(old.title, old.text):
+            edits.setdefault((lang, codec.bucket_of(term, buckets)), []).append(
+                (term, number, 0))
+    fragments_gone = {(lang, number) for _rel, lang, number in leaving}
+    items = [(rel, now[rel][2]) for rel in sorted(coming)]
+    outcome.pages_read = len(items)
+    fragments_new = {}
+    accumulate = {lang: {} for lang in fresh if lang in params}
+    for rel, page, scores in _read_all(items, workers):
+        lang, number, _sha = new_pages[rel]
+        fragments_new[(lang, number)] = fragment_bytes(page)
+        if lang in accumulate:  # written anew: gathered in arrays (the whole site)
+            gathered = accumulate[lang]
+            for term, score in scores.items():
+                entry = gathered.get(term)
+                if entry is None:
+                    entry = gathered[term] = (array("I"), bytearray())
+                entry[0].append(number)
+                entry[1].append(score)
+        else:
+            buckets = params[lang]["buckets"]
+            for term, score in scores.items():
+                edits.setdefault((lang, codec.bucket_of(term, buckets)), []).append(
+                    (term, number, score))
+    for lang, gathered in accumulate.items():
+        buckets = params[lang]["buckets"]
+        files: dict[int, dict] = {}
+        for term, (ids, scores) in gathered.items():
+            files.setdefault(codec.bucket_of(term, buckets), {})[term] = dict(zip(ids, scores, strict=True))
+        for bucket, content in files.items():
+            _write(term_path(out, lang, bucket), codec.gzip_bytes(codec.encode_terms(content)),
+                   outcome)
+    for (lang, bucket), changes in sorted(edits.items()):
+        path = term_path(out, lang, bucket)
+        try:
+            content = codec.decode_terms(codec.gunzip_bytes(path.read_bytes()))
+        except FileNotFoundError:
+            content = {}
+        for term, number, score in changes:  # removals come first (listed first)
+            postings = content.setdefault(term, {})
+            if score:
+                postings[number] = score
+            else:
+                postings.pop(number, None)
+        data = codec.encode_terms(content)
+        if data:
+            _write(path, codec.gzip_bytes(data), outcome)
+        else:
+            _unlink(path, outcome)
+    for key in sorted(fragments_gone - fragments_new.keys()):
+        _unlink(fragment_path(out, *key), outcome)
+    for key, data in sorted(fragments_new.items()):
+        _write(fragment_path(out, *key), data, outcome)
+    public = {"format": FORMAT, "languages": params}
+    _write(out / INDEX_FILE, json.dumps(public, sort_keys=True, separators=(",", ":"))
+           .encode("utf-8"), outcome)
+    state = {"format": FORMAT, "languages": params, "pages": dict(sorted(new_pages.items()))}
+    _write(out / STATE_FILE, json.dumps(state, sort_keys=True, separators=(",", ":"))
+           .encode("utf-8"), outcome)
+    return outcome

@@ -1,0 +1,110 @@
+"""The bytes of govpub's own search index: hashing, varints, term files, gzip.
+
+- **Term → file.** A term's postings are in the file of its *bucket*: FNV-1a
+  (32 bit) of the term's UTF-8 bytes, modulo the number of buckets (a power of
+  two). A Latin word is filed under its first three letters (``bucket_key``),
+  so that a prefix the reader is typing finds every word it begins in one file.
+  The browser computes the same hash: no list of terms is downloaded.
+- **A term file** (gzip, made the same for the same content): for each term, in
+  order of its UTF-8 bytes: varint length, the term, varint number of pages,
+  then the page numbers as varint gaps (the first from 0), then one score
+  byte per page. Scores after numbers, because each compresses best with its kind.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+
+#: letters of a Latin word that decide its file (a query's last word is a prefix of
+#: at least these many letters to be looked up as one)
+PREFIX_KEY = 3
+
+
+def fnv1a(data: bytes) -> int:
+    value = 0x811C9DC5
+    for byte in data:
+        value = ((value ^ byte) * 0x01000193) & 0xFFFFFFFF
+    return value
+
+
+def bucket_key(term: str) -> str:
+    """What decides a term's file: a Chinese term itself, a Latin word's first letters."""
+    if term and term[0] < "\u3400":
+        return term[:PREFIX_KEY]
+    return term
+
+
+def bucket_of(term: str, buckets: int) -> int:
+    return fnv1a(bucket_key(term).encode("utf-8")) & (buckets - 1)
+
+
+def put_varint(out: bytearray, value: int) -> None:
+    while value >= 0x80:
+        out.append((value & 0x7F) | 0x80)
+        value >>= 7
+    out.append(value)
+
+
+def get_varint(data: bytes, at: int) -> tuple[int, int]:
+    value = shift = 0
+    while True:
+        byte = data[at]
+        at += 1
+        value |= (byte & 0x7F) << shift
+        if byte < 0x80:
+            return value, at
+        shift += 7
+
+
+def encode_terms(terms: dict[str, dict[int, int]]) -> bytes:
+    """The (uncompressed) bytes of a term file: term → {page number: score 1..255}."""
+    out = bytearray()
+    for term in sorted(terms, key=lambda t: t.encode("utf-8")):
+        postings = terms[term]
+        if not postings:
+            continue
+        raw = term.encode("utf-8")
+        put_varint(out, len(raw))
+        out += raw
+        put_varint(out, len(postings))
+        pages = sorted(postings)
+        gaps = [b - a for a, b in zip([0, *pages[:-1]], pages, strict=True)]
+        if max(gaps) < 0x80:  # the usual case: one byte each
+            out += bytes(gaps)
+        else:
+            for gap in gaps:
+                put_varint(out, gap)
+        out += bytes(postings[page] for page in pages)
+    return bytes(out)
+
+
+def decode_terms(data: bytes) -> dict[str, dict[int, int]]:
+    terms: dict[str, dict[int, int]] = {}
+    at = 0
+    while at < len(data):
+        size, at = get_varint(data, at)
+        term = data[at:at + size].decode("utf-8")
+        at += size
+        count, at = get_varint(data, at)
+        pages = []
+        page = 0
+        for _ in range(count):
+            gap, at = get_varint(data, at)
+            page += gap
+            pages.append(page)
+        terms[term] = dict(zip(pages, data[at:at + count], strict=True))
+        at += count
+    return terms
+
+
+def gzip_bytes(data: bytes) -> bytes:
+    """gzip with no name and no time in the header: the same bytes for the same data."""
+    buffer = io.BytesIO()
+    with gzip.GzipFile(fileobj=buffer, mode="wb", compresslevel=9, mtime=0) as stream:
+        stream.write(data)
+    return buffer.getvalue()
+
+
+def gunzip_bytes(data: bytes) -> bytes:
+    return gzip.decompress(data)

@@ -1,0 +1,164 @@
+"""What govpub's own index takes from a page: the same pages and text Pagefind gets.
+
+A page is indexed when it carries ``data-pagefind-body``
+(:data:`govpub.search.index._BODY`, the test Pagefind's shard planning uses);
+its text is that element's text without the parts Pagefind is told to ignore
+(:data:`govpub.search.index.EXCLUDED_SELECTORS` and ``data-pagefind-ignore``).
+The title is the page's first ``<h1>`` (Pagefind's default), the language
+``<html lang>`` lowercased, the address the page's path without ``index.html``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import stat
+from dataclasses import dataclass
+from pathlib import Path
+
+from lxml import html as lxml_html
+
+from ..index import _BODY, BUNDLE_DIR, EXCLUDED_SELECTORS
+
+#: elements whose text is not next to its neighbours' (a pair of characters never spans them)
+_BLOCKS = frozenset((
+    "p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "dt", "dd", "td", "th", "tr",
+    "table", "ul", "ol", "dl", "section", "article", "aside", "blockquote", "pre", "br", "hr",
+    "figure", "figcaption", "caption", "details", "summary", "nav", "header", "footer"))
+_DROPPED = frozenset(("script", "style", "noscript", "template", "svg"))
+_CLASSES = tuple(s[1:] for s in EXCLUDED_SELECTORS if s.startswith("."))
+_SPACES = re.compile(r"[ \t\r\f\v\u00a0\u3000\u200b]+")
+_LINES = re.compile(r"\s*\n\s*")
+
+
+@dataclass(frozen=True)
+class Page:
+    url: str       # the page's address in the site, from its root: /notices/x/
+    language: str  # zh-cn, en
+    title: str
+    text: str      # the indexed text without the title (lines = blocks)
+
+
+def page_url(rel: str) -> str:
+    if rel == "index.html":
+        return "/"
+    return "/" + (rel[:-len("index.html")] if rel.endswith("/index.html") else rel)
+
+
+def _ignored(element) -> bool:
+    if element.get("data-pagefind-ignore") is not None:
+        return True
+    classes = (element.get("class") or "").split()
+    return any(name in classes for name in _CLASSES)
+
+
+def _text(element, out: list[str]) -> None:
+    tag = element.tag if isinstance(element.tag, str) else ""
+    if tag in _DROPPED or _ignored(element) or not tag:
+        if element.tail:
+            out.append(element.tail)
+        return
+    block = tag in _BLOCKS
+    if block:
+        out.append("\n")
+    if element.text:
+        out.append(element.text)
+    for child in element:
+        _text(child, out)
+    if block:
+        out.append("\n")
+    if element.tail:
+        out.append(element.tail)
+
+
+def clean(text: str) -> str:
+    return _LINES.sub("\n", _SPACES.sub(" ", text)).strip()
+
+
+_LANG = re.compile(rb"<html[^>]*?\slang=[\"']?([A-Za-z0-9-]+)", re.IGNORECASE)
+
+
+def language_of(data: bytes) -> str:
+    """The page's language as Pagefind names its index: ``<html lang>`` lowercased."""
+    found = _LANG.search(data, 0, 4096)
+    return found.group(1).decode("ascii").lower() if found else "unknown"
+
+
+def _body_slice(data: bytes, start: int) -> bytes:
+    """The element that opens at ``start`` (its matching close tag found by counting)."""
+    name = re.match(rb"<([A-Za-z][A-Za-z0-9]*)", data[start:start + 20]).group(1)
+    tags = re.compile(rb"<(/?)" + re.escape(name) + rb"[\s>/]", re.IGNORECASE)
+    depth = 0
+    for match in tags.finditer(data, start):
+        depth += -1 if match.group(1) else 1
+        if depth == 0:
+            return data[start:data.index(b">", match.end() - 1) + 1]
+    return data[start:]
+
+
+def body_start(data: bytes, start: int = 0) -> int:
+    """Where the first element carrying ``data-pagefind-body`` opens (from ``start``), or -1.
+
+    The same test as :data:`govpub.search.index._BODY`, which is only tried where the
+    attribute's name is (the regular expression alone tries every ``<`` of the page)."""
+    at = start
+    while (at := data.find(b"data-pagefind-body", at)) >= 0:
+        opening = data.rfind(b"<", start, at)
+        if opening >= 0:
+            found = _BODY.match(data, opening)
+            if found and found.end() > at:
+                return opening
+        at += 18
+    return -1
+
+
+def read_page(rel: str, data: bytes) -> Page | None:
+    """The page's indexed parts, or None when it is not indexed.
+
+    Only the indexed element is parsed (its bytes found by counting tags): a
+    whole page is parsed only when it has more than one (then every one counts).
+    """
+    start = body_start(data)
+    if start < 0:
+        return None
+    language = language_of(data)
+    piece = _body_slice(data, start)
+    if body_start(data, start + len(piece)) >= 0:
+        bodies = lxml_html.fromstring(data).xpath("//*[@data-pagefind-body]")
+    else:
+        bodies = [lxml_html.fragment_fromstring(piece.decode("utf-8"))]
+    title = ""
+    out: list[str] = []
+    for body in bodies:
+        heading = body.find(".//h1") if not title else None
+        if heading is not None:
+            title = clean(heading.text_content())
+            tail = heading.tail
+            heading.getparent().remove(heading)  # the title is not counted as text too
+            out.append(tail or "")
+        _text(body, out)
+    if not title:  # Pagefind's default: the page's first <h1>, wherever it is
+        heading = re.search(rb"<h1[\s>].*?</h1>", data, re.DOTALL)
+        if heading:
+            title = clean(lxml_html.fragment_fromstring(heading.group(0).decode("utf-8"))
+                          .text_content())
+    return Page(page_url(rel), language, title, clean("".join(out)))
+
+
+def site_pages(site_dir: Path, skip: tuple[str, ...] = ()):
+    """Every HTML file of the site (path in the site, bytes), in path order; links,
+    Pagefind's bundle and the folders in ``skip`` left out."""
+    site_dir = Path(site_dir)
+    for folder, dirs, names in os.walk(site_dir):
+        here = Path(folder)
+        rel_folder = here.relative_to(site_dir).as_posix()
+        prefix = "" if rel_folder == "." else rel_folder + "/"
+        if not prefix:
+            dirs[:] = [d for d in dirs if d != BUNDLE_DIR and d not in skip]
+        dirs.sort()
+        for name in sorted(names):
+            if not name.endswith(".html"):
+                continue
+            path = here / name
+            if stat.S_ISREG(os.lstat(path).st_mode):
+                yield prefix + name, path.read_bytes()
