@@ -71,6 +71,14 @@ def _text(element, out: list[str]) -> None:
         out.append(element.tail)
 
 
+def _inside(element) -> str:
+    """The element's text without its ignored parts (a heading's permalink "¶")."""
+    out = [element.text or ""]
+    for child in element:
+        _text(child, out)
+    return "".join(out)
+
+
 def clean(text: str) -> str:
     return _LINES.sub("\n", _SPACES.sub(" ", text)).strip()
 
@@ -132,7 +140,7 @@ def read_page(rel: str, data: bytes) -> Page | None:
     for body in bodies:
         heading = body.find(".//h1") if not title else None
         if heading is not None:
-            title = clean(heading.text_content())
+            title = clean(_inside(heading).replace("\n", " "))
             tail = heading.tail
             heading.getparent().remove(heading)  # the title is not counted as text too
             out.append(tail or "")
