@@ -211,7 +211,7 @@ def test_a_text_change_touches_only_the_files_of_the_terms_the_page_had_or_has(i
     write(site, "notices/3/index.html", page(old.title, old.text + "复审年费"))
     build.update_index(site, out)
     state = json.loads((out / "pages.json").read_text())
-    lang, number, _sha = state["pages"]["notices/3/index.html"]
+    lang, number, _sha, _stat = state["pages"]["notices/3/index.html"]
     buckets = state["languages"][lang]["buckets"]
     allowed = {f"{lang}/t/{codec.bucket_of(t, buckets)}.gpi"
                for t in build.page_scores(old.title, old.text + "复审年费")}

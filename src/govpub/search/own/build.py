@@ -159,13 +159,27 @@ def _unlink(path: Path, outcome: Outcome) -> None:
 
 # --- reading the site ----------------------------------------------------------------
 
-def _scan(site_dir: Path, skip: tuple[str, ...]) -> dict[str, tuple[str, str, Path]]:
-    """Every indexed file: path in the site → (SHA-256, language, path)."""
+def _scan(site_dir: Path, skip: tuple[str, ...], known: dict, stats: dict
+          ) -> dict[str, tuple[str, str, Path]]:
+    """Every indexed file: path in the site → (SHA-256, language, path).
+
+    A file whose stat (device, inode, size, time of change in ns) is the one the
+    previous write recorded is that write's file: its SHA-256 and language are taken
+    from the state (``known``), not read again. ``stats`` receives every file's stat.
+    """
     found = {}
-    for rel, data in site_pages(site_dir, skip):
+    for rel, path in site_pages(site_dir, skip):
+        st = path.stat()
+        stat_now = [st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns]
+        old = known.get(rel)
+        if old is not None and old[3] == stat_now:
+            found[rel] = (old[2], old[0], path)
+            stats[rel] = stat_now
+            continue
+        data = path.read_bytes()
         if body_start(data) >= 0:
-            found[rel] = (hashlib.sha256(data).hexdigest(), language_of(data),
-                          Path(site_dir) / rel)
+            found[rel] = (hashlib.sha256(data).hexdigest(), language_of(data), path)
+            stats[rel] = stat_now
     return found
 
 
@@ -218,7 +232,8 @@ def update_index(site_dir: Path, out: Path | None = None, workers: int = 1) -> O
     outcome = Outcome()
     old_pages = state.get("pages", {})
     old_params = state.get("languages", {})
-    now = _scan(site_dir, skip)
+    stats: dict[str, list[int]] = {}
+    now = _scan(site_dir, skip, old_pages, stats)
     languages = sorted({language for _sha, language, _data in now.values()}
                        | set(old_params))
     params = {}
@@ -245,13 +260,13 @@ def update_index(site_dir: Path, out: Path | None = None, workers: int = 1) -> O
     # moved (their terms come); pages of a language written anew count as new
     leaving: list[tuple[str, str, int]] = []   # (path, language, old number)
     coming: list[str] = []
-    for rel, (lang, number, sha) in old_pages.items():
+    for rel, (lang, number, sha, _stat) in old_pages.items():
         if lang in fresh:
             continue
         if new_pages.get(rel) != [lang, number, sha]:
             leaving.append((rel, lang, number))
     for rel, entry in new_pages.items():
-        if entry[0] in fresh or old_pages.get(rel) != entry:
+        if entry[0] in fresh or old_pages.get(rel, [None] * 3)[:3] != entry:
             coming.append(rel)
     # edits: postings to remove and to add, per (language, bucket)
     edits: dict[tuple[str, int], list] = {}
@@ -290,21 +305,29 @@ def update_index(site_dir: Path, out: Path | None = None, workers: int = 1) -> O
         for bucket, content in files.items():
             _write(term_path(out, lang, bucket), codec.gzip_bytes(codec.encode_terms(content)),
                    outcome)
+        del files
     for (lang, bucket), changes in sorted(edits.items()):
         path = term_path(out, lang, bucket)
         try:
-            content = codec.decode_terms(codec.gunzip_bytes(path.read_bytes()))
+            entries = codec.split_entries(codec.gunzip_bytes(path.read_bytes()))
         except FileNotFoundError:
-            content = {}
+            entries = {}
+        by_term: dict[str, list[tuple[int, int]]] = {}
         for term, number, score in changes:  # removals come first (listed first)
-            postings = content.setdefault(term, {})
-            if score:
-                postings[number] = score
+            by_term.setdefault(term, []).append((number, score))
+        for term, edits_of_term in by_term.items():  # only these are decoded
+            postings = codec.decode_entry(entries[term]) if term in entries else {}
+            for number, score in edits_of_term:
+                if score:
+                    postings[number] = score
+                else:
+                    postings.pop(number, None)
+            if postings:
+                entries[term] = codec.encode_entry(term, postings)
             else:
-                postings.pop(number, None)
-        data = codec.encode_terms(content)
-        if data:
-            _write(path, codec.gzip_bytes(data), outcome)
+                entries.pop(term, None)
+        if entries:
+            _write(path, codec.gzip_bytes(codec.join_entries(entries)), outcome)
         else:
             _unlink(path, outcome)
     for key in sorted(fragments_gone - fragments_new.keys()):
@@ -314,7 +337,8 @@ def update_index(site_dir: Path, out: Path | None = None, workers: int = 1) -> O
     public = {"format": FORMAT, "languages": params}
     _write(out / INDEX_FILE, json.dumps(public, sort_keys=True, separators=(",", ":"))
            .encode("utf-8"), outcome)
-    state = {"format": FORMAT, "languages": params, "pages": dict(sorted(new_pages.items()))}
+    state = {"format": FORMAT, "languages": params,
+             "pages": {rel: [*new_pages[rel], stats[rel]] for rel in sorted(new_pages)}}
     _write(out / STATE_FILE, json.dumps(state, sort_keys=True, separators=(",", ":"))
            .encode("utf-8"), outcome)
     return outcome

@@ -7,14 +7,16 @@
   The browser computes the same hash: no list of terms is downloaded.
 - **A term file** (gzip, made the same for the same content): for each term, in
   order of its UTF-8 bytes: varint length, the term, varint number of pages,
-  then the page numbers as varint gaps (the first from 0), then one score
-  byte per page. Scores after numbers, because each compresses best with its kind.
+  varint length of what follows: the page numbers as varint gaps (the first
+  from 0), then one score byte per page. Scores after numbers, because each
+  compresses best with its kind.
 """
 
 from __future__ import annotations
 
 import gzip
 import io
+from itertools import accumulate
 
 #: letters of a Latin word that decide its file (a query's last word is a prefix of
 #: at least these many letters to be looked up as one)
@@ -57,45 +59,75 @@ def get_varint(data: bytes, at: int) -> tuple[int, int]:
         shift += 7
 
 
-def encode_terms(terms: dict[str, dict[int, int]]) -> bytes:
-    """The (uncompressed) bytes of a term file: term → {page number: score 1..255}."""
+def encode_entry(term: str, postings: dict[int, int]) -> bytes:
+    """One term's entry: its name, number of pages, page gaps (their byte length first,
+    so a reader can step over the entry or take the gaps whole), scores."""
     out = bytearray()
-    for term in sorted(terms, key=lambda t: t.encode("utf-8")):
-        postings = terms[term]
-        if not postings:
-            continue
-        raw = term.encode("utf-8")
-        put_varint(out, len(raw))
-        out += raw
-        put_varint(out, len(postings))
-        pages = sorted(postings)
-        gaps = [b - a for a, b in zip([0, *pages[:-1]], pages, strict=True)]
-        if max(gaps) < 0x80:  # the usual case: one byte each
-            out += bytes(gaps)
-        else:
-            for gap in gaps:
-                put_varint(out, gap)
-        out += bytes(postings[page] for page in pages)
+    raw = term.encode("utf-8")
+    put_varint(out, len(raw))
+    out += raw
+    put_varint(out, len(postings))
+    pages = sorted(postings)
+    gaps = [b - a for a, b in zip([0, *pages[:-1]], pages, strict=True)]
+    if max(gaps, default=0) < 0x80:  # the usual case: one byte each
+        packed = bytes(gaps)
+    else:
+        buffer = bytearray()
+        for gap in gaps:
+            put_varint(buffer, gap)
+        packed = bytes(buffer)
+    put_varint(out, len(packed))
+    out += packed
+    out += bytes(postings[page] for page in pages)
     return bytes(out)
 
 
-def decode_terms(data: bytes) -> dict[str, dict[int, int]]:
-    terms: dict[str, dict[int, int]] = {}
+def split_entries(data: bytes) -> dict[str, bytes]:
+    """Term → its entry's bytes, without decoding any posting (an update re-encodes only
+    the terms that change; the others are copied as they are)."""
+    entries = {}
     at = 0
     while at < len(data):
+        start = at
         size, at = get_varint(data, at)
         term = data[at:at + size].decode("utf-8")
         at += size
         count, at = get_varint(data, at)
-        pages = []
-        page = 0
-        for _ in range(count):
-            gap, at = get_varint(data, at)
+        packed, at = get_varint(data, at)
+        at += packed + count
+        entries[term] = data[start:at]
+    return entries
+
+
+def decode_entry(entry: bytes) -> dict[int, int]:
+    size, at = get_varint(entry, 0)
+    count, at = get_varint(entry, at + size)
+    packed, at = get_varint(entry, at)
+    gaps = entry[at:at + packed]
+    if len(gaps) == count:  # one byte each: summed in C
+        pages = list(accumulate(gaps))
+    else:
+        pages, page, here = [], 0, 0
+        while here < len(gaps):
+            gap, here = get_varint(gaps, here)
             page += gap
             pages.append(page)
-        terms[term] = dict(zip(pages, data[at:at + count], strict=True))
-        at += count
-    return terms
+    return dict(zip(pages, entry[at + packed:at + packed + count], strict=True))
+
+
+def join_entries(entries: dict[str, bytes]) -> bytes:
+    """A term file's (uncompressed) bytes: the entries in order of their terms' UTF-8."""
+    return b"".join(entries[term] for term in sorted(entries, key=lambda t: t.encode("utf-8")))
+
+
+def encode_terms(terms: dict[str, dict[int, int]]) -> bytes:
+    """The (uncompressed) bytes of a term file: term → {page number: score 1..255}."""
+    return join_entries({term: encode_entry(term, postings)
+                         for term, postings in terms.items() if postings})
+
+
+def decode_terms(data: bytes) -> dict[str, dict[int, int]]:
+    return {term: decode_entry(entry) for term, entry in split_entries(data).items()}
 
 
 def gzip_bytes(data: bytes) -> bytes:

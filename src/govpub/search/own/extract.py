@@ -154,7 +154,7 @@ def read_page(rel: str, data: bytes) -> Page | None:
 
 
 def site_pages(site_dir: Path, skip: tuple[str, ...] = ()):
-    """Every HTML file of the site (path in the site, bytes), in path order; links,
+    """Every HTML file of the site (path in the site, path), in path order; links,
     Pagefind's bundle and the folders in ``skip`` left out."""
     site_dir = Path(site_dir)
     for folder, dirs, names in os.walk(site_dir):
@@ -169,4 +169,4 @@ def site_pages(site_dir: Path, skip: tuple[str, ...] = ()):
                 continue
             path = here / name
             if stat.S_ISREG(os.lstat(path).st_mode):
-                yield prefix + name, path.read_bytes()
+                yield prefix + name, path

@@ -70,6 +70,7 @@ export function decodeTerms(bytes) {
     const term = decoder.decode(bytes.subarray(at, at + size));
     at += size;
     const count = varint();
+    varint();  // the byte length of the gaps (for readers that step over an entry)
     const pages = new Uint32Array(count);
     let page = 0;
     for (let i = 0; i < count; i++) { page += varint(); pages[i] = page; }
