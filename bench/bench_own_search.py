@@ -48,7 +48,15 @@ REPO = BENCH.parent
 OUT = BENCH / "out"
 sys.path.insert(0, str(BENCH))
 
-from bench_search import CHROMIUM, FIRST_RESULT_MARKS, PATIENCE_MS, Counter, file_kind, serve  # noqa: E402
+from bench_search import (  # noqa: E402
+    CHROMIUM,
+    FIRST_RESULT_MARKS,
+    PATIENCE_MS,
+    Counter,
+    file_kind,
+    gzipped_size,
+    serve,
+)
 from timing import run_timed  # noqa: E402
 
 OWN_JS = REPO / "src" / "govpub" / "search" / "own" / "own-search.js"
@@ -143,6 +151,34 @@ def same_tree(a: Path, b: Path) -> list[str]:
                   or left[rel].read_bytes() != right[rel].read_bytes())
 
 
+def numbering_cost(own: Path) -> None:
+    """What the hash-slot page numbers cost in bytes: the term files again with dense
+    numbers (each page's rank among its language's numbers: the same order, gaps of ~1)."""
+    from govpub.search.own import codec
+
+    state = json.loads((own / "pages.json").read_text(encoding="utf-8"))
+    for language, params in sorted(state["languages"].items()):
+        numbers = sorted(n for lang, n, *_rest in state["pages"].values() if lang == language)
+        rank = {n: i for i, n in enumerate(numbers)}
+        slot_total = dense_total = 0
+        common = ("专利", "复审") if language.startswith("zh") else ("patent",)
+        files = {codec.bucket_of(t, params["buckets"]): t for t in common}
+        for path in sorted((own / language / "t").glob("*.gpi")):
+            data = path.read_bytes()
+            content = codec.decode_terms(codec.gunzip_bytes(data))
+            dense = codec.gzip_bytes(codec.encode_terms(
+                {t: {rank[n]: s for n, s in p.items()} for t, p in content.items()}))
+            slot_total += len(data)
+            dense_total += len(dense)
+            bucket = int(path.stem)
+            if bucket in files:
+                print(f"  {language}: the term file of {files[bucket]}: "
+                      f"{len(data) / 1024:.1f} KB with slot numbers, {len(dense) / 1024:.1f} KB "
+                      "dense")
+        print(f"  {language}: term files {slot_total / 1e6:.2f} MB with slot numbers, "
+              f"{dense_total / 1e6:.2f} MB dense ({dense_total / slot_total:.0%})", flush=True)
+
+
 def index_figures(site: Path, label: str) -> Path:
     farm = OUT / f"own-pages-{label}"
     own = OUT / f"own-index-{label}"
@@ -169,6 +205,9 @@ def index_figures(site: Path, label: str) -> Path:
           f"term files {terms[0]} ({terms[1] / 1e6:.1f} MB), fragments {fragments[0]} "
           f"({fragments[1] / 1e6:.1f} MB), pages.json {state / 1e3:.0f} KB (build only); "
           f"index.json {(own / 'index.json').read_text()}")
+    print("page numbers: hash slots (a change moves few) against dense numbers (a page "
+          "added or removed renumbers every page after it):")
+    numbering_cost(own)
     one = notices(farm)[len(notices(farm)) // 2]
     other = notices(farm)[len(notices(farm)) // 3]
     gone = notices(farm)[len(notices(farm)) // 4]
@@ -262,8 +301,24 @@ def is_search_file(engine: str, path: str) -> bool:
     return path.startswith("/ownsearch/") or path.endswith("/own-search.js")
 
 
-def measure(browser, engine: str, address: str, counter: Counter, query: str, page_path: str,
-            second: str) -> dict:
+#: where the cold time goes (ms from the start of navigation): the page's scripts may run,
+#: the search's script is in, its index files are in, the results are ranked (the first
+#: fragment is asked for)
+CRITICAL_PATH = """(engine) => {
+  const all = performance.getEntriesByType('resource');
+  const of = (test) => all.filter(e => test(new URL(e.name).pathname));
+  const last = (list) => list.length ? Math.max(...list.map(e => e.responseEnd)) : NaN;
+  const own = engine === 'own';
+  return {page: performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd,
+          script: last(of(p => p.endsWith(own ? '/own-search.js' : '/pagefind.js'))),
+          index: last(of(p => own ? p.endsWith('.gpi') : p.endsWith('.pf_index'))),
+          ranked: Math.min(...of(p => p.endsWith(own ? '.gpf' : '.pf_fragment'))
+                               .map(e => e.startTime))};
+}"""
+
+
+def measure(browser, engine: str, address: str, site: Path, counter: Counter, query: str,
+            page_path: str, second: str) -> dict:
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
     context = browser.new_context(viewport={"width": 1366, "height": 900})
@@ -280,6 +335,7 @@ def measure(browser, engine: str, address: str, counter: Counter, query: str, pa
         marks = page.evaluate("window.__marks")
         cold = marks[0] if marks else page.evaluate("window.__done[0]")
         found = re.findall(r"\d+", page.text_content("[data-gp-search-status]") or "")
+        steps = page.evaluate(CRITICAL_PATH, engine)
         titles = page.eval_on_selector_all(".gp-search__result a",
                                            "links => links.map(a => a.textContent.trim())")
         sent = [(path, size) for path, size in counter.since(start)
@@ -305,6 +361,7 @@ def measure(browser, engine: str, address: str, counter: Counter, query: str, pa
                 path.rsplit(".", 1)[-1], "other")
         kinds[kind] = kinds.get(kind, 0) + size
     return {"bytes": sum(size for _p, size in sent), "files": len(sent), "cold": cold,
+            "gzip": sum(gzipped_size(site, path, size) for path, size in sent), "steps": steps,
             "warm": warm, "found": max((int(n) for n in found), default=0) if marks else 0,
             "titles": titles, "kinds": kinds, "no_result": not marks}
 
@@ -314,7 +371,8 @@ def browser_figures(site: Path, own: Path, label: str, repeat: int) -> None:
 
     view = own_view(site, own, label)
     counters = {"pagefind": Counter(), "own": Counter()}
-    servers = {"pagefind": serve(site, counters["pagefind"]), "own": serve(view, counters["own"])}
+    sites = {"pagefind": site, "own": view}
+    servers = {engine: serve(sites[engine], counters[engine]) for engine in sites}
     results: dict[tuple[str, str], list[dict]] = {}
     started = f"{now()}, {load()}"
     try:
@@ -326,25 +384,29 @@ def browser_figures(site: Path, own: Path, label: str, repeat: int) -> None:
                     for engine in ("pagefind", "own"):
                         address = f"http://127.0.0.1:{servers[engine].server_address[1]}/"
                         results.setdefault((engine, query), []).append(measure(
-                            browser, engine, address, counters[engine], query, page_path,
-                            second))
+                            browser, engine, address, sites[engine], counters[engine], query,
+                            page_path, second))
             browser.close()
     finally:
         for server in servers.values():
             server.shutdown()
     print(f"\nin Chromium, median of {repeat} (started {started}; ended {now()}, {load()}):")
-    print(f"{'query':<8} {'engine':<9} {'files':>5} {'search KB':>9} {'cold ms':>8} "
-          f"{'warm ms':>8} {'matches':>8}  KB by kind")
+    print(f"{'query':<8} {'engine':<9} {'files':>5} {'search KB':>9} {'gzip KB':>7} "
+          f"{'cold ms':>8} {'warm ms':>8} {'matches':>8}  KB by kind; cold: ms from navigation "
+          "to page ready / script in / index in / ranked")
     for query, _path, _second in QUERIES:
         for engine in ("pagefind", "own"):
             runs = results[(engine, query)]
             med = {key: statistics.median(r[key] for r in runs)
-                   for key in ("bytes", "files", "cold", "warm", "found")}
+                   for key in ("bytes", "gzip", "files", "cold", "warm", "found")}
+            steps = "/".join(f"{statistics.median(r['steps'][key] for r in runs):.0f}"
+                             for key in ("page", "script", "index", "ranked"))
             kinds = ", ".join(f"{kind} {size / 1024:.1f}"
                               for kind, size in runs[0]["kinds"].items())
             note = " (no result: ms until the page says so)" if runs[0]["no_result"] else ""
             print(f"{query:<8} {engine:<9} {med['files']:>5.0f} {med['bytes'] / 1024:>9.1f} "
-                  f"{med['cold']:>8.0f} {med['warm']:>8.0f} {med['found']:>8.0f}  {kinds}{note}")
+                  f"{med['gzip'] / 1024:>7.1f} {med['cold']:>8.0f} {med['warm']:>8.0f} "
+                  f"{med['found']:>8.0f}  {kinds}; {steps}{note}")
     print("\nfirst five results (titles):")
     for query, _path, _second in QUERIES:
         for engine in ("pagefind", "own"):
