@@ -47,7 +47,7 @@ OWN_DIR = "ownsearch"
 INDEX_FILE = "index.json"
 STATE_FILE = "pages.json"
 #: change when anything below changes what is written: no index of another format is updated
-FORMAT = 1
+FORMAT = 2
 #: BM25's k1 and b; the page's own length is compared with REFERENCE_LENGTH characters
 #: (not the site's average length, which would make every score depend on every page)
 K1 = 1.2
@@ -94,11 +94,16 @@ def buckets_for(pages: int) -> int:
     return size
 
 
+def _home(url: str) -> int:
+    # only the build numbers pages (the browser never hashes an address): any stable hash
+    return int.from_bytes(hashlib.blake2b(url.encode("utf-8"), digest_size=4).digest(), "big")
+
+
 def number_pages(urls, slots: int) -> dict[str, int]:
     """Address → page number: see the module's note (a function of the set of addresses)."""
     taken = bytearray(slots)
     numbers = {}
-    homes = sorted((codec.fnv1a(url.encode("utf-8")) & (slots - 1), url) for url in urls)
+    homes = sorted((_home(url) & (slots - 1), url) for url in urls)
     for home, url in homes:
         slot = home
         while taken[slot]:
@@ -160,7 +165,7 @@ def _unlink(path: Path, outcome: Outcome) -> None:
 # --- reading the site ----------------------------------------------------------------
 
 def _scan(site_dir: Path, skip: tuple[str, ...], known: dict, stats: dict
-          ) -> dict[str, tuple[str, str, Path]]:
+          ) -> dict[str, tuple[str, str, str]]:
     """Every indexed file: path in the site → (SHA-256, language, path).
 
     A file whose stat (device, inode, size, time of change in ns) is the one the
@@ -169,14 +174,15 @@ def _scan(site_dir: Path, skip: tuple[str, ...], known: dict, stats: dict
     """
     found = {}
     for rel, path in site_pages(site_dir, skip):
-        st = path.stat()
+        st = os.stat(path)
         stat_now = [st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns]
         old = known.get(rel)
         if old is not None and old[3] == stat_now:
             found[rel] = (old[2], old[0], path)
             stats[rel] = stat_now
             continue
-        data = path.read_bytes()
+        with open(path, "rb") as file:
+            data = file.read()
         if body_start(data) >= 0:
             found[rel] = (hashlib.sha256(data).hexdigest(), language_of(data), path)
             stats[rel] = stat_now

@@ -16,7 +16,12 @@ from __future__ import annotations
 
 import gzip
 import io
+import re
 from itertools import accumulate
+from operator import sub
+
+#: the first byte of a varint of more than one byte
+_LONG = re.compile(rb"[\x80-\xff]")
 
 #: letters of a Latin word that decide its file (a query's last word is a prefix of
 #: at least these many letters to be looked up as one)
@@ -68,17 +73,19 @@ def encode_entry(term: str, postings: dict[int, int]) -> bytes:
     out += raw
     put_varint(out, len(postings))
     pages = sorted(postings)
-    gaps = [b - a for a, b in zip([0, *pages[:-1]], pages, strict=True)]
-    if max(gaps, default=0) < 0x80:  # the usual case: one byte each
-        packed = bytes(gaps)
-    else:
-        buffer = bytearray()
-        for gap in gaps:
-            put_varint(buffer, gap)
-        packed = bytes(buffer)
+    gaps = list(map(sub, pages, [0, *pages[:-1]]))  # (map, bytes: in C; a term can be
+    packed = bytearray()                             # in every page of the site)
+    at = 0
+    bigs = [i for i, gap in enumerate(gaps) if gap >= 0x80] if max(gaps, default=0) >= 0x80 \
+        else []
+    for big in bigs:  # few: most gaps are small
+        packed += bytes(gaps[at:big])
+        put_varint(packed, gaps[big])
+        at = big + 1
+    packed += bytes(gaps[at:])
     put_varint(out, len(packed))
     out += packed
-    out += bytes(postings[page] for page in pages)
+    out += bytes(map(postings.__getitem__, pages))
     return bytes(out)
 
 
@@ -104,14 +111,16 @@ def decode_entry(entry: bytes) -> dict[int, int]:
     count, at = get_varint(entry, at + size)
     packed, at = get_varint(entry, at)
     gaps = entry[at:at + packed]
-    if len(gaps) == count:  # one byte each: summed in C
-        pages = list(accumulate(gaps))
-    else:
-        pages, page, here = [], 0, 0
-        while here < len(gaps):
-            gap, here = get_varint(gaps, here)
-            page += gap
-            pages.append(page)
+    if len(gaps) != count:  # a few gaps of more than one byte: the runs between them whole
+        runs: list[int] = []
+        here = 0
+        while (big := _LONG.search(gaps, here)) is not None:
+            runs += gaps[here:big.start()]
+            gap, here = get_varint(gaps, big.start())
+            runs.append(gap)
+        runs += gaps[here:]
+        gaps = runs
+    pages = accumulate(gaps)  # summed in C
     return dict(zip(pages, entry[at + packed:at + packed + count], strict=True))
 
 

@@ -154,19 +154,17 @@ def read_page(rel: str, data: bytes) -> Page | None:
 
 
 def site_pages(site_dir: Path, skip: tuple[str, ...] = ()):
-    """Every HTML file of the site (path in the site, path), in path order; links,
-    Pagefind's bundle and the folders in ``skip`` left out."""
-    site_dir = Path(site_dir)
-    for folder, dirs, names in os.walk(site_dir):
-        here = Path(folder)
-        rel_folder = here.relative_to(site_dir).as_posix()
-        prefix = "" if rel_folder == "." else rel_folder + "/"
+    """Every HTML file of the site (path in the site, path as a string), in path order;
+    links, Pagefind's bundle and the folders in ``skip`` left out."""
+    site = str(site_dir)
+    for folder, dirs, names in os.walk(site):
+        prefix = folder[len(site) + 1:].replace(os.sep, "/") + "/" if folder != site else ""
         if not prefix:
             dirs[:] = [d for d in dirs if d != BUNDLE_DIR and d not in skip]
         dirs.sort()
         for name in sorted(names):
             if not name.endswith(".html"):
                 continue
-            path = here / name
+            path = os.path.join(folder, name)
             if stat.S_ISREG(os.lstat(path).st_mode):
                 yield prefix + name, path
