@@ -1,20 +1,19 @@
-"""Benchmark: what a search costs a reader and the build — Pagefind (govpub's) against Material's.
+"""Benchmark: what a search costs a reader and the build — govpub's own index against Material's.
 
     .venv/bin/python bench/bench_search.py              # 1,000 and 10,000 pages
     .venv/bin/python bench/bench_search.py 1000         # other sizes
     .venv/bin/python bench/bench_search.py --repeat 5   # median of 5 runs per query
     .venv/bin/python bench/bench_search.py --browser-only 1000  # the sites of the last run
-    .venv/bin/python bench/bench_search.py --pagefind-only 10000  # no Material site
-    .venv/bin/python bench/bench_search.py --browser-only --shards 1,2,4 1000  # the index in shards
+    .venv/bin/python bench/bench_search.py --govpub-only 10000   # no Material site
 
 One corpus per size (``bench/corpus.py``, shared with ``bench_build.py`` and
 ``bench_incremental.py``), two sites of the same staged pages:
 
-- *Pagefind*: ``govpub build`` (the site as published: Pagefind's chunked index
-  under ``pagefind/``, the search page ``search/``), with an empty cache folder
+- *govpub*: ``govpub build`` (the site as published: govpub's own index under
+  ``search-index/``, the search page ``search/``), with an empty cache folder
   (a full build), then again after one notice's text changed and was signed
-  off (the incremental rebuild); the index step is then run once more on its
-  own (the same input as in the builds): its time and its share of each build;
+  off (the incremental rebuild, which updates the index); the index step is
+  then run once more on its own, in full: its time and its share of each build;
 - *Material*: a plain ``mkdocs build`` of the same staging folder with Material's
   own theme and search plugin (``search/search_index.json``, loaded whole), and
   once without the plugin: the difference is what Material's index costs the build.
@@ -24,42 +23,37 @@ One corpus per size (``bench/corpus.py``, shared with ``bench_build.py`` and
   would be another one, which finds no Chinese word inside a sentence.
 
 Both sites are served on 127.0.0.1 by a server that counts every byte it sends
-(no compression: Pagefind's index files are gzip streams already), and driven
-by Debian's Chromium (Playwright), each query in a fresh browser context
-(nothing cached). For each query:
+(no compression: govpub's index files are gzip already), and driven by
+Debian's Chromium (Playwright), each query in a fresh browser context (nothing
+cached). For each query:
 
-- **search KB**: what the search itself downloads — Pagefind: the shard list,
-  pagefind.js, its WebAssembly, the index metadata and chunks, the result
+- **search KB**: what the search itself downloads — govpub: its script
+  (``govpub-search.js``), ``index.json``, the term files of the query and the
   fragments of the results shown first (five); Material: its search worker,
   lunr's language files and ``search_index.json``, which it loads whatever the
-  query. Printed per kind of file for Pagefind (KB and number of files);
-- **gzip KB**: the same from a server that gzips text (pagefind.js, JSON) as a
+  query. Printed per kind of file for govpub (KB and number of files);
+- **gzip KB**: the same from a server that gzips text (scripts, JSON) as a
   production web server does (``bench_site.py`` measures pages that way);
-  Pagefind's index files and WebAssembly count as they are;
+  govpub's index files count as they are;
 - **total KB**: every byte sent from the start of the navigation until the
   first result is on screen (the page, its stylesheets and scripts included);
-- **cold**: ms from the start of navigation to ``search/?q=…`` (Pagefind) or
+- **cold**: ms from the start of navigation to ``search/?q=…`` (govpub) or
   ``?q=…`` (Material opens its search from that parameter) until the first
-  result is on screen: page load, index load and search;
+  result is on screen, or (govpub) until its term files are in when nothing
+  matches;
 - **warm**: ms from typing a second query on the same page until its first
   result is on screen.
-
-``--shards 1,2,4``: the Pagefind site of the last run indexed again in each of
-those numbers of shards (``govpub.search.index``; a copy of hard links each),
-with Pagefind's time and, per query, the bytes, times and how many pages match
-(the count is printed because a query that is not a word of Pagefind's
-dictionary matches different pages in different numbers of shards).
 
 Targets (issue 17): under 300 KB per query and first results under 300 ms
 in a real browser at 10,000 pages. The machine is shared: the load average is
 printed with the figures, and the bytes (which do not depend on load) are the
-firm result; times are the median of ``--repeat`` runs.
+firm result; times are the median of ``--repeat`` runs. The comparison with
+Pagefind, which govpub used before, is ``bench_own_search.py`` (docs/build.md).
 """
 
 from __future__ import annotations
 
 import gzip
-import json
 import os
 import re
 import shutil
@@ -90,7 +84,7 @@ CHROMIUM = "/usr/bin/chromium"
 #: PDF handouts printed once per corpus (govpub.handouts): not part of the figures
 HANDOUT_CACHE = ".govpub/cache/handouts"
 QUERIES = ("专利", "年费", "复审")
-ENGINES = ("pagefind", "material")
+ENGINES = ("govpub", "material")
 WARM_QUERY = "审查"
 COMPRESSIBLE = (".js", ".json", ".css", ".html", ".svg", ".txt", ".map")
 FIRST_RESULT_MARKS = """(selector) => {
@@ -106,12 +100,12 @@ FIRST_RESULT_MARKS = """(selector) => {
 
 # --- sites ------------------------------------------------------------------------------
 
-def pagefind_site(pages: int) -> tuple[Path, Path, dict]:
+def govpub_site(pages: int) -> tuple[Path, Path, dict]:
     """(repository, site, seconds): a full build, an incremental one-page rebuild, the index."""
     from govpub.search.index import write_search_index
 
     root = corpus(pages)
-    site = OUT / f"search-pagefind-{pages}"
+    site = OUT / f"search-govpub-{pages}"
     shutil.rmtree(site, ignore_errors=True)
     build = [str(BIN / "govpub"), "--root", str(root), "build", "--site-dir", str(site)]
     with tempfile.TemporaryDirectory(prefix="govpub-bench-cache-") as cache_dir:
@@ -126,7 +120,7 @@ def pagefind_site(pages: int) -> tuple[Path, Path, dict]:
         incremental, incremental_cpu, out = timed(build, root, cache)
     before = children_cpu()
     start = time.perf_counter()
-    write_search_index(None, site)  # once more, alone: what the step costs in each build
+    write_search_index(None, site)  # once more, alone and in full: what a full build pays
     index = time.perf_counter() - start
     index_cpu = children_cpu() - before
     return root, site, {"full": full, "incremental": incremental, "index": index,
@@ -208,16 +202,15 @@ def gzipped_size(site: Path, url_path: str, raw: int) -> int:
     if file.is_dir():
         file = file / "index.html"
     if file.suffix.lower() not in COMPRESSIBLE or not file.is_file():
-        return raw  # Pagefind's index files and WebAssembly are gzip streams already
+        return raw  # govpub's index files are gzip already
     return len(gzip.compress(file.read_bytes(), 6))
 
 
 # --- one query in Chromium --------------------------------------------------------------
 
-#: the kinds of a Pagefind bundle's files, by how their names end (the rest: "other")
-KINDS = (("shards.json", "shard list"), ("pagefind-entry.json", "entry"), ("pagefind.js", "js"),
-         (".pagefind", "wasm"), (".pf_meta", "metadata"), (".pf_index", "chunks"),
-         (".pf_filter", "filters"), (".pf_fragment", "fragments"))
+#: the kinds of govpub's search files, by how their names end (the rest: "other")
+KINDS = (("govpub-search.js", "js"), ("index.json", "index.json"), (".gpi", "terms"),
+         (".gpf", "fragments"))
 
 
 def file_kind(path: str) -> str:
@@ -226,21 +219,21 @@ def file_kind(path: str) -> str:
 
 
 def _is_search_file(engine: str, path: str) -> bool:
-    if engine == "pagefind":
-        return path.startswith("/pagefind/")
+    if engine == "govpub":
+        return path.startswith("/search-index/") or path.endswith("/govpub-search.js")
     return ("/search/" in path or "/workers/" in path or "/lunr/" in path)
 
 
 #: where the cold time goes (ms from the start of navigation): the page's scripts may run
-#: (DOMContentLoaded), Pagefind's script is in, the index chunks are in, the search has
-#: ranked the pages (the first result fragment is asked for)
+#: (DOMContentLoaded), govpub's script is in, the term files are in, the search has
+#: ranked the pages (the first result fragment is asked for; none when nothing matches)
 CRITICAL_PATH = """() => {
   const all = performance.getEntriesByType('resource');
   const of = (end) => all.filter(e => new URL(e.name).pathname.endsWith(end));
   const last = (list) => Math.max(...list.map(e => e.responseEnd));
   return {page: performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd,
-          script: last(of('/pagefind.js')), chunks: last(of('.pf_index')),
-          ranked: Math.min(...of('.pf_fragment').map(e => e.startTime))};
+          script: last(of('/govpub-search.js')), chunks: last(of('.gpi')),
+          ranked: Math.min(...of('.gpf').map(e => e.startTime))};
 }"""
 
 #: how long a query may take to show its first result before it counts as finding nothing
@@ -249,7 +242,7 @@ PATIENCE_MS = 60_000
 
 def _warm_query(page, engine: str, selector: str) -> float:
     """ms from typing a second query on the same page until its first result shows."""
-    field = "#gp-search-q" if engine == "pagefind" else "input.md-search__input"
+    field = "#gp-search-q" if engine == "govpub" else "input.md-search__input"
     page.fill(field, "")
     page.press(field, "Backspace")  # Material reads its field on keyup, which fill() lacks
     page.wait_for_function(f"() => document.querySelectorAll({selector!r}).length === 0")
@@ -273,12 +266,12 @@ def measure_query(browser, engine: str, address: str, site: Path, counter: Count
                   query: str) -> dict:
     context = browser.new_context(viewport={"width": 1366, "height": 900})
     context.set_default_timeout(300_000)
-    selector = ".gp-search__result" if engine == "pagefind" else ".md-search-result__item"
+    selector = ".gp-search__result" if engine == "govpub" else ".md-search-result__item"
     context.add_init_script(f"({FIRST_RESULT_MARKS})({selector!r})")
     page = context.new_page()
     try:
         start = counter.mark()
-        target = "search/" if engine == "pagefind" else ""
+        target = "search/" if engine == "govpub" else ""
         page.goto(f"{address}{target}?q={quote(query)}", wait_until="commit")
         try:
             page.wait_for_function("() => window.__marks && window.__marks.length > 0",
@@ -288,10 +281,14 @@ def measure_query(browser, engine: str, address: str, site: Path, counter: Count
             cold_ms = float("nan")  # no result shown: printed as such
         found = ""
         steps: dict[str, float] = {}
-        if engine == "pagefind":
+        if engine == "govpub":
             page.wait_for_selector("[data-gp-search-state=done]", state="attached")
             found = _found_count(page)
             steps = page.evaluate(CRITICAL_PATH)
+            if cold_ms != cold_ms:  # nothing matches: until the page says so
+                cold_ms = page.evaluate(
+                    "performance.getEntriesByType('resource').filter(e => e.name.endsWith('.gpi'))"
+                    ".reduce((end, e) => Math.max(end, e.responseEnd), 0)")
         everything = counter.since(start)
         sent = [(path, size) for path, size in everything if _is_search_file(engine, path)]
         warm_ms = float("nan")  # no result shown: printed as such
@@ -319,11 +316,12 @@ def kind_line(kinds: dict[str, list[int]]) -> str:
 
 def build_figures(pages: int, material: bool = True) -> None:
     """Build the sites, print what the index costs each build."""
-    root, _site, seconds = pagefind_site(pages)
+    root, _site, seconds = govpub_site(pages)
     for clock, suffix in (("wall", ""), ("CPU", "_cpu")):
         index, full, incremental = (seconds["index" + suffix], seconds["full" + suffix],
                                     seconds["incremental" + suffix])
-        print(f"Pagefind indexed in {index:.1f} s {clock} = {index / full:.0%} of a full govpub "
+        print(f"govpub's index written in full in {index:.1f} s {clock} = {index / full:.0%} of "
+              "a full govpub "
               f"build ({full:.1f} s), {index / incremental:.0%} of the one-page rebuild "
               f"({incremental:.1f} s: {seconds['reused']})")
     if not material:
@@ -348,22 +346,22 @@ def run(pages: int, repeat: int, browser_only: bool = False,
     except ImportError:
         raise SystemExit("Material's search needs jieba to segment Chinese, as govpub shipped "
                          "it: pip install -e '.[bench]' (make bench installs it)") from None
-    pf_site = OUT / f"search-pagefind-{pages}"
+    pf_site = OUT / f"search-govpub-{pages}"
     mk_site = OUT / f"search-material-{pages}"
     material = "material" in engines
     if not browser_only:
         build_figures(pages, material)
-    elif not (pf_site / "pagefind").is_dir() or (material and not mk_site.is_dir()):
+    elif not (pf_site / "search-index").is_dir() or (material and not mk_site.is_dir()):
         raise SystemExit(f"--browser-only: build the {pages}-page sites first")
-    pf_files, pf_bytes = folder_size(pf_site / "pagefind")
-    print(f"Pagefind index: {pf_files} files, {pf_bytes / 1e6:.1f} MB on disk", flush=True)
+    pf_files, pf_bytes = folder_size(pf_site / "search-index")
+    print(f"govpub's index: {pf_files} files, {pf_bytes / 1e6:.1f} MB", flush=True)
     if material:
         mk_index = mk_site / "search" / "search_index.json"
         mk_bytes = mk_index.stat().st_size
         mk_gzip = len(gzip.compress(mk_index.read_bytes(), 6))
         print(f"Material's search_index.json {mk_bytes / 1e6:.1f} MB ({mk_gzip / 1e6:.1f} MB "
               "gzipped)", flush=True)
-    sites = {"pagefind": pf_site, "material": mk_site}
+    sites = {"govpub": pf_site, "material": mk_site}
     counters = {engine: Counter() for engine in engines}
     servers = {engine: serve(sites[engine], counters[engine]) for engine in engines}
     results: dict[tuple[str, str], list[dict]] = {}
@@ -398,99 +396,34 @@ def run(pages: int, repeat: int, browser_only: bool = False,
             print(f"{query:<8} {engine:<9} {r['files']:>5.0f} {r['bytes'] / 1024:>10.0f} "
                   f"{r['gzip_bytes'] / 1024:>9.0f} {r['total_bytes'] / 1024:>9.0f} "
                   f"{r['cold_ms']:>8.0f} {r['warm_ms']:>8.0f}")
-        if "pagefind" in engines:
-            runs = results[("pagefind", query)]
-            print(f"{'':<8} {'':<9} Pagefind's files: " + kind_line(runs[0]["kinds"]))
+        if "govpub" in engines:
+            runs = results[("govpub", query)]
+            print(f"{'':<8} {'':<9} govpub's files: " + kind_line(runs[0]["kinds"])
+                  + f"; {runs[0]['found']} pages match")
             steps = {key: statistics.median(r["steps"][key] for r in runs)
                      for key in ("page", "script", "chunks", "ranked")}
             print(f"{'':<8} {'':<9} cold, ms from navigation: page ready {steps['page']:.0f}, "
-                  f"pagefind.js in {steps['script']:.0f}, chunks in {steps['chunks']:.0f}, "
+                  f"govpub-search.js in {steps['script']:.0f}, terms in {steps['chunks']:.0f}, "
                   f"ranked {steps['ranked']:.0f} (search {steps['ranked'] - steps['chunks']:.0f}"
-                  f"), first result {row['pagefind']['cold_ms']:.0f}")
-        verdict = ("under" if row["pagefind"]["bytes"] < 300 * 1024 else "OVER") + \
+                  f"), first result {row['govpub']['cold_ms']:.0f}")
+        verdict = ("under" if row["govpub"]["bytes"] < 300 * 1024 else "OVER") + \
             " 300 KB uncompressed, " + \
-            ("under" if row["pagefind"]["gzip_bytes"] < 300 * 1024 else "OVER") + \
+            ("under" if row["govpub"]["gzip_bytes"] < 300 * 1024 else "OVER") + \
             " from a server that gzips"
         if material:
-            ratio = row["material"]["bytes"] / max(row["pagefind"]["bytes"], 1)
-            print(f"{'':<8} Material's search downloads {ratio:.0f}× Pagefind's; Pagefind "
-                  f"{verdict}; first result cold {row['pagefind']['cold_ms']:.0f} ms vs "
+            ratio = row["material"]["bytes"] / max(row["govpub"]["bytes"], 1)
+            print(f"{'':<8} Material's search downloads {ratio:.0f}× govpub's; govpub "
+                  f"{verdict}; first result cold {row['govpub']['cold_ms']:.0f} ms vs "
                   f"{row['material']['cold_ms']:.0f} ms")
         else:
-            print(f"{'':<8} Pagefind {verdict}")
+            print(f"{'':<8} govpub {verdict}")
         rows[query] = row
     return {"pages": pages, "rows": rows}
 
 
-def sharded_copy(site: Path, count: int) -> tuple[Path, float, float]:
-    """A copy of the Pagefind site (hard links) with its index in ``count`` shards;
-    (copy, wall and CPU seconds of indexing it)."""
-    from govpub.search import index as search_index
-
-    copy = OUT / f"{site.name}-shards-{count}"
-    shutil.rmtree(copy, ignore_errors=True)
-    shutil.copytree(site, copy, copy_function=os.link,
-                    ignore=lambda folder, names: ["pagefind"] if Path(folder) == site else [])
-    real = search_index.shard_count
-    search_index.shard_count = lambda pages: count
-    try:
-        before, start = children_cpu(), time.perf_counter()
-        search_index.write_search_index(None, copy)
-        return copy, time.perf_counter() - start, children_cpu() - before
-    finally:
-        search_index.shard_count = real
-
-
-def shard_figures(pages: int, counts: list[int], repeat: int) -> None:
-    """The index in each number of shards: what indexing each costs, what a query downloads.
-
-    govpub's default is in ``govpub.search.index`` (``shard_count``); this measures the
-    others on the site of the last run (``search-pagefind-<pages>``)."""
-    from playwright.sync_api import sync_playwright
-
-    site = OUT / f"search-pagefind-{pages}"
-    if not (site / "pagefind").is_dir():
-        raise SystemExit(f"--shards: build the {pages}-page site first")
-    print(f"\n=== {pages} pages in shards (load average {os.getloadavg()[0]:.1f})", flush=True)
-    copies = {}
-    for count in counts:
-        copy, wall, cpu = sharded_copy(site, count)
-        listing = json.loads((copy / "pagefind" / "shards.json").read_text(encoding="utf-8"))
-        sizes = [len(list((copy / "pagefind" / name).rglob("*.pf_fragment")))
-                 for name in listing["shards"]]
-        print(f"{count} shard(s): indexed in {wall:.1f} s wall, {cpu:.1f} s CPU; pages per "
-              f"shard {sizes}", flush=True)
-        copies[count] = copy
-    print(f"{'shards':>6} {'query':<6} {'files':>5} {'search KB':>10} {'gzip KB':>9} "
-          f"{'cold ms':>8} {'warm ms':>8} {'results':>8}")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
-        for count, copy in copies.items():
-            counter = Counter()
-            server = serve(copy, counter)
-            address = f"http://127.0.0.1:{server.server_address[1]}/"
-            try:
-                for query in QUERIES:
-                    runs = [measure_query(browser, "pagefind", address, copy, counter, query)
-                            for _ in range(repeat)]
-                    r = {key: statistics.median(run[key] for run in runs)
-                         for key in ("bytes", "gzip_bytes", "cold_ms", "warm_ms", "files")}
-                    print(f"{count:>6} {query:<6} {r['files']:>5.0f} {r['bytes'] / 1024:>10.0f} "
-                          f"{r['gzip_bytes'] / 1024:>9.0f} {r['cold_ms']:>8.0f} "
-                          f"{r['warm_ms']:>8.0f} {runs[0]['found']:>8}", flush=True)
-            finally:
-                server.shutdown()
-        browser.close()
-
-
-def main(sizes: list[int], repeat: int, browser_only: bool, engines: tuple[str, ...],
-         shards: list[int] | None = None) -> None:
+def main(sizes: list[int], repeat: int, browser_only: bool, engines: tuple[str, ...]) -> None:
     for pages in sizes:
-        if shards is None or not browser_only:
-            run(pages, repeat, browser_only, engines)
-        if shards:
-            shard_figures(pages, shards, repeat)
+        run(pages, repeat, browser_only, engines)
 
 
 if __name__ == "__main__":
@@ -500,12 +433,7 @@ if __name__ == "__main__":
         at = args.index("--repeat")
         repeat = int(args[at + 1])
         del args[at:at + 2]
-    shards = None
-    if "--shards" in args:
-        at = args.index("--shards")
-        shards = [int(n) for n in args[at + 1].split(",")]
-        del args[at:at + 2]
     browser_only = "--browser-only" in args
-    engines = ("pagefind",) if "--pagefind-only" in args else ENGINES
-    args = [a for a in args if a not in ("--browser-only", "--pagefind-only")]
-    main([int(a) for a in args] or [1_000, 10_000], repeat, browser_only, engines, shards)
+    engines = ("govpub",) if "--govpub-only" in args else ENGINES
+    args = [a for a in args if a not in ("--browser-only", "--govpub-only")]
+    main([int(a) for a in args] or [1_000, 10_000], repeat, browser_only, engines)

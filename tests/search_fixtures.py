@@ -1,10 +1,9 @@
-"""Reading a built site's Pagefind index in tests: its records, its words, its languages.
+"""Reading a built site's search index in tests: its records, its words, its languages.
 
-The index is in shards (``pagefind/<n>/``, listed in ``pagefind/shards.json``),
-each a Pagefind bundle. Pagefind writes gzip streams (without a .gz name):
-``pagefind-entry.json`` names the languages, each ``fragment/*.pf_fragment``
-is one indexed page (``pagefind_dcd`` + JSON: url, content, meta), each
-``index/*.pf_index`` a chunk of the word index (CBOR).
+The index is govpub's own (``search-index/``, govpub.search.own): ``index.json``
+names the languages; each ``<lang>/p/<n>.gpf`` is one indexed page (gzip JSON:
+``u`` address, ``t`` title, ``x`` text), each ``<lang>/t/<n>.gpi`` a term file
+(gzip, govpub.search.own.codec).
 """
 
 from __future__ import annotations
@@ -13,34 +12,26 @@ import gzip
 import json
 from pathlib import Path
 
-MAGIC = b"pagefind_dcd"
+INDEX_DIR = "search-index"
 
 
 def unpack(data: bytes) -> bytes:
-    """A Pagefind file's bytes, gunzipped and without its signature."""
-    if data[:2] == b"\x1f\x8b":
-        data = gzip.decompress(data)
-    return data[len(MAGIC):] if data.startswith(MAGIC) else data
+    """An index file's bytes, gunzipped."""
+    return gzip.decompress(data) if data[:2] == b"\x1f\x8b" else data
 
 
-def shard_list(site: Path) -> dict:
-    return json.loads((site / "pagefind" / "shards.json").read_text("utf-8"))
-
-
-def shards(site: Path) -> list[Path]:
-    """The folder of every shard of the site's index."""
-    return [site / "pagefind" / name for name in shard_list(site)["shards"]]
+def index_info(site: Path) -> dict:
+    return json.loads((site / INDEX_DIR / "index.json").read_text("utf-8"))
 
 
 def records(site: Path) -> list[dict]:
-    """Every indexed page: {url, content, meta, language, shard}, sorted by URL."""
+    """Every indexed page: {url, content, meta: {title}, language}, sorted by URL."""
     out = []
-    for shard in shards(site):
-        for fragment in sorted((shard / "fragment").glob("*.pf_fragment")):
-            record = json.loads(unpack(fragment.read_bytes()))
-            record["language"] = fragment.name.split("_", 1)[0]
-            record["shard"] = shard.name
-            out.append(record)
+    for language in index_info(site)["languages"]:
+        for fragment in sorted((site / INDEX_DIR / language / "p").glob("*.gpf")):
+            data = json.loads(unpack(fragment.read_bytes()))
+            out.append({"url": data["u"], "content": data["x"], "meta": {"title": data["t"]},
+                        "language": language, "number": int(fragment.stem)})
     return sorted(out, key=lambda r: r["url"])
 
 
@@ -49,15 +40,15 @@ def indexed_urls(site: Path) -> set[str]:
 
 
 def languages(site: Path) -> dict:
-    """The languages of the index: language → the shards holding pages of it."""
-    return shard_list(site)["languages"]
+    """The languages of the index: language → its page count and sizes."""
+    return index_info(site)["languages"]
 
 
 def bundle_contains(site: Path, token: str) -> list[str]:
     """Files of the index whose unpacked bytes contain ``token`` (any case: words are lowercased)."""
     needles = {token.encode("utf-8"), token.lower().encode("utf-8")}
     hits = []
-    for path in sorted((site / "pagefind").rglob("*")):
+    for path in sorted((site / INDEX_DIR).rglob("*")):
         if path.is_file():
             data = unpack(path.read_bytes())
             if any(needle in data for needle in needles) or token.lower() in path.name.lower():
@@ -66,7 +57,7 @@ def bundle_contains(site: Path, token: str) -> list[str]:
 
 
 def bundle_files(site: Path) -> dict[str, bytes]:
-    bundle = site / "pagefind"
+    bundle = site / INDEX_DIR
     return {p.relative_to(bundle).as_posix(): p.read_bytes()
             for p in sorted(bundle.rglob("*")) if p.is_file()}
 

@@ -30,7 +30,7 @@ RENDERER_PARTS = {
 #: meta names a renderer writes about itself (Material: its generator)
 RENDERER_META = frozenset({"generator"})
 #: folders of the site that are not pages: the renderers' own assets, search indexes
-NOT_PAGES = ("assets/", "theme/", "search/search_index", "pagefind/")
+NOT_PAGES = ("assets/", "theme/", "search/search_index", "search-index/")
 _SPACE = re.compile(r"\s+")
 
 

@@ -21,25 +21,18 @@ from search_fixtures import (
     MORE_PAGES,
     TITLE_WORDS,
     search_site,
-    shard_list,
 )
-
-from govpub.search import index as search_index
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 RESULT_LINKS = ".gp-search__result a"
 
 
-@pytest.fixture(scope="module", params=[1, 4], ids=["one-shard", "four-shards"])
-def address(request, tmp_path_factory):
-    """The site served, its index in one shard (as a site this small has) or in four, which
-    the search page merges (each query ranks the pages of every shard together)."""
+@pytest.fixture(scope="module")
+def address(tmp_path_factory):
+    """The site served (govpub's own index in its search-index/ folder)."""
     require_chromium()
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(search_index, "shard_count", lambda pages: request.param)
-        root = search_site(tmp_path_factory, "search-browser")
-    assert len(shard_list(root / "site")["shards"]) > 1 or request.param == 1
+    root = search_site(tmp_path_factory, "search-browser")
     with serving(root / "site") as url:
         yield url
 
@@ -84,7 +77,7 @@ def test_results_come_five_at_a_time_and_only_the_shown_ones_are_downloaded(addr
     page = context.new_page()
     fragments: list[str] = []
     page.on("request", lambda request: fragments.append(request.url)
-            if request.url.endswith(".pf_fragment") else None)
+            if request.url.endswith(".gpf") else None)
     try:
         first = _search(page, address, MANY_WORD)
         assert len(first) == 5 and all(MANY_WORD in title for title, _path in first), first
@@ -107,9 +100,9 @@ def test_results_come_five_at_a_time_and_only_the_shown_ones_are_downloaded(addr
         context.close()
 
 
-def test_the_search_page_fetches_pagefind_while_it_loads(address, browser):
-    """The shard list and Pagefind's script are asked for by the page itself (preload links),
-    before its scripts run, and each is fetched once: the search uses those very responses."""
+def test_the_search_page_fetches_the_index_file_while_it_loads(address, browser):
+    """index.json is asked for by the page itself (a preload link), before its scripts run,
+    and fetched once: the search uses that very response; then one term file per term."""
     context, _foreign = _isolated(browser)
     page = context.new_page()
     asked: list[str] = []
@@ -119,13 +112,11 @@ def test_the_search_page_fetches_pagefind_while_it_loads(address, browser):
         timing = page.evaluate("""() => Object.fromEntries(performance
             .getEntriesByType('resource').map(e => [new URL(e.name).pathname,
                                                     [e.initiatorType, e.startTime, e.responseEnd]]))""")
-        for path in ("/pagefind/shards.json", "/pagefind/0/pagefind.js"):
-            assert asked.count(path) == 1, (path, asked)
-        # the page's preload link fetched the list; Pagefind's script was asked for before the
-        # list had come (without the page's link, the script asks for it after reading the list)
-        shard_list, script = timing["/pagefind/shards.json"], timing["/pagefind/0/pagefind.js"]
-        assert shard_list[0] == "link", timing
-        assert script[1] < shard_list[2], timing
+        assert asked.count("/search-index/index.json") == 1, asked
+        assert timing["/search-index/index.json"][0] == "link", timing
+        terms = [path for path in asked if path.endswith(".gpi")]
+        assert len(terms) == 1 and terms[0].startswith("/search-index/zh-cn/t/"), asked
+        assert not any("pagefind" in path for path in asked)
     finally:
         context.close()
 
@@ -213,7 +204,7 @@ def test_a_search_asks_no_other_host(address, browser):
         page.fill("#gp-search-q", "专利")
         page.press("#gp-search-q", "Enter")
         assert _results(page)
-        assert foreign == before  # the search itself: pagefind.js, its index, all local
+        assert foreign == before  # the search itself: its script and index, all local
     finally:
         context.close()
 

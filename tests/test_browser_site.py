@@ -74,7 +74,7 @@ def test_service_item_page_shows_time_limits_and_online_depth(demo, browser):
 
 def test_chinese_search_finds_the_page(demo, browser):
     """A service item's name typed in the header's search box: the search page lists it,
-    among the pages whose title carries the words (govpub.search, Pagefind)."""
+    among the pages whose title carries the words (govpub.search)."""
     model, address, _site = demo
     item = model.of_type("service-item")[0]
     page = patient_page(browser, viewport={"width": 1280, "height": 800})

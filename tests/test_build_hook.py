@@ -55,12 +55,12 @@ def test_plain_mkdocs_build_drops_blocked_pages(repo, tmp_path):
     assert 'datetime="2026-11-20T10:00+08:00"' in fees
     assert "https://www.cnipa.gov.cn/notices/2026-11-20-fees/" in \
         (out / "sitemap.xml").read_text(encoding="utf-8")
-    # the same search: a Pagefind index of the published pages (the page's text only), the
+    # the same search: govpub's index of the published pages (the page's text only), the
     # search page, and the header's search box from the site-wide settings
     assert "/notices/2026-11-20-fees/" in indexed_urls(out)
     assert "/notices/" not in indexed_urls(out) and bundle_contains(out, TOKEN) == []
-    assert any(r["meta"].get("terms") for r in records(out))
-    assert 'data-gp-search-bundle="../pagefind/"' in \
+    assert any(r["meta"].get("title") for r in records(out))
+    assert 'data-gp-search-bundle="../search-index/"' in \
         (out / "search/index.html").read_text(encoding="utf-8")
     assert 'action="../../search/"' in fees
 

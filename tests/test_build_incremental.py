@@ -21,7 +21,7 @@ import threading
 import pytest
 from build_fixtures import add_file, basic_files, build, make_site, notice, site_files
 from factory import sign_off
-from search_fixtures import indexed_urls, records, shard_list
+from search_fixtures import indexed_urls, records
 
 from govpub.build import incremental, postbuild, render_mkdocs
 from govpub.cachedir import cache_dir_for
@@ -31,9 +31,7 @@ pytestmark = pytest.mark.slow
 
 _fresh = itertools.count()
 REUSED = re.compile(r"rendered (\d+) pages? again, reused (\d+)")
-SHARDS = re.compile(r"search index: (\d+) of (\d+) shards? indexed again, (\d+) reused")
-#: the search index in this many shards (a site this small has one otherwise)
-SHARD_COUNT = 4
+SEARCH = re.compile(r"search index: (\d+) pages? read again, (\d+) files? written, (\d+) removed")
 
 
 def _files() -> dict[str, str | bytes]:
@@ -84,29 +82,28 @@ def _edit(root, rel: str, old: str, new: str, *, sign: bool = True) -> None:
         sign_off(root, [rel])
 
 
-def _shards_indexed() -> tuple[int, int, int] | None:
-    """(indexed again, shards, reused) of the search index in the last build of ``site/``."""
-    found = SHARDS.search(_last_out[0])
+def _search_updated() -> tuple[int, int, int] | None:
+    """(pages read again, files written, removed) of the search index's update in the last
+    build of ``site/``; None when it was written in full."""
+    found = SEARCH.search(_last_out[0])
     return tuple(int(n) for n in found.groups()) if found else None
 
 
-def test_every_kind_of_change_builds_what_a_full_build_writes(tmp_path, capsys, monkeypatch):
-    monkeypatch.setattr(search_index, "shard_count", lambda pages: SHARD_COUNT)
+def test_every_kind_of_change_builds_what_a_full_build_writes(tmp_path, capsys):
     root = make_site(tmp_path, _files())
     assert _build_both(root, tmp_path, capsys)[0] == 0  # the first build renders every page
-    assert _shards_indexed() is None  # nothing to reuse: every shard indexed, no report
-    shards = len(shard_list(root / "site")["shards"])  # those that have pages
-    assert 2 <= shards <= SHARD_COUNT
+    assert _search_updated() is None  # nothing to update: the index written in full
 
     code, reused = _build_both(root, tmp_path, capsys)  # nothing changed
     assert code == 0 and reused is not None and reused > 5
-    assert _shards_indexed() == (0, shards, shards)
+    assert _search_updated() == (0, 0, 0)  # the previous index, as it was
 
     _edit(root, "notices/2026-11-02-b.md", "乙事项说明。", "乙事项说明（修订）。")
     code, reused_after_edit = _build_both(root, tmp_path, capsys)
     assert code == 0 and reused_after_edit is not None
-    # one page's text: the one shard that holds it is indexed again, the others reused
-    assert _shards_indexed() == (1, shards, shards - 1)
+    # one page's text: that page is read again; its fragment and its terms' files written
+    read, written, _removed = _search_updated()
+    assert read == 1 and 1 <= written < len(list((root / "site/search-index").rglob("*.g*")))
     edited = next(r for r in records(root / "site") if r["url"] == "/notices/2026-11-02-b/")
     assert "修订" in edited["content"]
 
@@ -286,7 +283,7 @@ def test_the_manifest_hashed_beside_the_search_index_is_every_file_as_written(
     assert build(root) == 0
     assert waited == [True, True]
     _manifest_is_the_files(root / "site")
-    assert any(rel.startswith("pagefind/") for rel in _raw_files(root / "site"))
+    assert any(rel.startswith("search-index/") for rel in _raw_files(root / "site"))
 
 
 def test_a_page_edited_in_the_site_folder_is_rendered_again(tmp_path, capsys):
@@ -398,21 +395,38 @@ def test_trash_a_killed_deleter_left_is_swept_up(tmp_path, monkeypatch):
     assert not left.exists() and site.is_dir()
 
 
-def test_a_shard_changed_in_the_site_folder_is_indexed_again(tmp_path, capsys):
-    """The render record vouches for every file of a reused shard, and for no other: a file
-    of the index removed, or a file added to it, in the published site makes the shard be
-    indexed again (and the result is still byte for byte a full build's)."""
+def test_an_index_changed_in_the_site_folder_is_written_in_full(tmp_path, capsys):
+    """The render record vouches for every file of the index the update starts from, and
+    for no other: a file of the index removed, changed or added, or a link planted, in the
+    published site makes the index be written in full (and the result is still byte for
+    byte a full build's)."""
     root = make_site(tmp_path, _files())
     assert _build_both(root, tmp_path, capsys)[0] == 0
     assert _build_both(root, tmp_path, capsys)[0] == 0
-    assert _shards_indexed() == (0, 1, 1)  # nothing changed: the index is reused
+    assert _search_updated() == (0, 0, 0)  # nothing changed: the index is the previous one
 
-    shard = root / "site" / "pagefind" / "0"
-    next((shard / "fragment").iterdir()).unlink()
+    index = root / "site" / "search-index"
+    next((index / "zh-cn" / "p").iterdir()).unlink()
     assert _build_both(root, tmp_path, capsys)[0] == 0
-    assert _shards_indexed() is None  # indexed again, nothing reused
+    assert _search_updated() is None  # written in full
 
-    (shard / "fragment" / "planted.pf_fragment").write_bytes(b"not indexed by govpub")
+    fragment = next((index / "zh-cn" / "p").iterdir())
+    data = fragment.read_bytes()
+    fragment.unlink()
+    fragment.write_bytes(data[:-1] + bytes([data[-1] ^ 1]))  # another file, other bytes
     assert _build_both(root, tmp_path, capsys)[0] == 0
-    assert _shards_indexed() is None
-    assert not (shard / "fragment" / "planted.pf_fragment").exists()
+    assert _search_updated() is None
+
+    (index / "zh-cn" / "p" / "99999.gpf").write_bytes(b"not indexed by govpub")
+    assert _build_both(root, tmp_path, capsys)[0] == 0
+    assert _search_updated() is None
+    assert not (index / "zh-cn" / "p" / "99999.gpf").exists()
+
+    secret = tmp_path / "secret.txt"
+    secret.write_text("not for the browser", encoding="utf-8")
+    (index / "zh-cn" / "t" / "planted.gpi").symlink_to(secret)
+    assert _build_both(root, tmp_path, capsys)[0] == 0
+    assert _search_updated() is None
+    assert not (index / "zh-cn" / "t" / "planted.gpi").exists()
+    assert _build_both(root, tmp_path, capsys)[0] == 0
+    assert _search_updated() == (0, 0, 0)  # trusted again: the last build wrote it

@@ -96,4 +96,4 @@ def test_parts_add_no_warning_under_strict(tmp_path, monkeypatch):
     root = _site_with_many_pages(tmp_path)
     monkeypatch.setattr(render_mkdocs, "part_count", lambda pages: 3)
     assert build(root, "--strict") == 0
-    assert (root / "site" / "pagefind" / "shards.json").is_file()
+    assert (root / "site" / "search-index" / "index.json").is_file()

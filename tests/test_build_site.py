@@ -95,10 +95,10 @@ def test_manifest_lists_every_file(built):
     assert "notices/2026-11-20-fees/index.html" in json.dumps(files)
 
 
-def test_search_index_contains_segmented_chinese(built):
+def test_search_index_holds_the_chinese_text(built):
     _root, site = built
-    words = {word for record in records(site) for word in record["content"].split("\u200b")}
-    assert "收费" in words  # Pagefind's extended build split the Chinese text into words
+    # the text as the page shows it (the index splits it into pairs of characters itself)
+    assert any("收费" in record["content"] for record in records(site))
 
 
 def test_quarantine_report_is_outside_the_site(built):

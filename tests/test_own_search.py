@@ -1,8 +1,8 @@
-"""govpub's own static search index (design spike, govpub.search.own): its pure parts.
+"""govpub's own static search index (govpub.search.own): its pure parts.
 
 Terms, the bytes of a term file, what is taken from a page, page-local scores,
 page numbers, and an update after every kind of change being byte for byte a
-full index of the result. The browser's half (own-search.js) is held to the
+full index of the result. The browser's half (govpub-search.js) is held to the
 same terms, hash and file format by running it in Node on the same examples.
 """
 
@@ -19,7 +19,7 @@ import pytest
 from govpub.search.own import build, codec, terms
 from govpub.search.own.extract import page_url, read_page
 
-JS = Path(build.__file__).with_name("own-search.js")
+JS = Path(build.__file__).parents[2] / "theme" / "javascripts" / "govpub-search.js"
 
 
 # --- terms ---------------------------------------------------------------------------
@@ -86,15 +86,15 @@ def test_a_latin_word_is_filed_under_its_first_letters_so_a_prefix_finds_it():
 
 def page(title: str, text: str, lang: str = "zh-CN", extra: str = "") -> str:
     return (f'<!doctype html><html lang="{lang}"><head><title>站点</title></head><body>'
-            f'<nav>导航 navigation</nav><article><div data-pagefind-body '
-            f'data-pagefind-meta="terms:不应索引"><h1 id="gp-title">{title}'
+            f'<nav>导航 navigation</nav><article><div data-search-body '
+            f'data-meta="不应索引"><h1 id="gp-title">{title}'
             f'<a class="headerlink" href="#t">¶</a></h1>'
             f'<div class="govpub-status">状态横幅</div><p>{text}</p>{extra}'
-            f'<div class="gp-print-meta">打印信息</div><div data-pagefind-ignore>忽略部分</div>'
+            f'<div class="gp-print-meta">打印信息</div><div data-search-ignore>忽略部分</div>'
             f'</div><aside>文件信息</aside></article><footer>主办单位</footer></body></html>')
 
 
-def test_only_the_indexed_element_is_taken_without_the_parts_pagefind_ignores():
+def test_only_the_indexed_element_is_taken_without_the_parts_left_out():
     got = read_page("notices/a/index.html",
                     page("专利年费通知", "正文&lt;b&gt;内容", extra="<ul><li>一</li><li>二</li></ul>")
                     .encode())
@@ -251,11 +251,10 @@ def test_two_processes_write_the_same_index_as_one(tmp_path):
 
 
 def run_js(tmp_path: Path, body: str):
-    module = tmp_path / "own-search.mjs"
+    module = tmp_path / "govpub-search.cjs"
     shutil.copyfile(JS, module)
-    script = f"import * as own from {json.dumps(module.as_uri())};\n{body}"
-    done = subprocess.run(["node", "--input-type=module", "-e", script], capture_output=True,
-                          text=True, check=False)
+    script = f"const own = require({json.dumps(str(module))});\n{body}"
+    done = subprocess.run(["node", "-e", script], capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout)
 

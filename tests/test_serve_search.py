@@ -1,8 +1,8 @@
 """`govpub serve` publishes an edit first and indexes the search right after, in its own folder.
 
-A rebuild under serve carries the search index of the site it replaces
-(Pagefind has no incremental mode and indexing every page was most of a
-one-page rebuild), then indexes again in place. The folder is serve's own and
+A rebuild under serve carries the search index of the site it replaces (and
+the state of it kept in govpub's cache), publishes the pages, then updates the
+index in place (only what changed). The folder is serve's own and
 marked: `site/` is written by `govpub build` only, and nothing deploys the copy.
 """
 
@@ -76,10 +76,10 @@ def test_an_edit_is_published_with_the_old_index_then_indexed_again(served_copy)
     assert bundle_contains(copy, "西楼") and not bundle_contains(copy, "东楼")
     assert build(root) == 0
     index = {name: data for name, data in site_files(copy).items()
-             if name.startswith("pagefind/")}
+             if name.startswith("search-index/")}
     assert index == {name: data for name, data in site_files(root / "site").items()
-                     if name.startswith("pagefind/")}
-    assert not list(copy.parent.glob(".serve.pagefind-*"))  # nothing left beside it
+                     if name.startswith("search-index/")}
+    assert not list(copy.parent.glob(".serve.search-*"))  # nothing left beside it
 
 
 def test_a_page_taken_back_leaves_the_index_when_it_is_refreshed(served_copy):
@@ -91,44 +91,31 @@ def test_a_page_taken_back_leaves_the_index_when_it_is_refreshed(served_copy):
     assert bundle_contains(options.target, "东楼") == []
 
 
-def test_a_failed_index_keeps_the_pages_and_the_index_before(served_copy, monkeypatch):
+def test_an_index_without_its_kept_state_is_not_carried_but_made_again(served_copy):
+    """Without the state of the old index (a cache emptied, a folder left by a govpub that
+    used Pagefind) it cannot be updated: serve indexes before publishing instead."""
     from govpub.search import index as search_index
 
     root, options, said = served_copy
-    add_file(root, FIRST, notice(title="第一条通知", body="新的办理地点是西楼。"))
-    monkeypatch.setattr(search_index, "pagefind_binary", lambda: root / "no-such-pagefind")
-    assert rebuild_once(options), said
-    assert said[-2] == "rebuilt" and said[-1].startswith("govpub: error: cannot run Pagefind")
-    copy = options.target
-    assert "西楼" in (copy / "notices" / "2026-11-20-a" / "index.html").read_text()
-    assert bundle_contains(copy, "东楼")  # search still works, on the index before
-    assert not list(copy.parent.glob(".serve.pagefind-*"))
-
-
-def test_an_index_made_before_shards_is_not_carried_but_made_again(served_copy):
-    """A serve folder left by a govpub before shards holds an index without a shard list,
-    which the new search pages ask for first: serve indexes again instead of carrying it
-    (carried, it failed the link check, and serve would not start)."""
-    root, options, said = served_copy
-    (options.target / "pagefind" / "shards.json").unlink()
+    search_index.state_path(options.target).unlink()
     add_file(root, FIRST, notice(title="第一条通知", body="新的办理地点是西楼。"))
     assert rebuild_once(options), said
     assert said[-1] == "rebuilt", said  # indexed before publishing, nothing to refresh
-    assert (options.target / "pagefind" / "shards.json").is_file()
     assert bundle_contains(options.target, "西楼") and not bundle_contains(options.target, "东楼")
+    assert search_index.state_path(options.target).is_file()  # kept again for the next edit
 
 
 def test_a_link_planted_in_the_old_index_is_not_carried(served_copy, tmp_path):
     root, options, _said = served_copy
     secret = tmp_path / "secret.txt"
     secret.write_text("not for the browser", encoding="utf-8")
-    bundle = options.target / "pagefind"
+    bundle = options.target / "search-index"
     (bundle / "planted.txt").symlink_to(secret)
     (bundle / "planted-folder").symlink_to(tmp_path, target_is_directory=True)
     add_file(root, FIRST, notice(title="第一条通知", body="新的办理地点是西楼。"))
     state = run_build(options)
     assert state.search_deferred
-    carried = options.target / "pagefind"
+    carried = options.target / "search-index"
     assert bundle_contains(options.target, "东楼")  # the old index came along ...
     assert not (carried / "planted.txt").exists() and not (carried / "planted-folder").exists()
 
@@ -142,19 +129,19 @@ def test_a_disk_error_while_indexing_is_reported_and_serve_goes_on(served_copy, 
         raise OSError(28, "No space left on device")
 
     add_file(root, FIRST, notice(title="第一条通知", body="新的办理地点是西楼。"))
-    monkeypatch.setattr(search_index, "_run_pagefind", disk_full)
+    monkeypatch.setattr(search_index.own_build, "update_index", disk_full)
     assert rebuild_once(options), said  # no exception: the watcher thread lives on
     assert said[-1] == ("govpub: error: the search index was not updated (No space left on "
                         "device); the previous index is still served")
-    assert bundle_contains(options.target, "东楼")
+    copy = options.target
+    assert "西楼" in (copy / "notices" / "2026-11-20-a" / "index.html").read_text()
+    assert bundle_contains(copy, "东楼")  # search still works, on the index before
+    assert not list(copy.parent.glob(".serve.search-*"))  # nothing left beside it
 
 
-def test_a_refresh_indexes_again_only_the_shard_of_the_page_edited(tmp_path, monkeypatch):
-    from search_fixtures import records, shard_list
+def test_a_refresh_reads_again_only_the_page_edited(tmp_path):
+    from search_fixtures import records
 
-    from govpub.search import index as search_index
-
-    monkeypatch.setattr(search_index, "shard_count", lambda pages: 4)
     files = {f"notices/2026-11-{day:02d}-n.md": notice(title=f"第{day}条通知",
                                                      body=f"第{day}条通知的正文。")
              for day in range(1, 9)}
@@ -163,16 +150,14 @@ def test_a_refresh_indexes_again_only_the_shard_of_the_page_edited(tmp_path, mon
     options = serve_options(root, said)
     assert rebuild_once(options), said
     copy = options.target
-    shards = len(shard_list(copy)["shards"])
-    assert shards > 1
     add_file(root, "notices/2026-11-03-n.md", notice(title="第3条通知", body="改过的正文。"))
     state = run_build(options)
     assert state.search_deferred
     outcome = refresh_search_index(copy)
-    assert len(outcome.indexed) == 1 and len(outcome.reused) == shards - 1
+    assert outcome.pages_read == 1 and outcome.updated and outcome.full == []
     edited = next(r for r in records(copy) if r["url"] == "/notices/2026-11-03-n/")
     assert "改过" in edited["content"] and "正文" in edited["content"]
     assert "第3条通知的正文" not in edited["content"].replace("\u200b", "")
     assert build(root) == 0  # the index of a full build of the same pages
-    assert {n: d for n, d in site_files(copy).items() if n.startswith("pagefind/")} == \
-        {n: d for n, d in site_files(root / "site").items() if n.startswith("pagefind/")}
+    assert {n: d for n, d in site_files(copy).items() if n.startswith("search-index/")} == \
+        {n: d for n, d in site_files(root / "site").items() if n.startswith("search-index/")}

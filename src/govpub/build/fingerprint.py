@@ -14,7 +14,7 @@ actually receives, not from a list of today's files:
   folders of installed packages, which the next item covers;
 - the installed packages (the names of the ``*.dist-info`` folders carry
   every version: MkDocs, Material, Python-Markdown, pymdown-extensions,
-  Jinja2, Pagefind…) and the Python version;
+  Jinja2…) and the Python version;
 - govpub's own code (the page hook, the chrome texts of the catalogs);
 - ``site_config/`` in full (a theme or hook that reads the policy directly
   is still covered) and the language and time-zone environment.

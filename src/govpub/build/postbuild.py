@@ -69,7 +69,7 @@ class SiteDelta:
     files: dict[str, tuple[FileStat, str]] = field(default_factory=dict)
     #: the site folder the previous build published (``previous_files`` describe it)
     previous_site: Path | None = None
-    #: filled by write_search_index: the shards indexed again and reused (govpub.search)
+    #: filled by write_search_index: what it wrote, and the index's state (govpub.search)
     search: object | None = None
     #: hashed while the search was indexed: path → (stat, SHA-256) (see run_post_build)
     hashed_early: dict[str, tuple[FileStat, str]] = field(default_factory=dict)
@@ -223,7 +223,7 @@ def hash_early(site_dir: Path, delta: SiteDelta, skip: str) -> None:
 writes_own_folder(write_search_index)
 
 #: Post-build steps in order; keep write_manifest last. The search index reads the pages
-#: as rendered and writes only pagefind/: it runs first, beside the steps after it.
+#: as rendered and writes only search-index/: it runs first, beside the steps after it.
 POST_BUILD: list[PostBuildStep] = [write_search_index, write_sitemap, write_open_data,
                                    write_feeds, write_handouts, check_links, write_manifest]
 
@@ -236,7 +236,7 @@ def run_post_build(model: SiteModel, site_dir: Path, delta: SiteDelta | None = N
     (``govpub serve``, which indexes again once the pages are served). Ignored
     when that site has none: the index is written as usual.
     """
-    from ..search.index import BUNDLE_DIR
+    from ..search.markers import INDEX_DIR
 
     carried = False
     with ThreadPoolExecutor(thread_name_prefix="post-build") as beside:
@@ -252,7 +252,7 @@ def run_post_build(model: SiteModel, site_dir: Path, delta: SiteDelta | None = N
                 # the link check reads every HTML file (the index's link farm is some while
                 # it runs) and the manifest hashes every file: what runs beside ends first
                 if delta is not None and write_manifest in POST_BUILD:
-                    hash_early(site_dir, delta, BUNDLE_DIR)
+                    hash_early(site_dir, delta, INDEX_DIR)
                 for future in writing:
                     future.result()
                 writing = []

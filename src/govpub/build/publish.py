@@ -17,7 +17,7 @@ from pathlib import Path
 from ..cachedir import cache_dir_for
 from ..errors import UsageError
 from ..i18n import _
-from ..search import search_report
+from ..search import save_search_state, search_report
 from . import incremental
 from .pipeline import WORK_DIR, BuildState
 from .postbuild import run_post_build
@@ -112,7 +112,7 @@ def post_build(state: BuildState) -> None:
     state.search_deferred = run_post_build(state.model, state.temp_site, state.site_delta,
                                            carry_search_from=carry_from)
     search = getattr(state.site_delta, "search", None)
-    if search is not None and search.reused:
+    if search is not None and search.updated:
         options.echo(search_report(search))
     if options.preview:
         (state.temp_site / PREVIEW_MARKER).write_text(PREVIEW_MARKER_TEXT, encoding="utf-8")
@@ -148,10 +148,15 @@ def publish(state: BuildState) -> None:
     cache = cache_dir_for(state.root, "render")
     record_file = incremental.record_path(cache, state.site_dir) if cache else None
     incremental.forget_record(record_file)
+    search = getattr(delta, "search", None)
+    if not state.search_deferred:  # serve's carried index keeps the state it had
+        save_search_state(state.site_dir, None)
     sweep(state.site_dir)
     swap_into_place(state.temp_site, state.site_dir,
                     background=state.pages_written >= DETACH_FROM_PAGES)
     state.temp_site = None
+    if search is not None:
+        save_search_state(state.site_dir, search.state)
     if delta is not None and delta.site_key is not None and delta.outcome is not None:
         outcome = delta.outcome
         record = incremental.SiteRecord(

@@ -1,20 +1,18 @@
-"""Site search that stays small: a chunked static index (Pagefind) built from the published site.
+"""Site search that stays small: govpub's own static index, built from the published site.
 
 Material's own search makes every reader download the whole index
 (``search/search_index.json``: 17.8 MB at 10,000 pages) before the first
-result. Pagefind splits the index into chunks by word and loads only the
-chunks and result fragments a query needs (``bench/bench_search.py`` measures
-both on the same site; ``docs/build.md`` has the figures).
+result. govpub's index is split by term: a query downloads one small file
+per term of the query and the fragments of the five results shown (about
+15–35 KB at 10,000 pages; ``bench/bench_own_search.py`` measures it against
+Pagefind, which govpub used before; ``docs/build.md`` has the figures).
 
-- :mod:`.index` — the post-build step: Pagefind (its *extended* binary, which
-  segments Chinese words) indexes the rendered site, after the render and
-  before the manifest, so the index holds only what was published and the
-  manifest covers the index files. The index is in shards (``pagefind/<n>/``,
-  listed in ``pagefind/shards.json``, by a hash of each page's path); a shard
-  whose pages are the same bytes as in the site the build replaces is taken
-  from that site instead of being indexed again (hard links), and the result is
-  byte for byte the index of a full build. How many shards: ``shard_count``
-  (one, measured: docs/build.md "The index in shards").
+- :mod:`.index` — the post-build step: indexes the rendered site after the
+  render and before the manifest, so the index holds only what was published
+  and the manifest covers the index files (``search-index/``). After an
+  incremental render only what changed is written again; the result is byte
+  for byte the index of a full build. :mod:`.own` holds the index's parts
+  (terms, codec, what is read of a page, writing).
 - :mod:`.pages` — what each page carries for search, the same for every
   renderer: whether it is indexed, the search box in the page's language, and
   the search pages themselves (``search/``, ``en/search/``).
@@ -22,10 +20,8 @@ both on the same site; ``docs/build.md`` has the figures).
 
 The browser side is ``theme/javascripts/govpub-search.js`` (no framework, no
 other host): a search box on every page leads to the search page of the
-page's language, which loads Pagefind from the site's own ``pagefind/`` folder:
-the shard list, the ``pagefind.js`` of the first shard holding pages of the
-page's language, and the other such shards merged into it (``mergeIndex``);
-Pagefind then ranks the results of every shard together, by score.
+page's language, which reads the index of its language from the site's own
+``search-index/`` folder.
 
 What a renderer provides (the contract; MkDocs: ``theme/main.html``,
 ``theme/partials/govpub-search-box.html``, ``theme/404.html``)
@@ -43,7 +39,6 @@ two functions, the same for every renderer:
   metadata ``page.govpub.search``)::
 
       {"indexed": bool,          # its text goes into the index
-       "terms": str,             # its title's Chinese words ("" when not indexed)
        "action": "search/",      # the search page of its language, from the site root
        "t": {...},               # the words of the search form, in its language (labels.py)
        "on_search_page": bool}   # this page is a search page: no header box
@@ -56,21 +51,19 @@ two functions, the same for every renderer:
 
 A template must emit, for the search to work and to index only the text:
 
-1. ``<html lang="{{ page language }}">`` (``zh-CN`` or ``en``): Pagefind keeps
-   one index per language, and the search page of a language searches its own.
+1. ``<html lang="{{ page language }}">`` (``zh-CN`` or ``en``): the index is
+   kept per language, and the search page of a language searches its own.
 2. On a page whose ``search.indexed`` is true, ONE element around its main
    heading (``<h1>``, which gives the result's title) and its text, nothing else
    (no header, navigation, footer, document-information box)::
 
-       <div data-pagefind-body data-pagefind-meta="terms:{{ search.terms }}">
+       <div data-search-body>
          <h1>…</h1> …the page's text…
        </div>
 
-   (the ``data-pagefind-meta`` attribute only when ``terms`` is not empty;
-   escape it as an attribute value). On every other page: no
-   ``data-pagefind-body`` at all — once one page of the site has it, Pagefind
-   indexes only pages that have it, which keeps listings, the home page and the
-   search pages out. The status banner (``.govpub-status``), the index box
+   On every other page: no ``data-search-body`` at all — only pages that have
+   it are indexed, which keeps listings, the home page and the search pages
+   out. A part inside that is not text may carry ``data-search-ignore``. The status banner (``.govpub-status``), the index box
    (``.gp-index-box``) and heading permalinks (``.headerlink``) may sit inside:
    the index step leaves them out.
 3. In the header of every page but a search page (``not search.on_search_page``),
@@ -95,8 +88,15 @@ A template must emit, for the search to work and to index only the text:
    language (``search.action``), field ``name="q"``.
 """
 
-from .index import carry_search_index, refresh_search_index, search_report, write_search_index
+from .index import (
+                    carry_search_index,
+                    refresh_search_index,
+                    save_search_state,
+                    search_report,
+                    write_search_index,
+)
 from .pages import page_search, search_box, search_pages, searchable, site_search
 
-__all__ = ["carry_search_index", "page_search", "refresh_search_index", "search_box",
-           "search_pages", "search_report", "searchable", "site_search", "write_search_index"]
+__all__ = ["carry_search_index", "page_search", "refresh_search_index", "save_search_state",
+           "search_box", "search_pages", "search_report", "searchable", "site_search",
+           "write_search_index"]

@@ -1,44 +1,32 @@
 """What every page carries for search, the same for every renderer; the search pages.
 
 - :func:`searchable` decides whether a page's text goes into the index (the
-  templates put ``data-pagefind-body`` on its heading and text only then).
+  templates put ``data-search-body`` on its heading and text only then).
   Listings are left out: they only repeat titles the pages themselves carry.
 - :func:`search_box` is the search form of a page's header: the address of
   the search page in the page's language and the words of the form.
 - :func:`search_pages` is the page generator of the search pages (``search/``
   in the site's language, ``en/search/`` when the site has English pages).
-  Pagefind keeps one index per page language (``<html lang>``): the Chinese
-  search page searches the Chinese pages, the English one the English pages.
+  The index is kept per page language (``<html lang>``): the Chinese search
+  page searches the Chinese pages, the English one the English pages.
 """
 
 from __future__ import annotations
 
-import json
-import re
 from html import escape
 
 from ..chrome.language import page_language, site_language
 from ..opendata.pages import CATALOG_PAGE
 from ..sitemodel import SiteModel, page_url
-from .index import BUNDLE_DIR, FIRST_SHARD, SHARD_LIST
 from .labels import search_labels
+from .markers import INDEX_DIR
+from .own.build import INDEX_FILE
 
 #: the search page of each page language (staging paths)
 SEARCH_PAGES = {"zh-CN": "search.md", "en": "en/search.md"}
 #: generated listings with no front-matter flag of their own (the home page keeps the
 #: front matter of its authored text); column indexes carry ``search: {exclude: true}``
 LISTING_PAGES = frozenset({"index.md", CATALOG_PAGE})
-#: the page metadata field with the words of a Chinese title (see :func:`title_terms`),
-#: and the weights of the metadata in the ranking (govpub-search.js hands them to Pagefind):
-#: a match in the title counts for more than any number of mentions in the text (a page's
-#: text scores at most 2.4 × the query's IDF in Pagefind's BM25; this boost is 10 ×)
-TERMS_FIELD = "terms"
-META_WEIGHTS = {"title": 5.0, TERMS_FIELD: 10.0}
-#: longest Chinese word :func:`title_terms` spells out (知识产权: four characters)
-LONGEST_TERM = 4
-_HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
-
-
 def searchable(meta: dict | None, content_path: str) -> bool:
     """Whether the page's text belongs in the search index."""
     if content_path in LISTING_PAGES or content_path in SEARCH_PAGES.values():
@@ -47,35 +35,15 @@ def searchable(meta: dict | None, content_path: str) -> bool:
     return not (isinstance(flags, dict) and flags.get("exclude"))
 
 
-def title_terms(title: str) -> str:
-    """Every run of one to four Chinese characters of ``title``, separated by spaces.
-
-    Pagefind ranks a page whose title matches the query above pages that only
-    mention it (a boost for matching page metadata), but it splits metadata on
-    spaces only: ``专利年费缴纳须知`` is one word to it, so a query for 年费
-    (which the browser splits into 年 and 费, as the index does) never matches
-    the title. Spelled out, every query word of up to four characters that the
-    title contains is a whole word of this field, whatever segmenter split it.
-    """
-    terms: dict[str, None] = {}
-    for run in _HAN_RUN.findall(str(title)):
-        for size in range(1, LONGEST_TERM + 1):
-            for start in range(len(run) - size + 1):
-                terms.setdefault(run[start:start + size], None)
-    return " ".join(terms)
-
-
 def search_page_path(language: str) -> str:
     return SEARCH_PAGES.get(language, SEARCH_PAGES["zh-CN"])
 
 
 def page_search(meta: dict | None, content_path: str, language: str,
                 languages: list[str] | None = None) -> dict:
-    """Everything a page's template needs for search: indexed or not, its title's words
-    (the ``terms`` metadata of the index), and the search box of its language."""
-    indexed = searchable(meta, content_path)
-    terms = title_terms((meta or {}).get("title") or "") if indexed else ""
-    return {"indexed": indexed, "terms": terms,
+    """Everything a page's template needs for search: indexed or not, and the search
+    box of its language."""
+    return {"indexed": searchable(meta, content_path),
             **search_box(language, content_path, languages)}
 
 
@@ -122,8 +90,7 @@ def search_page_markdown(language: str, path: str) -> str:
     t = search_labels(language)
     depth = path.count("/")
     root = "../" * (depth + 1)
-    data = {"bundle": f"{root}{BUNDLE_DIR}/", "root": root,
-            "weights": json.dumps(META_WEIGHTS, sort_keys=True)}
+    data = {"bundle": f"{root}{INDEX_DIR}/", "root": root}
     for key in ("empty", "searching", "none", "one", "many", "shown", "unavailable"):
         data[key] = t[key]
     attributes = " ".join(f'data-gp-search-{key}="{escape(value, quote=True)}"'
@@ -131,12 +98,10 @@ def search_page_markdown(language: str, path: str) -> str:
     bundle = escape(data["bundle"], quote=True)
     html = "\n".join([
         f'<div class="gp-search" data-gp-search {attributes}>',
-        # fetched while the page is still loading, not once its scripts have run: the shard
-        # list and Pagefind's script of the first shard (the one govpub-search.js loads
-        # first whenever the index is in one shard); allowed in the body, and inside the
-        # block so that Markdown keeps it as HTML
-        f'<link rel="preload" href="{bundle}{SHARD_LIST}" as="fetch" crossorigin>',
-        f'<link rel="modulepreload" href="{bundle}{FIRST_SHARD}/pagefind.js">',
+        # fetched while the page is still loading, not once its scripts have run: the
+        # index's one small file every query reads first; allowed in the body, and inside
+        # the block so that Markdown keeps it as HTML
+        f'<link rel="preload" href="{bundle}{INDEX_FILE}" as="fetch" crossorigin>',
         f'<form class="gp-search__form" role="search" aria-label="{escape(t["landmark"])}" '
         'action="./" method="get">',
         f'<label class="gp-search__label" for="gp-search-q">{escape(t["field"])}</label>',

@@ -1,8 +1,8 @@
-"""govpub's own static search index (a design spike, not used by the build yet).
+"""govpub's own static search index: the parts (:mod:`govpub.search.index` runs them).
 
-Measured against Pagefind by ``bench/bench_own_search.py``. The parts:
 :mod:`.terms` (what text and queries become), :mod:`.codec` (the bytes),
-:mod:`.extract` (what is taken from a page: what Pagefind gets),
-:mod:`.build` (writing the index, in full or only what a change touched), and
-``own-search.js`` (the browser's half: query, IDF, ranking, excerpts).
+:mod:`.extract` (what is taken from a page), :mod:`.build` (writing the index,
+in full or only what a change touched). The browser's half (query, IDF,
+ranking, excerpts) is ``theme/javascripts/govpub-search.js``. Measured against
+Pagefind, which govpub used before, by ``bench/bench_own_search.py``.
 """

@@ -9,9 +9,11 @@ Layout of the index folder (``OWN_DIR`` of the site):
 - ``<lang>/p/<page number>.gpf``: one per page, gzip JSON ``{"u": address,
   "t": title, "x": text}``: fetched for the results shown, the excerpt is made
   from it in the browser;
-- ``pages.json``: what the next build needs to change only what changed
-  (every indexed file's path, language, page number and SHA-256). No reader
-  loads it.
+- the *state*: what the next build needs to change only what changed (every
+  indexed file's path, language, page number, SHA-256 and stat). No reader
+  needs it, so the build keeps it in its cache, never in the site
+  (:mod:`govpub.search.index`); used on its own (the tests, the benchmark),
+  :func:`update_index` keeps it in ``pages.json`` beside the index.
 
 **Scores are page-local.** A page's score for a term depends on that page
 only (:func:`page_scores`): a title hit puts it in the upper half of the
@@ -33,6 +35,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import multiprocessing
 import os
 import shutil
 from array import array
@@ -140,6 +143,10 @@ class Outcome:
     pages_read: int = 0
     written: int = 0
     removed: int = 0
+    #: the state of the index written (see the module's note)
+    state: dict = field(default_factory=dict)
+    #: an index was updated (not written in full)
+    updated: bool = False
 
 
 def _write(path: Path, data: bytes, outcome: Outcome) -> None:
@@ -199,19 +206,32 @@ def _read_all(items: list[tuple[str, Path]], workers: int):
     if workers <= 1 or len(items) < 64:
         yield from map(_read, items)
         return
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    # a fork server, not fork: the build runs this step in a thread beside others, and a
+    # process forked from a threaded one may inherit a lock another thread held
+    context = multiprocessing.get_context("forkserver")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         yield from pool.map(_read, items, chunksize=64)
 
 
 # --- writing --------------------------------------------------------------------------
 
-def build_index(site_dir: Path, out: Path | None = None, workers: int = 1) -> Outcome:
+def build_index(site_dir: Path, out: Path | None = None, workers: int = 1,
+                state: dict | None = None) -> Outcome:
     """Index the site again in full, into ``out`` (default ``site_dir/OWN_DIR``)."""
     site_dir = Path(site_dir)
     out = Path(out) if out is not None else site_dir / OWN_DIR
     if out.exists():
         shutil.rmtree(out)
-    return update_index(site_dir, out, workers)
+    return update_index(site_dir, out, workers, state={} if state is not None else None)
+
+
+def valid_state(state) -> dict:
+    """``state`` when it is a state of this format, else {} (nothing is trusted)."""
+    if not isinstance(state, dict) or state.get("format") != FORMAT \
+            or not isinstance(state.get("pages"), dict) \
+            or not isinstance(state.get("languages"), dict):
+        return {}
+    return state
 
 
 def _load_state(out: Path) -> dict:
@@ -219,20 +239,26 @@ def _load_state(out: Path) -> dict:
         state = json.loads((out / STATE_FILE).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
-    return state if state.get("format") == FORMAT else {}
+    return valid_state(state)
 
 
-def update_index(site_dir: Path, out: Path | None = None, workers: int = 1) -> Outcome:
+def update_index(site_dir: Path, out: Path | None = None, workers: int = 1,
+                 state: dict | None = None) -> Outcome:
     """Bring the index in ``out`` up to the site's pages, touching only what changed.
 
-    A language whose size parameters (page-number space, number of term files)
-    changed, or an index without a readable state of this format, is written anew.
-    The result is byte for byte what :func:`build_index` writes.
+    ``state``: the state of the index in ``out`` (the build's, from its cache), or
+    None to read it from ``out/pages.json`` and write the new one there. The new
+    state is ``Outcome.state``. A language whose size parameters (page-number
+    space, number of term files) changed, or an index without a state of this
+    format, is written anew. The result is byte for byte what :func:`build_index`
+    writes. Files are replaced, never written through: ``out`` may hold hard links
+    to the files of another index (the site the build replaces).
     """
     site_dir = Path(site_dir)
     out = Path(out) if out is not None else site_dir / OWN_DIR
     skip = (out.name,) if out.parent == site_dir else ()
-    state = _load_state(out)
+    keep_state_beside = state is None
+    state = _load_state(out) if keep_state_beside else valid_state(state)
     if not state and out.exists():
         shutil.rmtree(out)
     outcome = Outcome()
@@ -345,6 +371,8 @@ def update_index(site_dir: Path, out: Path | None = None, workers: int = 1) -> O
            .encode("utf-8"), outcome)
     state = {"format": FORMAT, "languages": params,
              "pages": {rel: [*new_pages[rel], stats[rel]] for rel in sorted(new_pages)}}
-    _write(out / STATE_FILE, json.dumps(state, sort_keys=True, separators=(",", ":"))
-           .encode("utf-8"), outcome)
+    outcome.state = state
+    if keep_state_beside:
+        _write(out / STATE_FILE, json.dumps(state, sort_keys=True, separators=(",", ":"))
+               .encode("utf-8"), outcome)
     return outcome

@@ -1,10 +1,9 @@
-"""What govpub's own index takes from a page: the same pages and text Pagefind gets.
+"""What govpub's search index takes from a page.
 
-A page is indexed when it carries ``data-pagefind-body``
-(:data:`govpub.search.index._BODY`, the test Pagefind's shard planning uses);
-its text is that element's text without the parts Pagefind is told to ignore
-(:data:`govpub.search.index.EXCLUDED_SELECTORS` and ``data-pagefind-ignore``).
-The title is the page's first ``<h1>`` (Pagefind's default), the language
+A page is indexed when it carries ``data-search-body``
+(:data:`govpub.search.markers.BODY_PATTERN`); its text is that element's text
+without the parts left out (:data:`govpub.search.markers.EXCLUDED_SELECTORS`
+and ``data-search-ignore``). The title is the page's first ``<h1>``, the language
 ``<html lang>`` lowercased, the address the page's path without ``index.html``.
 """
 
@@ -18,7 +17,7 @@ from pathlib import Path
 
 from lxml import html as lxml_html
 
-from ..index import _BODY, BUNDLE_DIR, EXCLUDED_SELECTORS
+from ..markers import BODY_ATTRIBUTE, BODY_PATTERN, EXCLUDED_SELECTORS, IGNORE_ATTRIBUTE, INDEX_DIR
 
 #: elements whose text is not next to its neighbours' (a pair of characters never spans them)
 _BLOCKS = frozenset((
@@ -26,6 +25,7 @@ _BLOCKS = frozenset((
     "table", "ul", "ol", "dl", "section", "article", "aside", "blockquote", "pre", "br", "hr",
     "figure", "figcaption", "caption", "details", "summary", "nav", "header", "footer"))
 _DROPPED = frozenset(("script", "style", "noscript", "template", "svg"))
+_BODY_NAME = BODY_ATTRIBUTE.encode()
 _CLASSES = tuple(s[1:] for s in EXCLUDED_SELECTORS if s.startswith("."))
 _SPACES = re.compile(r"[ \t\r\f\v\u00a0\u3000\u200b]+")
 _LINES = re.compile(r"\s*\n\s*")
@@ -46,7 +46,7 @@ def page_url(rel: str) -> str:
 
 
 def _ignored(element) -> bool:
-    if element.get("data-pagefind-ignore") is not None:
+    if element.get(IGNORE_ATTRIBUTE) is not None:
         return True
     classes = (element.get("class") or "").split()
     return any(name in classes for name in _CLASSES)
@@ -87,7 +87,7 @@ _LANG = re.compile(rb"<html[^>]*?\slang=[\"']?([A-Za-z0-9-]+)", re.IGNORECASE)
 
 
 def language_of(data: bytes) -> str:
-    """The page's language as Pagefind names its index: ``<html lang>`` lowercased."""
+    """The page's language as the index names it: ``<html lang>`` lowercased."""
     found = _LANG.search(data, 0, 4096)
     return found.group(1).decode("ascii").lower() if found else "unknown"
 
@@ -105,18 +105,18 @@ def _body_slice(data: bytes, start: int) -> bytes:
 
 
 def body_start(data: bytes, start: int = 0) -> int:
-    """Where the first element carrying ``data-pagefind-body`` opens (from ``start``), or -1.
+    """Where the first element carrying ``data-search-body`` opens (from ``start``), or -1.
 
-    The same test as :data:`govpub.search.index._BODY`, which is only tried where the
+    The same test as :data:`govpub.search.markers.BODY_PATTERN`, which is only tried where the
     attribute's name is (the regular expression alone tries every ``<`` of the page)."""
     at = start
-    while (at := data.find(b"data-pagefind-body", at)) >= 0:
+    while (at := data.find(_BODY_NAME, at)) >= 0:
         opening = data.rfind(b"<", start, at)
         if opening >= 0:
-            found = _BODY.match(data, opening)
+            found = BODY_PATTERN.match(data, opening)
             if found and found.end() > at:
                 return opening
-        at += 18
+        at += len(_BODY_NAME)
     return -1
 
 
@@ -132,7 +132,7 @@ def read_page(rel: str, data: bytes) -> Page | None:
     language = language_of(data)
     piece = _body_slice(data, start)
     if body_start(data, start + len(piece)) >= 0:
-        bodies = lxml_html.fromstring(data).xpath("//*[@data-pagefind-body]")
+        bodies = lxml_html.fromstring(data).xpath(f"//*[@{BODY_ATTRIBUTE}]")
     else:
         bodies = [lxml_html.fragment_fromstring(piece.decode("utf-8"))]
     title = ""
@@ -145,7 +145,7 @@ def read_page(rel: str, data: bytes) -> Page | None:
             heading.getparent().remove(heading)  # the title is not counted as text too
             out.append(tail or "")
         _text(body, out)
-    if not title:  # Pagefind's default: the page's first <h1>, wherever it is
+    if not title:  # the page's first <h1>, wherever it is
         heading = re.search(rb"<h1[\s>].*?</h1>", data, re.DOTALL)
         if heading:
             title = clean(lxml_html.fragment_fromstring(heading.group(0).decode("utf-8"))
@@ -155,12 +155,12 @@ def read_page(rel: str, data: bytes) -> Page | None:
 
 def site_pages(site_dir: Path, skip: tuple[str, ...] = ()):
     """Every HTML file of the site (path in the site, path as a string), in path order;
-    links, Pagefind's bundle and the folders in ``skip`` left out."""
+    links, the index's folder and the folders in ``skip`` left out."""
     site = str(site_dir)
     for folder, dirs, names in os.walk(site):
         prefix = folder[len(site) + 1:].replace(os.sep, "/") + "/" if folder != site else ""
         if not prefix:
-            dirs[:] = [d for d in dirs if d != BUNDLE_DIR and d not in skip]
+            dirs[:] = [d for d in dirs if d != INDEX_DIR and d not in skip]
         dirs.sort()
         for name in sorted(names):
             if not name.endswith(".html"):

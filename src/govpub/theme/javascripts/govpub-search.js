@@ -4,213 +4,345 @@
  * - Every page: "/" moves the focus to the search field (unless one is typing
  *   in a field already). The header's form opens the search page of the
  *   page's language with the words typed (?q=).
- * - The search page ([data-gp-search]) loads Pagefind from the site's own
- *   pagefind/ folder, the first time it is needed: the list of shards,
- *   pagefind.js of the first shard of the page's language, its WebAssembly,
- *   each shard's metadata, and only the index chunks and result fragments the
- *   query needs. Results are links with an excerpt, five at a time (each result's
- *   fragment, which carries its excerpt, is fetched only when it is shown: five
- *   first, as Pagefind's own interface does, five more with "more"); a status line
+ * - The search page ([data-gp-search]) searches govpub's own static index in
+ *   the site's search-index/ folder (govpub.search.index): a query loads
+ *   index.json (about 150 bytes), then one term file per term of the query (the
+ *   file is the term's hash: no list of terms is downloaded), ranks the pages of
+ *   the page's language (every term required; score = sum over the terms of IDF
+ *   × the page's score byte, so a title hit, 128 or more, outranks pages that
+ *   only mention the term), and fetches the fragment of each result shown, five
+ *   at a time ("more" fetches five more), to make its excerpt here. A status line
  *   (role="status") says how many pages match, for screen readers too.
  *
- * Every word shown comes from data- attributes of the page (the message
- * catalogs, in the page's language); text from the index is inserted as text,
- * never as HTML (only Pagefind's <mark> around the matched words is kept).
+ * The rules of terms are those of govpub/search/own/terms.py (queryTerms) and
+ * codec.py (fnv1a, bucketKey, the term file); tests hold both to the same examples.
+ * Every word shown comes from data- attributes of the page (the message catalogs,
+ * in the page's language); text from the index is inserted as text, never as HTML.
+ * A classic script (both renderers load it with <script defer>); in Node it exports
+ * its functions (module.exports) for the tests and attaches nothing.
  */
 (function () {
-  "use strict";
+"use strict";
 
-  // results shown at a time: each costs a fragment download (about 1.3 KB at 10,000
-  // pages), and a first screen of five is what Pagefind's own interface shows
-  var PAGE_SIZE = 5;
+const HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff";
+const TOKEN = new RegExp(`[${HAN}]+|[0-9a-z]+`, "g");
+const IS_HAN = new RegExp(`^[${HAN}]+$`);
+const PREFIX_KEY = 3;
+const PAGE_SIZE = 5;
 
-  function typingInField(target) {
-    if (!target || !target.tagName) return false;
-    var tag = target.tagName.toLowerCase();
-    return tag === "input" || tag === "textarea" || tag === "select" || target.isContentEditable;
+function normalise(text) { return text.normalize("NFKC").toLowerCase(); }
+
+/** {required: terms every result must have, prefix: a Latin last word, or null} */
+function queryTerms(query) {
+  const tokens = normalise(query).match(TOKEN) || [];
+  let required = [];
+  for (const token of tokens) {
+    const grams = !IS_HAN.test(token) || token.length === 1 ? [token]
+      : Array.from({ length: token.length - 1 }, (_, i) => token.slice(i, i + 2));
+    for (const gram of grams) if (!required.includes(gram)) required.push(gram);
+  }
+  let prefix = null;
+  if (tokens.length && !IS_HAN.test(tokens[tokens.length - 1])) {
+    prefix = tokens[tokens.length - 1];
+    required = required.filter((term) => term !== prefix);
+  }
+  return { required, prefix };
+}
+
+function fnv1a(text) {
+  let value = 0x811c9dc5;
+  for (const byte of new TextEncoder().encode(text)) {
+    value = Math.imul(value ^ byte, 0x01000193) >>> 0;
+  }
+  return value >>> 0;
+}
+
+function bucketKey(term) { return term && term[0] < "\u3400" ? term.slice(0, PREFIX_KEY) : term; }
+
+async function gunzip(response) {
+  const bytes = new Uint8Array(await response.arrayBuffer());
+  if (bytes[0] !== 0x1f || bytes[1] !== 0x8b) return bytes;  // a server decoded it already
+  const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
+  return new Uint8Array(await new Response(stream).arrayBuffer());
+}
+
+/** term → {pages: Uint32Array (ascending), scores: Uint8Array} of one term file */
+function decodeTerms(bytes) {
+  const terms = new Map();
+  const decoder = new TextDecoder();
+  let at = 0;
+  const varint = () => {
+    let value = 0, shift = 0, byte;
+    do { byte = bytes[at++]; value += (byte & 0x7f) * 2 ** shift; shift += 7; } while (byte & 0x80);
+    return value;
+  };
+  while (at < bytes.length) {
+    const size = varint();
+    const term = decoder.decode(bytes.subarray(at, at + size));
+    at += size;
+    const count = varint();
+    varint();  // the byte length of the gaps (for readers that step over an entry)
+    const pages = new Uint32Array(count);
+    let page = 0;
+    for (let i = 0; i < count; i++) { page += varint(); pages[i] = page; }
+    terms.set(term, { pages, scores: bytes.slice(at, at + count) });
+    at += count;
+  }
+  return terms;
+}
+
+class OwnIndex {
+  constructor(base) {
+    this.base = new URL(base, document.baseURI).href;
+    this.files = new Map();
+    this.meta = null;
   }
 
-  document.addEventListener("keydown", function (event) {
-    if (event.key !== "/" || event.ctrlKey || event.metaKey || event.altKey) return;
-    if (typingInField(event.target)) return;
-    var field = document.querySelector("[data-gp-search-input]") ||
-      document.querySelector("[data-gp-search-shortcut]");
-    if (!field || field.offsetParent === null) {
-      var form = document.querySelector(".gp-search-box");
-      if (form) { event.preventDefault(); form.submit(); }
-      return;
-    }
-    event.preventDefault();
-    event.stopImmediatePropagation();
-    field.focus();
-    field.select();
-  }, true);
-
-  var root = document.querySelector("[data-gp-search]");
-  if (!root) return;
-
-  function text(key) { return root.getAttribute("data-gp-search-" + key) || ""; }
-  function fill(template, values) {
-    return template.replace(/\{(\w+)\}/g, function (whole, name) {
-      return Object.prototype.hasOwnProperty.call(values, name) ? String(values[name]) : whole;
-    });
-  }
-
-  var form = root.querySelector("form");
-  var input = root.querySelector("[data-gp-search-input]");
-  var status = root.querySelector("[data-gp-search-status]");
-  var list = root.querySelector("[data-gp-search-results]");
-  var more = root.querySelector("[data-gp-search-more]");
-  var bundle = new URL(text("bundle"), document.baseURI).href;
-  var siteRoot = new URL(text("root"), document.baseURI).pathname;
-
-  // The index is in shards (govpub.search.index): pagefind/shards.json names, per page
-  // language, the shards holding pages of it. The first one's pagefind.js is loaded; the
-  // others are merged into it (Pagefind then searches them all and sorts by score).
-  // null: no page of this language is indexed.
-  var pagefind = null;
-  function loadPagefind() {
-    if (!pagefind) {
-      var language = (document.documentElement.getAttribute("lang") || "unknown").toLowerCase();
-      var settings = { baseUrl: siteRoot,
-                       ranking: { metaWeights: JSON.parse(text("weights") || "{}") } };
-      // given before Pagefind starts (its first call), noWorker keeps the search on this
-      // page's thread: pagefind-worker.js (41 KB) is never downloaded (docs/build.md, "Search")
-      var first = { noWorker: true, baseUrl: settings.baseUrl, ranking: settings.ranking };
-      pagefind = fetch(bundle + "shards.json").then(function (response) {
-        if (!response.ok) throw new Error("pagefind/shards.json: HTTP " + response.status);
+  info() {
+    if (!this.meta) {
+      this.meta = fetch(this.base + "index.json").then((response) => {
+        if (!response.ok) throw new Error("index.json: HTTP " + response.status);
         return response.json();
-      }).then(function (list) {
-        var shards = (list.languages && list.languages[language]) || [];
-        if (!shards.length) return null;
-        return import(bundle + shards[0] + "/pagefind.js").then(function (module) {
-          return module.options(first).then(function () {
-            return Promise.all(shards.slice(1).map(function (name) {
-              return module.mergeIndex(bundle + name + "/", settings);
-            }));
-          }).then(function () { return module; });
-        });
       });
-      pagefind.catch(function () { pagefind = null; });  // a later search tries again
+      this.meta.catch(() => { this.meta = null; });
     }
-    return pagefind;
+    return this.meta;
   }
 
-  var current = { serial: 0, query: "", results: [], shown: 0 };
-
-  function setStatus(message) { status.textContent = message; }
-  // "searching", "done" or "failed": what the page shows now (tests wait for "done")
-  function setState(state) { root.setAttribute("data-gp-search-state", state); }
-
-  function countMessage(query, count) {
-    if (count === 0) return fill(text("none"), { query: query });
-    var message = fill(text(count === 1 ? "one" : "many"), { query: query, count: count });
-    if (count > current.shown) {
-      message += " " + fill(text("shown"), { shown: current.shown, count: count });
+  termFile(language, bucket) {
+    const url = `${this.base}${language}/t/${bucket}.gpi`;
+    if (!this.files.has(url)) {
+      const file = fetch(url).then((response) => {
+        if (response.status === 404) return new Map();  // no term of the site in it
+        if (!response.ok) throw new Error(url + ": HTTP " + response.status);
+        return gunzip(response).then(decodeTerms);
+      });
+      file.catch(() => this.files.delete(url));
+      this.files.set(url, file);
     }
+    return this.files.get(url);
+  }
+
+  /** {count, results: [{number, score, data()}]} for the pages of `language` */
+  async search(query, language) {
+    const { required, prefix } = queryTerms(query);
+    const meta = (await this.info()).languages[language];
+    if (!meta || (!required.length && !prefix)) return { count: 0, results: [] };
+    const wanted = prefix ? [...required, prefix] : required;
+    const files = await Promise.all(wanted.map((term) =>
+      this.termFile(language, fnv1a(bucketKey(term)) & (meta.buckets - 1))));
+    const lists = required.map((term, i) => files[i].get(term) ||
+      { pages: new Uint32Array(0), scores: new Uint8Array(0) });
+    if (prefix) lists.push(prefixList(files[files.length - 1], prefix));
+    const total = meta.pages;
+    lists.sort((a, b) => a.pages.length - b.pages.length);
+    const ranked = new Map();
+    const first = lists[0];
+    for (let i = 0; i < first.pages.length; i++) ranked.set(first.pages[i], 0);
+    for (const list of lists) {
+      const n = list.pages.length;
+      const idf = Math.log(1 + (total - n + 0.5) / (n + 0.5));
+      const seen = new Map();
+      for (let i = 0; i < n; i++) {
+        const page = list.pages[i];
+        if (ranked.has(page)) seen.set(page, ranked.get(page) + idf * list.scores[i]);
+      }
+      ranked.clear();
+      for (const [page, score] of seen) ranked.set(page, score);
+    }
+    const results = [...ranked].sort((a, b) => b[1] - a[1] || a[0] - b[0])
+      .map(([number, score]) => ({ number, score, data: () => this.fragment(language, number) }));
+    return { count: results.length, results };
+  }
+
+  fragment(language, number) {
+    return fetch(`${this.base}${language}/p/${number}.gpf`).then((response) => {
+      if (!response.ok) throw new Error("fragment " + number + ": HTTP " + response.status);
+      return gunzip(response);
+    }).then((bytes) => JSON.parse(new TextDecoder().decode(bytes)));
+  }
+}
+
+/** the pages of every word of the file that begins with `prefix` (a page's best score) */
+function prefixList(file, prefix) {
+  const best = new Map();
+  for (const [term, list] of file) {
+    if (!term.startsWith(prefix)) continue;
+    for (let i = 0; i < list.pages.length; i++) {
+      const page = list.pages[i];
+      best.set(page, Math.max(best.get(page) || 0, list.scores[i]));
+    }
+  }
+  const pages = Uint32Array.from([...best.keys()].sort((a, b) => a - b));
+  return { pages, scores: Uint8Array.from(pages, (page) => best.get(page)) };
+}
+
+/** [text, marked] parts of an excerpt of `text` around the first match of `query` */
+function excerpt(text, query, before = 30, length = 110) {
+  const { required, prefix } = queryTerms(query);
+  const runs = (normalise(query).match(TOKEN) || []);
+  const needles = [...new Set([...runs, ...required, ...(prefix ? [prefix] : [])])]
+    .filter(Boolean).sort((a, b) => b.length - a.length);
+  const lower = normalise(text);
+  // normalise() keeps the length of Chinese text and ASCII; where it does not, no marks
+  const aligned = lower.length === text.length;
+  let start = 0;
+  if (aligned) {
+    const hits = needles.map((needle) => lower.indexOf(needle)).filter((at) => at >= 0);
+    if (hits.length) start = Math.max(0, Math.min(...hits) - before);
+  }
+  const end = Math.min(text.length, start + length);
+  const parts = [];
+  let at = start;
+  while (aligned && at < end) {
+    let next = -1, size = 0;
+    for (const needle of needles) {
+      const found = lower.indexOf(needle, at);
+      if (found >= 0 && found < end && (next < 0 || found < next)) { next = found; size = needle.length; }
+    }
+    if (next < 0) break;
+    if (next > at) parts.push([text.slice(at, next), false]);
+    parts.push([text.slice(next, Math.min(end, next + size)), true]);
+    at = next + size;
+  }
+  if (at < end) parts.push([text.slice(at, end), false]);
+  if (start > 0) parts.unshift(["…", false]);
+  if (end < text.length) parts.push(["…", false]);
+  return parts;
+}
+
+/** The search page's form, status line and results. */
+function attach(root) {
+  const text = (key) => root.getAttribute("data-gp-search-" + key) || "";
+  const fill = (template, values) => template.replace(/\{(\w+)\}/g,
+    (whole, name) => (name in values ? String(values[name]) : whole));
+  const form = root.querySelector("form");
+  const input = root.querySelector("[data-gp-search-input]");
+  const status = root.querySelector("[data-gp-search-status]");
+  const list = root.querySelector("[data-gp-search-results]");
+  const more = root.querySelector("[data-gp-search-more]");
+  const index = new OwnIndex(text("bundle"));
+  const siteRoot = new URL(text("root"), document.baseURI).pathname.replace(/\/$/, "");
+  const language = (document.documentElement.getAttribute("lang") || "unknown").toLowerCase();
+  const current = { serial: 0, query: "", results: [], shown: 0 };
+  let timer = null;
+
+  const setState = (state) => root.setAttribute("data-gp-search-state", state);
+  function countMessage(query, count) {
+    if (count === 0) return fill(text("none"), { query });
+    let message = fill(text(count === 1 ? "one" : "many"), { query, count });
+    if (count > current.shown) message += " " + fill(text("shown"), { shown: current.shown, count });
     return message;
   }
-
-  // Pagefind's excerpt: the page's text with < and > escaped and <mark> around matches
-  function appendExcerpt(parent, excerpt) {
-    var marked = false;
-    excerpt.replace(/\u200b/g, "").split(/(<mark>|<\/mark>)/).forEach(function (part) {
-      if (part === "<mark>") { marked = true; return; }
-      if (part === "</mark>") { marked = false; return; }
-      if (!part) return;
-      var node = document.createTextNode(part.replace(/&lt;/g, "<").replace(/&gt;/g, ">"));
-      if (marked) {
-        var mark = document.createElement("mark");
-        mark.appendChild(node);
-        parent.appendChild(mark);
-      } else {
-        parent.appendChild(node);
-      }
-    });
-  }
-
-  function sameSitePath(url) {
-    return typeof url === "string" && url.charAt(0) === "/" && url.charAt(1) !== "/";
-  }
-
-  function renderResult(data) {
-    var item = document.createElement("li");
+  function render(data) {
+    const item = document.createElement("li");
     item.className = "gp-search__result";
-    var link = document.createElement("a");
-    link.className = "gp-search__link";
-    if (sameSitePath(data.url)) link.href = data.url;
-    link.textContent = ((data.meta && data.meta.title) || data.url || "").replace(/\u200b/g, "");
-    var heading = document.createElement("h2");
+    const heading = document.createElement("h2");
     heading.className = "gp-search__title";
+    const link = document.createElement("a");
+    link.className = "gp-search__link";
+    if (typeof data.u === "string" && data.u[0] === "/" && data.u[1] !== "/") link.href = siteRoot + data.u;
+    link.textContent = data.t || data.u || "";
     heading.appendChild(link);
     item.appendChild(heading);
-    if (data.excerpt) {
-      var excerpt = document.createElement("p");
-      excerpt.className = "gp-search__excerpt";
-      appendExcerpt(excerpt, data.excerpt);
-      item.appendChild(excerpt);
+    const paragraph = document.createElement("p");
+    paragraph.className = "gp-search__excerpt";
+    for (const [part, marked] of excerpt(data.x || "", current.query)) {
+      const node = document.createTextNode(part);
+      if (marked) { const mark = document.createElement("mark"); mark.appendChild(node); paragraph.appendChild(mark); }
+      else paragraph.appendChild(node);
     }
+    item.appendChild(paragraph);
     return item;
   }
-
-  function showMore(serial, moveFocus) {
-    var batch = current.results.slice(current.shown, current.shown + PAGE_SIZE);
-    return Promise.all(batch.map(function (result) { return result.data(); }))
-      .then(function (pages) {
-        if (serial !== current.serial) return;
-        var first = null;
-        pages.forEach(function (data) {
-          var item = renderResult(data);
-          list.appendChild(item);
-          if (!first) first = item.querySelector("a");
-        });
-        current.shown += pages.length;
-        more.hidden = current.shown >= current.results.length;
-        setStatus(countMessage(current.query, current.results.length));
-        setState("done");
-        if (moveFocus && first) first.focus();
-      });
+  async function showMore(serial, moveFocus) {
+    const batch = current.results.slice(current.shown, current.shown + PAGE_SIZE);
+    const pages = await Promise.all(batch.map((result) => result.data()));
+    if (serial !== current.serial) return;
+    let first = null;
+    for (const data of pages) {
+      const item = render(data);
+      list.appendChild(item);
+      first = first || item.querySelector("a");
+    }
+    current.shown += pages.length;
+    more.hidden = current.shown >= current.results.length;
+    status.textContent = countMessage(current.query, current.results.length);
+    setState("done");
+    if (moveFocus && first) first.focus();
   }
-
-  function search(query, options) {
-    var serial = ++current.serial;
+  async function search(query) {
+    const serial = ++current.serial;
     query = query.trim();
-    current.query = query;
-    current.results = [];
-    current.shown = 0;
+    Object.assign(current, { query, results: [], shown: 0 });
     list.textContent = "";
     more.hidden = true;
-    var address = new URL(window.location.href);
+    const address = new URL(window.location.href);
     if (query) address.searchParams.set("q", query); else address.searchParams.delete("q");
     window.history.replaceState(null, "", address.href);
-    if (!query) { setStatus(text("empty")); setState("done"); return Promise.resolve(); }
-    setStatus(text("searching"));
+    if (!query) { status.textContent = text("empty"); setState("done"); return; }
+    status.textContent = text("searching");
     setState("searching");
-    return loadPagefind().then(function (module) {
-      if (!module) return { results: [] };
-      return options && options.debounce ? module.debouncedSearch(query, {}, 250)
-        : module.search(query);
-    }).then(function (found) {
-      if (found === null || serial !== current.serial) return;  // a newer query took over
-      current.results = found.results;
-      return showMore(serial, false);
-    }).catch(function (error) {
+    try {
+      const found = await index.search(query, language);
       if (serial !== current.serial) return;
-      setStatus(text("unavailable"));
+      current.results = found.results;
+      await showMore(serial, false);
+    } catch (error) {
+      if (serial !== current.serial) return;
+      status.textContent = text("unavailable");
       setState("failed");
-      if (window.console) window.console.error(error);
-    });
+      console.error(error);
+    }
   }
-
-  form.addEventListener("submit", function (event) {
+  form.addEventListener("submit", (event) => {
     event.preventDefault();
+    clearTimeout(timer);  // the query is run now: not again when the typing pause ends
     search(input.value);
   });
-  input.addEventListener("input", function () { search(input.value, { debounce: true }); });
-  more.addEventListener("click", function () { showMore(current.serial, true); });
-
-  var initial = new URL(window.location.href).searchParams.get("q") || "";
+  // a pause before a typed query runs (250 ms): not one query per key; the query shown
+  // (or being searched) is not run again
+  input.addEventListener("input", () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      if (input.value.trim() !== current.query) search(input.value);
+    }, 250);
+  });
+  more.addEventListener("click", () => showMore(current.serial, true));
+  const initial = new URL(window.location.href).searchParams.get("q") || "";
   input.value = initial;
   input.focus();
   search(initial);
+}
+
+const api = { normalise, queryTerms, fnv1a, bucketKey, decodeTerms, excerpt, OwnIndex, attach };
+if (typeof module === "object" && module && module.exports) {
+  module.exports = api;
+  return;
+}
+
+function typingInField(target) {
+  if (!target || !target.tagName) return false;
+  const tag = target.tagName.toLowerCase();
+  return tag === "input" || tag === "textarea" || tag === "select" || target.isContentEditable;
+}
+
+document.addEventListener("keydown", (event) => {
+  if (event.key !== "/" || event.ctrlKey || event.metaKey || event.altKey) return;
+  if (typingInField(event.target)) return;
+  const field = document.querySelector("[data-gp-search-input]") ||
+    document.querySelector("[data-gp-search-shortcut]");
+  if (!field || field.offsetParent === null) {
+    const form = document.querySelector(".gp-search-box");
+    if (form) { event.preventDefault(); form.submit(); }
+    return;
+  }
+  event.preventDefault();
+  event.stopImmediatePropagation();
+  field.focus();
+  field.select();
+}, true);
+
+const searchRoot = document.querySelector("[data-gp-search]");
+if (searchRoot) attach(searchRoot);
 })();
