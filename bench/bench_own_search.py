@@ -1,9 +1,9 @@
 """Benchmark (design spike): govpub's own static search index against Pagefind, same site, same run.
 
 **A record, not maintained.** This is the measurement that chose govpub's own
-index over Pagefind (session 24; figures in docs/build.md, "Search: govpub's own
+index over Pagefind (December 2026; figures in docs/build.md, "Search: govpub's own
 index against Pagefind", and in ``bench_own_search.results.txt``). It runs at the
-spike's commit (9c78aeb, branch h/17l), where govpub still built a Pagefind index
+trial's commit (8697db9), where govpub still built a Pagefind index
 and ``pagefind_bin_extended`` was installed: it needs a site built by that govpub
 (``data-pagefind-body`` pages and a ``pagefind/`` bundle). The search in use is
 measured by ``bench_search.py``.

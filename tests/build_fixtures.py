@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import os
+import re
 from pathlib import Path
 
 from factory import REPO, guide, make_repo, notice, service_item, sign_off
@@ -57,6 +58,27 @@ def basic_files() -> dict[str, str | bytes]:
         "guides/patent-filing.md": guide(),
         "attachments/forms/request.docx": FORM_BYTES,
     }
+
+
+#: what an incremental build says of its render (tests of builds and of serve)
+REUSED = re.compile(r"rendered (\d+) pages? again, reused (\d+)")
+
+
+def linked_notices_files() -> dict[str, str | bytes]:
+    """:func:`basic_files` and three notices, one linking another (incremental builds)."""
+    files = basic_files()
+    files.update({
+        "notices/2026-11-01-a.md": notice(
+            title="关于甲事项的通知", published="'2026-11-01T09:00:00+08:00'",
+            body="## 办理须知\n\n甲事项说明。见[乙通知](2026-11-02-b.md)。"),
+        "notices/2026-11-02-b.md": notice(
+            title="关于乙事项的通知", published="'2026-11-02T09:00:00+08:00'",
+            body="## Section B\n\n乙事项说明。"),
+        "notices/2026-11-04-d.md": notice(title="关于丁事项的通知",
+                                          published="'2026-11-04T09:00:00+08:00'",
+                                          body="丁事项说明。"),
+    })
+    return files
 
 
 def make_site(tmp_path: Path, files: dict[str, str | bytes] | None = None, *,

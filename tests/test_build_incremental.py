@@ -19,7 +19,15 @@ import shutil
 import threading
 
 import pytest
-from build_fixtures import add_file, basic_files, build, make_site, notice, site_files
+from build_fixtures import (
+    REUSED,
+    add_file,
+    build,
+    linked_notices_files,
+    make_site,
+    notice,
+    site_files,
+)
 from factory import sign_off
 from search_fixtures import indexed_urls, records
 
@@ -30,24 +38,7 @@ from govpub.search import index as search_index
 pytestmark = pytest.mark.slow
 
 _fresh = itertools.count()
-REUSED = re.compile(r"rendered (\d+) pages? again, reused (\d+)")
 SEARCH = re.compile(r"search index: (\d+) pages? read again, (\d+) files? written, (\d+) removed")
-
-
-def _files() -> dict[str, str | bytes]:
-    files = basic_files()
-    files.update({
-        "notices/2026-11-01-a.md": notice(
-            title="关于甲事项的通知", published="'2026-11-01T09:00:00+08:00'",
-            body="## 办理须知\n\n甲事项说明。见[乙通知](2026-11-02-b.md)。"),
-        "notices/2026-11-02-b.md": notice(
-            title="关于乙事项的通知", published="'2026-11-02T09:00:00+08:00'",
-            body="## Section B\n\n乙事项说明。"),
-        "notices/2026-11-04-d.md": notice(title="关于丁事项的通知",
-                                          published="'2026-11-04T09:00:00+08:00'",
-                                          body="丁事项说明。"),
-    })
-    return files
 
 
 _last_out = [""]
@@ -90,7 +81,7 @@ def _search_updated() -> tuple[int, int, int] | None:
 
 
 def test_every_kind_of_change_builds_what_a_full_build_writes(tmp_path, capsys):
-    root = make_site(tmp_path, _files())
+    root = make_site(tmp_path, linked_notices_files())
     assert _build_both(root, tmp_path, capsys)[0] == 0  # the first build renders every page
     assert _search_updated() is None  # nothing to update: the index written in full
 
@@ -177,7 +168,7 @@ def test_links_of_reused_pages_that_break_fail_the_build_as_a_full_build_does(tm
     """A's footer links into B (with a fragment) and to D: the rules never see these links,
     only the link check of the built site. A itself does not change, so only checking
     reused pages again finds what breaks."""
-    root = make_site(tmp_path, _files())
+    root = make_site(tmp_path, linked_notices_files())
     _with_own_theme(root, "{% if page and page.file.src_uri == 'notices/2026-11-01-a.md' %}"
                           '<a href="{{ \'notices/2026-11-02-b/\' | url }}#section-b">B</a>'
                           '<a href="{{ \'notices/2026-11-04-d/\' | url }}">D</a>'
@@ -199,7 +190,7 @@ def test_links_of_reused_pages_that_break_fail_the_build_as_a_full_build_does(tm
 
 
 def test_mkdocs_yml_and_theme_changes_render_every_page(tmp_path, capsys):
-    root = make_site(tmp_path, _files())
+    root = make_site(tmp_path, linked_notices_files())
     mkdocs_yml = _with_own_theme(root)
     assert _build_both(root, tmp_path, capsys)[0] == 0
     assert _build_both(root, tmp_path, capsys)[1] is not None
@@ -222,7 +213,7 @@ def test_compiled_templates_kept_between_builds_follow_a_template_edit(tmp_path,
                                                                      monkeypatch):
     """The theme's templates are compiled once and kept (a Jinja bytecode cache in the cache
     folder); a template edited since is compiled again: the site is a fresh compile's."""
-    root = make_site(tmp_path, _files())
+    root = make_site(tmp_path, linked_notices_files())
     _with_own_theme(root, footer="<!-- first footer -->")
     assert build(root) == 0
     kept = cache_dir_for(root, "templates")
@@ -276,7 +267,7 @@ def test_the_manifest_hashed_beside_the_search_index_is_every_file_as_written(
     monkeypatch.setattr(postbuild, "POST_BUILD",
                         [index_after_hashing if step is real_index else step
                          for step in postbuild.POST_BUILD])
-    root = make_site(tmp_path, _files())
+    root = make_site(tmp_path, linked_notices_files())
     assert build(root) == 0
     _manifest_is_the_files(root / "site")
     _edit(root, "notices/2026-11-02-b.md", "乙事项说明。", "乙事项说明（修订）。")
@@ -287,7 +278,7 @@ def test_the_manifest_hashed_beside_the_search_index_is_every_file_as_written(
 
 
 def test_a_page_edited_in_the_site_folder_is_rendered_again(tmp_path, capsys):
-    root = make_site(tmp_path, _files())
+    root = make_site(tmp_path, linked_notices_files())
     assert build(root) == 0
     page = root / "site/notices/2026-11-01-a/index.html"
     with open(page, "a", encoding="utf-8") as handle:
@@ -298,7 +289,7 @@ def test_a_page_edited_in_the_site_folder_is_rendered_again(tmp_path, capsys):
 
 
 def test_a_damaged_record_is_ignored(tmp_path, capsys):
-    root = make_site(tmp_path, _files())
+    root = make_site(tmp_path, linked_notices_files())
     assert build(root) == 0
     record = incremental.record_path(cache_dir_for(root, "render"), root / "site")
     data = bytearray(record.read_bytes())
@@ -312,7 +303,7 @@ def test_a_damaged_record_is_ignored(tmp_path, capsys):
 
 
 def test_incremental_render_in_parts(tmp_path, capsys, monkeypatch):
-    root = make_site(tmp_path, _files())
+    root = make_site(tmp_path, linked_notices_files())
     for day in range(1, 9):
         add_file(root, f"notices/2026-10-{day:02d}-n.md",
                  notice(title=f"第{day}号通知", published=f"'2026-10-{day:02d}T09:00:00+08:00'",
@@ -326,7 +317,7 @@ def test_incremental_render_in_parts(tmp_path, capsys, monkeypatch):
 
 
 def test_the_cache_lives_outside_the_repository(tmp_path):
-    root = make_site(tmp_path, _files())
+    root = make_site(tmp_path, linked_notices_files())
     assert build(root) == 0
     folder = cache_dir_for(root, "render")
     assert any(folder.iterdir())
@@ -340,7 +331,7 @@ def test_preview_marks_a_page_whose_sign_off_is_withdrawn_without_a_byte_changed
 
     from govpub.build import BuildOptions, run_build
 
-    root = make_site(tmp_path, _files())
+    root = make_site(tmp_path, linked_notices_files())
     lines: list[str] = []
 
     def preview(site_dir):
@@ -367,7 +358,7 @@ def test_a_replaced_site_is_deleted_in_the_background(tmp_path, capsys, monkeypa
     monkeypatch.setattr(trash, "_delete_detached",
                         lambda folder: started.append(real(folder)) or started[-1])
     monkeypatch.setattr(publish, "DETACH_FROM_PAGES", 0)
-    root = make_site(tmp_path, _files())
+    root = make_site(tmp_path, linked_notices_files())
     assert _build_both(root, tmp_path, capsys)[0] == 0
     _edit(root, "notices/2026-11-02-b.md", "乙事项说明。", "乙事项说明（修订）。")
     code, reused = _build_both(root, tmp_path, capsys)
@@ -400,7 +391,7 @@ def test_an_index_changed_in_the_site_folder_is_written_in_full(tmp_path, capsys
     for no other: a file of the index removed, changed or added, or a link planted, in the
     published site makes the index be written in full (and the result is still byte for
     byte a full build's)."""
-    root = make_site(tmp_path, _files())
+    root = make_site(tmp_path, linked_notices_files())
     assert _build_both(root, tmp_path, capsys)[0] == 0
     assert _build_both(root, tmp_path, capsys)[0] == 0
     assert _search_updated() == (0, 0, 0)  # nothing changed: the index is the previous one

@@ -168,7 +168,6 @@ def test_an_edit_wakes_the_watcher_at_once(tmp_path, monkeypatch, where):
     """With events from the operating system the watcher does not wait for a look of its
     own: here it would look only after an hour, so only the event can wake it."""
     from govpub.build import serve
-    from govpub.build.pipeline import BuildOptions
     from govpub.build.treewatch import TreeEvents
 
     root = make_site(tmp_path).resolve()
@@ -178,18 +177,10 @@ def test_an_edit_wakes_the_watcher_at_once(tmp_path, monkeypatch, where):
     before = serve.snapshot(root)
     events = TreeEvents(root, serve.WATCHED)
     assert events.live, "watchdog's observer runs here"
-    stop = threading.Event()
     rebuilt = []
-
-    def rebuild(options):
-        rebuilt.append(serve.snapshot(options.root))
-        stop.set()
-        return True
-
-    monkeypatch.setattr(serve, "rebuild_once", rebuild)
-    watcher = threading.Thread(target=serve.watch_and_rebuild, daemon=True,
-                               args=(BuildOptions(root=root, echo=lambda line: None), stop,
-                                     before, events))
+    watcher, stop = _watcher_until_a_rebuild(
+        monkeypatch, root, before, events, lambda options: rebuilt.append(
+            serve.snapshot(options.root)))
     watcher.start()
     try:
         target = root / where
@@ -201,6 +192,26 @@ def test_an_edit_wakes_the_watcher_at_once(tmp_path, monkeypatch, where):
         events.wake()
         events.stop()
     assert rebuilt, "the event woke the watcher, which saw the change and rebuilt"
+
+
+def _watcher_until_a_rebuild(monkeypatch, root, before, events, note):
+    """serve's watch loop in a thread (not started), whose first rebuild calls ``note``
+    and stops it; (thread, stop event)."""
+    from govpub.build import serve
+    from govpub.build.pipeline import BuildOptions
+
+    stop = threading.Event()
+
+    def rebuild(options):
+        note(options)
+        stop.set()
+        return True
+
+    monkeypatch.setattr(serve, "rebuild_once", rebuild)
+    watcher = threading.Thread(target=serve.watch_and_rebuild, daemon=True,
+                               args=(BuildOptions(root=root, echo=lambda line: None), stop,
+                                     before, events))
+    return watcher, stop
 
 
 def test_without_events_the_watcher_still_looks_by_itself(tmp_path, monkeypatch):
@@ -236,7 +247,6 @@ def test_with_events_an_edit_and_its_sign_off_are_one_rebuild_after_one_look(tmp
     once (a look states every input: 20,000 files at 10,000 pages) and rebuilds once,
     with both the edit and its sign-off."""
     from govpub.build import serve
-    from govpub.build.pipeline import BuildOptions
     from govpub.build.treewatch import TreeEvents
 
     root = make_site(tmp_path).resolve()
@@ -248,18 +258,9 @@ def test_with_events_an_edit_and_its_sign_off_are_one_rebuild_after_one_look(tmp
     real_snapshot = serve.snapshot
     monkeypatch.setattr(serve, "snapshot", lambda where: looks.append(1) or real_snapshot(where))
     add_file(root, "notices/2026-11-21-b.md", notice(title="第二条通知"))  # page + sign-off
-    stop = threading.Event()
     rebuilt = []
-
-    def rebuild(options):
-        rebuilt.append(len(looks))
-        stop.set()
-        return True
-
-    monkeypatch.setattr(serve, "rebuild_once", rebuild)
-    watcher = threading.Thread(target=serve.watch_and_rebuild, daemon=True,
-                               args=(BuildOptions(root=root, echo=lambda line: None), stop,
-                                     before, events))
+    watcher, stop = _watcher_until_a_rebuild(monkeypatch, root, before, events,
+                                             lambda options: rebuilt.append(len(looks)))
     try:
         watcher.start()
         watcher.join(timeout=120)  # a real bound: the hour-long poll would never end it

@@ -19,7 +19,16 @@ import re
 import shutil
 
 import pytest
-from build_fixtures import NOW_TEXT, add_file, basic_files, build, make_site, notice, site_files
+from build_fixtures import (
+    NOW_TEXT,
+    REUSED,
+    add_file,
+    build,
+    linked_notices_files,
+    make_site,
+    notice,
+    site_files,
+)
 from factory import sign_off
 
 from govpub.build import BuildOptions, incremental, render_mkdocs, run_build
@@ -31,23 +40,6 @@ from govpub.search.index import BUNDLE_DIR
 pytestmark = pytest.mark.slow
 
 _fresh = itertools.count()
-REUSED = re.compile(r"rendered (\d+) pages? again, reused (\d+)")
-
-
-def _files() -> dict[str, str | bytes]:
-    files = basic_files()
-    files.update({
-        "notices/2026-11-01-a.md": notice(
-            title="关于甲事项的通知", published="'2026-11-01T09:00:00+08:00'",
-            body="## 办理须知\n\n甲事项说明。见[乙通知](2026-11-02-b.md)。"),
-        "notices/2026-11-02-b.md": notice(
-            title="关于乙事项的通知", published="'2026-11-02T09:00:00+08:00'",
-            body="## Section B\n\n乙事项说明。"),
-        "notices/2026-11-04-d.md": notice(title="关于丁事项的通知",
-                                          published="'2026-11-04T09:00:00+08:00'",
-                                          body="丁事项说明。"),
-    })
-    return files
 
 
 def _options(root, said: list[str], preview: bool) -> BuildOptions:
@@ -103,7 +95,7 @@ def _edit(root, rel: str, old: str, new: str, *, sign: bool = True) -> None:
 
 @pytest.mark.parametrize("preview", [False, True], ids=["serve", "preview"])
 def test_a_series_of_served_edits_ends_as_a_full_build_of_the_final_tree(tmp_path, preview):
-    root = make_site(tmp_path, _files())
+    root = make_site(tmp_path, linked_notices_files())
     said: list[str] = []
     options = _options(root, said, preview)
     assert rebuild_once(options), said  # the first build: nothing to carry or reuse
@@ -152,7 +144,7 @@ def test_a_series_of_served_edits_ends_as_a_full_build_of_the_final_tree(tmp_pat
 def test_a_failed_rebuild_leaves_what_was_served_untouched(tmp_path):
     """Every page's footer links to D; D's sign-off withdrawn, the link check fails: the
     folder served before stays, file for file and inode for inode."""
-    root = make_site(tmp_path, _files())
+    root = make_site(tmp_path, linked_notices_files())
     theme = root / "theme"
     shutil.copytree(render_mkdocs.THEME_DIR, theme)
     main_html = theme / "main.html"
@@ -190,7 +182,7 @@ def test_a_failed_rebuild_leaves_what_was_served_untouched(tmp_path):
 def test_serve_keeps_its_render_record_and_writes_it_once_the_pages_are_served(tmp_path):
     """The record serve kept in memory is the one a serve started later reads back; with
     the digests of the search index written after the pages, as that index now is."""
-    root = make_site(tmp_path, _files())
+    root = make_site(tmp_path, linked_notices_files())
     said: list[str] = []
     options = _options(root, said, preview=False)
     assert rebuild_once(options), said

@@ -11,9 +11,9 @@ failed rebuild is reported and the last good site keeps being served.
 The site is built into a folder of serve's own (``.govpub/serve/``, or
 ``.govpub/preview/`` with ``--preview``), never ``site/``: a rebuild publishes
 the pages first, with the search index of the site before, and indexes the
-search again right after (Pagefind has no incremental mode, and indexing
-every page took most of a one-page rebuild). For those seconds search may
-find the old text; the folder is marked never to be deployed.
+search again right after (an update of the changed pages' terms, from the
+state kept in the cache: the edited page is shown first). For those moments
+search may find the old text; the folder is marked never to be deployed.
 :func:`rebuild_once` is one such rebuild, for scripts and tests.
 """
 
