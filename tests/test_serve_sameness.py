@@ -35,7 +35,7 @@ from govpub.build import BuildOptions, incremental, render_mkdocs, run_build
 from govpub.build.publish import PREVIEW_MARKER, SERVE_MARKER
 from govpub.build.serve import rebuild_once
 from govpub.integrity.manifest import MANIFEST, SIGNATURE, parse_manifest
-from govpub.search.index import BUNDLE_DIR
+from govpub.search.markers import INDEX_DIR
 
 pytestmark = pytest.mark.slow
 
@@ -56,12 +56,12 @@ def _rebuild(options, said) -> None:
     """One rebuild as the watcher runs it; the manifest it wrote must describe the files
     (the search index as carried, before it was indexed again)."""
     site = options.target
-    carried = _digests(site, BUNDLE_DIR + "/")
+    carried = _digests(site, INDEX_DIR + "/")
     assert rebuild_once(options), said[-3:]
     assert said[-2:] == ["rebuilt", "search index updated"], said[-3:]
     listed = parse_manifest((site / MANIFEST).read_bytes())
     now = {name: digest for name, digest in _digests(site).items()
-           if not name.startswith(BUNDLE_DIR + "/")
+           if not name.startswith(INDEX_DIR + "/")
            and name not in (MANIFEST, SIGNATURE, SERVE_MARKER, PREVIEW_MARKER)}  # written after
     assert listed == {**now, **carried}
 
@@ -193,7 +193,7 @@ def test_serve_keeps_its_render_record_and_writes_it_once_the_pages_are_served(t
     kept = incremental._kept[record_file]
     on_disk = incremental.load_record(record_file, site)
     assert on_disk is not None and on_disk.pages.keys() == kept.pages.keys()
-    index = _digests(site, BUNDLE_DIR + "/")
+    index = _digests(site, INDEX_DIR + "/")
     assert index and {name: on_disk.files[name][1] for name in index} == index
     assert all(on_disk.files[name][0] == incremental.file_stat(site / name) for name in index)
 

@@ -29,11 +29,11 @@ from pathlib import Path
 
 from ..errors import GovpubError
 from ..i18n import _
-from ..integrity.manifest import sha256_file
 from ..search import refresh_search_index
-from ..search.index import BUNDLE_DIR
+from ..search.markers import INDEX_DIR
 from . import incremental
 from .pipeline import BuildOptions, build_lock, run_build
+from .postbuild import digest_as_known
 from .treewatch import SAFETY_POLL_SECONDS, TreeEvents
 
 WATCHED = ("content", "site_config", "review", "mkdocs.yml")
@@ -153,19 +153,21 @@ def _save_record(site_dir: Path, path: Path | None, record: incremental.SiteReco
     later reuses them); ``indexed``: with the digests of the search index just written,
     which the next rebuild's manifest then need not read again."""
     if indexed:
-        prefix = BUNDLE_DIR + "/"
+        prefix = INDEX_DIR + "/"
         files = {rel: known for rel, known in record.files.items()
                  if not rel.startswith(prefix)}
-        for folder, _dirs, names in os.walk(site_dir / BUNDLE_DIR):
+        for folder, _dirs, names in os.walk(site_dir / INDEX_DIR):
             for name in names:
                 file = os.path.join(folder, name)
                 seen = incremental.file_stat(file)
                 if seen is None:
                     continue  # not a regular file: the manifest reads (and refuses) it
-                digest = sha256_file(Path(file))
+                rel = prefix + os.path.relpath(file, site_dir / INDEX_DIR).replace(os.sep, "/")
+                # the index files the update left alone are the carried links, whose
+                # digests the record has: only those it wrote are read
+                digest = digest_as_known(Path(file), seen, record.files.get(rel))
                 if incremental.file_stat(file) == seen:  # not replaced while read
-                    files[prefix + os.path.relpath(file, site_dir / BUNDLE_DIR)
-                          .replace(os.sep, "/")] = (seen, digest)
+                    files[rel] = (seen, digest)
         record.files = files
     incremental.save_record(path, record)
 

@@ -42,8 +42,6 @@ from ..i18n import _
 from .markers import INDEX_DIR
 from .own import build as own_build
 
-#: the name serve's record keeping knows the index's folder by (govpub.build.serve)
-BUNDLE_DIR = INDEX_DIR
 #: the file every query loads first (the search page asks the browser for it early)
 INDEX_FILE = own_build.INDEX_FILE
 #: above this many pages to read, they are read by several processes
