@@ -26,6 +26,8 @@ from search_fixtures import (
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 RESULT_LINKS = ".gp-search__result a"
+#: govpub-search.js: how long typing must pause before the words typed are searched
+TYPING_PAUSE_MS = 150
 
 
 @pytest.fixture(scope="module")
@@ -81,7 +83,8 @@ def test_results_come_five_at_a_time_and_only_the_shown_ones_are_downloaded(addr
     try:
         first = _search(page, address, MANY_WORD)
         assert len(first) == 5 and all(MANY_WORD in title for title, _path in first), first
-        assert len(set(fragments)) == 5, fragments
+        # asked for once each: the early start's requests are the ones the page shows
+        assert len(fragments) == len(set(fragments)) == 5, fragments
         status = page.text_content("[data-gp-search-status]")
         count = int(re.search(r"共 (\d+) 个", status).group(1))  # "showing 5 of {count}"
         assert f"当前显示 5 个，共 {count} 个" in status and MORE_PAGES <= count <= 10, status
@@ -92,7 +95,7 @@ def test_results_come_five_at_a_time_and_only_the_shown_ones_are_downloaded(addr
                                f" === {count}")
         every = _results(page)
         assert every[:5] == first and len(set(every)) == count
-        assert len(set(fragments)) == count, fragments
+        assert len(fragments) == len(set(fragments)) == count, fragments
         assert urlsplit(page.evaluate("document.activeElement.getAttribute('href') || ''")) \
             .path == every[5][1]
         assert more.is_hidden()
@@ -117,6 +120,58 @@ def test_the_search_page_fetches_the_index_file_while_it_loads(address, browser)
         terms = [path for path in asked if path.endswith(".gpi")]
         assert len(terms) == 1 and terms[0].startswith("/search-index/zh-cn/t/"), asked
         assert not any("pagefind" in path for path in asked)
+    finally:
+        context.close()
+
+
+def test_results_show_while_the_page_s_deferred_scripts_are_still_loading(address, browser):
+    """The search of the address starts while the page is parsed and shows its results as
+    soon as the page's elements are there, not once every other script has run: here
+    govpub.js (deferred, as Material's own bundle is) is held back until the results show."""
+    context, _foreign = _isolated(browser)
+    page = context.new_page()
+    held = []
+    page.route("**/javascripts/govpub.js", lambda route: held.append(route))
+    try:
+        page.goto(f"{address}search/?q={quote('复审')}", wait_until="commit")
+        page.wait_for_selector(RESULT_LINKS, state="attached")
+        assert held, "the page never asked for govpub.js"
+        assert page.evaluate("document.readyState") == "interactive"
+        assert page.text_content("[data-gp-search-status]") != ""
+        for route in held:
+            route.continue_()
+        page.wait_for_load_state("load")
+        assert _results(page)
+    finally:
+        context.close()
+
+
+def test_no_search_runs_while_an_input_method_composes(address, browser):
+    """Pinyin being composed is not what the reader searches for: only the committed
+    words are (compositionend), after the pause that follows typing."""
+    context, _foreign = _isolated(browser)
+    page = context.new_page()
+    terms: list[str] = []
+    page.on("request", lambda request: terms.append(request.url)
+            if request.url.endswith(".gpi") else None)
+    try:
+        page.goto(address + "search/")
+        page.wait_for_selector("[data-gp-search][data-gp-search-state=done]", state="attached")
+        page.focus("#gp-search-q")
+        ime = context.new_cdp_session(page)
+        for typed in ("f", "fu", "fus", "fush", "fushe", "fushen"):
+            ime.send("Input.imeSetComposition",
+                     {"text": typed, "selectionStart": len(typed), "selectionEnd": len(typed)})
+        assert page.input_value("#gp-search-q") == "fushen"
+        # a timer set now fires after the pause that follows typing (set earlier, shorter),
+        # which would have started a search: the address would hold the query
+        page.evaluate(f"new Promise(done => setTimeout(done, {3 * TYPING_PAUSE_MS}))")
+        assert "q=" not in page.url and not terms, (page.url, terms)
+        ime.send("Input.insertText", {"text": "复审"})
+        page.wait_for_selector(RESULT_LINKS, state="attached")
+        assert page.input_value("#gp-search-q") == "复审"
+        assert all("/zh-cn/t/" in url for url in terms) and len(terms) == 1, terms
+        assert "q=%E5%A4%8D%E5%AE%A1" in page.url
     finally:
         context.close()
 

@@ -54,7 +54,7 @@ NOT_FOUND_PAGES = {path.removesuffix(".html") for path, _language in NOT_FOUND.v
 _LINK = re.compile(r'(?<!data-page-relative)(\s(?:href|src))="([^"]*)"')
 #: the stylesheets and (deferred) scripts of govpub/theme that its main.html loads
 THEME_CSS = ("stylesheets/govpub.css", "stylesheets/govpub-search.css")
-THEME_JS = ("javascripts/govpub.js", "javascripts/govpub-search.js")
+THEME_JS = ("javascripts/govpub.js",)
 #: files of the MkDocs theme folder that are templates, not files of the site
 _TEMPLATE_SUFFIXES = (".html", ".py", ".pyc")
 

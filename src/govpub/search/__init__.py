@@ -41,7 +41,8 @@ two functions, the same for every renderer:
       {"indexed": bool,          # its text goes into the index
        "action": "search/",      # the search page of its language, from the site root
        "t": {...},               # the words of the search form, in its language (labels.py)
-       "on_search_page": bool}   # this page is a search page: no header box
+       "on_search_page": bool,   # this page is a search page: no header box
+       "index": "search-index/"} # where the index is, from the site root
 
 - site-wide, :func:`site_search` — in ``config.extra.govpub`` (MkDocs) and
   ``GOVPUB`` (Pelican: ``render_mkdocs.govpub_settings``):
@@ -79,9 +80,17 @@ A template must emit, for the search to work and to index only the text:
          <button class="gp-search-box__button" type="submit"><span>{{ search.t.button }}</span></button>
        </form>
 
-4. On every page: ``stylesheets/govpub-search.css`` (``<link rel="stylesheet">``)
-   and ``javascripts/govpub-search.js`` (``<script defer>``), both files of
-   ``govpub/theme`` copied into the site at those paths.
+4. On every page: ``stylesheets/govpub-search.css`` (``<link rel="stylesheet">``),
+   and in the head ``theme/partials/govpub-search-head.html``: the script
+   ``javascripts/govpub-search.js`` (``<script async>``) and, on a search page
+   only, before it, where the index is and its first file::
+
+       <meta name="govpub-search-index" content="{{ search.index, relative to the page }}">
+       <link rel="preload" href="{{ …index.json }}" as="fetch" crossorigin>
+
+   so that the script starts the query of the address while the page is
+   still parsed. Both files are of ``govpub/theme``, copied into the site at
+   those paths.
 5. The search page's text printed as it is (``page.content``, no escaping: it is
    govpub's own generated HTML, with the words of the page's language).
 6. The 404 pages' search form: ``action`` = the search page of the 404 page's

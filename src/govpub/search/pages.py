@@ -20,7 +20,6 @@ from ..opendata.pages import CATALOG_PAGE
 from ..sitemodel import SiteModel, page_url
 from .labels import search_labels
 from .markers import INDEX_DIR
-from .own.build import INDEX_FILE
 
 #: the search page of each page language (staging paths)
 SEARCH_PAGES = {"zh-CN": "search.md", "en": "en/search.md"}
@@ -54,12 +53,14 @@ def search_box(language: str, content_path: str = "",
     ``languages``: those with a search page (:func:`search_languages`); a page in
     another language searches the first of them. Plain data (MkDocs carries it
     in the page context, Pelican in the page metadata); ``on_search_page`` lets
-    the template leave the box out of the search page, which has its own form.
+    the template leave the box out of the search page, which has its own form, and
+    put in its head where the index is (``index``, from the site root: the
+    ``govpub-search-index`` meta of theme/partials/govpub-search-head.html).
     """
     target_language = language if not languages or language in languages else languages[0]
     target = search_page_path(target_language)
     return {"action": page_url(target), "t": search_labels(language),
-            "on_search_page": content_path == target}
+            "on_search_page": content_path == target, "index": f"{INDEX_DIR}/"}
 
 
 def search_languages(model: SiteModel) -> list[str]:
@@ -95,13 +96,8 @@ def search_page_markdown(language: str, path: str) -> str:
         data[key] = t[key]
     attributes = " ".join(f'data-gp-search-{key}="{escape(value, quote=True)}"'
                           for key, value in data.items())
-    bundle = escape(data["bundle"], quote=True)
     html = "\n".join([
         f'<div class="gp-search" data-gp-search {attributes}>',
-        # fetched while the page is still loading, not once its scripts have run: the
-        # index's one small file every query reads first; allowed in the body, and inside
-        # the block so that Markdown keeps it as HTML
-        f'<link rel="preload" href="{bundle}{INDEX_FILE}" as="fetch" crossorigin>',
         f'<form class="gp-search__form" role="search" aria-label="{escape(t["landmark"])}" '
         'action="./" method="get">',
         f'<label class="gp-search__label" for="gp-search-q">{escape(t["field"])}</label>',

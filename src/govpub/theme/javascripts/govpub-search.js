@@ -18,8 +18,13 @@
  * codec.py (fnv1a, bucketKey, the term file); tests hold both to the same examples.
  * Every word shown comes from data- attributes of the page (the message catalogs,
  * in the page's language); text from the index is inserted as text, never as HTML.
- * A classic script (both renderers load it with <script defer>); in Node it exports
- * its functions (module.exports) for the tests and attaches nothing.
+ * A classic script, loaded async from the head of every page (both renderers:
+ * theme/partials/govpub-search-head.html). On a search page (the head's
+ * govpub-search-index meta says where the index is) it starts the query of the
+ * address (?q=) at once: the term files and the first results' fragments are on
+ * their way while the page is still parsed, and the results are shown as soon as
+ * the page's elements are there, before the page's other scripts have run. In
+ * Node it exports its functions (module.exports) for the tests and attaches nothing.
  */
 (function () {
 "use strict";
@@ -95,6 +100,7 @@ class OwnIndex {
   constructor(base) {
     this.base = new URL(base, document.baseURI).href;
     this.files = new Map();
+    this.fragments = new Map();
     this.meta = null;
   }
 
@@ -155,11 +161,18 @@ class OwnIndex {
     return { count: results.length, results };
   }
 
+  /** a result's fragment, fetched once (the early start may have asked for it) */
   fragment(language, number) {
-    return fetch(`${this.base}${language}/p/${number}.gpf`).then((response) => {
-      if (!response.ok) throw new Error("fragment " + number + ": HTTP " + response.status);
-      return gunzip(response);
-    }).then((bytes) => JSON.parse(new TextDecoder().decode(bytes)));
+    const url = `${this.base}${language}/p/${number}.gpf`;
+    if (!this.fragments.has(url)) {
+      const data = fetch(url).then((response) => {
+        if (!response.ok) throw new Error("fragment " + number + ": HTTP " + response.status);
+        return gunzip(response);
+      }).then((bytes) => JSON.parse(new TextDecoder().decode(bytes)));
+      data.catch(() => this.fragments.delete(url));
+      this.fragments.set(url, data);
+    }
+    return this.fragments.get(url);
   }
 }
 
@@ -211,8 +224,28 @@ function excerpt(text, query, before = 30, length = 110) {
   return parts;
 }
 
-/** The search page's form, status line and results. */
-function attach(root) {
+/** The search of the address's query, started before the page is parsed: {index, query,
+ * found (the promise of index.search)}, or null on any page but a search page. The
+ * fragments of the first results are asked for as soon as they are known. */
+function startEarly(language) {
+  const meta = document.querySelector('meta[name="govpub-search-index"]');
+  if (!meta) return null;
+  const index = new OwnIndex(meta.getAttribute("content"));
+  const query = (new URL(window.location.href).searchParams.get("q") || "").trim();
+  const found = query ? index.search(query, language) : null;
+  if (found) {
+    found.then((result) => result.results.slice(0, PAGE_SIZE).forEach((r) => r.data()))
+      .catch(() => {});  // shown (or not) by the page's own search, which awaits `found`
+  }
+  return { index, query, found };
+}
+
+function pageLanguage() {
+  return (document.documentElement.getAttribute("lang") || "unknown").toLowerCase();
+}
+
+/** The search page's form, status line and results; `early`: what startEarly began. */
+function attach(root, early = null) {
   const text = (key) => root.getAttribute("data-gp-search-" + key) || "";
   const fill = (template, values) => template.replace(/\{(\w+)\}/g,
     (whole, name) => (name in values ? String(values[name]) : whole));
@@ -221,9 +254,9 @@ function attach(root) {
   const status = root.querySelector("[data-gp-search-status]");
   const list = root.querySelector("[data-gp-search-results]");
   const more = root.querySelector("[data-gp-search-more]");
-  const index = new OwnIndex(text("bundle"));
+  const index = early ? early.index : new OwnIndex(text("bundle"));
   const siteRoot = new URL(text("root"), document.baseURI).pathname.replace(/\/$/, "");
-  const language = (document.documentElement.getAttribute("lang") || "unknown").toLowerCase();
+  const language = pageLanguage();
   const current = { serial: 0, query: "", results: [], shown: 0 };
   let timer = null;
 
@@ -284,7 +317,12 @@ function attach(root) {
     status.textContent = text("searching");
     setState("searching");
     try {
-      const found = await index.search(query, language);
+      let pending = null;
+      if (early && early.found && early.query === query) {
+        pending = early.found;
+        early = null;  // once: a later search of the same words asks again
+      }
+      const found = await (pending || index.search(query, language));
       if (serial !== current.serial) return;
       current.results = found.results;
       await showMore(serial, false);
@@ -300,14 +338,18 @@ function attach(root) {
     clearTimeout(timer);  // the query is run now: not again when the typing pause ends
     search(input.value);
   });
-  // a pause before a typed query runs (250 ms): not one query per key; the query shown
-  // (or being searched) is not run again
-  input.addEventListener("input", () => {
+  // a pause before a typed query runs (150 ms): not one query per key; the query shown
+  // (or being searched) is not run again. While an input method composes (pinyin being
+  // typed), nothing runs: its letters are not the words searched for; the words come
+  // with compositionend.
+  const typed = () => {
     clearTimeout(timer);
     timer = setTimeout(() => {
       if (input.value.trim() !== current.query) search(input.value);
-    }, 250);
-  });
+    }, 150);
+  };
+  input.addEventListener("input", (event) => { if (!event.isComposing) typed(); });
+  input.addEventListener("compositionend", typed);
   more.addEventListener("click", () => showMore(current.serial, true));
   const initial = new URL(window.location.href).searchParams.get("q") || "";
   input.value = initial;
@@ -315,7 +357,8 @@ function attach(root) {
   search(initial);
 }
 
-const api = { normalise, queryTerms, fnv1a, bucketKey, decodeTerms, excerpt, OwnIndex, attach };
+const api = { normalise, queryTerms, fnv1a, bucketKey, decodeTerms, excerpt, OwnIndex, attach,
+  startEarly };
 if (typeof module === "object" && module && module.exports) {
   module.exports = api;
   return;
@@ -343,6 +386,15 @@ document.addEventListener("keydown", (event) => {
   field.select();
 }, true);
 
-const searchRoot = document.querySelector("[data-gp-search]");
-if (searchRoot) attach(searchRoot);
+const early = startEarly(pageLanguage());
+// the page's elements are all there at "interactive", before deferred scripts run
+// (the script may run earlier than that: it is async)
+const whenParsed = (then) => {
+  if (document.readyState !== "loading") then();
+  else document.addEventListener("readystatechange", then, { once: true });
+};
+whenParsed(() => {
+  const searchRoot = document.querySelector("[data-gp-search]");
+  if (searchRoot) attach(searchRoot, early);
+});
 })();
