@@ -146,6 +146,29 @@ def test_results_show_while_the_page_s_deferred_scripts_are_still_loading(addres
         context.close()
 
 
+def test_the_search_of_the_address_starts_before_the_page_is_parsed(address, browser):
+    """On the search page the query's term file and its first results' fragments are asked
+    for while the parser still waits for a script at the end of the body (Material's
+    bundle, held back here): the search does not wait for the page to load."""
+    context, _foreign = _isolated(browser)
+    page = context.new_page()
+    held, asked = [], []
+    page.route("**/assets/javascripts/bundle.*.js", lambda route: held.append(route))
+    page.on("request", lambda request: asked.append(urlsplit(request.url).path))
+    try:
+        page.goto(f"{address}search/?q={quote(MANY_WORD)}", wait_until="commit")
+        page.wait_for_function("() => performance.getEntriesByType('resource')"
+                               ".filter(e => e.name.endsWith('.gpf')).length === 5",
+                               polling=50)  # not per frame: nothing is painted yet
+        assert held and page.evaluate("document.readyState") == "loading"
+        assert [path for path in asked if path.endswith(".gpi")], asked
+        for route in held:
+            route.continue_()
+        assert _results(page)
+    finally:
+        context.close()
+
+
 def test_no_search_runs_while_an_input_method_composes(address, browser):
     """Pinyin being composed is not what the reader searches for: only the committed
     words are (compositionend), after the pause that follows typing."""

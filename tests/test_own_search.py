@@ -9,6 +9,7 @@ same terms, hash and file format by running it in Node on the same examples.
 from __future__ import annotations
 
 import json
+import math
 import random
 import shutil
 import subprocess
@@ -290,3 +291,39 @@ def test_an_excerpt_marks_the_query_around_its_first_match(tmp_path):
     assert "".join(part for part, _m in near if part != "…") in text
     assert none == [["No match here", False]]
     assert [part for part, marked in latin if marked] == ["Patent", "fee"]
+
+
+def test_results_are_the_pages_with_every_term_by_the_sum_of_idf_times_score(tmp_path):
+    """The browser's ranking against the formula written out here: only pages that have
+    every term; score = sum over the terms of ln(1 + (N - n + 0.5) / (n + 0.5)) × the
+    page's score byte; higher first, ties by page number."""
+    chooser = random.Random(17)
+    total = 5_000
+    lists = {}
+    for term, size in (("专利", 4_000), ("年费", 900), ("复审", 60)):
+        pages = sorted(chooser.sample(range(total), size))
+        lists[term] = {page: chooser.choice([1, 7, 128, 200, 255]) for page in pages}
+    cases = [["专利"], ["专利", "年费"], ["年费", "专利", "复审"], ["复审", "复审"], []]
+    got = run_js(tmp_path, f"""
+      const lists = {json.dumps({t: [list(m), list(m.values())] for t, m in lists.items()})};
+      const cases = {json.dumps(cases)};
+      console.log(JSON.stringify(cases.map((terms) => {{
+        const ranked = own.rank(terms.map((t) => ({{pages: Uint32Array.from(lists[t][0]),
+                                                     scores: Uint8Array.from(lists[t][1])}})),
+                                {total});
+        return [[...ranked.pages], [...ranked.scores]];
+      }})));""")
+    for words, (pages, scores) in zip(cases, got, strict=True):
+        order = sorted(words, key=lambda t: len(lists[t]))
+        common = set.intersection(*(set(lists[t]) for t in words)) if words else set()
+        expected = {}
+        for page in common:
+            score = 0.0
+            for term in order:
+                n = len(lists[term])
+                score += math.log(1 + (total - n + 0.5) / (n + 0.5)) * lists[term][page]
+            expected[page] = score
+        want = sorted(expected, key=lambda page: (-expected[page], page))
+        assert pages == want, words
+        assert scores == pytest.approx([expected[page] for page in want], rel=1e-12)
+    assert len(got[1][0]) > 100 and len(got[2][0]) > 0  # the cases test an intersection

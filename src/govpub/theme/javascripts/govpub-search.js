@@ -18,13 +18,14 @@
  * codec.py (fnv1a, bucketKey, the term file); tests hold both to the same examples.
  * Every word shown comes from data- attributes of the page (the message catalogs,
  * in the page's language); text from the index is inserted as text, never as HTML.
- * A classic script, loaded async from the head of every page (both renderers:
- * theme/partials/govpub-search-head.html). On a search page (the head's
- * govpub-search-index meta says where the index is) it starts the query of the
- * address (?q=) at once: the term files and the first results' fragments are on
- * their way while the page is still parsed, and the results are shown as soon as
- * the page's elements are there, before the page's other scripts have run. In
- * Node it exports its functions (module.exports) for the tests and attaches nothing.
+ * A classic script in the head of every page, before the stylesheets (both
+ * renderers: theme/partials/govpub-search-head.html): async on every page but a
+ * search page, where it runs at once. There (the head's govpub-search-index meta
+ * says where the index is) it starts the query of the address (?q=) while the
+ * page is still loading: the term files and the first results' fragments are on
+ * their way while the page is parsed, and the results are shown as soon as the
+ * page's elements are there, before the page's other scripts have run. In Node
+ * it exports its functions (module.exports) for the tests and attaches nothing.
  */
 (function () {
 "use strict";
@@ -140,24 +141,9 @@ class OwnIndex {
     const lists = required.map((term, i) => files[i].get(term) ||
       { pages: new Uint32Array(0), scores: new Uint8Array(0) });
     if (prefix) lists.push(prefixList(files[files.length - 1], prefix));
-    const total = meta.pages;
-    lists.sort((a, b) => a.pages.length - b.pages.length);
-    const ranked = new Map();
-    const first = lists[0];
-    for (let i = 0; i < first.pages.length; i++) ranked.set(first.pages[i], 0);
-    for (const list of lists) {
-      const n = list.pages.length;
-      const idf = Math.log(1 + (total - n + 0.5) / (n + 0.5));
-      const seen = new Map();
-      for (let i = 0; i < n; i++) {
-        const page = list.pages[i];
-        if (ranked.has(page)) seen.set(page, ranked.get(page) + idf * list.scores[i]);
-      }
-      ranked.clear();
-      for (const [page, score] of seen) ranked.set(page, score);
-    }
-    const results = [...ranked].sort((a, b) => b[1] - a[1] || a[0] - b[0])
-      .map(([number, score]) => ({ number, score, data: () => this.fragment(language, number) }));
+    const { pages, scores } = rank(lists, meta.pages);
+    const results = Array.from(pages, (number, i) =>
+      ({ number, score: scores[i], data: () => this.fragment(language, number) }));
     return { count: results.length, results };
   }
 
@@ -174,6 +160,38 @@ class OwnIndex {
     }
     return this.fragments.get(url);
   }
+}
+
+/**
+ * The pages that have every list's term, best first: {pages, scores} (score = the sum over
+ * the lists, rarest first, of IDF × the page's score byte; ties by page number). Each
+ * list's pages ascend, so the lists are merged, not looked up: a common word matches most
+ * of the site (专利: 9,000 of 10,000 pages) and this runs while the page is still loading.
+ */
+function rank(lists, total) {
+  lists = [...lists].sort((a, b) => a.pages.length - b.pages.length);
+  let pages = lists.length ? lists[0].pages : new Uint32Array(0);
+  let scores = new Float64Array(pages.length);
+  for (const list of lists) {
+    const n = list.pages.length;
+    const idf = Math.log(1 + (total - n + 0.5) / (n + 0.5));
+    const keptPages = new Uint32Array(pages.length);
+    const keptScores = new Float64Array(pages.length);
+    let kept = 0;
+    for (let i = 0, j = 0; i < pages.length; i++) {
+      while (j < n && list.pages[j] < pages[i]) j++;
+      if (j < n && list.pages[j] === pages[i]) {
+        keptPages[kept] = pages[i];
+        keptScores[kept++] = scores[i] + idf * list.scores[j];
+      }
+    }
+    pages = keptPages.subarray(0, kept);
+    scores = keptScores.subarray(0, kept);
+  }
+  const order = Uint32Array.from(pages, (_, i) => i)
+    .sort((a, b) => scores[b] - scores[a] || pages[a] - pages[b]);
+  return { pages: Uint32Array.from(order, (i) => pages[i]),
+    scores: Float64Array.from(order, (i) => scores[i]) };
 }
 
 /** the pages of every word of the file that begins with `prefix` (a page's best score) */
@@ -357,8 +375,8 @@ function attach(root, early = null) {
   search(initial);
 }
 
-const api = { normalise, queryTerms, fnv1a, bucketKey, decodeTerms, excerpt, OwnIndex, attach,
-  startEarly };
+const api = { normalise, queryTerms, fnv1a, bucketKey, decodeTerms, rank, excerpt, OwnIndex,
+  attach, startEarly };
 if (typeof module === "object" && module && module.exports) {
   module.exports = api;
   return;
@@ -387,8 +405,8 @@ document.addEventListener("keydown", (event) => {
 }, true);
 
 const early = startEarly(pageLanguage());
-// the page's elements are all there at "interactive", before deferred scripts run
-// (the script may run earlier than that: it is async)
+// the page's elements are all there at "interactive", before deferred scripts run (this
+// script runs before that: it is in the head)
 const whenParsed = (then) => {
   if (document.readyState !== "loading") then();
   else document.addEventListener("readystatechange", then, { once: true });
