@@ -388,9 +388,9 @@ def test_trash_a_killed_deleter_left_is_swept_up(tmp_path, monkeypatch):
 
 def test_an_index_changed_in_the_site_folder_is_written_in_full(tmp_path, capsys):
     """The render record vouches for every file of the index the update starts from, and
-    for no other: a file of the index removed, changed or added, or a link planted, in the
-    published site makes the index be written in full (and the result is still byte for
-    byte a full build's)."""
+    for no other: a file of the index removed, changed or added, or a link (to a file or
+    a folder) planted, in the published site makes the index be written in full (and the
+    result is still byte for byte a full build's)."""
     root = make_site(tmp_path, linked_notices_files())
     assert _build_both(root, tmp_path, capsys)[0] == 0
     assert _build_both(root, tmp_path, capsys)[0] == 0
@@ -419,5 +419,10 @@ def test_an_index_changed_in_the_site_folder_is_written_in_full(tmp_path, capsys
     assert _build_both(root, tmp_path, capsys)[0] == 0
     assert _search_updated() is None
     assert not (index / "zh-cn" / "t" / "planted.gpi").exists()
+
+    (index / "zh-cn" / "elsewhere").symlink_to(tmp_path, target_is_directory=True)
+    assert _build_both(root, tmp_path, capsys)[0] == 0
+    assert _search_updated() is None
+    assert not (index / "zh-cn" / "elsewhere").exists()
     assert _build_both(root, tmp_path, capsys)[0] == 0
     assert _search_updated() == (0, 0, 0)  # trusted again: the last build wrote it

@@ -135,23 +135,14 @@ def _carry_folder(source: str, target: str) -> None:
                 _link_or_copy(entry.path, os.path.join(target, entry.name))
 
 
-def _same_file(path: Path, recorded) -> bool:
-    try:
-        st = os.lstat(path)
-    except OSError:
-        return False
-    return stat.S_ISREG(st.st_mode) and \
-        (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns) == tuple(recorded)
-
-
 def _trusted_state(delta) -> dict:
-    """The previous build's index state, when its index and pages are what it published."""
+    """The previous build's index state, when every page it names is as that build
+    published it (its index files are checked as they are carried: :func:`_carry_trusted`)."""
     previous_site = getattr(delta, "previous_site", None)
     recorded = getattr(delta, "previous_files", None) or {}
     if previous_site is None or not recorded:
         return {}
-    previous_site = Path(previous_site)
-    state = load_search_state(previous_site)
+    state = load_search_state(Path(previous_site))
     if not state:
         return {}
     for rel, entry in state["pages"].items():  # every page the state knows: as published
@@ -159,17 +150,48 @@ def _trusted_state(delta) -> dict:
         if known is None or not isinstance(entry, list) or len(entry) != 4 \
                 or entry[2] != known[1] or list(known[0]) != entry[3]:
             return {}
+    return state
+
+
+def _carry_trusted(previous_site: Path, out: Path, recorded: dict) -> bool:
+    """Hard-link the previous site's index into ``out`` (made) if every file of it is the
+    very file that build published (``recorded``: stat and SHA-256 by site path; same
+    device, inode, size and modification time), and it has no other file: True. False
+    at the first one that is not (``out`` is then incomplete: the caller removes it).
+
+    One pass that checks each file as it links it (one lstat each), with plain strings:
+    at 10,000 pages the index is 12,800 files, checked in one walk and linked in
+    another, with a path object per file, took 1.8 s of a 9 s one-page rebuild.
+    """
     prefix = INDEX_DIR + "/"
-    listed = {rel for rel in recorded if rel.startswith(prefix)}
-    found = set()
-    for folder, _dirs, names in os.walk(previous_site / INDEX_DIR):
-        for name in names:
-            path = Path(folder) / name
-            rel = path.relative_to(previous_site).as_posix()
-            if rel not in listed or not _same_file(path, recorded[rel][0]):
-                return {}
-            found.add(rel)
-    return state if found == listed and found else {}
+    listed = sum(1 for rel in recorded if rel.startswith(prefix))
+    carried = _carry_checked(os.fspath(previous_site / INDEX_DIR), os.fspath(out), prefix,
+                             recorded)
+    return carried is not None and carried == listed > 0
+
+
+def _carry_checked(source: str, target: str, rel: str, recorded: dict) -> int | None:
+    """How many files were checked and linked from ``source`` (site path ``rel``) into
+    ``target``; None at the first that is not as recorded."""
+    os.makedirs(target, exist_ok=True)
+    count = 0
+    with os.scandir(source) as entries:
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                inner = _carry_checked(entry.path, os.path.join(target, entry.name),
+                                       f"{rel}{entry.name}/", recorded)
+                if inner is None:
+                    return None
+                count += inner
+                continue
+            known = recorded.get(rel + entry.name)
+            st = entry.stat(follow_symlinks=False)
+            if known is None or not stat.S_ISREG(st.st_mode) or \
+                    (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns) != tuple(known[0]):
+                return None
+            _link_or_copy(entry.path, os.path.join(target, entry.name))
+            count += 1
+    return count
 
 
 def _update(site_dir: Path, out: Path, state: dict) -> own_build.Outcome | None:
@@ -196,10 +218,9 @@ def write_search_index(model, site_dir: Path, delta=None) -> None:
     _remove(out)
     state = _trusted_state(delta)
     outcome = None
-    if state:
-        _copy_index(Path(delta.previous_site) / INDEX_DIR, out)
+    if state and _carry_trusted(Path(delta.previous_site), out, delta.previous_files):
         outcome = _update(site_dir, out, state)
-    if outcome is None:
+    if outcome is None:  # (build_index empties ``out``: a carry may have stopped half-way)
         pages = sum(1 for _ in own_build.site_pages(site_dir, (INDEX_DIR,)))
         outcome = own_build.build_index(site_dir, out, workers=_workers(pages), state={})
     if delta is not None:

@@ -180,8 +180,7 @@ def _scan(site_dir: Path, skip: tuple[str, ...], known: dict, stats: dict
     from the state (``known``), not read again. ``stats`` receives every file's stat.
     """
     found = {}
-    for rel, path in site_pages(site_dir, skip):
-        st = os.stat(path)
+    for rel, path, st in site_pages(site_dir, skip):
         stat_now = [st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns]
         old = known.get(rel)
         if old is not None and old[3] == stat_now:
