@@ -405,3 +405,39 @@ def test_every_file_loaded_on_every_core_is_kept_chunk_by_chunk(site, loads, mon
     loads.clear()
     assert _check(site) == cold
     assert loads == ["notices/2026-11-04-crlf.md"]
+
+
+@pytest.mark.parametrize("keep_bodies", [True, False])
+def test_documents_a_worker_sends_as_cache_blobs_are_the_documents_it_loaded(
+        site, monkeypatch, keep_bodies):
+    """A worker sends the parent each document it kept in the cache as the blobs it kept
+    (not pickled a second time): made again, each is the document one process loads,
+    with its text when the caller keeps bodies and without it when not."""
+    from govpub.checkcache import CachedDocument
+
+    policy = load_policy(site)
+    alone = checker.check_repository(policy, NOW, use_cache=False).context.corpus.documents
+    monkeypatch.setattr(checker, "MIN_FILES_PER_SHARE", 1)
+    monkeypatch.setattr(checker, "CHUNK_FILES", 2)
+    parent = os.getpid()
+    made = []
+    real = checkcache.cached_document
+    monkeypatch.setattr(checker, "cached_document",
+                        lambda *blobs: made.append(blobs[0]) or real(*blobs))
+    shared = checker.SHARED_DERIVATIONS
+    documents = checker.check_repository(policy, NOW, keep_bodies=keep_bodies)\
+        .context.corpus.documents
+    assert os.getpid() == parent and made  # some came from the worker, as blobs
+    assert documents.keys() == alone.keys()
+    for path, doc in documents.items():
+        expected = alone[path]
+        for name in ("path", "file", "is_page", "digest", "size", "meta", "body_line",
+                     "key_lines", "problems", "readable"):
+            assert getattr(doc, name) == getattr(expected, name), (path, name)
+        both = shared & doc.derived.keys() & expected.derived.keys()
+        assert {k: doc.derived[k] for k in both} == {k: expected.derived[k] for k in both}
+        if keep_bodies or not isinstance(doc, CachedDocument):
+            assert doc.body == expected.body or (not keep_bodies and doc.body is None), path
+        else:
+            assert doc.body is None, path
+    assert any(isinstance(doc, CachedDocument) for doc in documents.values())

@@ -227,7 +227,13 @@ def _head_of(doc: Document, shared: frozenset[str]) -> tuple:
     return (*fields, {k: v for k, v in doc.derived.items() if k in shared})
 
 
-def _document(head: tuple, rest: bytes, file: Path) -> CachedDocument:
+def cached_document(head: bytes, rest: bytes | None, file: Path) -> CachedDocument:
+    """The document :meth:`CheckCache.store` returned the blobs of (``rest`` None: without
+    its text, as a document whose body was not kept)."""
+    return _document(_unpack(head), rest, file)
+
+
+def _document(head: tuple, rest: bytes | None, file: Path) -> CachedDocument:
     values = dict(zip(_SHARED_FIELDS, head[:-1], strict=True))
     doc = CachedDocument(file=file, body=None, rest=rest, **values)
     doc.derived = dict(head[-1])
@@ -434,14 +440,19 @@ class CheckCache:
         if entry.rel not in self.seen and not (entry.refusal or entry.collides_with):
             self.seen[entry.rel] = file_status(entry.file)
 
-    def store(self, doc: Document, findings: list[Finding]) -> None:
-        """Keep a freshly loaded document (with all it derived) and its cacheable findings."""
+    def store(self, doc: Document, findings: list[Finding]) -> tuple[bytes, bytes] | None:
+        """Keep a freshly loaded document (with all it derived) and its cacheable findings.
+
+        Returns the (head, rest) blobs kept, from which :func:`cached_document` makes
+        the document again (a worker process sends them to the parent instead of
+        pickling the document a second time); None when the document is not kept.
+        """
         if not doc.digest or doc.body is None:
-            return
+            return None
         if any(p.rule in ("GP009", "GP010") for p in doc.problems):
-            return  # about where the file is or its BOM and line ends: not pinned by the digest
+            return None  # about where the file is or its BOM and line ends: not pinned
         if is_text_file_path(doc.path) and not doc.is_page:
-            return  # a text attachment: its digest does not pin BOM and line ends
+            return None  # a text attachment: its digest does not pin BOM and line ends
         kept = [f for f in findings if f.rule in self.cacheable]
         daily = [f for f in findings if f.rule in self.daily]
         head = _pack(_head_of(doc, self.shared))
@@ -452,6 +463,7 @@ class CheckCache:
         before = self.seen.get(doc.path)
         if before is not None and file_status(doc.file) == before:  # not changed while read
             self.remember(doc.repo_path, before, doc.digest)
+        return head, rest
 
     def store_daily(self, doc: Document, findings: list[Finding]) -> None:
         """The daily rules' findings of a reused document, for today."""

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from functools import cached_property
 
-from .checkcache import CheckCache, reading_records
+from .checkcache import CheckCache, cached_document, reading_records
 from .config import Policy
 from .content import Corpus, Document, Entry, list_entries, load_entry
 from .digest import digest_for
@@ -274,6 +274,7 @@ class _Chunks:
         later rules reuse is kept with it.
         """
         entries = self.chunks[index]
+        kept: dict[str, tuple[bytes, bytes]] = {}
         if self.cache is not None:
             for entry in entries:
                 self.cache.before_reading(entry)
@@ -294,23 +295,36 @@ class _Chunks:
             instants = ctx.instants
             self.memos.update((k, v) for k, v in ctx.cache.items() if k in POLICY_MEMOS)
             if self.cache is not None:
-                _keep(self.cache, documents, findings)
+                kept = _keep(self.cache, documents, findings)
                 # written chunk by chunk, while the other processes still work: written at
                 # the end, every process waited for the others' transactions in turn
                 self.cache.flush()
-        if os.getpid() != self.parent:
-            for doc in documents:
-                doc.derived = {k: v for k, v in doc.derived.items() if k in SHARED_DERIVATIONS}
-                if not self.keep_bodies:
-                    doc.body = None
-                doc.file = None  # the parent has it (see files_back): a Path is slow to unpickle
-        return documents, findings, instants
+        if os.getpid() == self.parent:
+            return documents, findings, instants
+        sent: list = []
+        for doc in documents:
+            blobs = kept.get(doc.path)
+            if blobs is not None:  # packed for the cache already: sent as kept, not again
+                sent.append((blobs[0], blobs[1] if self.keep_bodies else None))
+                continue
+            doc.derived = {k: v for k, v in doc.derived.items() if k in SHARED_DERIVATIONS}
+            if not self.keep_bodies:
+                doc.body = None
+            doc.file = None  # the parent has it (see files_back): a Path is slow to unpickle
+            sent.append(doc)
+        return sent, findings, instants
 
-    def files_back(self, index: int, documents: list[Document]) -> list[Document]:
-        """A chunk's documents with their file paths, as the parent listed them."""
+    def files_back(self, index: int, documents: list) -> list[Document]:
+        """A chunk's documents with their file paths, as the parent listed them (those a
+        worker sent as cache blobs made again, as a later check reads them)."""
+        out = []
         for doc, entry in zip(documents, self.chunks[index], strict=True):
-            doc.file = entry.file
-        return documents
+            if isinstance(doc, tuple):
+                doc = cached_document(*doc, entry.file)
+            else:
+                doc.file = entry.file
+            out.append(doc)
+        return out
 
     def finish(self) -> None:
         """After a process's last chunk: write what it learned to the cache."""
@@ -318,12 +332,18 @@ class _Chunks:
             self.cache.flush()
 
 
-def _keep(cache: CheckCache, documents: list[Document], findings: list[Finding]) -> None:
+def _keep(cache: CheckCache, documents: list[Document],
+          findings: list[Finding]) -> dict[str, tuple[bytes, bytes]]:
+    """Store each document and its findings; the (head, rest) blobs of those kept."""
     by_path: dict[str, list[Finding]] = defaultdict(list)
     for finding in findings:
         by_path[finding.path].append(finding)
+    kept = {}
     for doc in documents:
-        cache.store(doc, by_path.get(doc.repo_path, []))
+        blobs = cache.store(doc, by_path.get(doc.repo_path, []))
+        if blobs is not None:
+            kept[doc.path] = blobs
+    return kept
 
 
 def _keep_daily(cache: CheckCache, documents, findings: list[Finding]) -> None:
