@@ -441,3 +441,28 @@ def test_documents_a_worker_sends_as_cache_blobs_are_the_documents_it_loaded(
         else:
             assert doc.body is None, path
     assert any(isinstance(doc, CachedDocument) for doc in documents.values())
+
+
+def test_a_cache_made_with_smaller_pages_is_still_used(site, loads, monkeypatch):
+    """New cache databases get larger pages; one made before (SQLite's 4 KB pages) keeps
+    its size and is reused as it is."""
+    cold = _check(site, use_cache=False)
+    larger = checkcache.PAGE_BYTES
+    assert larger > 4096
+    monkeypatch.setattr(checkcache, "PAGE_BYTES", 4096)
+    assert _check(site) == cold
+    monkeypatch.setattr(checkcache, "PAGE_BYTES", larger)
+    database = cache_dir_for(site, "check") / checkcache.DATABASE
+    with sqlite3.connect(database) as db:
+        assert db.execute("PRAGMA page_size").fetchone() == (4096,)
+    loads.clear()
+    assert _check(site) == cold
+    assert loads == ["notices/2026-11-04-crlf.md"]
+    with sqlite3.connect(database) as db:
+        assert db.execute("PRAGMA page_size").fetchone() == (4096,)
+    database.unlink()
+    for suffix in ("-wal", "-shm"):
+        database.with_name(database.name + suffix).unlink(missing_ok=True)
+    assert _check(site) == cold
+    with sqlite3.connect(database) as db:
+        assert db.execute("PRAGMA page_size").fetchone() == (checkcache.PAGE_BYTES,)
