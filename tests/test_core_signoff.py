@@ -114,3 +114,29 @@ def test_any_byte_change_to_an_approved_file_unapproves_it(approved_page, data):
     finally:
         page.write_bytes(original)
     assert NOTICE in result.blocked
+
+
+def test_the_record_evaluated_is_the_one_record_path_for_names(tmp_path):
+    """The sign-off evaluation names each file's record by text (not by Path arithmetic):
+    the same file as record_path_for, for names with spaces, Chinese and dots, and a
+    record that is a symbolic link or missing is still no record."""
+    from govpub.review.approval import evaluate_one
+
+    odd = {"notices/2026-11-21-空 格.md": notice(), "notices/2026-11-22-a.b.c.md": notice(),
+           "notices/2026-11-23-linked.md": notice(), "notices/2026-11-24-none.md": notice()}
+    root = make_repo(tmp_path, {NOTICE: notice(), **odd},
+                     sign=[NOTICE, *list(odd)[:3]])
+    policy = load_policy(root)
+    linked = record_path_for(policy, "notices/2026-11-23-linked.md")
+    target = linked.with_name("elsewhere.yml")
+    linked.rename(target)
+    linked.symlink_to(target)
+    documents = check_repository(policy, NOW).context.corpus.documents
+    for path in [NOTICE, *list(odd)[:2]]:
+        state = evaluate_one(policy, documents[path])
+        assert state.record_file == record_path_for(policy, path)
+        assert str(state.record_file) == str(record_path_for(policy, path))
+        assert state.approved, path
+    for path in list(odd)[2:]:
+        state = evaluate_one(policy, documents[path])
+        assert state.record_file is None and state.record is None and not state.approved

@@ -82,7 +82,7 @@ REMADE_FOR_PAGES = frozenset({"sensitive-segments", "body-links"})
 Status = tuple[int, int, int, int, int]  # st_dev, st_ino, st_size, st_mtime_ns, st_ctime_ns
 
 
-def file_status(path: Path) -> Status | None:
+def file_status(path: str | os.PathLike) -> Status | None:
     try:
         st = os.stat(path, follow_symlinks=False)
     except OSError:
@@ -484,24 +484,24 @@ class CheckCache:
         (``unreadable(error)`` when the file cannot be read). The file is read once: its
         digest is of the bytes parsed. ``status``: the file's, taken by the caller just
         before (else taken here)."""
-        text = os.fspath(record_file)
+        text = os.fspath(record_file)  # (the file named by its text below: no Path again)
         prefix = self._root_prefix
         if status is None:
-            status = file_status(record_file)
+            status = file_status(text)
         repo_path = text[len(prefix):].replace(os.sep, "/") if text.startswith(prefix) else None
         digest = self.known_digest(repo_path, status) if repo_path is not None else None
         if digest is not None and digest in self.records:
             self.records_used.add(digest)
             return self.records[digest]
         try:
-            raw = _read_bytes(record_file)
+            raw = _read_bytes(text)
         except OSError as exc:
             return unreadable(exc)
         if repo_path is None:
             return parse(raw)
         digest = hashlib.sha256(raw).hexdigest()
         value = self.records[digest] if digest in self.records else parse(raw)
-        if status is not None and file_status(record_file) == status \
+        if status is not None and file_status(text) == status \
                 and time.time_ns() - status[4] >= RACY_NS:  # unchanged while it was read
             self.remember(repo_path, status, digest)
             self.records_used.add(digest)

@@ -12,10 +12,10 @@ from ..config import Policy
 from ..i18n import _
 from .records import (
     RECORD_SUFFIX,
+    REVIEW_DIR,
     RecordProblem,
     SignoffRecord,
     read_record,
-    record_path_for,
 )
 from .subjects import POLICY_RECORDS
 
@@ -41,14 +41,16 @@ class ApprovalState:
 def evaluate_one(policy: Policy, doc) -> ApprovalState:
     """Approval state of one content file, from its own record only."""
     state = ApprovalState(content_path=doc.path, required=policy.levels_for(doc.path))
-    record_file = record_path_for(policy, doc.path)
+    # as record_path_for, made from text: a Path made once, not twice (a tenth of the time
+    # of a 10,000-page check's sign-off rules went into paths)
+    record_text = os.path.join(policy.root, REVIEW_DIR, doc.path + RECORD_SUFFIX)
     try:
-        found = os.lstat(record_file)
+        found = os.lstat(record_text)
     except OSError:
         return state
     if not stat.S_ISREG(found.st_mode):  # a symlink is not a record
         return state
-    state.record_file = record_file
+    state.record_file = record_file = Path(record_text)
     # the status just taken: the check cache knows the record by it (not taken twice)
     state.record, problems = read_record(record_file, status_of(found))
     state.problems = list(problems)
