@@ -356,3 +356,34 @@ def test_demo_attachments_have_real_text():
     assert examples
     text = pypdf.PdfReader(examples[0]).pages[0].extract_text()
     assert "发明专利请求书" in text and "填写示例" in text
+
+
+def test_the_compiled_quick_check_decides_as_before_without_the_annotations():
+    """The compiled pre-check is made without descriptions and titles (smaller generated
+    code), but never without what decides: properties named like annotation keywords
+    (every page has a `title` field) are still checked, and a missing field's default is
+    still written into the data, as it always was."""
+    from govpub.typeschema import _without_annotations, plain_schema
+
+    schema = {"type": "object", "title": "T", "description": "D", "required": ["title"],
+              "properties": {"title": {"type": "string", "description": "the title",
+                                       "maxLength": 3},
+                             "description": {"type": "integer", "title": "x"},
+                             "lang": {"enum": ["zh", "en"], "default": "zh"}},
+              "allOf": [{"$comment": "c", "if": {"required": ["description"]},
+                         "then": {"required": ["lang"], "examples": [1]}}]}
+    stripped = _without_annotations(schema)
+    assert "description" not in stripped and "title" not in stripped
+    assert set(stripped["properties"]) == {"title", "description", "lang"}
+    assert stripped["properties"]["title"] == {"type": "string", "maxLength": 3}
+    assert stripped["allOf"] == [{"if": {"required": ["description"]},
+                                  "then": {"required": ["lang"]}}]
+    compiled = plain_schema(schema)
+    assert compiled.quick is not None
+    for data, valid in (({"title": "abc"}, True), ({"title": "abcd"}, False), ({}, False),
+                        ({"title": "a", "description": "x"}, False),
+                        ({"title": "a", "description": 1}, False),
+                        ({"title": "a", "description": 1, "lang": "en"}, True)):
+        assert (not list(compiled.iter_errors(dict(data)))) is valid, data
+    data = {"title": "a"}
+    assert not list(compiled.iter_errors(data)) and data == {"title": "a", "lang": "zh"}
