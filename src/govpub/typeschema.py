@@ -88,8 +88,9 @@ def _without_annotations(node):
     """A draft-07-compatible schema (see _draft7_compatible) without its annotations.
 
     The compiled check writes each subschema it checks into its generated code (for its
-    error messages, never read here): with the descriptions, that code was four times
-    larger, and compiling it cost every process of a large check a tenth of a second.
+    error messages, never read here): without the descriptions that code is a quarter
+    smaller, and compiling the demo's nine types in each process of a check takes
+    0.10 s instead of 0.12 s.
     """
     if not isinstance(node, dict):
         return node
