@@ -479,7 +479,8 @@ class CheckCache:
 
     # --- sign-off records ------------------------------------------------------------------
 
-    def record(self, record_file: Path, parse, unreadable, status: Status | None = None):
+    def record(self, record_file: str | os.PathLike, parse, unreadable,
+               status: Status | None = None):
         """``parse(the file's bytes)``, answered from the cache while the bytes are the same
         (``unreadable(error)`` when the file cannot be read). The file is read once: its
         digest is of the bytes parsed. ``status``: the file's, taken by the caller just
