@@ -122,3 +122,29 @@ def test_a_counter_lock_left_held_is_an_error_not_a_hang(monkeypatch):
     holder.join()
     with pytest.raises(ShareFailed):
         forking._take(counter, [0, 1])
+
+
+@pytest.mark.parametrize("processes", [2, 3])
+def test_chunks_taken_from_both_ends_are_each_done_once_this_process_from_the_start(
+        processes):
+    """With from_both_ends this process takes chunks from the start and the children from
+    the end until they meet: every chunk is done once, results in order, and what this
+    process did is a run from the start (its kinds of chunk stay together)."""
+    import multiprocessing
+
+    parent = os.getpid()
+    started = {"parent": multiprocessing.Event(), "child": multiprocessing.Event()}
+
+    def work(k):
+        mine, other = ("parent", "child") if os.getpid() == parent else ("child", "parent")
+        started[mine].set()
+        started[other].wait(timeout=60)  # so that both take chunks, whatever the machine
+        return k, os.getpid()
+
+    results = map_chunks(work, 41, processes, first=[40], from_both_ends=True)
+    assert [k for k, _pid in results] == list(range(41))
+    mine = [k for k, pid in results if pid == parent]
+    theirs = [k for k, pid in results if pid != parent]
+    assert mine and theirs and results[40][1] != parent
+    assert mine == list(range(len(mine)))  # a prefix of the order
+    assert theirs == list(range(len(mine), 41))  # the rest, taken from the end

@@ -110,25 +110,31 @@ def map_shares(function: Callable[[int], T], shares: int) -> list[T]:
 TAKE_TIMEOUT = 30
 
 
-def _take(counter, order: list[int]) -> int | None:
-    """The next chunk nobody has taken yet, or None."""
+def _take(counter, order: list[int], back=None, from_back: bool = False) -> int | None:
+    """The next chunk nobody has taken yet, or None. ``back`` (sharing ``counter``'s
+    lock): where the chunks taken from the end begin; ``from_back``: take from there."""
     lock = counter.get_lock()
     if not lock.acquire(timeout=TAKE_TIMEOUT):  # never wait forever on a dead process
         raise ShareFailed([(0, "a worker process ended while taking work")])
     try:
         at = counter.value
-        if at >= len(order):
+        end = len(order) if back is None else back.value
+        if at >= end:
             return None
+        if from_back:
+            back.value = end - 1
+            return order[end - 1]
         counter.value = at + 1
     finally:
         lock.release()
     return order[at]
 
 
-def _chunk_child(work, counter, order, first: list[int], finish, conn) -> None:
+def _chunk_child(work, counter, order, first: list[int], finish, conn, back=None) -> None:
     try:
         reserved = list(first)
-        while (chunk := reserved.pop(0) if reserved else _take(counter, order)) is not None:
+        while (chunk := reserved.pop(0) if reserved
+               else _take(counter, order, back, back is not None)) is not None:
             conn.send_bytes(pickle.dumps(("chunk", chunk, work(chunk)),
                                          protocol=pickle.HIGHEST_PROTOCOL))
         if finish is not None:
@@ -154,7 +160,8 @@ def _receive(receiver, inbox: queue.SimpleQueue, index: int) -> None:
 
 def map_chunks(work: Callable[[int], T], count: int, processes: int, *,
                first: list[int] | None = None,
-               finish: Callable[[], object] | None = None) -> list[T]:
+               finish: Callable[[], object] | None = None,
+               from_both_ends: bool = False) -> list[T]:
     """``[work(0), …, work(count - 1)]``, each chunk done by whichever process is free.
 
     Every process (this one and ``processes - 1`` forked children) takes the next
@@ -167,12 +174,17 @@ def map_chunks(work: Callable[[int], T], count: int, processes: int, *,
     files that need a large library imported). ``finish``: run in every process
     after its last chunk (writing what it learned). Failures are reported as
     :func:`map_shares` does (a child's as :class:`ShareFailed`, index ≥ 1).
+    ``from_both_ends``: this process takes chunks from the start, the children from the
+    end, until they meet — for chunks in an order where neighbours share costly set-up
+    (the check's chunks are in path order: a column's pages and schema together), so
+    that each process sets up for fewer kinds of chunk.
     """
     first = [k for k in (first or []) if 0 <= k < count] if processes > 1 else []
     reserved = set(first)
     order = [k for k in range(count) if k not in reserved]
     context = multiprocessing.get_context("fork")
     counter = context.Value("i", 0)
+    back = context.Value("i", len(order), lock=counter.get_lock()) if from_both_ends else None
     inbox: queue.SimpleQueue = queue.SimpleQueue()
     children = []
     results: dict[int, T] = {}
@@ -198,7 +210,7 @@ def map_chunks(work: Callable[[int], T], count: int, processes: int, *,
                 fcntl.fcntl(sender.fileno(), fcntl.F_SETPIPE_SZ, PIPE_BYTES)
             process = context.Process(
                 target=_chunk_child, daemon=True,
-                args=(work, counter, order, first if index == 1 else [], finish, sender))
+                args=(work, counter, order, first if index == 1 else [], finish, sender, back))
             process.start()
             sender.close()
             reader = threading.Thread(target=_receive, args=(receiver, inbox, index),
@@ -206,7 +218,7 @@ def map_chunks(work: Callable[[int], T], count: int, processes: int, *,
             reader.start()
             children.append((process, receiver, reader))
             running.add(index)
-        while (chunk := _take(counter, order)) is not None:
+        while (chunk := _take(counter, order, back)) is not None:
             results[chunk] = work(chunk)
             while not inbox.empty():
                 handle(*inbox.get())
