@@ -260,3 +260,20 @@ def test_a_policy_changed_while_it_is_read_is_never_kept_for_the_new_tree(site, 
     monkeypatch.setattr(check_command, "policy_of", read_then_changed)
     _check(site, capsys)
     assert verdicts.recall(site, NOW.isoformat()) is None
+
+
+def test_one_check_works_out_govpub_s_code_key_once_and_keeps_it_right(
+        site, capsys, runs, monkeypatch):
+    """The check cache and the kept verdict both depend on govpub's code: one check hashes
+    the code once (stamp.code_key_held), and the verdict it keeps under that key is found
+    again by a check that works the key out afresh; outside a check the key is worked
+    out on every call (a long-running process must see new code)."""
+    from govpub import stamp
+
+    worked_out = []
+    real = stamp._code_key
+    monkeypatch.setattr(stamp, "_code_key", lambda: worked_out.append(1) or real())
+    first = _check(site, capsys)
+    assert len(worked_out) == 1 and len(runs) == 1
+    assert _check(site, capsys) == first and len(runs) == 1  # the kept verdict is found
+    assert stamp.code_key() == stamp.code_key() and len(worked_out) == 4

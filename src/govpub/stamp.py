@@ -159,9 +159,35 @@ def code_folder() -> Path:
     return Path(str(resources.files("govpub")))
 
 
+#: the code key while a command holds it (see code_key_held); empty otherwise
+_held: list[dict] = []
+
+
+@contextlib.contextmanager
+def code_key_held():
+    """While active, :func:`code_key` is worked out once: one command asks twice (the check
+    cache's generation and the kept verdict's key), and in a source tree each answer
+    hashes every file of govpub's code. The code that runs is the code loaded at the
+    start: the key taken first is the one that describes it."""
+    _held.append({})
+    try:
+        yield
+    finally:
+        _held.pop()
+
+
 def code_key() -> str:
     """govpub's code, the installed packages and the environment variables that matter:
     what every kept result (check cache, kept verdicts) depends on besides its inputs."""
+    if _held:
+        held = _held[-1]
+        if "key" not in held:
+            held["key"] = _code_key()
+        return held["key"]
+    return _code_key()
+
+
+def _code_key() -> str:
     code = code_folder()
     digest = hashlib.sha256(b"code\0" + (b"installed" if installed(code) else
                                         tree_digest(code).encode()))

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from .. import verdicts
+from .. import stamp, verdicts
 from ..errors import GovpubError, UsageError
 from ..findings import exit_code_for
 from ..formatters import FORMATTERS, severity_label
@@ -52,6 +52,11 @@ def check(ctx, paths, changed_since, output_format, now_text) -> int:
     from . import exit_at_once
 
     exit_at_once()
+    with stamp.code_key_held():  # asked by the cache and by the kept verdict: once
+        return _check(ctx, paths, changed_since, output_format, now_text)
+
+
+def _check(ctx, paths, changed_since, output_format, now_text) -> int:
     root = root_of(ctx)
     selectors = [_repo_relative(root, p) for p in paths]
     state = None
