@@ -148,3 +148,25 @@ def test_chunks_taken_from_both_ends_are_each_done_once_this_process_from_the_st
     assert mine and theirs and results[40][1] != parent
     assert mine == list(range(len(mine)))  # a prefix of the order
     assert theirs == list(range(len(mine), 41))  # the rest, taken from the end
+
+
+def test_what_children_send_is_made_over_in_this_process_as_it_arrives():
+    """``received`` turns each child's result into what this process keeps, here (not in
+    the child), chunk by chunk; this process's own results are kept as they are."""
+    parent = os.getpid()
+    seen = []
+
+    def received(chunk, value):
+        seen.append((chunk, os.getpid()))
+        return ("made over", *value)
+
+    results = map_chunks(lambda k: (k, os.getpid()), 30, 2, first=[29], received=received,
+                         from_both_ends=True)
+    assert all(pid == parent for _chunk, pid in seen)
+    made = {chunk for chunk, _pid in seen}
+    assert 29 in made
+    for k, result in enumerate(results):
+        if k in made:
+            assert result[0] == "made over" and result[1] == k and result[2] != parent
+        else:
+            assert result == (k, parent)

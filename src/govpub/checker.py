@@ -310,13 +310,15 @@ class _Chunks:
             doc.derived = {k: v for k, v in doc.derived.items() if k in SHARED_DERIVATIONS}
             if not self.keep_bodies:
                 doc.body = None
-            doc.file = None  # the parent has it (see files_back): a Path is slow to unpickle
+            doc.file = None  # the parent has it (see received): a Path is slow to unpickle
             sent.append(doc)
         return sent, findings, instants
 
-    def files_back(self, index: int, documents: list) -> list[Document]:
-        """A chunk's documents with their file paths, as the parent listed them (those a
-        worker sent as cache blobs made again, as a later check reads them)."""
+    def received(self, index: int, result: tuple) -> tuple[list[Document], list, dict]:
+        """A worker's chunk as the parent keeps it: its documents with their file paths, as
+        the parent listed them (those sent as cache blobs made again, as a later check
+        reads them). Done as each chunk arrives, between the parent's own chunks."""
+        documents, findings, instants = result
         out = []
         for doc, entry in zip(documents, self.chunks[index], strict=True):
             if isinstance(doc, tuple):
@@ -324,7 +326,7 @@ class _Chunks:
             else:
                 doc.file = entry.file
             out.append(doc)
-        return out
+        return out, findings, instants
 
     def finish(self) -> None:
         """After a process's last chunk: write what it learned to the cache."""
@@ -380,12 +382,11 @@ def _load_all(policy: Policy, entries: list[Entry], now: datetime, *, run_rules:
     try:
         # both ends: each process meets fewer columns, and compiles fewer type schemas
         done = map_chunks(job, len(chunks), workers, first=first, finish=job.finish,
-                          from_both_ends=True)
+                          from_both_ends=True, received=job.received)
     except ShareFailed as exc:
         raise GovpubError(_("checking failed in a worker process: {error}").format(
             error=exc)) from None
-    documents = {d.path: d for index, (docs, _found, _said) in enumerate(done)
-                 for d in job.files_back(index, docs)}
+    documents = {d.path: d for docs, _found, _said in done for d in docs}
     corpus = Corpus(policy.content_dir, dict(sorted(documents.items())))
     return (corpus, [f for _docs, found, _said in done for f in found] if run_rules else None,
             _merged([said for _docs, _found, said in done]))

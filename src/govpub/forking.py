@@ -161,7 +161,8 @@ def _receive(receiver, inbox: queue.SimpleQueue, index: int) -> None:
 def map_chunks(work: Callable[[int], T], count: int, processes: int, *,
                first: list[int] | None = None,
                finish: Callable[[], object] | None = None,
-               from_both_ends: bool = False) -> list[T]:
+               from_both_ends: bool = False,
+               received: Callable[[int, T], T] | None = None) -> list[T]:
     """``[work(0), …, work(count - 1)]``, each chunk done by whichever process is free.
 
     Every process (this one and ``processes - 1`` forked children) takes the next
@@ -177,7 +178,9 @@ def map_chunks(work: Callable[[int], T], count: int, processes: int, *,
     ``from_both_ends``: this process takes chunks from the start, the children from the
     end, until they meet — for chunks in an order where neighbours share costly set-up
     (the check's chunks are in path order: a column's pages and schema together), so
-    that each process sets up for fewer kinds of chunk.
+    that each process sets up for fewer kinds of chunk. ``received(chunk, result)``:
+    what a child's result becomes in this process, worked out as it arrives (between
+    this process's own chunks, not all at the end).
     """
     first = [k for k in (first or []) if 0 <= k < count] if processes > 1 else []
     reserved = set(first)
@@ -197,7 +200,7 @@ def map_chunks(work: Callable[[int], T], count: int, processes: int, *,
             return
         kind, chunk, value = pickle.loads(payload)
         if kind == "chunk":
-            results[chunk] = value
+            results[chunk] = value if received is None else received(chunk, value)
         elif kind == "failed":
             failures.append((index, value))
 
