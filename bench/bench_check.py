@@ -25,11 +25,11 @@ Two kinds of run (issue 17, the check cache of govpub.checkcache):
 Wall time and CPU time (user + system of the process and its workers) are
 printed: on a shared machine CPU time is the steadier signal.
 
-``--compiled``: run govpub from bytecode compiled ahead (``compileall`` into
-``bench/out/pycache``, found through ``PYTHONPYCACHEPREFIX``), as an installed
-package runs. Without it, an environment that sets ``PYTHONDONTWRITEBYTECODE``
-(the development machines of this project do) compiles every govpub module
-from source in every run: some 0.1 s of each check's serial start.
+``--compiled``: run govpub from bytecode compiled ahead (``compileall``, beside
+the sources), as an installed package runs. Without it, an environment that
+sets ``PYTHONDONTWRITEBYTECODE`` (the development machines of this project do)
+compiles every govpub module from source in every run, in the check's serial
+start.
 """
 
 from __future__ import annotations
@@ -49,8 +49,6 @@ from timing import run_timed
 
 OUT = Path(__file__).resolve().parent / "out"
 GOVPUB = [sys.executable, "-m", "govpub"]
-#: extra environment of every timed run (see --compiled)
-RUN_ENV: dict[str, str] = {}
 
 
 def plain_parse_seconds(content: Path) -> tuple[float, int]:
@@ -61,26 +59,20 @@ def plain_parse_seconds(content: Path) -> tuple[float, int]:
     return time.perf_counter() - start, len(files)
 
 
-def compiled_bytecode() -> dict[str, str]:
-    """The environment that runs govpub from bytecode compiled ahead (see --compiled)."""
+def compiled_bytecode() -> None:
+    """Compile govpub's modules ahead, beside their sources (``__pycache__``, ignored by
+    git), as an installed package has them (see --compiled). The other packages have
+    theirs already."""
     import compileall
     import importlib.util
 
-    prefix = OUT / "pycache"
-    source = Path(importlib.util.find_spec("govpub").origin).parent
-    previous = sys.pycache_prefix
-    sys.pycache_prefix = str(prefix)
-    try:
-        compileall.compile_dir(source, quiet=1)
-    finally:
-        sys.pycache_prefix = previous
-    return {"PYTHONPYCACHEPREFIX": str(prefix)}
+    compileall.compile_dir(Path(importlib.util.find_spec("govpub").origin).parent, quiet=1)
 
 
 def _one_check(root: Path, cache: Path) -> tuple[float, float, int]:
     """(wall seconds, CPU seconds, exit code) of one `govpub check` process."""
     run = run_timed([*GOVPUB, "--root", str(root), "check", "--now", "2026-11-28T12:00"],
-                    extra_env={"GOVPUB_CACHE_DIR": str(cache), **RUN_ENV}, ok=(0, 1))
+                    extra_env={"GOVPUB_CACHE_DIR": str(cache)}, ok=(0, 1))
     return run.wall, run.cpu, run.proc.returncode
 
 
@@ -112,9 +104,10 @@ def check_seconds(root: Path, runs: int = 3) -> dict:
 
 def main() -> None:
     args = sys.argv[1:]
-    if "--compiled" in args:
+    compiled = "--compiled" in args
+    if compiled:
         args.remove("--compiled")
-        RUN_ENV.update(compiled_bytecode())
+        compiled_bytecode()
     corpus = None
     if "--corpus" in args:
         at = args.index("--corpus")
@@ -131,8 +124,8 @@ def main() -> None:
     plain_rate = page_files / parse_s
     rate = page_files / check_s
     print(f"corpus: {page_files} pages, {total_files} files, {root}")
-    if RUN_ENV:
-        print(f"govpub run from bytecode compiled ahead ({RUN_ENV['PYTHONPYCACHEPREFIX']})")
+    if compiled:
+        print("govpub run from bytecode compiled ahead (--compiled)")
     print(f"plain python-frontmatter parse (1 core): {parse_s:.2f} s = {plain_rate:,.0f} pages/s")
     print(f"govpub check, cold (empty cache; whole process, median of 3): {check_s:.2f} s wall "
           f"{r['cold_cpu']:.2f} s CPU = {rate:,.0f} pages/s  [exit {code}]")
