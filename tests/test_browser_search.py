@@ -53,6 +53,14 @@ def _results(page) -> list[tuple[str, str]]:
             for a in page.query_selector_all(RESULT_LINKS)]
 
 
+def _asked(page, suffix: str) -> list[str]:
+    """The URLs ending in ``suffix`` that ``page`` asks for from now on, as they are asked."""
+    urls: list[str] = []
+    page.on("request", lambda request: urls.append(request.url)
+            if request.url.endswith(suffix) else None)
+    return urls
+
+
 def _search(page, address: str, query: str, prefix: str = "") -> list[tuple[str, str]]:
     page.goto(f"{address}{prefix}search/?q={quote(query)}")
     return _results(page)
@@ -77,9 +85,7 @@ def test_results_come_five_at_a_time_and_only_the_shown_ones_are_downloaded(addr
     five more with the "more" button, which moves the focus to the first new result."""
     context, _foreign = _isolated(browser)
     page = context.new_page()
-    fragments: list[str] = []
-    page.on("request", lambda request: fragments.append(request.url)
-            if request.url.endswith(".gpf") else None)
+    fragments = _asked(page, ".gpf")
     try:
         first = _search(page, address, MANY_WORD)
         assert len(first) == 5 and all(MANY_WORD in title for title, _path in first), first
@@ -174,9 +180,7 @@ def test_no_search_runs_while_an_input_method_composes(address, browser):
     words are (compositionend), after the pause that follows typing."""
     context, _foreign = _isolated(browser)
     page = context.new_page()
-    terms: list[str] = []
-    page.on("request", lambda request: terms.append(request.url)
-            if request.url.endswith(".gpi") else None)
+    terms = _asked(page, ".gpi")
     try:
         page.goto(address + "search/")
         page.wait_for_selector("[data-gp-search][data-gp-search-state=done]", state="attached")

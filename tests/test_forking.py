@@ -39,7 +39,9 @@ def test_a_failure_in_share_zero_propagates_as_it_is():
         map_shares(job, 2)
 
 
-def test_chunks_come_back_in_order_each_done_once_by_some_process():
+def _work_both_take():
+    """A chunk's work that returns (chunk, pid) and waits, on its first chunk, until this
+    process and a child have each started one: both take chunks, whatever the machine."""
     import multiprocessing
 
     parent = os.getpid()
@@ -48,9 +50,14 @@ def test_chunks_come_back_in_order_each_done_once_by_some_process():
     def work(k):
         mine, other = ("parent", "child") if os.getpid() == parent else ("child", "parent")
         started[mine].set()
-        started[other].wait(timeout=60)  # so that both take chunks, whatever the machine
+        started[other].wait(timeout=60)
         return k, os.getpid()
 
+    return work
+
+
+def test_chunks_come_back_in_order_each_done_once_by_some_process():
+    parent, work = os.getpid(), _work_both_take()
     results = map_chunks(work, 40, 3, first=[39])
     assert [k for k, _pid in results] == list(range(40))
     pids = {pid for _k, pid in results}
@@ -130,17 +137,7 @@ def test_chunks_taken_from_both_ends_are_each_done_once_this_process_from_the_st
     """With from_both_ends this process takes chunks from the start and the children from
     the end until they meet: every chunk is done once, results in order, and what this
     process did is a run from the start (its kinds of chunk stay together)."""
-    import multiprocessing
-
-    parent = os.getpid()
-    started = {"parent": multiprocessing.Event(), "child": multiprocessing.Event()}
-
-    def work(k):
-        mine, other = ("parent", "child") if os.getpid() == parent else ("child", "parent")
-        started[mine].set()
-        started[other].wait(timeout=60)  # so that both take chunks, whatever the machine
-        return k, os.getpid()
-
+    parent, work = os.getpid(), _work_both_take()
     results = map_chunks(work, 41, processes, first=[40], from_both_ends=True)
     assert [k for k, _pid in results] == list(range(41))
     mine = [k for k, pid in results if pid == parent]
