@@ -127,3 +127,27 @@ def test_the_catalog_filter_filters(demo, browser):
         assert page.inner_text(".gp-catalog__count") == f"{len(same)} / {len(items)}"
     finally:
         page.close()
+
+
+def test_the_search_finds_a_page_by_its_title_and_from_the_header_box(demo, browser):
+    """The search works in the Pelican site as in the MkDocs one: the search page reads
+    the index from the head's govpub-search-index (index.json asked for once), and the
+    header's box of another page leads to it."""
+    model, address = demo
+    notice = model.of_type("notice")[0]
+    word = str(notice.meta["title"])[:2]
+    page = patient_page(browser)
+    asked: list[str] = []
+    page.on("request", lambda request: asked.append(request.url))
+    try:
+        page.goto(address + notice.url)
+        page.fill("#gp-search-box-q", word)
+        page.press("#gp-search-box-q", "Enter")
+        page.wait_for_url("**/search/?q=*")
+        page.wait_for_selector("[data-gp-search][data-gp-search-state=done]", state="attached")
+        titles = page.locator(".gp-search__result a").all_text_contents()
+        assert titles and word in titles[0], titles
+        assert page.locator('head meta[name="govpub-search-index"]').count() == 1
+        assert sum(url.endswith("/search-index/index.json") for url in asked) == 1, asked
+    finally:
+        page.close()
