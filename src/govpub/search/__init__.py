@@ -81,9 +81,10 @@ A template must emit, for the search to work and to index only the text:
        </form>
 
 4. On every page: ``stylesheets/govpub-search.css`` (``<link rel="stylesheet">``),
-   and in the head ``theme/partials/govpub-search-head.html``: the script
-   ``javascripts/govpub-search.js`` (``<script async>``) and, on a search page
-   only, before it, where the index is and its first file::
+   and in the head, before the stylesheets, ``theme/partials/govpub-search-head.html``:
+   the script ``javascripts/govpub-search.js`` — ``<script async>`` on every page
+   but a search page, where it is a plain ``<script>`` (run at once: an async one
+   runs once the page is parsed) after where the index is and its first file::
 
        <meta name="govpub-search-index" content="{{ search.index, relative to the page }}">
        <link rel="preload" href="{{ …index.json }}" as="fetch" crossorigin>
