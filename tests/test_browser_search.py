@@ -132,8 +132,8 @@ def test_the_search_page_fetches_the_index_file_while_it_loads(address, browser)
 
 def test_results_show_while_the_page_s_deferred_scripts_are_still_loading(address, browser):
     """The search of the address starts while the page is parsed and shows its results as
-    soon as the page's elements are there, not once every other script has run: here
-    govpub.js (deferred, as Material's own bundle is) is held back until the results show."""
+    soon as the page's elements are there, not once its deferred scripts have run: here
+    govpub.js (deferred) is held back until the results show."""
     context, _foreign = _isolated(browser)
     page = context.new_page()
     held = []

@@ -24,8 +24,8 @@
  * says where the index is) it starts the query of the address (?q=) while the
  * page is still loading: the term files and the first results' fragments are on
  * their way while the page is parsed, and the results are shown as soon as the
- * page's elements are there, before the page's other scripts have run. In Node
- * it exports its functions (module.exports) for the tests and attaches nothing.
+ * page's elements are there, before its deferred scripts run. In Node it exports
+ * its functions (module.exports) for the tests and attaches nothing.
  */
 (function () {
 "use strict";
