@@ -122,17 +122,7 @@ def _copy_index(previous: Path, out: Path) -> None:
     elsewhere. With :func:`os.scandir` and plain strings: 12,800 files at 10,000
     pages, where a path object per file cost more than the links.
     """
-    _carry_folder(os.fspath(previous), os.fspath(out))
-
-
-def _carry_folder(source: str, target: str) -> None:
-    os.makedirs(target, exist_ok=True)
-    with os.scandir(source) as entries:
-        for entry in entries:
-            if entry.is_dir(follow_symlinks=False):
-                _carry_folder(entry.path, os.path.join(target, entry.name))
-            elif entry.is_file(follow_symlinks=False):
-                _link_or_copy(entry.path, os.path.join(target, entry.name))
+    _carry(os.fspath(previous), os.fspath(out), "", None)
 
 
 def _trusted_state(delta) -> dict:
@@ -165,24 +155,30 @@ def _carry_trusted(previous_site: Path, out: Path, recorded: dict) -> bool:
     """
     prefix = INDEX_DIR + "/"
     listed = sum(1 for rel in recorded if rel.startswith(prefix))
-    carried = _carry_checked(os.fspath(previous_site / INDEX_DIR), os.fspath(out), prefix,
-                             recorded)
+    carried = _carry(os.fspath(previous_site / INDEX_DIR), os.fspath(out), prefix, recorded)
     return carried is not None and carried == listed > 0
 
 
-def _carry_checked(source: str, target: str, rel: str, recorded: dict) -> int | None:
-    """How many files were checked and linked from ``source`` (site path ``rel``) into
-    ``target``; None at the first that is not as recorded."""
+def _carry(source: str, target: str, rel: str, recorded: dict | None) -> int | None:
+    """How many regular files were linked from ``source`` (site path ``rel``) into
+    ``target``, folders made. ``recorded`` None: anything else (a link) is left out.
+    Else each file is first checked against it: None at the first that is not as
+    recorded (a link included)."""
     os.makedirs(target, exist_ok=True)
     count = 0
     with os.scandir(source) as entries:
         for entry in entries:
             if entry.is_dir(follow_symlinks=False):
-                inner = _carry_checked(entry.path, os.path.join(target, entry.name),
-                                       f"{rel}{entry.name}/", recorded)
+                inner = _carry(entry.path, os.path.join(target, entry.name),
+                               f"{rel}{entry.name}/", recorded)
                 if inner is None:
                     return None
                 count += inner
+                continue
+            if recorded is None:
+                if entry.is_file(follow_symlinks=False):
+                    _link_or_copy(entry.path, os.path.join(target, entry.name))
+                    count += 1
                 continue
             known = recorded.get(rel + entry.name)
             st = entry.stat(follow_symlinks=False)

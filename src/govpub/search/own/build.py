@@ -169,6 +169,47 @@ def _unlink(path: Path, outcome: Outcome) -> None:
         pass
 
 
+def _write_term_files(out: Path, language: str, buckets: int, gathered: dict,
+                      outcome: Outcome) -> None:
+    """Write every term file of a language written anew; ``gathered``: term → (page
+    numbers, score bytes)."""
+    files: dict[int, dict] = {}
+    for term, (ids, scores) in gathered.items():
+        files.setdefault(codec.bucket_of(term, buckets), {})[term] = \
+            dict(zip(ids, scores, strict=True))
+    for bucket, content in files.items():
+        _write(term_path(out, language, bucket), codec.gzip_bytes(codec.encode_terms(content)),
+               outcome)
+
+
+def _edit_term_file(path: Path, changes: list[tuple[str, int, int]],
+                    outcome: Outcome) -> None:
+    """Apply (term, page number, score) postings to one term file; score 0 removes the
+    page. Only the terms changed are decoded; a file left empty is removed."""
+    try:
+        entries = codec.split_entries(codec.gunzip_bytes(path.read_bytes()))
+    except FileNotFoundError:
+        entries = {}
+    by_term: dict[str, list[tuple[int, int]]] = {}
+    for term, number, score in changes:  # removals come first (listed first)
+        by_term.setdefault(term, []).append((number, score))
+    for term, edits_of_term in by_term.items():
+        postings = codec.decode_entry(entries[term]) if term in entries else {}
+        for number, score in edits_of_term:
+            if score:
+                postings[number] = score
+            else:
+                postings.pop(number, None)
+        if postings:
+            entries[term] = codec.encode_entry(term, postings)
+        else:
+            entries.pop(term, None)
+    if entries:
+        _write(path, codec.gzip_bytes(codec.join_entries(entries)), outcome)
+    else:
+        _unlink(path, outcome)
+
+
 # --- reading the site ----------------------------------------------------------------
 
 def _scan(site_dir: Path, skip: tuple[str, ...], known: dict, stats: dict
@@ -329,38 +370,9 @@ def update_index(site_dir: Path, out: Path | None = None, workers: int = 1,
                 edits.setdefault((lang, codec.bucket_of(term, buckets)), []).append(
                     (term, number, score))
     for lang, gathered in accumulate.items():
-        buckets = params[lang]["buckets"]
-        files: dict[int, dict] = {}
-        for term, (ids, scores) in gathered.items():
-            files.setdefault(codec.bucket_of(term, buckets), {})[term] = dict(zip(ids, scores, strict=True))
-        for bucket, content in files.items():
-            _write(term_path(out, lang, bucket), codec.gzip_bytes(codec.encode_terms(content)),
-                   outcome)
-        del files
+        _write_term_files(out, lang, params[lang]["buckets"], gathered, outcome)
     for (lang, bucket), changes in sorted(edits.items()):
-        path = term_path(out, lang, bucket)
-        try:
-            entries = codec.split_entries(codec.gunzip_bytes(path.read_bytes()))
-        except FileNotFoundError:
-            entries = {}
-        by_term: dict[str, list[tuple[int, int]]] = {}
-        for term, number, score in changes:  # removals come first (listed first)
-            by_term.setdefault(term, []).append((number, score))
-        for term, edits_of_term in by_term.items():  # only these are decoded
-            postings = codec.decode_entry(entries[term]) if term in entries else {}
-            for number, score in edits_of_term:
-                if score:
-                    postings[number] = score
-                else:
-                    postings.pop(number, None)
-            if postings:
-                entries[term] = codec.encode_entry(term, postings)
-            else:
-                entries.pop(term, None)
-        if entries:
-            _write(path, codec.gzip_bytes(codec.join_entries(entries)), outcome)
-        else:
-            _unlink(path, outcome)
+        _edit_term_file(term_path(out, lang, bucket), changes, outcome)
     for key in sorted(fragments_gone - fragments_new.keys()):
         _unlink(fragment_path(out, *key), outcome)
     for key, data in sorted(fragments_new.items()):
