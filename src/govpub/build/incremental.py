@@ -55,7 +55,7 @@ from .linkscope import PageLinks, page_links
 if TYPE_CHECKING:
     from jinja2 import FileSystemBytecodeCache
 
-RECORD_FORMAT = b"govpub-render-record-3\n"
+RECORD_FORMAT = b"govpub-render-record-4\n"
 SEARCH_INDEX = "search/search_index.json"
 
 #: (st_dev, st_ino, st_size, st_mtime_ns) of a file: a hard link keeps it, any rewrite changes it
@@ -368,18 +368,31 @@ def _place(source: str, target: str, expected: FileStat, made: set[str]) -> File
         raise Mismatch(_("{path} changed during the build").format(path=source))
     folder = os.path.dirname(target)
     if folder not in made:  # one mkdir per folder, not per page (0.5 s at 10,000 pages)
-        os.makedirs(folder, exist_ok=True)
+        try:  # most pages are a folder of their own, whose parent exists: one call
+            os.mkdir(folder)
+        except FileExistsError:
+            pass
+        except FileNotFoundError:
+            os.makedirs(folder, exist_ok=True)
         made.add(folder)
-    if os.path.lexists(target):
-        os.unlink(target)  # a static file MkDocs copied there: the page wins, as in MkDocs
     try:
         os.link(source, target)
+    except FileExistsError:  # a static file MkDocs copied there: the page wins, as in MkDocs
+        os.unlink(target)
+        _link_or_copy(source, target)
     except OSError:
         shutil.copyfile(source, target)
     placed = file_stat(target)
     if placed is None:
         raise Mismatch(_("{path} could not be placed").format(path=target))
     return placed
+
+
+def _link_or_copy(source: str, target: str) -> None:
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
 
 
 def _serialized(value) -> str:
