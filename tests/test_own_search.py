@@ -221,6 +221,29 @@ def test_a_text_change_touches_only_the_files_of_the_terms_the_page_had_or_has(i
     assert f"{lang}/p/{number}.gpf" in changed_files(before, files(out))
 
 
+def test_an_edit_reads_only_the_term_files_of_the_postings_whose_score_moved(tmp_path):
+    """A few characters more change the scores of few of a long page's terms: the files
+    of the others are not read at all, and the index is still the full index."""
+    site, out = tmp_path / "site", tmp_path / "index"
+    a_site(site, 40)
+    rng = random.Random(7)
+    text = "".join(rng.choices(WORDS + ["制度", "办理", "流程", "材料"], k=600))
+    write(site, "notices/3/index.html", page("关于复审的通知", text))
+    build.build_index(site, out)
+    state = json.loads((out / "pages.json").read_text())
+    lang, _number, _sha, _stat = state["pages"]["notices/3/index.html"]
+    buckets = state["languages"][lang]["buckets"]
+    before = build.page_scores("关于复审的通知", text)
+    after = build.page_scores("关于复审的通知", text + "办理")
+    moved = {t for t in before.keys() | after.keys() if before.get(t) != after.get(t)}
+    assert moved and len(moved) < len(after) / 2  # the premise: most scores stay
+    write(site, "notices/3/index.html", page("关于复审的通知", text + "办理"))
+    outcome = build.update_index(site, out)
+    assert outcome.edited == len({codec.bucket_of(t, buckets) for t in moved})
+    assert outcome.edited < len({codec.bucket_of(t, buckets) for t in after})
+    check_same_as_full(site, out, tmp_path)
+
+
 def test_growing_past_the_page_number_space_writes_the_language_anew_the_same(indexed, tmp_path):
     site, out = indexed
     slots = json.loads((out / "index.json").read_text())["languages"]["zh-cn"]["slots"]

@@ -143,6 +143,8 @@ class Outcome:
     pages_read: int = 0
     written: int = 0
     removed: int = 0
+    #: term files an update edited (read, changed, written unless the same)
+    edited: int = 0
     #: the state of the index written (see the module's note)
     state: dict = field(default_factory=dict)
     #: an index was updated (not written in full)
@@ -208,6 +210,39 @@ def _edit_term_file(path: Path, changes: list[tuple[str, int, int]],
         _write(path, codec.gzip_bytes(codec.join_entries(entries)), outcome)
     else:
         _unlink(path, outcome)
+
+
+def _term_edits(left: dict[tuple[str, int], dict[str, int]],
+                coming: dict[tuple[str, int], dict[str, int]], old_params: dict,
+                params: dict) -> dict[tuple[str, int], list[tuple[str, int, int]]]:
+    """(language, bucket) → the (term, page number, score) postings to apply, removals
+    (score 0) first; ``left``/``coming``: the scores of the postings that leave and come,
+    by (language, page number).
+
+    A posting that leaves and comes back with the same page number and score is no
+    change, and is left out: an edit to a page changes the scores of few of its terms
+    (a score is a byte, and a length a few characters longer seldom moves it), so its
+    other term files are not even read. Before, a one-line edit rewrote the entries of
+    all 480 terms of the page, re-encoding those of words in nearly every page.
+    """
+    edits: dict[tuple[str, int], list[tuple[str, int, int]]] = {}
+    added: list[tuple[str, str, int, int]] = []
+    for key, scores in coming.items():
+        before = left.get(key, {})
+        for term, score in scores.items():
+            if before.get(term) != score:
+                added.append((key[0], term, key[1], score))
+    for (lang, number), scores in left.items():
+        now = coming.get((lang, number), {})
+        buckets = old_params[lang]["buckets"]
+        for term, score in scores.items():
+            if now.get(term) != score:
+                edits.setdefault((lang, codec.bucket_of(term, buckets)), []).append(
+                    (term, number, 0))
+    for lang, term, number, score in added:
+        edits.setdefault((lang, codec.bucket_of(term, params[lang]["buckets"])), []).append(
+            (term, number, score))
+    return edits
 
 
 # --- reading the site ----------------------------------------------------------------
@@ -340,18 +375,16 @@ def update_index(site_dir: Path, out: Path | None = None, workers: int = 1,
     for rel, entry in new_pages.items():
         if entry[0] in fresh or old_pages.get(rel, [None] * 3)[:3] != entry:
             coming.append(rel)
-    # edits: postings to remove and to add, per (language, bucket)
-    edits: dict[tuple[str, int], list] = {}
+    # postings leaving: (language, page number) → term → the score it had
+    left: dict[tuple[str, int], dict[str, int]] = {}
     for _rel, lang, number in leaving:
         old = read_fragment(fragment_path(out, lang, number), lang)
-        buckets = old_params[lang]["buckets"]
-        for term in page_scores(old.title, old.text):
-            edits.setdefault((lang, codec.bucket_of(term, buckets)), []).append(
-                (term, number, 0))
-    fragments_gone = {(lang, number) for _rel, lang, number in leaving}
+        left[(lang, number)] = page_scores(old.title, old.text)
+    fragments_gone = set(left)
     items = [(rel, now[rel][2]) for rel in sorted(coming)]
     outcome.pages_read = len(items)
     fragments_new = {}
+    coming_postings: dict[tuple[str, int], dict[str, int]] = {}
     accumulate = {lang: {} for lang in fresh if lang in params}
     for rel, page, scores in _read_all(items, workers):
         lang, number, _sha = new_pages[rel]
@@ -365,10 +398,9 @@ def update_index(site_dir: Path, out: Path | None = None, workers: int = 1,
                 entry[0].append(number)
                 entry[1].append(score)
         else:
-            buckets = params[lang]["buckets"]
-            for term, score in scores.items():
-                edits.setdefault((lang, codec.bucket_of(term, buckets)), []).append(
-                    (term, number, score))
+            coming_postings[(lang, number)] = scores
+    edits = _term_edits(left, coming_postings, old_params, params)
+    outcome.edited = len(edits)
     for lang, gathered in accumulate.items():
         _write_term_files(out, lang, params[lang]["buckets"], gathered, outcome)
     for (lang, bucket), changes in sorted(edits.items()):
