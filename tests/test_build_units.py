@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import posixpath
+import random
+from pathlib import PurePosixPath
 
 import markdown
 import pytest
@@ -14,7 +16,7 @@ from govpub.build.postbuild import sitemap_xml
 from govpub.build.staging import write_tree
 from govpub.checker import check_repository
 from govpub.config import load_policy
-from govpub.sitemodel import build_site_model
+from govpub.sitemodel import build_site_model, page_url
 from govpub.timeparse import parse_now
 
 
@@ -156,3 +158,24 @@ def test_kept_compiled_templates_never_stand_in_for_code_compiled_otherwise(tmp_
     assert render(autoescape=lambda name: True) == "&lt;b&gt;"
     assert render(autoescape=True) == "&lt;b&gt;"
     assert render() == "<b>"
+
+
+def _url_of_path(content_path: str) -> str:
+    """The page URL rule written with path objects (as it was): the reference."""
+    path = PurePosixPath(content_path)
+    if path.suffix.lower() in (".md", ".markdown"):
+        if path.stem in ("index", "README"):
+            return "" if str(path.parent) == "." else str(path.parent) + "/"
+        return str(path.with_suffix("")) + "/"
+    return content_path
+
+
+def test_a_page_url_is_what_the_path_rule_gives_for_any_path():
+    parts = ["notices", "index", "README", "x.md", "index.md", "README.md", "x.MD",
+             "y.markdown", "index.Markdown", ".md", "x.", "x.tar.md", "..", ".", "", "中文.md",
+             "a.b", "readme.md"]
+    rng = random.Random(17)
+    for _ in range(20000):
+        path = "/".join(rng.choice(parts) for _ in range(rng.randint(1, 4)))
+        path = rng.choice(["", "./", "/"]) + path + rng.choice(["", "", "/"])
+        assert page_url(path) == _url_of_path(path), path

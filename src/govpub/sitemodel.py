@@ -20,7 +20,25 @@ from .content import Document
 
 
 def page_url(content_path: str) -> str:
-    """Site-relative URL of a page (MkDocs directory URLs): ``notices/x.md`` → ``notices/x/``."""
+    """Site-relative URL of a page (MkDocs directory URLs): ``notices/x.md`` → ``notices/x/``.
+
+    With string operations for the normalized paths the loader gives (a path object
+    per page was most of the gate's time at 10,000 pages); anything else is read as
+    a path, which normalizes it.
+    """
+    if "//" in content_path or "/./" in content_path or content_path.startswith(("./", "/")) \
+            or content_path.endswith(("/", "/.")):
+        return _page_url_of_path(content_path)
+    folder, _slash, name = content_path.rpartition("/")
+    dot = name.rfind(".")
+    if 0 < dot < len(name) - 1 and name[dot:].lower() in (".md", ".markdown"):
+        if name[:dot] in ("index", "README"):
+            return folder + "/" if folder else ""
+        return content_path[:len(content_path) - len(name) + dot] + "/"
+    return content_path
+
+
+def _page_url_of_path(content_path: str) -> str:
     path = PurePosixPath(content_path)
     if path.suffix.lower() in (".md", ".markdown"):
         if path.stem in ("index", "README"):
