@@ -56,7 +56,7 @@ _MISSING = {
 
 def _missing_message(ctx, doc, state, what: str) -> str | None:
     missing, malformed = _MISSING[what]
-    if state.record_file is None:
+    if state.record_text is None:  # (no Path made for each of 10,000 records)
         return _(missing).format(path=doc.repo_path)
     if state.record is None:
         return _(malformed).format(record=record_shown(ctx, state))
