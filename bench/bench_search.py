@@ -259,6 +259,10 @@ def _warm_query(page, engine: str, selector: str) -> float:
     before = page.evaluate("window.__marks.length")
     typed_at = page.evaluate("performance.now()")
     page.type(field, WARM_QUERY)
+    if engine != "govpub":
+        # Chinese characters are typed as text input, with no key events; Material reads
+        # its field on keyup only: a key that changes nothing, as after an input method
+        page.press(field, "End")
     try:
         page.wait_for_function(f"() => window.__marks.length > {before}", timeout=PATIENCE_MS)
     except PlaywrightTimeout:
