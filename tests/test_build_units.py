@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import posixpath
 import random
 from pathlib import PurePosixPath
@@ -12,7 +13,7 @@ from build_fixtures import make_site, notice
 
 from govpub.build import mdtext
 from govpub.build.generated import column_indexes, generate_all, index_path
-from govpub.build.postbuild import sitemap_xml
+from govpub.build.postbuild import _site_paths, sitemap_xml
 from govpub.build.staging import write_tree
 from govpub.checker import check_repository
 from govpub.config import load_policy
@@ -179,3 +180,21 @@ def test_a_page_url_is_what_the_path_rule_gives_for_any_path():
         path = "/".join(rng.choice(parts) for _ in range(rng.randint(1, 4)))
         path = rng.choice(["", "./", "/"]) + path + rng.choice(["", "", "/"])
         assert page_url(path) == _url_of_path(path), path
+
+
+def test_the_site_s_paths_are_the_files_os_walk_lists(tmp_path):
+    """Files and links to files or nowhere are listed; a link to a folder is not followed."""
+    site = tmp_path / "site"
+    for rel in ("index.html", "a/index.html", "a/b/c.css", "中文/页.html", "d/e/f/g.js"):
+        (site / rel).parent.mkdir(parents=True, exist_ok=True)
+        (site / rel).write_text("x", encoding="utf-8")
+    (site / "empty").mkdir()
+    (site / "a" / "to-file").symlink_to(site / "index.html")
+    (site / "a" / "to-folder").symlink_to(site / "d")
+    (site / "dangling").symlink_to(tmp_path / "nowhere")
+    walked = set()
+    for folder, _dirs, names in os.walk(site):
+        rel = os.path.relpath(folder, site)
+        walked.update(name if rel == "." else f"{rel}/{name}" for name in names)
+    assert _site_paths(site) == walked
+    assert "a/to-file" in walked and "dangling" in walked and "a/to-folder" not in walked
