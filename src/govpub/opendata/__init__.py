@@ -21,10 +21,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..cachedir import cache_dir_for
 from ..chrome import index_numbers
 from ..sitemodel import SiteModel
 from .catalogs import Dataset, data_json, openapi
 from .csvfile import catalog_csv
+from .jsonmemo import JsonMemo, load_memo
 from .records import (
     document_record,
     guides_by_item,
@@ -36,7 +38,8 @@ from .records import (
     service_items,
 )
 from .schemas import schemas
-from .values import dump_json, iso
+from .values import dump_json as dump_json_with
+from .values import iso
 
 #: item codes that may become a file name (anything else is left out of api/items/)
 _SAFE_CODE = frozenset("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_.")
@@ -47,8 +50,12 @@ def safe_code(code: str) -> bool:
     return (0 < len(code) <= 64 and set(code) <= _SAFE_CODE and code.strip(".") != "")
 
 
-def open_data_files(model: SiteModel) -> dict[str, bytes]:
-    """Every open-data file: site-relative path → bytes."""
+def open_data_files(model: SiteModel, memo: JsonMemo | None = None) -> dict[str, bytes]:
+    """Every open-data file: site-relative path → bytes (``memo``: see :mod:`.jsonmemo`)."""
+
+    def dump_json(data) -> bytes:
+        return dump_json_with(data, memo)
+
     tz = model.policy.timezone
     base = model.policy.base_url
     files: dict[str, bytes] = {}
@@ -131,9 +138,30 @@ def write_files(files: dict[str, bytes], site_dir: Path) -> None:
         target.write_bytes(data)
 
 
+#: memos this process used, by memo file (``govpub serve`` keeps them between rebuilds)
+_kept: dict[Path | None, JsonMemo] = {}
+MEMO_FILE = "json.memo"
+
+
+def memo_path(model: SiteModel) -> Path | None:
+    """The memo's file in the cache folder (outside the repository); None without one."""
+    folder = cache_dir_for(model.policy.root, "opendata")
+    return folder / MEMO_FILE if folder is not None else None
+
+
 def write_open_data(model: SiteModel, site_dir: Path) -> None:
-    """Post-build step: write the open data into the built site folder."""
-    write_files(open_data_files(model), site_dir)
+    """Post-build step: write the open data into the built site folder.
+
+    The JSON text of values already encoded by the last build comes from a memo
+    (:mod:`.jsonmemo`): the same bytes, without the cost of the pure-Python encoder.
+    """
+    path = memo_path(model)
+    memo = _kept.pop(path, None) or load_memo(path)
+    files = open_data_files(model, memo)
+    write_files(files, site_dir)
+    if memo.changed:
+        memo.save(path)
+    _kept[path] = memo.next_build()
 
 
 __all__ = ["open_data_files", "safe_code", "write_files", "write_open_data"]

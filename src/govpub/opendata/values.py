@@ -93,6 +93,11 @@ def iso_from_meta(value, tz: tzinfo) -> str | None:
         return None
 
 
-def dump_json(data) -> bytes:
-    """The one JSON serialisation of the open data: sorted keys, UTF-8, trailing newline."""
-    return (json.dumps(data, ensure_ascii=False, sort_keys=True, indent=2) + "\n").encode("utf-8")
+def dump_json(data, memo=None) -> bytes:
+    """The one JSON serialisation of the open data: sorted keys, UTF-8, trailing newline.
+
+    ``memo`` (a :class:`~govpub.opendata.jsonmemo.JsonMemo`) gives the very same text
+    without encoding again the values it has seen."""
+    text = memo.dumps(data) if memo is not None else json.dumps(
+        data, ensure_ascii=False, sort_keys=True, indent=2)
+    return (text + "\n").encode("utf-8")

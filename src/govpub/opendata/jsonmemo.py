@@ -1,0 +1,145 @@
+"""The open data's indented JSON, made once per distinct value and kept between builds.
+
+``json.dumps(indent=2)`` runs CPython's pure-Python encoder (the C encoder
+knows no indent): at 10,000 pages the open data's 1,012 files cost a second
+in every build, though a one-page change alters one record of one file. A
+:class:`JsonMemo` maps a value to its indented text, so an unchanged file,
+or an unchanged record of a changed file, is not encoded again.
+
+Why the text is exactly ``json.dumps(value, ensure_ascii=False,
+sort_keys=True, indent=2)``:
+
+- the key of a value is its compact encoding by the C encoder (same leaves,
+  same sorted order as the indented one), so equal keys mean equal token
+  sequences, hence equal indented text;
+- a container is put together as ``json.dumps`` does (``"{\\n"``, two spaces
+  per level, ``",\\n"`` between members, ``": "`` after a key), and a member's
+  own text is its standalone text with every newline followed by two more
+  spaces: the encoder writes no raw newline except its indentation (strings
+  escape ``\\n``), so that shift is exactly the deeper level's indentation.
+
+Anything else (non-string keys, a leaf) goes through ``json.dumps`` itself.
+``tests/test_opendata_jsonmemo.py`` compares with ``json.dumps`` on hostile
+values. The memo is kept in memory (``govpub serve``) and in the cache folder
+(:mod:`govpub.cachedir`, outside the repository), in a file whose digest is
+checked on reading: a damaged or foreign file is ignored, never trusted. It
+holds the values of one build (the last), so it does not grow.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pickle
+from pathlib import Path
+
+from ..sealed import seal, unseal
+
+#: the encoding the keys stand for; change it with :func:`indented`'s rules
+KEY_FORMAT = b"govpub-json-indent2-sorted-utf8-1\0"
+FILE_FORMAT = b"govpub-json-memo-1\n"
+#: containers this deep (the file 0, its members 1, a list's records 2) are memoized
+MEMO_DEPTH = 2
+
+
+def plain_dumps(value) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, indent=2)
+
+
+def _key(value) -> bytes:
+    compact = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.blake2b(KEY_FORMAT + compact.encode("utf-8", "surrogatepass"),
+                           digest_size=20).digest()
+
+
+class JsonMemo:
+    """Indented JSON text of values seen in the last build and this one."""
+
+    def __init__(self, entries: dict[bytes, str] | None = None):
+        self._old: dict[bytes, str] = entries or {}
+        self._new: dict[bytes, str] = {}
+        self.hits = 0
+        self.misses = 0
+
+    def dumps(self, value) -> str:
+        """``json.dumps(value, ensure_ascii=False, sort_keys=True, indent=2)``."""
+        return self._text(value, 0)
+
+    def _text(self, value, depth: int) -> str:
+        if not (isinstance(value, dict | list | tuple) and value) or depth > MEMO_DEPTH:
+            return plain_dumps(value)
+        key = _key(value)
+        text = self._new.get(key)
+        if text is None:
+            text = self._old.get(key)
+            if text is None:
+                self.misses += 1
+                text = self._build(value, depth)
+            else:
+                self.hits += 1
+            self._new[key] = text
+        return text
+
+    def _build(self, value, depth: int) -> str:
+        if isinstance(value, dict):
+            if not all(type(name) is str for name in value):
+                return plain_dumps(value)  # json.dumps converts such keys: let it
+            members = [f"  {json.dumps(name, ensure_ascii=False)}: {self._member(value[name], depth)}"
+                       for name in sorted(value)]
+            return "{\n" + ",\n".join(members) + "\n}"
+        return "[\n" + ",\n".join("  " + self._member(item, depth) for item in value) + "\n]"
+
+    def _member(self, value, depth: int) -> str:
+        return self._text(value, depth + 1).replace("\n", "\n  ")
+
+    # --- kept between builds ---------------------------------------------------------------
+
+    @property
+    def changed(self) -> bool:
+        return self._new.keys() != self._old.keys()
+
+    def next_build(self) -> JsonMemo:
+        """The memo for the next build: what this build used."""
+        return JsonMemo(self._new)
+
+    def save(self, path: Path | None) -> None:
+        save_entries(path, FILE_FORMAT, self._new)
+
+
+def load_memo(path: Path | None) -> JsonMemo:
+    """The memo kept in ``path``; an empty one when missing, damaged or of another format."""
+    return JsonMemo(load_entries(path, FILE_FORMAT))
+
+
+def save_entries(path: Path | None, file_format: bytes, entries: dict[bytes, str]) -> None:
+    """Keep ``entries`` in ``path`` behind ``file_format`` and a digest (:mod:`govpub.sealed`)."""
+    if path is None:
+        return
+    data = file_format + seal(pickle.dumps(entries, protocol=pickle.HIGHEST_PROTOCOL))
+    temp = path.with_name(path.name + ".tmp")
+    try:
+        temp.write_bytes(data)
+        os.replace(temp, path)
+    except OSError:
+        temp.unlink(missing_ok=True)
+
+
+def load_entries(path: Path | None, file_format: bytes) -> dict[bytes, str]:
+    """What :func:`save_entries` kept; empty when missing, damaged or of another format."""
+    if path is None:
+        return {}
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return {}
+    if not data.startswith(file_format):
+        return {}
+    try:
+        entries = pickle.loads(unseal(data[len(file_format):]))
+    except Exception:  # damaged (or damage that passed the digest): never trusted
+        return {}
+    if not (isinstance(entries, dict)
+            and all(type(k) is bytes and type(v) is str for k, v in entries.items())):
+        return {}
+    return entries
