@@ -234,6 +234,7 @@ def hash_early(site_dir: Path, delta: SiteDelta, skip: str) -> None:
 
 
 writes_own_folder(write_search_index)
+uses_delta(write_handouts)  # the site key: the items' handout keys come from a memo
 
 #: Post-build steps in order; keep write_manifest last. The search index reads the pages
 #: as rendered and writes only search-index/: it runs first, beside the steps after it.

@@ -35,6 +35,7 @@ from ..opendata.records import HANDOUT_NAME, item_code, service_items
 from ..sitemodel import Page, SiteModel
 from .chromium import ENV_BINARY, Job, find_chromium, render_pdfs
 from .document import HandoutSource, handout_source, render_handout
+from .keymemo import KeyMemo, open_memo
 
 CACHE_DIR = ".govpub/cache/handouts"
 
@@ -52,24 +53,47 @@ def handout_link_html(page: Page) -> str:
             f"下载打印版办事指南（PDF）Printable handout (PDF)</a></p>")
 
 
-def plan(model: SiteModel) -> list[tuple[Page, HandoutSource, str]]:
-    """(page, handout source, cache key) for every approved item with a usable code."""
+def plan(model: SiteModel, memo: KeyMemo | None = None
+         ) -> list[tuple[Page, HandoutSource | None, str]]:
+    """(page, handout source, cache key) for every approved item with a usable code.
+
+    With a ``memo`` (:class:`~govpub.handouts.keymemo.KeyMemo`), an item whose inputs the
+    memo has seen gets its key from there, and no source (None): making the sources (the
+    service guides again) was most of this step's time at 10,000 pages.
+    """
     out = []
     for page in service_items(model):
         if safe_code(item_code(page)):
-            source = handout_source(page, model)
-            out.append((page, source, source.key()))
+            seen = memo.fingerprint(page) if memo is not None else None
+            key = memo.get(seen) if memo is not None else None
+            source = None if key is not None else handout_source(page, model)
+            key = key or source.key()
+            if memo is not None:
+                memo.put(seen, key)
+            out.append((page, source, key))
     return out
 
 
-def write_handouts(model: SiteModel, site_dir: Path, *, cache_dir: Path | None = None,
-                   binary: str | None = None, echo=None) -> dict[str, int]:
-    """Post-build step: a PDF per approved service item; returns counts (printed, cached)."""
+def write_handouts(model: SiteModel, site_dir: Path, *, delta=None,
+                   cache_dir: Path | None = None, binary: str | None = None,
+                   echo=None) -> dict[str, int]:
+    """Post-build step: a PDF per approved service item; returns counts (printed, cached).
+
+    ``delta`` (govpub.build.postbuild.SiteDelta): its site key lets the items' cache keys
+    come from a memo (:mod:`.keymemo`); without one every key is computed.
+    """
     cache = Path(cache_dir) if cache_dir else model.policy.root / CACHE_DIR
     cache.mkdir(parents=True, exist_ok=True)
-    items = plan(model)
-    missing = [(page, source, key) for page, source, key in items
-               if not (cache / f"{key}.pdf").is_file()]
+    memo = open_memo(model, getattr(delta, "site_key", None))
+    items, missing = [], []
+    for page, source, key in plan(model, memo):
+        if not (cache / f"{key}.pdf").is_file():
+            if source is None:  # to be printed: made and keyed from its source
+                source = handout_source(page, model)
+                key = source.key()
+            if not (cache / f"{key}.pdf").is_file():
+                missing.append((page, source, key))
+        items.append((page, source, key))
     if missing:
         binary = binary or find_chromium()
         if binary is None:
@@ -87,6 +111,8 @@ def write_handouts(model: SiteModel, site_dir: Path, *, cache_dir: Path | None =
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(cache / f"{key}.pdf", target)
     _prune(cache, {key for _page, _source, key in items})
+    if memo is not None:
+        memo.keep()
     if echo and missing:
         echo(_("handouts: printed {printed}, reused {reused}").format(
             printed=len(missing), reused=len(items) - len(missing)))
