@@ -47,10 +47,14 @@ def test_external_links_only_for_http():
 
 @pytest.fixture(scope="module")
 def model(tmp_path_factory):
+    return _model(tmp_path_factory.mktemp("units"))
+
+
+def _model(folder):
     files = {f"notices/2026-11-{day:02d}-n.md": notice(title=f"通知{day}",
                                                        published=f"'2026-11-{day:02d}T09:00:00+08:00'")
              for day in range(1, 13)}
-    root = make_site(tmp_path_factory.mktemp("units"), files)
+    root = make_site(folder, files)
     config = root / "site_config/site.yml"
     config.write_text(config.read_text(encoding="utf-8").replace("page_size: 20", "page_size: 5"),
                       encoding="utf-8")
@@ -198,3 +202,54 @@ def test_the_site_s_paths_are_the_files_os_walk_lists(tmp_path):
         walked.update(name if rel == "." else f"{rel}/{name}" for name in names)
     assert _site_paths(site) == walked
     assert "a/to-file" in walked and "dangling" in walked and "a/to-folder" not in walked
+
+
+def test_sitemap_urls_are_the_models_absolute_urls_escaped_however_the_path_looks(tmp_path):
+    """The sitemap skips quoting plain URLs: it must still write exactly
+    escape(model.absolute(url)) for every URL, plain or not."""
+    import re
+    from dataclasses import replace
+    from xml.sax.saxutils import escape
+
+    from govpub.build.postbuild import sitemap_xml
+    from govpub.sitemodel import page_url
+
+    model = _model(tmp_path / "repo")
+    page = model.pages[0]
+    odd = ["notices/a b#c%d/", "notices/专利/", "notices/a&b<c>/", "notices/a~b_c.d-e/",
+           "notices/a+b=c;d/", "notices/'q\"/"]
+    pages = [replace(page, url=url) for url in odd]
+    model.pages = model.pages + pages
+    model.policy.site["base_url"] = "https://www.example.gov.cn/?a=1&b=2/"
+    xml = sitemap_xml(model)
+    locs = re.findall(r"<loc>(.*?)</loc>", xml)
+    expected = {escape(model.absolute(url)) for url in odd + [p.url for p in model.pages]}
+    assert expected <= set(locs)
+    assert all(loc in expected or loc.startswith(escape(model.policy.base_url)) for loc in locs)
+    assert page_url("notices/x.md") == "notices/x/"
+
+
+def test_the_sitemaps_gzip_is_the_gzip_of_the_sitemap_from_memory_disk_or_damage(tmp_path):
+    import gzip
+
+    from govpub.build import postbuild
+    from govpub.cachedir import cache_dir_for
+
+    model = _model(tmp_path / "repo")
+    postbuild._kept_gzip.clear()
+    for name in ("cold", "kept", "disk", "damaged", "changed"):
+        if name == "disk":
+            postbuild._kept_gzip.clear()
+        if name == "damaged":
+            postbuild._kept_gzip.clear()
+            memo = cache_dir_for(model.policy.root, "sitemap") / "sitemap.gz"
+            data = memo.read_bytes()
+            memo.write_bytes(data[:-1] + bytes([data[-1] ^ 1]))
+        if name == "changed":
+            model.pages = model.pages[1:]
+        site = tmp_path / name
+        site.mkdir()
+        postbuild.write_sitemap(model, site)
+        xml = (site / "sitemap.xml").read_bytes()
+        assert xml == postbuild.sitemap_xml(model).encode()
+        assert (site / "sitemap.xml.gz").read_bytes() == gzip.compress(xml, mtime=0), name

@@ -180,3 +180,69 @@ def test_a_memoized_key_whose_pdf_is_gone_is_printed_from_its_source(tmp_path):
     assert len(pdfs) == 2
     for rel in pdfs:
         assert (tmp_path / "again" / rel).read_bytes() == (tmp_path / "plain" / rel).read_bytes()
+
+
+def test_an_unchanged_handout_is_linked_from_the_previous_site_unless_that_file_changed(
+        tmp_path):
+    import os
+
+    from govpub.build.postbuild import SiteDelta
+    from govpub.handouts import handout_path, write_handouts
+
+    keymemo._kept.clear()
+    model = model_of(write_repo(tmp_path / "r"))
+    cache = _cache_with_stand_ins(model, tmp_path / "cache")
+    first = tmp_path / "first"
+    write_handouts(model, first, cache_dir=cache, delta=SiteDelta(site_key=SITE_KEY))
+    items = sorted(handout_path(p) for p, _s, _k in plan(model))
+    # someone rewrote one handout in the published folder: that one is copied from the cache
+    tampered = first / items[0]
+    tampered.write_bytes(b"%PDF not what was approved")
+    second = tmp_path / "second"
+    write_handouts(model, second, cache_dir=cache,
+                   delta=SiteDelta(site_key=SITE_KEY, previous_site=first))
+    assert os.stat(second / items[1]).st_ino == os.stat(first / items[1]).st_ino  # linked
+    assert os.stat(second / items[0]).st_ino != os.stat(first / items[0]).st_ino
+    for rel in items:
+        key = next(k for p, _s, k in plan(model) if handout_path(p) == rel)
+        assert (second / rel).read_bytes() == (cache / f"{key}.pdf").read_bytes()
+    # a new process reads the placements from the cache folder; a changed item is copied
+    keymemo._kept.clear()
+    content = dict(CONTENT)
+    content[ITEM] = content[ITEM].replace("promised_days: 20", "promised_days: 15")
+    after = model_of(write_repo(tmp_path / "after", content))
+    changed_cache = _cache_with_stand_ins(after, tmp_path / "cache2")
+    memo_dir = keymemo.open_memo(model, SITE_KEY).path.parent
+    keymemo._kept.clear()
+    for name in (keymemo.MEMO_FILE, keymemo.PLACED_FILE):  # as if one repository
+        target = keymemo.open_memo(after, SITE_KEY).path.parent / name
+        target.write_bytes((memo_dir / name).read_bytes())
+        keymemo._kept.clear()
+    third = tmp_path / "third"
+    write_handouts(after, third, cache_dir=changed_cache,
+                   delta=SiteDelta(site_key=SITE_KEY, previous_site=second))
+    changed_rel = "catalog/000100000001/handout.pdf"
+    other = next(rel for rel in items if rel != changed_rel)
+    assert os.stat(third / other).st_ino == os.stat(second / other).st_ino
+    assert os.stat(third / changed_rel).st_ino != os.stat(second / changed_rel).st_ino
+    for page, _s, key in plan(after):
+        assert (third / handout_path(page)).read_bytes() == \
+            (changed_cache / f"{key}.pdf").read_bytes()
+
+
+def test_a_damaged_placements_file_is_ignored(tmp_path):
+    from govpub.build.postbuild import SiteDelta
+    from govpub.handouts import write_handouts
+
+    keymemo._kept.clear()
+    model = model_of(write_repo(tmp_path / "r"))
+    cache = _cache_with_stand_ins(model, tmp_path / "cache")
+    write_handouts(model, tmp_path / "first", cache_dir=cache, delta=SiteDelta(site_key=SITE_KEY))
+    path = keymemo.open_memo(model, SITE_KEY).path.with_name(keymemo.PLACED_FILE)
+    keymemo._kept.clear()
+    data = path.read_bytes()
+    path.write_bytes(data[:-1] + bytes([data[-1] ^ 1]))
+    assert keymemo.open_memo(model, SITE_KEY).placed == {}
+    keymemo._kept.clear()
+    path.write_bytes(b"")
+    assert keymemo.open_memo(model, SITE_KEY).placed == {}

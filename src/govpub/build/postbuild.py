@@ -27,14 +27,19 @@ hashed before (``docs/build.md``, "Incremental builds").
 
 from __future__ import annotations
 
+import contextlib
 import gzip
+import hashlib
 import os
+import re
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from ..atomic import write_atomic
+from ..cachedir import cache_dir_for
 from ..errors import BuildError
 from ..feeds import write_feeds
 from ..handouts import write_handouts
@@ -43,6 +48,7 @@ from ..integrity.linkcheck import check_site_links
 from ..integrity.manifest import sha256_file, signing_key_for
 from ..integrity.manifest import write_manifest as signed_manifest
 from ..opendata import write_open_data
+from ..sealed import seal, unseal
 from ..search import carry_search_index, write_search_index
 from ..sitemodel import SiteModel
 from .generated import generated_urls
@@ -75,27 +81,68 @@ class SiteDelta:
     hashed_early: dict[str, tuple[FileStat, str]] = field(default_factory=dict)
 
 
+#: URLs that ``urllib.parse.quote(url, safe="/")`` leaves as they are (and XML escaping too)
+_PLAIN_URL = re.compile(r"[A-Za-z0-9_.\-~/]*")
+
+
 def sitemap_xml(model: SiteModel) -> str:
     """sitemap.xml from the model: approved pages and generated indexes, absolute URLs."""
     entries: dict[str, str | None] = {}
     for url in generated_urls(model):
         entries[url] = None
+    tz = model.policy.timezone
     for page in sorted(model.pages, key=lambda p: p.url):
-        entries[page.url] = page.modified.astimezone(model.policy.timezone).date().isoformat()
+        entries[page.url] = page.modified.astimezone(tz).date().isoformat()
     lines = ['<?xml version="1.0" encoding="UTF-8"?>',
              '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
+    base = escape(model.policy.base_url)
+    plain = _PLAIN_URL.fullmatch
     for url in sorted(entries):
+        # escape(model.absolute(url)), without quoting the URLs that need none (most)
+        loc = base + url if plain(url) else escape(model.absolute(url))
         lastmod = f"<lastmod>{entries[url]}</lastmod>" if entries[url] else ""
-        lines.append(f"  <url><loc>{escape(model.absolute(url))}</loc>{lastmod}</url>")
+        lines.append(f"  <url><loc>{loc}</loc>{lastmod}</url>")
     lines.append("</urlset>")
     return "\n".join(lines) + "\n"
+
+
+SITEMAP_GZ_FORMAT = b"govpub-sitemap-gz-1\n"
+#: the last sitemap's gzip, by cache file: (SHA-256 of the XML, its gzip)
+_kept_gzip: dict[Path | None, tuple[bytes, bytes]] = {}
+
+
+def _gzipped_sitemap(model: SiteModel, data: bytes) -> bytes:
+    """``gzip.compress(data, mtime=0)``, taken from the last build when ``data`` is the same
+    (compressing is most of this step's time): kept in memory and sealed in the cache
+    folder, a damaged file ignored."""
+    digest = hashlib.sha256(data).digest()
+    folder = cache_dir_for(model.policy.root, "sitemap")
+    path = folder / "sitemap.gz" if folder is not None else None
+    kept = _kept_gzip.get(path)
+    if kept is None and path is not None:
+        try:
+            blob = path.read_bytes()
+            if blob.startswith(SITEMAP_GZ_FORMAT):
+                payload = unseal(blob[len(SITEMAP_GZ_FORMAT):])
+                kept = (payload[:32], payload[32:])
+        except (OSError, ValueError):
+            kept = None
+    if kept is not None and kept[0] == digest:
+        _kept_gzip[path] = kept
+        return kept[1]
+    compressed = gzip.compress(data, mtime=0)
+    _kept_gzip[path] = (digest, compressed)
+    if path is not None:
+        with contextlib.suppress(OSError):  # else compressed again next time
+            write_atomic(path, SITEMAP_GZ_FORMAT + seal(digest + compressed))
+    return compressed
 
 
 def write_sitemap(model: SiteModel, site_dir: Path) -> None:
     data = sitemap_xml(model).encode("utf-8")
     (site_dir / "sitemap.xml").write_bytes(data)
     # MkDocs writes a gzipped copy of its own sitemap; keep the two identical.
-    (site_dir / "sitemap.xml.gz").write_bytes(gzip.compress(data, mtime=0))
+    (site_dir / "sitemap.xml.gz").write_bytes(_gzipped_sitemap(model, data))
 
 
 def reads_html_only(step: PostBuildStep) -> PostBuildStep:

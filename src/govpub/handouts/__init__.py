@@ -25,6 +25,7 @@ Build hook: :func:`write_handouts` is a post-build step ``(model, site_dir)``.
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -106,10 +107,18 @@ def write_handouts(model: SiteModel, site_dir: Path, *, delta=None,
                        "the previous site stays live").format(variable=ENV_BINARY))
         render_pdfs(binary, [Job(render_handout(source), cache / f"{key}.pdf", page.modified)
                              for page, source, key in missing])
+    from ..build.incremental import file_stat  # (govpub.build imports this module)
+
+    previous = getattr(delta, "previous_site", None) if memo is not None else None
     for page, _source, key in items:
-        target = Path(site_dir) / handout_path(page)
+        rel = handout_path(page)
+        target = Path(site_dir) / rel
         target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(cache / f"{key}.pdf", target)
+        if not (previous is not None and _link_placed(memo, previous, rel, key, target)):
+            shutil.copyfile(cache / f"{key}.pdf", target)
+        placed = file_stat(target) if memo is not None else None
+        if placed is not None:
+            memo.placing[rel] = (key, placed)
     _prune(cache, {key for _page, _source, key in items})
     if memo is not None:
         memo.keep()
@@ -117,6 +126,25 @@ def write_handouts(model: SiteModel, site_dir: Path, *, delta=None,
         echo(_("handouts: printed {printed}, reused {reused}").format(
             printed=len(missing), reused=len(items) - len(missing)))
     return {"printed": len(missing), "cached": len(items) - len(missing)}
+
+
+def _link_placed(memo: KeyMemo, previous: Path, rel: str, key: str, target: Path) -> bool:
+    """Hard-link the previous site's copy of this very handout, if it is still the file the
+    last build put there (same key; same inode, size and modification time): the copy and
+    the manifest's hashing of it are saved. False when it is not."""
+    from ..build.incremental import file_stat
+
+    placed = memo.placed.get(rel)
+    if placed is None or placed[0] != key:
+        return False
+    old = Path(previous) / rel
+    if file_stat(old) != placed[1]:
+        return False
+    try:
+        os.link(old, target)
+    except OSError:
+        return False
+    return True
 
 
 def _prune(cache: Path, keep: set[str]) -> None:

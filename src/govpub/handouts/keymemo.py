@@ -34,9 +34,11 @@ from ..opendata.jsonmemo import load_entries, save_entries
 from ..sitemodel import Page, SiteModel
 
 FORMAT = b"govpub-handout-keys-1\n"
+PLACED_FORMAT = b"govpub-handout-placed-1\n"
 MEMO_FILE = "keys.memo"
+PLACED_FILE = "placed.memo"
 #: memos this process used, by memo file (``govpub serve`` keeps them between rebuilds)
-_kept: dict[Path | None, dict[bytes, str]] = {}
+_kept: dict[Path | None, tuple[dict[bytes, str], dict[str, tuple]]] = {}
 
 
 def _update(digest, *parts: str) -> None:
@@ -68,12 +70,16 @@ def page_print(site: bytes, page: Page) -> bytes:
 class KeyMemo:
     """Handout keys by the fingerprint of their inputs (the last build's and this one's)."""
 
-    def __init__(self, path: Path | None, site: bytes, entries: dict[bytes, str]):
+    def __init__(self, path: Path | None, site: bytes, entries: dict[bytes, str],
+                 placed: dict[str, tuple] | None = None):
         self.path = path
         self._site = site
         self._old = entries
         self._new: dict[bytes, str] = {}
         self.hits = 0
+        #: site path → (key, file stat) of each handout the last build put in its site folder
+        self.placed: dict[str, tuple] = placed or {}
+        self.placing: dict[str, tuple] = {}
 
     def fingerprint(self, page: Page) -> bytes:
         return page_print(self._site, page)
@@ -89,9 +95,17 @@ class KeyMemo:
 
     def keep(self) -> None:
         """Keep what this build used, in memory and (when it changed) in the cache folder."""
-        _kept[self.path] = self._new
+        _kept[self.path] = (self._new, self.placing)
         if self._new.keys() != self._old.keys():
             save_entries(self.path, FORMAT, self._new)
+        if self.placing != self.placed and self.path is not None:
+            save_entries(self.path.with_name(PLACED_FILE), PLACED_FORMAT, self.placing)
+
+
+def _placements(entries: dict) -> bool:
+    return all(type(rel) is str and type(value) is tuple and len(value) == 2
+               and type(value[0]) is str and type(value[1]) is tuple and len(value[1]) == 4
+               and all(type(n) is int for n in value[1]) for rel, value in entries.items())
 
 
 def open_memo(model: SiteModel, site_key: str | None) -> KeyMemo | None:
@@ -100,7 +114,9 @@ def open_memo(model: SiteModel, site_key: str | None) -> KeyMemo | None:
         return None
     folder = cache_dir_for(model.policy.root, "handouts")
     path = folder / MEMO_FILE if folder is not None else None
-    entries = _kept.pop(path, None)
-    if entries is None:
-        entries = load_entries(path, FORMAT)
-    return KeyMemo(path, site_print(model, site_key), entries)
+    kept = _kept.pop(path, None)
+    if kept is None:
+        placed = load_entries(path.with_name(PLACED_FILE), PLACED_FORMAT, _placements) \
+            if path is not None else {}
+        kept = (load_entries(path, FORMAT), placed)
+    return KeyMemo(path, site_print(model, site_key), *kept)

@@ -112,7 +112,7 @@ def load_memo(path: Path | None) -> JsonMemo:
     return JsonMemo(load_entries(path, FILE_FORMAT))
 
 
-def save_entries(path: Path | None, file_format: bytes, entries: dict[bytes, str]) -> None:
+def save_entries(path: Path | None, file_format: bytes, entries: dict) -> None:
     """Keep ``entries`` in ``path`` behind ``file_format`` and a digest (:mod:`govpub.sealed`)."""
     if path is None:
         return
@@ -125,8 +125,13 @@ def save_entries(path: Path | None, file_format: bytes, entries: dict[bytes, str
         temp.unlink(missing_ok=True)
 
 
-def load_entries(path: Path | None, file_format: bytes) -> dict[bytes, str]:
-    """What :func:`save_entries` kept; empty when missing, damaged or of another format."""
+def _bytes_to_text(entries: dict) -> bool:
+    return all(type(k) is bytes and type(v) is str for k, v in entries.items())
+
+
+def load_entries(path: Path | None, file_format: bytes, valid=_bytes_to_text) -> dict:
+    """What :func:`save_entries` kept; empty when missing, damaged, of another format or
+    not of the shape ``valid`` (a check of the dictionary) expects."""
     if path is None:
         return {}
     try:
@@ -139,7 +144,6 @@ def load_entries(path: Path | None, file_format: bytes) -> dict[bytes, str]:
         entries = pickle.loads(unseal(data[len(file_format):]))
     except Exception:  # damaged (or damage that passed the digest): never trusted
         return {}
-    if not (isinstance(entries, dict)
-            and all(type(k) is bytes and type(v) is str for k, v in entries.items())):
+    if not (isinstance(entries, dict) and valid(entries)):
         return {}
     return entries
