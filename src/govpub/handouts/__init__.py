@@ -12,7 +12,10 @@ PDF is cached under ``.govpub/cache/handouts/`` keyed by the SHA-256 of its
 inputs (the page's Markdown and sign-off digest, the guide, the layout and
 the Markdown converter's version: :meth:`HandoutSource.key`), so only changed
 items are converted and printed again, and an unchanged item gives the same
-bytes (PDF dates are set to the page's update time).
+bytes (PDF dates are set to the page's update time). In a rebuild the keys of
+unchanged items come from a memo of their inputs (:mod:`.keymemo`, so the
+service guides are not made again), and an unchanged handout is hard-linked
+from the previous site when it is still the file the last build put there.
 
 If Chromium is missing and a handout is not in the cache, the build fails
 with a clear message (BuildError, exit 2), leaving the previous site live:
