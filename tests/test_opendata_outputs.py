@@ -223,3 +223,16 @@ def test_print_block_carries_code_url_and_times(model):
     for text in ("000200000002", "https://www.example.gov.cn/catalog/000200000002/",
                  "2026-11-02T09:00:00+08:00", "2026-11-10T15:30:00+08:00"):
         assert text in block
+
+
+def test_an_item_record_made_from_its_summary_is_the_same_and_leaves_the_summary_alone(model):
+    from govpub.opendata.records import guides_by_item, item_detail, item_summary
+
+    guides = guides_by_item(model)
+    for page in service_items(model):
+        summary = item_summary(page, model)
+        before = dict(summary)
+        code = item_code(page)
+        assert item_detail(page, model, guides.get(code, []), summary) == \
+            item_detail(page, model, guides.get(code, []))
+        assert summary == before  # the catalog row stays a catalog row

@@ -67,10 +67,10 @@ def open_data_files(model: SiteModel, memo: JsonMemo | None = None) -> dict[str,
     files["api/catalog.json"] = dump_json(
         {"modified": catalog_modified, "count": len(summaries), "items": summaries})
     files["api/catalog.csv"] = catalog_csv(summaries)
-    for page in items:
-        code = item_code(page)
+    for page, summary in zip(items, summaries, strict=True):
+        code = summary["code"]
         files[f"api/items/{code}.json"] = dump_json(
-            item_detail(page, model, guides.get(code, [])))
+            item_detail(page, model, guides.get(code, []), summary))
 
     reproductions = model.of_type("reproduction")
     repro_modified = iso(newest(p.published for p in reproductions), tz)

@@ -99,8 +99,10 @@ def item_summary(page: Page, model: SiteModel) -> dict:
     }
 
 
-def item_detail(page: Page, model: SiteModel, guides: list[Page]) -> dict:
-    """The full record of ``api/items/<code>.json``."""
+def item_detail(page: Page, model: SiteModel, guides: list[Page],
+                summary: dict | None = None) -> dict:
+    """The full record of ``api/items/<code>.json``; ``summary``: the page's
+    :func:`item_summary`, when already made (it is copied, not changed)."""
     meta = page.meta
     documents = []
     for entry in meta.get("documents") or []:
@@ -121,7 +123,7 @@ def item_detail(page: Page, model: SiteModel, guides: list[Page]) -> dict:
                             "days": as_int(step.get("days"))})
         elif not isinstance(step, list):
             process.append({"step": clean_text(step), "description": "", "days": None})
-    record = item_summary(page, model)
+    record = dict(summary) if summary is not None else item_summary(page, model)
     record.update({
         "legal_basis": text_list(meta.get("legal_basis")),
         "conditions": text_list(meta.get("conditions")),
