@@ -165,3 +165,18 @@ def test_the_build_step_writes_the_same_bytes_from_memory_from_disk_and_from_a_d
     data = path.read_bytes()
     path.write_bytes(data[:-1] + bytes([data[-1] ^ 1]))
     assert written("damaged") == expected
+
+
+def test_a_file_found_whole_keeps_its_records_for_the_build_after(tmp_path):
+    records = [{"code": str(n), "name": f"事项 {n}"} for n in range(20)]
+    memo = JsonMemo()
+    memo.dumps({"items": records})
+    unchanged = memo.next_build()
+    unchanged.dumps({"items": records})  # the file itself is found: its records are not seen
+    assert unchanged.hits == 1 and unchanged.misses == 0
+    path = tmp_path / "json.memo"
+    unchanged.save(path)
+    records[7] = {**records[7], "name": "改了 changed"}
+    later = load_memo(path)
+    assert later.dumps({"items": records}) == reference({"items": records})
+    assert later.hits == 19 and later.misses == 3  # file, list, the changed record

@@ -38,7 +38,7 @@ from ..sealed import seal, unseal
 
 #: the encoding the keys stand for; change it with :func:`indented`'s rules
 KEY_FORMAT = b"govpub-json-indent2-sorted-utf8-1\0"
-FILE_FORMAT = b"govpub-json-memo-1\n"
+FILE_FORMAT = b"govpub-json-memo-2\n"
 #: containers this deep (the file 0, its members 1, a list's records 2) are memoized
 MEMO_DEPTH = 2
 
@@ -54,44 +54,65 @@ def _key(value) -> bytes:
 
 
 class JsonMemo:
-    """Indented JSON text of values seen in the last build and this one."""
+    """Indented JSON text of values seen in the last build and this one.
 
-    def __init__(self, entries: dict[bytes, str] | None = None):
-        self._old: dict[bytes, str] = entries or {}
-        self._new: dict[bytes, str] = {}
+    An entry is (text, keys of the memoized values inside it): a value found
+    whole keeps its parts for the next build, where one of its records may change.
+    """
+
+    def __init__(self, entries: dict[bytes, tuple[str, tuple[bytes, ...]]] | None = None):
+        self._old = entries or {}
+        self._new: dict[bytes, tuple[str, tuple[bytes, ...]]] = {}
         self.hits = 0
         self.misses = 0
 
     def dumps(self, value) -> str:
         """``json.dumps(value, ensure_ascii=False, sort_keys=True, indent=2)``."""
-        return self._text(value, 0)
+        return self._text(value, 0)[0]
 
-    def _text(self, value, depth: int) -> str:
+    def _text(self, value, depth: int) -> tuple[str, bytes | None]:
         if not (isinstance(value, dict | list | tuple) and value) or depth > MEMO_DEPTH:
-            return plain_dumps(value)
+            return plain_dumps(value), None
         key = _key(value)
-        text = self._new.get(key)
-        if text is None:
-            text = self._old.get(key)
-            if text is None:
+        entry = self._new.get(key)
+        if entry is None:
+            entry = self._old.get(key)
+            if entry is None:
                 self.misses += 1
-                text = self._build(value, depth)
+                entry = self._build(value, depth)
             else:
                 self.hits += 1
-            self._new[key] = text
-        return text
+                self._carry(entry[1])
+            self._new[key] = entry
+        return entry[0], key
 
-    def _build(self, value, depth: int) -> str:
+    def _carry(self, parts: tuple[bytes, ...]) -> None:
+        pending = list(parts)
+        while pending:
+            key = pending.pop()
+            if key in self._new or key not in self._old:
+                continue
+            self._new[key] = self._old[key]
+            pending.extend(self._old[key][1])
+
+    def _build(self, value, depth: int) -> tuple[str, tuple[bytes, ...]]:
+        if isinstance(value, dict) and not all(type(name) is str for name in value):
+            return plain_dumps(value), ()  # json.dumps converts such keys: let it
+        parts: list[bytes] = []
+
+        def member(item) -> str:
+            text, key = self._text(item, depth + 1)
+            if key is not None:
+                parts.append(key)
+            return text.replace("\n", "\n  ")
+
         if isinstance(value, dict):
-            if not all(type(name) is str for name in value):
-                return plain_dumps(value)  # json.dumps converts such keys: let it
-            members = [f"  {json.dumps(name, ensure_ascii=False)}: {self._member(value[name], depth)}"
+            members = [f"  {json.dumps(name, ensure_ascii=False)}: {member(value[name])}"
                        for name in sorted(value)]
-            return "{\n" + ",\n".join(members) + "\n}"
-        return "[\n" + ",\n".join("  " + self._member(item, depth) for item in value) + "\n]"
-
-    def _member(self, value, depth: int) -> str:
-        return self._text(value, depth + 1).replace("\n", "\n  ")
+            text = "{\n" + ",\n".join(members) + "\n}"
+        else:
+            text = "[\n" + ",\n".join("  " + member(item) for item in value) + "\n]"
+        return text, tuple(parts)
 
     # --- kept between builds ---------------------------------------------------------------
 
@@ -109,7 +130,7 @@ class JsonMemo:
 
 def load_memo(path: Path | None) -> JsonMemo:
     """The memo kept in ``path``; an empty one when missing, damaged or of another format."""
-    return JsonMemo(load_entries(path, FILE_FORMAT))
+    return JsonMemo(load_entries(path, FILE_FORMAT, _memo_entries))
 
 
 def save_entries(path: Path | None, file_format: bytes, entries: dict) -> None:
@@ -127,6 +148,12 @@ def save_entries(path: Path | None, file_format: bytes, entries: dict) -> None:
 
 def _bytes_to_text(entries: dict) -> bool:
     return all(type(k) is bytes and type(v) is str for k, v in entries.items())
+
+
+def _memo_entries(entries: dict) -> bool:
+    return all(type(k) is bytes and type(v) is tuple and len(v) == 2 and type(v[0]) is str
+               and type(v[1]) is tuple and all(type(part) is bytes for part in v[1])
+               for k, v in entries.items())
 
 
 def load_entries(path: Path | None, file_format: bytes, valid=_bytes_to_text) -> dict:
