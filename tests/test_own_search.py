@@ -227,7 +227,7 @@ def test_an_edit_reads_only_the_term_files_of_the_postings_whose_score_moved(tmp
     site, out = tmp_path / "site", tmp_path / "index"
     a_site(site, 40)
     rng = random.Random(7)
-    text = "".join(rng.choices(WORDS + ["制度", "办理", "流程", "材料"], k=600))
+    text = "".join(rng.choices([*WORDS, "制度", "办理", "流程", "材料"], k=600))
     write(site, "notices/3/index.html", page("关于复审的通知", text))
     build.build_index(site, out)
     state = json.loads((out / "pages.json").read_text())
