@@ -15,12 +15,12 @@ from urllib.parse import quote, urlsplit
 # Each becomes a numeric character reference: the same text to the reader, inert to
 # every Markdown extension (backslash escapes depend on which extensions are loaded).
 _SPECIAL = frozenset("\\`*_{}[]()#+!|~^=<>&\"$")
+_REFERENCES = str.maketrans({c: f"&#{ord(c)};" for c in _SPECIAL})
 
 
 def text(value) -> str:
     """One line of plain text, safe inside Markdown and HTML."""
-    flat = " ".join(str(value).split())
-    return "".join(f"&#{ord(c)};" if c in _SPECIAL else c for c in flat)
+    return " ".join(str(value).split()).translate(_REFERENCES)
 
 
 def relative_path(target: str, source: str) -> str:
