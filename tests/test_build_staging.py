@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from pathlib import Path
 
 import pytest
-from build_fixtures import make_site, notice
+from build_fixtures import add_file, basic_files, make_site, notice
+from factory import guide, service_item
 
 from govpub.build import staging
+from govpub.build.serviceitem import _guide_markdown, guide_markdown
 from govpub.build.staging import StagingMemo, load_memo, save_memo, staged_files, write_tree
 from govpub.checker import check_repository
 from govpub.config import load_policy
@@ -33,11 +36,15 @@ def _as_if_older(memo: StagingMemo) -> None:
     memo.time_ns += 10 * 10**9
 
 
+def _model(root):
+    policy = load_policy(root)
+    return build_site_model(check_repository(
+        policy, parse_now("2026-11-28T12:00:00+08:00", policy.timezone)))
+
+
 def test_a_page_changed_after_the_check_stops_the_stage(tmp_path):
     root = make_site(tmp_path, {"notices/2026-11-01-n.md": notice(title="通知")})
-    policy = load_policy(root)
-    result = check_repository(policy, parse_now("2026-11-28T12:00:00+08:00", policy.timezone))
-    model = build_site_model(result)
+    model = _model(root)
     page = root / "content/notices/2026-11-01-n.md"
     page.write_text(page.read_text(encoding="utf-8") + "\n未经审核的一句。\n", encoding="utf-8")
     with pytest.raises(BuildError, match="changed while the site was being built"):
@@ -117,3 +124,53 @@ def test_the_memo_file_round_trips_and_a_damaged_one_is_ignored(tmp_path):
         assert load_memo(path, key).files == {}
     assert load_memo(tmp_path / "missing.memo", key).files == {}
     assert load_memo(None, key).files == {}
+
+
+def test_a_guide_made_for_an_earlier_model_is_reused_only_when_it_would_be_the_same(tmp_path):
+    """serve stages the same guides again and again; what a guide shows of the rest of the
+    site (an approved template, the title of a guide explaining the item) still follows it."""
+    root = make_site(tmp_path, basic_files())
+
+    def guides_of(model) -> dict[str, str]:
+        made = {p.path: guide_markdown(p, model) for p in model.pages}
+        assert made == {p.path: _guide_markdown(p, model) if p.type in ("guide", "service-item")
+                        else "" for p in model.pages}
+        return made
+
+    first = guides_of(_model(root))
+    item = "catalog/113500100001.md"
+    assert "request.docx" in first[item] and "专利申请指南" in first[item]
+    assert guides_of(_model(root)) == first
+    add_file(root, item, service_item(
+        documents="[{name: 请求书（新版）, form: electronic, copies: 1, required: true, "
+                  "template: ../attachments/forms/request.docx}]"))
+    assert "请求书（新版）" in guides_of(_model(root))[item]
+    add_file(root, "guides/patent-filing.md", guide(title="专利申请指南（修订）"))
+    model = _model(root)
+    assert "专利申请指南（修订）" in guides_of(model)[item]
+    # the same pages, the template no longer approved (a real site would block the item)
+    assert "request.docx" not in guides_of(dataclasses.replace(model, attachments=[]))[item]
+
+
+def test_listing_entries_made_for_an_earlier_model_follow_titles_and_dates(tmp_path):
+    from govpub.build import generated
+
+    root = make_site(tmp_path, basic_files())
+
+    def listings(model) -> dict[str, str]:
+        made = generated.column_indexes(model) | generated.home_page(model)
+        generated._entries[:] = [None, None, {}, {}]  # made afresh, no memo
+        assert made == generated.column_indexes(model) | generated.home_page(model)
+        return made
+
+    first = listings(_model(root))
+    assert "关于调整专利收费的通知" in first["notices/index.md"]
+    generated.column_indexes(_model(root))
+    assert listings(_model(root)) == first
+    fees = "notices/2026-11-20-fees.md"
+    add_file(root, fees, notice(title="关于调整专利收费的通知（更正）",
+                                published="'2026-11-20T02:00:00Z'", body="更正。"))
+    assert "关于调整专利收费的通知（更正）" in listings(_model(root))["notices/index.md"]
+    add_file(root, fees, notice(title="关于调整专利收费的通知（更正）",
+                                published="'2026-11-21T02:00:00Z'", body="更正。"))
+    assert "2026-11-21" in listings(_model(root))["notices/index.md"]

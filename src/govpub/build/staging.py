@@ -61,7 +61,8 @@ class _Destinations:
 
 
 def _approved_bytes(doc) -> bytes:
-    raw = doc.file.read_bytes()
+    with open(doc.file, "rb", buffering=0) as handle:  # unbuffered: one read of the file
+        raw = handle.readall()
     if digest_for(doc.path, raw) != doc.digest:
         raise BuildError(_("{path} changed while the site was being built").format(
             path=doc.repo_path), hint=_("run the build again; it will check the new version"))
