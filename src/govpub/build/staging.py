@@ -28,6 +28,7 @@ from .generated import body_of, generate_all
 from .pipeline import WORK_DIR, BuildState
 from .serviceitem import guide_markdown
 
+_BAD_PARTS = frozenset({"", ".", ".."})
 _LEAVES_STAGING = N_("refusing to stage {path!r}: the path leaves the staging folder")
 
 
@@ -48,8 +49,7 @@ class _Destinations:
         self.checked: set[str] = set()
 
     def __call__(self, rel: str) -> str:
-        parts = rel.split("/")
-        if rel.startswith("/") or "\0" in rel or any(p in ("", ".", "..") for p in parts):
+        if rel.startswith("/") or "\0" in rel or not _BAD_PARTS.isdisjoint(rel.split("/")):
             raise BuildError(_(_LEAVES_STAGING).format(path=rel))
         folder = rel.rpartition("/")[0]
         if folder not in self.checked:
@@ -57,7 +57,7 @@ class _Destinations:
             if resolved != self.staging and not resolved.startswith(self.staging + os.sep):
                 raise BuildError(_(_LEAVES_STAGING).format(path=rel))
             self.checked.add(folder)
-        return os.path.join(self.staging, rel)
+        return self.staging + os.sep + rel
 
 
 def _approved_bytes(doc) -> bytes:
