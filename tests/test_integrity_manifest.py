@@ -206,3 +206,19 @@ def test_wrong_key_type_is_a_config_error(tmp_path):
 def test_signature_is_base64_ed25519(built):
     site, _ = built
     assert len(base64.b64decode((site / SIGNATURE).read_text())) == 64
+
+
+@pytest.mark.parametrize("hashes", [
+    {},
+    {"index.html": "a" * 64},
+    {"b/专利.html": "1" * 64, 'a/"q"\\x.html': "2" * 64, "a/line\nbreak, \"x\": {}": "3" * 64,
+     "\u2028\x00\x1f é.pdf": "4" * 64, "a": "5" * 64, "a/": "6" * 64},
+])
+def test_manifest_bytes_are_those_of_json_with_indent(hashes):
+    """manifest.json keeps the bytes of json.dumps(indent=1, sort_keys=True) (the format of
+    DESIGN.md and every manifest signed so far), though the table goes through the C encoder."""
+    from govpub.integrity.manifest import manifest_bytes
+
+    data = {"version": 1, "algorithm": "sha256", "files": hashes}
+    expected = (json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode()
+    assert manifest_bytes(dict(reversed(list(hashes.items())))) == expected

@@ -67,12 +67,27 @@ def local_date(model: SiteModel, page: Page) -> str:
     return page.published.astimezone(model.policy.timezone).strftime("%Y-%m-%d")
 
 
+_columns_of: list = []  # (model, {column folder: its pages in model order}), once per model
+
+
+def _pages_by_column(model: SiteModel) -> dict[str, list[Page]]:
+    """Each column's pages in the model's order, from one pass over the pages (the
+    listings ask for a column's pages dozens of times; each scan of 10,000 pages counts)."""
+    if not (_columns_of and _columns_of[0] is model):
+        grouped: dict[str, list[Page]] = {}
+        for page in model.pages:
+            grouped.setdefault(page.doc.column, []).append(page)
+        _columns_of[:] = [model, grouped]
+    return _columns_of[1]
+
+
 def column_pages(model: SiteModel, folder: str) -> list[Page]:
     """A column's pages in index order: newest first when dated, else by path."""
+    pages = _pages_by_column(model).get(folder, [])
     column = model.policy.columns.get(folder)
-    if column is not None and column.dated:
-        return model.by_column(folder)
-    return sorted((p for p in model.pages if p.doc.column == folder), key=lambda p: p.path)
+    if column is not None and column.dated:  # the order of SiteModel.by_column
+        return sorted(pages, key=lambda p: (-p.published.timestamp(), p.path))
+    return sorted(pages, key=lambda p: p.path)
 
 
 def index_path(folder: str, number: int) -> str:
@@ -82,13 +97,33 @@ def index_path(folder: str, number: int) -> str:
 
 def indexed_columns(model: SiteModel) -> list[str]:
     """Column folders that get an index page: those with at least one approved page."""
-    used = {p.doc.column for p in model.pages}
+    used = _pages_by_column(model)
     columns = model.policy.columns
     return sorted((f for f in used if f and f in columns),
                   key=lambda f: (getattr(columns[f], "order", 0) or 0, f))
 
 
+#: (model, its time zone, entries made for it, entries made for the model before): serve
+#: lists the same 10,000 pages again after each edit
+_entries: list = [None, None, {}, {}]
+
+
 def _entry(model: SiteModel, page: Page, source: str) -> str:
+    """One line of a listing; made again only when what it shows changed."""
+    if _entries[0] is not model:
+        zone = model.policy.timezone
+        _entries[:] = [model, zone, {}, _entries[2] if _entries[1] == zone else {}]
+    code = page.meta.get("code") if page.type == "service-item" else None
+    if not (code is None or type(code) in (str, int)):  # True == 1, but shows as "True"
+        return _make_entry(model, page, source)
+    key = (source, page.path, page.title, page.published, code)
+    made, earlier = _entries[2], _entries[3]
+    if key not in made:
+        made[key] = earlier[key] if key in earlier else _make_entry(model, page, source)
+    return made[key]
+
+
+def _make_entry(model: SiteModel, page: Page, source: str) -> str:
     extra = ""
     if page.type == "service-item" and page.meta.get("code"):
         extra = f" · {mdtext.text(page.meta['code'])}"

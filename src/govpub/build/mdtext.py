@@ -15,12 +15,12 @@ from urllib.parse import quote, urlsplit
 # Each becomes a numeric character reference: the same text to the reader, inert to
 # every Markdown extension (backslash escapes depend on which extensions are loaded).
 _SPECIAL = frozenset("\\`*_{}[]()#+!|~^=<>&\"$")
+_REFERENCES = str.maketrans({c: f"&#{ord(c)};" for c in _SPECIAL})
 
 
 def text(value) -> str:
     """One line of plain text, safe inside Markdown and HTML."""
-    flat = " ".join(str(value).split())
-    return "".join(f"&#{ord(c)};" if c in _SPECIAL else c for c in flat)
+    return " ".join(str(value).split()).translate(_REFERENCES)
 
 
 def relative_path(target: str, source: str) -> str:
@@ -28,6 +28,14 @@ def relative_path(target: str, source: str) -> str:
 
     (``posixpath.relpath`` calls ``os.getcwd()`` on every call; index pages make thousands.)
     """
+    folder = source.rpartition("/")[0]
+    if "//" not in target and not target.startswith("/") and not target.endswith("/") \
+            and "//" not in folder and not folder.startswith("/"):
+        # the usual case (a listing's entry, a link from a page to its neighbour): plain paths
+        if not folder:
+            return target
+        if target.startswith(folder) and target[len(folder):len(folder) + 1] == "/":
+            return target[len(folder) + 1:]
     base = [p for p in posixpath.dirname(source).split("/") if p]
     parts = [p for p in target.split("/") if p]
     common = 0

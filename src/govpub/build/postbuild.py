@@ -239,18 +239,19 @@ def write_manifest(model: SiteModel, site_dir: Path, delta: SiteDelta | None = N
         return
     known = delta.previous_files
     early = delta.hashed_early
+    files = delta.files
 
-    def digest_of(rel: str, path: Path) -> str:
+    def digest_of(rel: str, path: str) -> str:
         seen = file_stat(path)
         digest = digest_as_known(path, seen, early.get(rel) or known.get(rel))
         if seen is not None:
-            delta.files[rel] = (seen, digest)
+            files[rel] = (seen, digest)
         return digest
 
     signed_manifest(site_dir, key=signing_key_for(model.policy), digest_of=digest_of)
 
 
-def digest_as_known(path: Path, seen, known) -> str:
+def digest_as_known(path: Path | str, seen, known) -> str:
     """The SHA-256 of ``path``: ``known`` = (stat, digest) when ``seen`` is that very stat
     (the same file, unchanged), else read."""
     if seen is not None and known is not None and seen == known[0]:
@@ -276,7 +277,7 @@ def hash_early(site_dir: Path, delta: SiteDelta, skip: str) -> None:
                 seen = file_stat(entry.path)
                 if seen is None:
                     continue  # a link or another kind of file: the manifest refuses it
-                digest = digest_as_known(Path(entry.path), seen, known.get(rel))
+                digest = digest_as_known(entry.path, seen, known.get(rel))
                 delta.hashed_early[rel] = (seen, digest)
 
 

@@ -134,9 +134,40 @@ def explaining_guides(model: SiteModel, code: str) -> list[Page]:
     return list(_indexes(model)[1].get(code, []))
 
 
+#: serve rebuilds the guides of an unchanged site again and again: (model, what every
+#: guide of that model depends on beyond its own page, guides made for it, for the model before)
+_made: list = [None, None, {}, {}]
+
+
+def _site_inputs(model: SiteModel) -> tuple:
+    """What a guide reads beyond its own page: the approved paths (attachment links), the
+    guides that explain each item (titles, paths), the site's time zone and address."""
+    approved, guides = _indexes(model)
+    explained = tuple((code, tuple((g.path, g.title) for g in pages))
+                      for code, pages in sorted(guides.items()))
+    return (frozenset(approved), explained, str(model.policy.timezone), model.policy.base_url)
+
+
 def guide_markdown(page: Page, model: SiteModel) -> str:
     """What the build adds to a page: for a service item the guide sections from its
-    front matter and the PDF handout link; for items and guides the print check block."""
+    front matter and the PDF handout link; for items and guides the print check block.
+
+    Made once per page and site: a page with the same bytes, path, type and dates in a
+    site with the same :func:`_site_inputs` gets the text made for the model before.
+    """
+    if page.type not in ("guide", "service-item"):
+        return ""
+    if _made[0] is not model:
+        inputs = _site_inputs(model)
+        _made[:] = [model, inputs, {}, _made[2] if inputs == _made[1] else {}]
+    key = (page.doc.digest, page.path, page.type, page.published, page.updated, page.url)
+    made, earlier = _made[2], _made[3]
+    if key not in made:
+        made[key] = earlier[key] if key in earlier else _guide_markdown(page, model)
+    return made[key]
+
+
+def _guide_markdown(page: Page, model: SiteModel) -> str:
     from ..handouts import handout_link_html
     from ..opendata.pages import print_meta_html
 

@@ -9,11 +9,17 @@ and the build stops rather than publish unreviewed bytes.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
+import pickle
+import shutil
+import time
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..cachedir import cache_dir_for
 from ..digest import digest_for
 from ..errors import BuildError
 from ..i18n import N_, _
@@ -22,6 +28,7 @@ from .generated import body_of, generate_all
 from .pipeline import WORK_DIR, BuildState
 from .serviceitem import guide_markdown
 
+_BAD_PARTS = frozenset({"", ".", ".."})
 _LEAVES_STAGING = N_("refusing to stage {path!r}: the path leaves the staging folder")
 
 
@@ -34,29 +41,28 @@ class _Destinations:
 
     Each folder is resolved once (a link planted in staging is caught there),
     not each file: resolving 10,000 paths cost more than copying the files.
+    Paths are plain strings: a ``Path`` per staged file cost a tenth of a second.
     """
 
-    def __init__(self, staging: Path) -> None:
-        self.staging = staging.resolve()
+    def __init__(self, staging: Path | str) -> None:
+        self.staging = os.path.realpath(staging)
         self.checked: set[str] = set()
 
-    def __call__(self, rel: str) -> Path:
-        parts = rel.split("/")
-        if rel.startswith("/") or "\0" in rel or any(p in ("", ".", "..") for p in parts):
+    def __call__(self, rel: str) -> str:
+        if rel.startswith("/") or "\0" in rel or not _BAD_PARTS.isdisjoint(rel.split("/")):
             raise BuildError(_(_LEAVES_STAGING).format(path=rel))
-        folder = "/".join(parts[:-1])
+        folder = rel.rpartition("/")[0]
         if folder not in self.checked:
-            if not (self.staging / folder).resolve().is_relative_to(self.staging):
+            resolved = os.path.realpath(os.path.join(self.staging, folder))
+            if resolved != self.staging and not resolved.startswith(self.staging + os.sep):
                 raise BuildError(_(_LEAVES_STAGING).format(path=rel))
             self.checked.add(folder)
-        destination = self.staging / rel
-        if destination.is_symlink():
-            destination.unlink()  # never written through; the copy below replaces it
-        return destination
+        return self.staging + os.sep + rel
 
 
 def _approved_bytes(doc) -> bytes:
-    raw = doc.file.read_bytes()
+    with open(doc.file, "rb", buffering=0) as handle:  # unbuffered: one read of the file
+        raw = handle.readall()
     if digest_for(doc.path, raw) != doc.digest:
         raise BuildError(_("{path} changed while the site was being built").format(
             path=doc.repo_path), hint=_("run the build again; it will check the new version"))
@@ -85,59 +91,222 @@ def staged_files(model: SiteModel) -> Iterator[tuple[str, bytes]]:
         yield path, text.encode("utf-8")
 
 
-def _existing_files(folder: Path) -> set[str]:
-    found = set()
-    for current, _dirs, names in os.walk(folder):
-        rel_dir = Path(current).relative_to(folder).as_posix()
-        for name in names:
-            found.add(name if rel_dir == "." else f"{rel_dir}/{name}")
-    return found
+#: (st_dev, st_ino, st_size, st_mtime_ns) of a staged file as written, and the SHA-256 of
+#: its bytes: the staging memo's entry (govpub.build.incremental.FileStat, plus the digest)
+Known = tuple[tuple[int, int, int, int], str]
+#: a file whose modification time is this close to the memo's own time may have been
+#: written again within one tick of the file system's clock: its bytes are compared
+_RACY_NS = 100_000_000
+_COARSE_RACY_NS = 2_000_000_000  # file systems that keep whole seconds (or milliseconds)
+_WRITE = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW | os.O_CLOEXEC
 
 
-def write_tree(folder: Path, files: Iterable[tuple[str, bytes]]) -> int:
+@dataclass
+class StagingMemo:
+    """What the last stage left in one staging folder: path → (stat as written, SHA-256).
+
+    A file whose stat is still the one recorded holds the recorded bytes, so a
+    file to be staged with that digest is neither read nor written again; any
+    other file (touched since, or written within a clock tick of the memo) is
+    compared byte for byte. The memo only saves work: what is staged is still
+    the bytes the gate handed over.
+    """
+
+    files: dict[str, Known] = field(default_factory=dict)
+    #: time.time_ns() once the folder was complete
+    time_ns: int = 0
+
+    def unchanged(self, rel: str, seen: tuple[int, int, int, int], digest: str) -> bool:
+        known = self.files.get(rel)
+        if known is None or known[0] != seen or known[1] != digest:
+            return False
+        window = _COARSE_RACY_NS if seen[3] % 1_000_000 == 0 else _RACY_NS
+        return seen[3] + window < self.time_ns
+
+    def holds_other(self, rel: str, seen: tuple[int, int, int, int], digest: str) -> bool:
+        """The file is as the memo saw it, with other bytes: it must be written, not read."""
+        known = self.files.get(rel)
+        return known is not None and known[0] == seen and known[1] != digest
+
+
+def _scan(folder: str) -> tuple[dict[str, os.DirEntry], list[str]]:
+    """The entries (files, links, anything not a folder) and the folders under ``folder``;
+    links are not followed. One ``scandir`` per folder: its entries know their type."""
+    entries: dict[str, os.DirEntry] = {}
+    folders: list[str] = []
+    pending = [("", folder)]
+    while pending:
+        prefix, current = pending.pop()
+        with os.scandir(current) as listing:
+            for entry in listing:
+                rel = prefix + entry.name
+                if entry.is_dir(follow_symlinks=False):
+                    folders.append(rel)
+                    pending.append((rel + "/", entry.path))
+                else:
+                    entries[rel] = entry
+    return entries, folders
+
+
+def _make_folder(staging: str, folder: str, present: set[str], needed: set[str],
+                 existing: dict[str, os.DirEntry]) -> None:
+    """Make ``folder`` and note it and its parents as needed (a file in the way goes)."""
+    missing = []
+    ancestor = folder
+    while ancestor and ancestor not in needed:
+        needed.add(ancestor)
+        if ancestor not in present:
+            missing.append(ancestor)
+        ancestor = ancestor.rpartition("/")[0]
+    for rel in reversed(missing):  # outermost first
+        if existing.pop(rel, None) is not None:
+            os.unlink(os.path.join(staging, rel))
+        os.makedirs(os.path.join(staging, rel), exist_ok=True)
+        present.add(rel)
+
+
+def _remove_folder(staging: str, folder: str, present: set[str],
+                   existing: dict[str, os.DirEntry]) -> None:
+    shutil.rmtree(os.path.join(staging, folder))
+    inside = folder + "/"
+    present.difference_update([rel for rel in present if rel == folder or rel.startswith(inside)])
+    for rel in [rel for rel in existing if rel.startswith(inside)]:
+        del existing[rel]
+
+
+def _same_bytes(path: str, data: bytes) -> bool:
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+    except OSError:
+        return False
+    try:
+        return os.read(fd, len(data) + 1) == data
+    finally:
+        os.close(fd)
+
+
+def _write(path: str, data: bytes) -> tuple[int, int, int, int]:
+    """Write ``data`` to ``path``, never through a link; the stat of the file as written."""
+    try:
+        fd = os.open(path, _WRITE, 0o666)
+    except OSError as exc:
+        if exc.errno != errno.ELOOP:
+            raise
+        os.unlink(path)  # a link planted since the folder was read: replaced, not followed
+        fd = os.open(path, _WRITE, 0o666)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+        st = os.fstat(fd)
+    finally:
+        os.close(fd)
+    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
+
+
+def write_tree(folder: Path, files: Iterable[tuple[str, bytes]],
+               memo: StagingMemo | None = None) -> int:
     """Make ``folder`` hold exactly ``files``; return the number of pages.
 
     Files whose staged bytes are already right are left alone: on a busy disk
     unlinking and recreating thousands of files costs more than comparing them.
+    ``memo`` (what the last call left in this folder) is read, then replaced by what
+    this call leaves: a file still as the memo saw it is known without reading it.
     """
+    memo = memo if memo is not None else StagingMemo()
     if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
         folder.unlink()
     folder.mkdir(parents=True, exist_ok=True)
-    stale = _existing_files(folder)
-    made: set[Path] = set()
-    pages = 0
     destination_of = _Destinations(folder)
+    existing, old_folders = _scan(destination_of.staging)
+    present = set(old_folders)
+    needed: set[str] = set()
+    made: dict[str, Known] = {}
+    pages = 0
     for rel, data in files:
         destination = destination_of(rel)
         pages += rel.endswith((".md", ".markdown"))
-        if rel in stale:
-            stale.discard(rel)
-            if destination.is_file() and not destination.is_symlink() \
-                    and destination.stat().st_size == len(data) and destination.read_bytes() == data:
-                continue
-        if destination.parent not in made:
-            destination.parent.mkdir(parents=True, exist_ok=True)
-            made.add(destination.parent)
-        destination.write_bytes(data)
-    for rel in stale:
-        (folder / rel).unlink()
-    for current, dirs, names in os.walk(folder, topdown=False):
-        if not dirs and not names and Path(current) != folder:
-            Path(current).rmdir()
+        digest = hashlib.sha256(data).hexdigest()
+        parent = rel.rpartition("/")[0]
+        if parent not in needed:
+            _make_folder(destination_of.staging, parent, present, needed, existing)
+        if rel in present:  # a folder where a file goes (stale): it goes
+            _remove_folder(destination_of.staging, rel, present, existing)
+        entry = existing.pop(rel, None)
+        if entry is not None:
+            if entry.is_file(follow_symlinks=False):
+                st = entry.stat(follow_symlinks=False)
+                seen = (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
+                if memo.unchanged(rel, seen, digest) or (
+                        st.st_size == len(data) and not memo.holds_other(rel, seen, digest)
+                        and _same_bytes(destination, data)):
+                    made[rel] = (seen, digest)
+                    continue
+            else:
+                os.unlink(destination)  # a link or other file planted there: never written through
+        made[rel] = (_write(destination, data), digest)
+    for rel in existing:
+        os.unlink(os.path.join(destination_of.staging, rel))
+    for rel in sorted(present - needed, key=len, reverse=True):
+        os.rmdir(os.path.join(destination_of.staging, rel))
+    memo.files = made
+    memo.time_ns = time.time_ns()
     return pages
 
 
-def _noting_digests(files: Iterable[tuple[str, bytes]],
-                    staged: dict[str, str | None]) -> Iterator[tuple[str, bytes]]:
-    """Pass ``files`` on, noting each path and each page's SHA-256 (the render key)."""
-    for rel, data in files:
-        is_page = rel.endswith((".md", ".markdown"))
-        staged[rel] = hashlib.sha256(data).hexdigest() if is_page else None
-        yield rel, data
+#: serve's memo of each staging folder, kept in memory between its rebuilds
+_MEMOS: dict[str, StagingMemo] = {}
+_MEMO_FORMAT = b"govpub-staging-memo-1\n"
+
+
+def _memo_file(state: BuildState) -> Path | None:
+    folder = cache_dir_for(state.root, "staging")
+    return None if folder is None else folder / (
+        "preview.memo" if state.options.preview else "site.memo")
+
+
+def load_memo(path: Path | None, staging: str) -> StagingMemo:
+    """The memo saved for ``staging``; an empty one when it is missing, for another
+    folder, or not exactly what :func:`save_memo` wrote (never trusted in part)."""
+    try:
+        raw = path.read_bytes() if path is not None else b""
+        header, _, rest = raw.partition(b"\n")
+        checksum, _, payload = rest.partition(b"\n")
+        if header + b"\n" != _MEMO_FORMAT \
+                or hashlib.sha256(payload).hexdigest().encode() != checksum:
+            return StagingMemo()
+        folder, time_ns, files = pickle.loads(payload)
+        if folder != staging or not isinstance(time_ns, int) or not isinstance(files, dict):
+            return StagingMemo()
+        return StagingMemo(files=files, time_ns=time_ns)
+    except Exception:  # whatever is wrong with a memo, it is not used
+        return StagingMemo()
+
+
+def save_memo(path: Path | None, staging: str, memo: StagingMemo) -> None:
+    if path is None:
+        return
+    payload = pickle.dumps((staging, memo.time_ns, memo.files), protocol=pickle.HIGHEST_PROTOCOL)
+    temporary = path.with_name(path.name + ".tmp")
+    try:
+        temporary.write_bytes(_MEMO_FORMAT + hashlib.sha256(payload).hexdigest().encode()
+                              + b"\n" + payload)
+        os.replace(temporary, path)
+    except OSError:
+        pass  # no memo: the next stage compares the files
 
 
 def stage(state: BuildState) -> None:
+    """Stage the approved bytes. ``govpub build`` keeps the folder's memo in the cache
+    folder, serve in memory (it does not save it: the next build compares the files)."""
     state.staging_dir = staging_dir_for(state.root, state.options.preview)
-    state.staged = {}
-    state.pages_written = write_tree(state.staging_dir,
-                                     _noting_digests(staged_files(state.model), state.staged))
+    key = os.path.realpath(state.staging_dir)
+    memo_file = None if state.options.serve else _memo_file(state)
+    memo = _MEMOS.get(key) or load_memo(memo_file, key)
+    state.pages_written = write_tree(state.staging_dir, staged_files(state.model), memo)
+    state.staged = {rel: digest if rel.endswith((".md", ".markdown")) else None
+                    for rel, (_stat, digest) in memo.files.items()}
+    if state.options.serve:
+        _MEMOS[key] = memo
+    else:
+        save_memo(memo_file, key, memo)
