@@ -48,6 +48,55 @@ def corpus(pages: int) -> Path:
     return root
 
 
+def _pdf_folder(root: Path, cache_root: Path | None) -> Path | None:
+    """The folder of printed PDF handouts govpub uses for ``root`` with the cache folder
+    ``cache_root`` (None: the user's, as when GOVPUB_CACHE_DIR is not set)."""
+    from govpub.cachedir import ENV, cache_dir_for
+    from govpub.handouts import CACHE_KIND
+
+    saved = os.environ.pop(ENV, None)
+    try:
+        if cache_root is not None:
+            os.environ[ENV] = str(cache_root)
+        return cache_dir_for(root, CACHE_KIND)
+    finally:
+        os.environ.pop(ENV, None)
+        if saved is not None:
+            os.environ[ENV] = saved
+
+
+#: where govpub kept the printed PDFs inside the repository before December 2026
+OLD_PDF_CACHE = ".govpub/cache/handouts"
+
+
+def _pdf_store(root: Path) -> Path | None:
+    """The user's cache folder of the corpus's printed PDFs, given those a corpus made
+    before the cache moved out of the repository (hard links: they are the bench's own)."""
+    store = _pdf_folder(root, None)
+    if store is not None and not any(store.glob("*.pdf")):
+        for old in (root / OLD_PDF_CACHE).glob("*.pdf"):
+            os.link(old, store / old.name)
+    return store
+
+
+def handouts_printed(root: Path) -> bool:
+    """The corpus's PDF handouts are printed (kept in the user's cache folder)."""
+    store = _pdf_store(root)
+    return store is not None and any(store.glob("*.pdf"))
+
+
+def share_handouts(corpus_root: Path, root: Path, cache_root: Path) -> None:
+    """Let a build of ``root`` with the (empty) cache folder ``cache_root`` find the PDF
+    handouts printed for ``corpus_root`` (and keep what it prints there): the figures are
+    of a site's rebuild, not of Chromium printing 1,000 PDFs (about 0.15 s each)."""
+    store = _pdf_store(corpus_root)
+    here = _pdf_folder(root, cache_root)
+    if store is None or here is None or here.is_symlink():
+        return
+    here.rmdir()
+    here.symlink_to(store, target_is_directory=True)
+
+
 def plain_config(root: Path) -> Path:
     """The repository's mkdocs.yml without the govpub hook, nav = first page of each column."""
     config = {"INHERIT": str(REPO / "mkdocs.yml"), "hooks": [],
@@ -86,8 +135,7 @@ def measure(pages: int, repeat: int) -> dict:
     governed_site = OUT / f"build-site-{pages}"
     plain_site = OUT / f"plain-site-{pages}"
     plain_times, governed_times = [], []
-    handouts = root / ".govpub" / "cache" / "handouts"
-    if not handouts.is_dir() or not any(handouts.iterdir()):
+    if not handouts_printed(root):
         # The first build of a site prints every PDF handout (Chromium, cached by content
         # afterwards); any later build, like a site's daily rebuild, reuses them.
         shutil.rmtree(governed_site, ignore_errors=True)

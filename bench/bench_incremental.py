@@ -6,7 +6,8 @@
     .venv/bin/python bench/bench_incremental.py --serve      # also: edit → served, via serve
 
 For each size (the corpus of ``bench/corpus.py``, PDF handouts already
-printed by ``bench/bench_build.py`` or a first build):
+printed by ``bench/bench_build.py`` or a first build, kept in the user's cache
+folder and shared with each run's empty one: ``bench_build.share_handouts``):
 
 1. a full build: an empty cache folder (``GOVPUB_CACHE_DIR``), so nothing
    is reused — what CI's fresh clone does;
@@ -52,7 +53,7 @@ OUT = BENCH / "out"
 BIN = Path(sys.executable).parent
 sys.path.insert(0, str(BENCH))
 
-from bench_build import corpus  # noqa: E402
+from bench_build import corpus, share_handouts  # noqa: E402
 from timing import run_timed  # noqa: E402
 
 from govpub.config import load_policy  # noqa: E402
@@ -121,6 +122,7 @@ def measure(pages: int, repeat: int, verify: bool) -> dict:
     for run in range(repeat):
         with tempfile.TemporaryDirectory(prefix="govpub-bench-cache-") as cache_dir:
             cache = Path(cache_dir)
+            share_handouts(root, root, cache)
             shutil.rmtree(site, ignore_errors=True)
             full_runs.append(timed(build, root, cache))
             change_text(root, rel, f"第{run + 1}次")
@@ -131,6 +133,7 @@ def measure(pages: int, repeat: int, verify: bool) -> dict:
                 other = OUT / f"incremental-check-{pages}"
                 shutil.rmtree(other, ignore_errors=True)
                 with tempfile.TemporaryDirectory() as empty:
+                    share_handouts(root, root, Path(empty))
                     timed([*build[:-1], str(other)], root, Path(empty))
                 differ = same_files(site, other)
                 print(f"{pages:>6} pages: incremental site == full build: "
@@ -149,6 +152,7 @@ def serve_latency(pages: int, edits: int = 3,
     rel = a_notice(root)
     url_path = rel.removesuffix(".md") + "/"
     with tempfile.TemporaryDirectory(prefix="govpub-bench-cache-") as cache:
+        share_handouts(root, root, Path(cache))
         env = {**os.environ, "GOVPUB_CACHE_DIR": cache, "GOVPUB_LANG": "en",
                "PYTHONUNBUFFERED": "1"}
         server = subprocess.Popen([str(BIN / "govpub"), "--root", str(root), "serve",

@@ -105,7 +105,7 @@ def rebuild(mode: str, root: Path, profile_dir: Path | None) -> dict[str, float]
 
 
 def measure(pages: int, modes: list[str], edits: int, profile_dir: Path | None) -> None:
-    from bench_build import corpus
+    from bench_build import corpus, share_handouts
     from bench_incremental import a_notice, change_text
 
     source = corpus(pages)
@@ -113,6 +113,7 @@ def measure(pages: int, modes: list[str], edits: int, profile_dir: Path | None) 
         root = Path(work) / "corpus"
         shutil.copytree(source, root, symlinks=True)
         os.environ["GOVPUB_CACHE_DIR"] = str(Path(work) / "cache")
+        share_handouts(source, root, Path(work) / "cache")  # printed once per corpus
         os.environ.setdefault("GOVPUB_LANG", "en")
         rel = a_notice(root)
         for mode in modes:

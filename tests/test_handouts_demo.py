@@ -6,7 +6,8 @@ import pytest
 from opendata_demo import demo_model
 from test_handouts_pdf import pdf_text
 
-from govpub.handouts import handout_path, write_handouts
+from govpub.cachedir import cache_dir_for
+from govpub.handouts import CACHE_KIND, handout_path, plan, write_handouts
 from govpub.opendata.records import item_code
 
 pytestmark = pytest.mark.slow
@@ -28,3 +29,25 @@ def test_every_demo_item_has_a_handout_with_code_and_time_limits(tmp_path):
     for path in blocked:
         if path.startswith("catalog/"):
             assert path.removeprefix("catalog/").removesuffix(".md") not in printed
+
+
+def test_a_pdf_a_pull_request_commits_under_govpub_is_never_published(tmp_path):
+    """The printed PDFs are cached outside the repository: a forged PDF committed at the
+    old cache path (``.govpub/`` is ignored by git, not out of reach of ``git add -f``),
+    named by the key anyone can work out, is not what the site gets."""
+    model, _blocked, _ = demo_model(tmp_path)
+    keyed = [(page, key) for page, _source, key in plan(model)]
+    assert keyed
+    forged = b"%PDF-1.4 forged by a pull request, never reviewed\n%%EOF\n"
+    for old_cache in (".govpub/cache/handouts", ".govpub/cache/handouts-pdf"):
+        folder = model.policy.root / old_cache
+        folder.mkdir(parents=True)
+        for _page, key in keyed:
+            (folder / f"{key}.pdf").write_bytes(forged)
+    write_handouts(model, tmp_path / "site")
+    for page, key in keyed:
+        published = (tmp_path / "site" / handout_path(page)).read_bytes()
+        assert published != forged and published.startswith(b"%PDF")
+        cached = cache_dir_for(model.policy.root, CACHE_KIND) / f"{key}.pdf"
+        assert cached.read_bytes() == published
+        assert not cached.resolve().is_relative_to(model.policy.root.resolve())

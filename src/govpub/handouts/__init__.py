@@ -8,8 +8,10 @@ Path convention (the item page links to it):
 
 The PDF is rendered by Chromium's print-to-PDF from
 :func:`~govpub.handouts.document.handout_html`. Rendering is incremental: each
-PDF is cached under ``.govpub/cache/handouts/`` keyed by the SHA-256 of its
-inputs (the page's Markdown and sign-off digest, the guide, the layout and
+PDF is cached in govpub's cache folder (``<cache>/<repository>/handouts-pdf/``,
+:mod:`govpub.cachedir`: outside the repository, for a PDF found there is
+published as it is, and a pull request can commit files under ``.govpub/``)
+keyed by the SHA-256 of its inputs (the page's Markdown and sign-off digest, the guide, the layout and
 the Markdown converter's version: :meth:`HandoutSource.key`), so only changed
 items are converted and printed again, and an unchanged item gives the same
 bytes (PDF dates are set to the page's update time). In a rebuild the keys of
@@ -30,8 +32,10 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 from pathlib import Path
 
+from ..cachedir import cache_dir_for
 from ..errors import BuildError
 from ..i18n import _
 from ..opendata import safe_code
@@ -41,7 +45,8 @@ from .chromium import ENV_BINARY, Job, find_chromium, render_pdfs
 from .document import HandoutSource, handout_source, render_handout
 from .keymemo import KeyMemo, open_memo
 
-CACHE_DIR = ".govpub/cache/handouts"
+#: the cache folder's subfolder of printed PDFs (govpub.cachedir)
+CACHE_KIND = "handouts-pdf"
 
 
 def handout_path(page: Page) -> str:
@@ -86,7 +91,13 @@ def write_handouts(model: SiteModel, site_dir: Path, *, delta=None,
     ``delta`` (govpub.build.postbuild.SiteDelta): its site key lets the items' cache keys
     come from a memo (:mod:`.keymemo`); without one every key is computed.
     """
-    cache = Path(cache_dir) if cache_dir else model.policy.root / CACHE_DIR
+    if cache_dir is None:
+        cache_dir = cache_dir_for(model.policy.root, CACHE_KIND)
+    if cache_dir is None:  # no cache folder can be made: every handout is printed
+        with tempfile.TemporaryDirectory(prefix="govpub-handouts-") as scratch:
+            return write_handouts(model, site_dir, delta=delta, cache_dir=Path(scratch),
+                                  binary=binary, echo=echo)
+    cache = Path(cache_dir)
     cache.mkdir(parents=True, exist_ok=True)
     memo = open_memo(model, getattr(delta, "site_key", None))
     items, missing = [], []
@@ -159,4 +170,4 @@ def _prune(cache: Path, keep: set[str]) -> None:
         path.unlink(missing_ok=True)
 
 
-__all__ = ["CACHE_DIR", "handout_link_html", "handout_path", "write_handouts"]
+__all__ = ["CACHE_KIND", "handout_link_html", "handout_path", "write_handouts"]
