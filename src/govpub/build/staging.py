@@ -91,9 +91,10 @@ def staged_files(model: SiteModel) -> Iterator[tuple[str, bytes]]:
         yield path, text.encode("utf-8")
 
 
-#: (st_dev, st_ino, st_size, st_mtime_ns) of a staged file as written, and the SHA-256 of
-#: its bytes: the staging memo's entry (govpub.build.incremental.FileStat, plus the digest)
-Known = tuple[tuple[int, int, int, int], str]
+#: (st_dev, st_ino, st_size, st_mtime_ns, st_ctime_ns) of a staged file as written, and the
+#: SHA-256 of its bytes: the staging memo's entry. The change time too: a tool can set a
+#: file's modification time back after writing it, not its change time.
+Known = tuple[tuple[int, int, int, int, int], str]
 #: a file whose modification time is this close to the memo's own time may have been
 #: written again within one tick of the file system's clock: its bytes are compared
 _RACY_NS = 100_000_000
@@ -116,14 +117,14 @@ class StagingMemo:
     #: time.time_ns() once the folder was complete
     time_ns: int = 0
 
-    def unchanged(self, rel: str, seen: tuple[int, int, int, int], digest: str) -> bool:
+    def unchanged(self, rel: str, seen: tuple[int, int, int, int, int], digest: str) -> bool:
         known = self.files.get(rel)
         if known is None or known[0] != seen or known[1] != digest:
             return False
         window = _COARSE_RACY_NS if seen[3] % 1_000_000 == 0 else _RACY_NS
         return seen[3] + window < self.time_ns
 
-    def holds_other(self, rel: str, seen: tuple[int, int, int, int], digest: str) -> bool:
+    def holds_other(self, rel: str, seen: tuple[int, int, int, int, int], digest: str) -> bool:
         """The file is as the memo saw it, with other bytes: it must be written, not read."""
         known = self.files.get(rel)
         return known is not None and known[0] == seen and known[1] != digest
@@ -185,7 +186,7 @@ def _same_bytes(path: str, data: bytes) -> bool:
         os.close(fd)
 
 
-def _write(path: str, data: bytes) -> tuple[int, int, int, int]:
+def _write(path: str, data: bytes) -> tuple[int, int, int, int, int]:
     """Write ``data`` to ``path``, never through a link; the stat of the file as written."""
     try:
         fd = os.open(path, _WRITE, 0o666)
@@ -201,7 +202,7 @@ def _write(path: str, data: bytes) -> tuple[int, int, int, int]:
         st = os.fstat(fd)
     finally:
         os.close(fd)
-    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
+    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
 
 
 def write_tree(folder: Path, files: Iterable[tuple[str, bytes]],
@@ -236,7 +237,7 @@ def write_tree(folder: Path, files: Iterable[tuple[str, bytes]],
         if entry is not None:
             if entry.is_file(follow_symlinks=False):
                 st = entry.stat(follow_symlinks=False)
-                seen = (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
+                seen = (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
                 if memo.unchanged(rel, seen, digest) or (
                         st.st_size == len(data) and not memo.holds_other(rel, seen, digest)
                         and _same_bytes(destination, data)):
@@ -256,7 +257,7 @@ def write_tree(folder: Path, files: Iterable[tuple[str, bytes]],
 
 #: serve's memo of each staging folder, kept in memory between its rebuilds
 _MEMOS: dict[str, StagingMemo] = {}
-_MEMO_FORMAT = b"govpub-staging-memo-1\n"
+_MEMO_FORMAT = b"govpub-staging-memo-2\n"
 
 
 def _memo_file(state: BuildState) -> Path | None:
