@@ -426,3 +426,29 @@ def test_an_index_changed_in_the_site_folder_is_written_in_full(tmp_path, capsys
     assert not (index / "zh-cn" / "elsewhere").exists()
     assert _build_both(root, tmp_path, capsys)[0] == 0
     assert _search_updated() == (0, 0, 0)  # trusted again: the last build wrote it
+
+
+@pytest.mark.parametrize("planted", [".site.govpub-tmp", ".site.govpub-tmp.render"])
+def test_a_link_planted_where_the_render_writes_is_removed_not_emptied(tmp_path, capsys,
+                                                                        planted):
+    """The temporary site (``.site.govpub-tmp`` beside ``site/``, in the repository) and
+    the folder MkDocs renders into while the reused pages are placed (``….render``): a
+    pull request can commit a link there. MkDocs empties its folder first, following a
+    link; govpub removes the link instead, and what it pointed to is left alone."""
+    root = make_site(tmp_path, linked_notices_files())
+    precious = tmp_path / "precious"
+    precious.mkdir()
+    (precious / "keep.txt").write_text("mine", encoding="utf-8")
+    for rendered_in_full in (True, False):  # every page rendered; then most reused
+        if (root / planted).is_symlink():  # (a full render does not use ….render)
+            (root / planted).unlink()
+        (root / planted).symlink_to(precious, target_is_directory=True)
+        if rendered_in_full:
+            assert build(root) == 0
+        else:
+            _edit(root, "notices/2026-11-02-b.md", "## Section B", "## Section B again")
+            code, reused = _build_both(root, tmp_path, capsys)
+            assert code == 0 and reused is not None
+        assert sorted(p.name for p in precious.iterdir()) == ["keep.txt"]
+        assert (precious / "keep.txt").read_text(encoding="utf-8") == "mine"
+    assert not (root / planted).is_symlink()  # removed by the build that used the path

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..errors import UsageError
 from ..i18n import _
+from .incremental import remove
 from .pipeline import BuildState
 
 RENDERERS = ("mkdocs", "pelican")
@@ -13,6 +14,9 @@ def render(state: BuildState) -> None:
     site_dir = state.site_dir
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     state.temp_site = site_dir.parent / f".{site_dir.name}.govpub-tmp"
+    # left by a killed build, or planted (beside site/, in the repository): a renderer
+    # empties its folder first, and MkDocs empties a link's target; it is removed instead
+    remove(state.temp_site)
     name = state.options.renderer
     if name == "mkdocs":
         from .render_mkdocs import render_mkdocs

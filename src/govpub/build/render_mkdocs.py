@@ -193,6 +193,27 @@ def _render(state: BuildState, reuse: frozenset[str], load_warnings: list[str]) 
     return results
 
 
+def _render_beside_placing(state: BuildState, reuse: frozenset[str], record,
+                           load_warnings: list[str]) -> tuple[list[dict], dict | None]:
+    """Render; with pages to reuse and one part, MkDocs renders into a folder of its own
+    while a thread puts the reused pages into the site (:class:`incremental.Placement`),
+    and its files are moved in after. (results, stat of each placed page or None)."""
+    if not reuse or part_count(max(0, state.pages_written - len(reuse))) != 1:
+        return _render(state, reuse, load_warnings), None
+    rendered = state.temp_site.with_name(state.temp_site.name + ".render")
+    incremental.remove(rendered)  # (MkDocs empties its folder: a planted link is followed)
+    state.mkdocs_config.site_dir = str(rendered)
+    placement = incremental.Placement(state.temp_site, state.site_dir, record, reuse)
+    try:
+        results = _render(state, reuse, load_warnings)
+        placed = placement.result()
+        incremental.merge_rendered(rendered, state.temp_site)
+    finally:
+        placement.wait()
+        incremental.remove(rendered)
+    return results, placed
+
+
 def render_mkdocs(state: BuildState) -> None:
     """Render the staging folder: only the pages whose inputs changed, when that can be proven.
 
@@ -212,10 +233,11 @@ def render_mkdocs(state: BuildState) -> None:
     keys = {rel: incremental.page_key(digest, rel in state.unreviewed)
             for rel, digest in state.staged.items() if digest is not None}
     reuse = incremental.reusable_pages(record, key, keys, set(state.staged), state.site_dir)
-    results = _render(state, reuse, load_warnings)
     try:
+        results, placed = _render_beside_placing(state, reuse, record, load_warnings)
         outcome = incremental.finish(state.temp_site, state.site_dir,
-                                     incremental.merge_results(results), reuse, record, keys)
+                                     incremental.merge_results(results), reuse, record, keys,
+                                     placed)
     except incremental.Mismatch as exc:
         outcome = None
         if reuse:
