@@ -96,6 +96,7 @@ def rebuild(mode: str, root: Path, profile_dir: Path | None) -> dict[str, float]
                 raise SystemExit("serve's rebuild failed: " + "; ".join(m for _t, m in said))
             # "rebuilt": the pages are served from here on
             published = next(at for at, message in said if message == _("rebuilt"))
+            serve.settle_memory()  # as the server does after each rebuild
             timings["search"] = time.perf_counter() - published
         timings["total"] = published - start
         timings["cpu"] = cpu_seconds() - cpu

@@ -436,14 +436,17 @@ def _collector_paused():
     10,000-page check) and find nothing, since documents hold no cycles.
     """
     was_enabled = gc.isenabled()
+    kept_frozen = gc.get_freeze_count() > 0  # govpub serve's heap (serve.settle_memory)
     gc.disable()
     try:
         yield
     finally:
         # file what was made under the oldest generation without scanning it (freeze
-        # then unfreeze): re-enabling as is would scan all of it at the next allocation
+        # then unfreeze): re-enabling as is would scan all of it at the next allocation.
+        # What a process keeps frozen stays so, with the check's objects beside it.
         gc.freeze()
-        gc.unfreeze()
+        if not kept_frozen:
+            gc.unfreeze()
         if was_enabled:
             gc.enable()
 

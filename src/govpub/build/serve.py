@@ -20,6 +20,7 @@ search may find the old text; the folder is marked never to be deployed.
 from __future__ import annotations
 
 import functools
+import gc
 import os
 import sys
 import threading
@@ -112,7 +113,8 @@ def rebuild_once(options: BuildOptions) -> bool:
     indexed again in place and ``search index updated`` is said. A failed build
     is reported and the last good site stays; a failed re-index is reported and
     the index before stays served. Nothing is raised: the watcher goes on.
-    Call it to run a rebuild deterministically, without the polling loop.
+    Call it to run a rebuild deterministically, without the polling loop (the server
+    then calls :func:`settle_memory`).
     """
     return _build_then_index(options, _("rebuilt"))
 
@@ -145,6 +147,21 @@ def _build_then_index(options: BuildOptions, done: str | None = None) -> bool:
         with build_lock(state.work_dir):
             _save_record(state.site_dir, *state.unsaved_record, indexed=indexed)
     return True
+
+
+def settle_memory() -> None:
+    """Collect what the rebuild left, then set everything alive aside from the collector.
+
+    Serve keeps a 10,000-page site's records and memos in memory; the collector went
+    through all of them again and again during each rebuild (0.6–0.8 s of a rebuild at
+    10,000 pages). Frozen, they are not looked at until the next time this runs, after
+    the next rebuild has served its pages (unfrozen first, so that what died since is
+    collected). Only in serve's own process (the watcher calls it): frozen objects that
+    die in a cycle wait for the next call, which a script may never make.
+    """
+    gc.unfreeze()
+    gc.collect()
+    gc.freeze()
 
 
 def _save_record(site_dir: Path, path: Path | None, record: incremental.SiteRecord, *,
@@ -232,6 +249,7 @@ def watch_and_rebuild(options: BuildOptions, stop: threading.Event,
         before = now
         options.echo(_("change detected, rebuilding…"))
         rebuild_once(options)
+        settle_memory()
 
 
 def serve_forever(options: BuildOptions, *, port: int) -> int:
@@ -242,6 +260,7 @@ def serve_forever(options: BuildOptions, *, port: int) -> int:
     before = snapshot(options.root)
     if not _build_then_index(options):
         return 1
+    settle_memory()
     site_dir = options.target
     try:
         server = make_server(site_dir, port)
@@ -271,4 +290,4 @@ def serve_forever(options: BuildOptions, *, port: int) -> int:
     return 0
 
 
-__all__ = ["make_server", "rebuild_once", "serve_forever", "snapshot"]
+__all__ = ["make_server", "rebuild_once", "serve_forever", "settle_memory", "snapshot"]
