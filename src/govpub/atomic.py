@@ -22,3 +22,18 @@ def write_atomic(path: Path, data: bytes | str) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def keep_cache_file(path: Path, data: bytes | str) -> None:
+    """Write a file of govpub's cache whole or not at all (a temporary file renamed over
+    it); a failure is no error: the cache only saves work, and the next run does it.
+    No fsync: a cache file lost to a crash is a cold run, never a wrong one (each is
+    sealed or checked by its reader)."""
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    temp = path.with_name(path.name + ".tmp")
+    try:
+        temp.write_bytes(data)
+        os.replace(temp, path)
+    except OSError:
+        temp.unlink(missing_ok=True)

@@ -50,6 +50,8 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING
 
+from ..atomic import keep_cache_file
+from ..filetree import link_or_copy, remove
 from ..i18n import _
 from .linkscope import PageLinks, page_links
 
@@ -271,13 +273,8 @@ def save_record(path: Path | None, record: SiteRecord) -> None:
     if path is None:
         return
     payload = pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL)
-    data = RECORD_FORMAT + hashlib.blake2b(payload, digest_size=32).digest() + payload
-    temp = path.with_name(path.name + ".tmp")
-    try:
-        temp.write_bytes(data)
-        os.replace(temp, path)
-    except OSError:
-        temp.unlink(missing_ok=True)
+    keep_cache_file(path, RECORD_FORMAT + hashlib.blake2b(payload, digest_size=32).digest()
+                    + payload)
 
 
 def forget_record(path: Path | None) -> None:
@@ -380,7 +377,7 @@ def _place(source: str, target: str, expected: FileStat, made: set[str]) -> File
         os.link(source, target)
     except FileExistsError:  # a static file MkDocs copied there: the page wins, as in MkDocs
         os.unlink(target)
-        _link_or_copy(source, target)
+        link_or_copy(source, target)
     except OSError:
         shutil.copyfile(source, target)
     placed = file_stat(target)
@@ -443,21 +440,6 @@ def merge_rendered(rendered: Path, temp_site: Path) -> None:
         merge_into(rendered, temp_site)
     finally:
         remove(rendered)
-
-
-def remove(path: Path) -> None:
-    """Remove a file, a link (never followed) or a folder, if there."""
-    if path.is_symlink() or path.is_file():
-        path.unlink()  # never followed
-    elif path.is_dir():
-        shutil.rmtree(path)
-
-
-def _link_or_copy(source: str, target: str) -> None:
-    try:
-        os.link(source, target)
-    except OSError:
-        shutil.copyfile(source, target)
 
 
 def _serialized(value) -> str:

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from ..errors import BuildError
+from ..filetree import remove
 from ..forking import ShareFailed, map_shares, share_count
 from ..i18n import _
 
@@ -69,7 +70,7 @@ def build_in_parts(site_dir: Path, parts: int, build_part: Callable[[int], T]) -
     what it has to report (picklable); it raises :class:`BuildError` on failure.
     """
     for part in range(1, parts):  # left by a killed build, or planted: never written through
-        _remove(part_dir(site_dir, part))
+        remove(part_dir(site_dir, part))
     try:
         results = map_shares(build_part, parts)
         for part in range(1, parts):
@@ -83,13 +84,6 @@ def build_in_parts(site_dir: Path, parts: int, build_part: Callable[[int], T]) -
     finally:
         for part in range(1, parts):
             shutil.rmtree(part_dir(site_dir, part), ignore_errors=True)
-
-
-def _remove(path: Path) -> None:
-    if path.is_symlink() or path.is_file():
-        path.unlink()
-    elif path.is_dir():
-        shutil.rmtree(path)
 
 
 def _merge_search_index(source: Path, target: Path) -> None:

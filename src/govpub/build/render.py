@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from ..errors import UsageError
+from ..filetree import remove
 from ..i18n import _
-from .incremental import remove
 from .pipeline import BuildState
 
 RENDERERS = ("mkdocs", "pelican")

@@ -19,6 +19,7 @@ from pathlib import Path
 from ..cachedir import cache_dir_for
 from ..chrome import chrome_settings
 from ..errors import BuildError, ConfigError
+from ..filetree import remove
 from ..i18n import _, ngettext
 from ..sitemodel import SiteModel
 from . import fingerprint, incremental
@@ -201,7 +202,7 @@ def _render_beside_placing(state: BuildState, reuse: frozenset[str], record,
     if not reuse or part_count(max(0, state.pages_written - len(reuse))) != 1:
         return _render(state, reuse, load_warnings), None
     rendered = state.temp_site.with_name(state.temp_site.name + ".render")
-    incremental.remove(rendered)  # (MkDocs empties its folder: a planted link is followed)
+    remove(rendered)  # (MkDocs empties its folder: a planted link is followed)
     state.mkdocs_config.site_dir = str(rendered)
     placement = incremental.Placement(state.temp_site, state.site_dir, record, reuse)
     try:
@@ -210,7 +211,7 @@ def _render_beside_placing(state: BuildState, reuse: frozenset[str], record,
         incremental.merge_rendered(rendered, state.temp_site)
     finally:
         placement.wait()
-        incremental.remove(rendered)
+        remove(rendered)
     return results, placed
 
 

@@ -19,6 +19,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..atomic import keep_cache_file
 from ..cachedir import cache_dir_for
 from ..digest import digest_for
 from ..errors import BuildError
@@ -288,13 +289,9 @@ def save_memo(path: Path | None, staging: str, memo: StagingMemo) -> None:
     if path is None:
         return
     payload = pickle.dumps((staging, memo.time_ns, memo.files), protocol=pickle.HIGHEST_PROTOCOL)
-    temporary = path.with_name(path.name + ".tmp")
-    try:
-        temporary.write_bytes(_MEMO_FORMAT + hashlib.sha256(payload).hexdigest().encode()
-                              + b"\n" + payload)
-        os.replace(temporary, path)
-    except OSError:
-        pass  # no memo: the next stage compares the files
+    # (when it cannot be kept, the next stage compares the files)
+    keep_cache_file(path, _MEMO_FORMAT + hashlib.sha256(payload).hexdigest().encode() + b"\n"
+                    + payload)
 
 
 def stage(state: BuildState) -> None:

@@ -30,10 +30,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import pickle
 from pathlib import Path
 
+from ..atomic import keep_cache_file
 from ..sealed import seal, unseal
 
 #: the encoding the keys stand for; change it with :func:`indented`'s rules
@@ -137,13 +137,8 @@ def save_entries(path: Path | None, file_format: bytes, entries: dict) -> None:
     """Keep ``entries`` in ``path`` behind ``file_format`` and a digest (:mod:`govpub.sealed`)."""
     if path is None:
         return
-    data = file_format + seal(pickle.dumps(entries, protocol=pickle.HIGHEST_PROTOCOL))
-    temp = path.with_name(path.name + ".tmp")
-    try:
-        temp.write_bytes(data)
-        os.replace(temp, path)
-    except OSError:
-        temp.unlink(missing_ok=True)
+    keep_cache_file(path, file_format + seal(pickle.dumps(entries,
+                                                          protocol=pickle.HIGHEST_PROTOCOL)))
 
 
 def _bytes_to_text(entries: dict) -> bool:

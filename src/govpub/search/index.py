@@ -33,11 +33,12 @@ import gzip
 import hashlib
 import json
 import os
-import shutil
 import stat
 import zlib
 from pathlib import Path
 
+from ..atomic import keep_cache_file
+from ..filetree import link_or_copy, remove
 from ..i18n import _
 from .markers import INDEX_DIR
 from .own import build as own_build
@@ -85,33 +86,13 @@ def save_search_state(site_dir: Path, state: dict | None) -> None:
     if not state:
         path.unlink(missing_ok=True)
         return
-    temp = path.with_name(path.name + ".tmp")
-    try:
-        temp.write_text(json.dumps(state, sort_keys=True, separators=(",", ":")),
-                        encoding="utf-8")
-        os.replace(temp, path)
-    except OSError:
-        temp.unlink(missing_ok=True)
+    keep_cache_file(path, json.dumps(state, sort_keys=True, separators=(",", ":")))
 
 
 def _workers(pages: int) -> int:
     from ..forking import can_fork, cores
 
     return min(cores(), 4) if pages >= PARALLEL_FROM and can_fork() else 1
-
-
-def _remove(path: Path) -> None:
-    if path.is_symlink() or path.is_file():
-        path.unlink()  # never written through; a folder of that name is the index's
-    elif path.is_dir():
-        shutil.rmtree(path)
-
-
-def _link_or_copy(source: Path, target: Path) -> None:
-    try:
-        os.link(source, target)
-    except OSError:
-        shutil.copy2(source, target)
 
 
 def _copy_index(previous: Path, out: Path) -> None:
@@ -177,7 +158,7 @@ def _carry(source: str, target: str, rel: str, recorded: dict | None) -> int | N
                 continue
             if recorded is None:
                 if entry.is_file(follow_symlinks=False):
-                    _link_or_copy(entry.path, os.path.join(target, entry.name))
+                    link_or_copy(entry.path, os.path.join(target, entry.name))
                     count += 1
                 continue
             known = recorded.get(rel + entry.name)
@@ -185,7 +166,7 @@ def _carry(source: str, target: str, rel: str, recorded: dict | None) -> int | N
             if known is None or not stat.S_ISREG(st.st_mode) or \
                     (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns) != tuple(known[0]):
                 return None
-            _link_or_copy(entry.path, os.path.join(target, entry.name))
+            link_or_copy(entry.path, os.path.join(target, entry.name))
             count += 1
     return count
 
@@ -211,7 +192,7 @@ def write_search_index(model, site_dir: Path, delta=None) -> None:
     """
     site_dir = Path(site_dir).resolve()
     out = site_dir / INDEX_DIR
-    _remove(out)
+    remove(out)
     state = _trusted_state(delta)
     outcome = None
     if state and _carry_trusted(Path(delta.previous_site), out, delta.previous_files):
@@ -245,7 +226,7 @@ def carry_search_index(previous_site: Path, site_dir: Path) -> bool:
             or not load_search_state(previous_site):
         return False
     bundle = Path(site_dir) / INDEX_DIR
-    _remove(bundle)
+    remove(bundle)
     # regular files only: a link planted in the folder (it is under .govpub/, which a
     # branch can commit) must not make the server hand out a file from elsewhere
     _copy_index(previous, bundle)
@@ -263,8 +244,8 @@ def refresh_search_index(site_dir: Path) -> own_build.Outcome:
     site_dir = Path(site_dir).resolve()
     fresh = site_dir.parent / f".{site_dir.name}.search-new"
     stale = site_dir.parent / f".{site_dir.name}.search-old"
-    _remove(fresh)
-    _remove(stale)
+    remove(fresh)
+    remove(stale)
     bundle = site_dir / INDEX_DIR
     state = load_search_state(site_dir)
     forget_search_state(site_dir)  # until the new state is saved: it describes no index
@@ -280,6 +261,6 @@ def refresh_search_index(site_dir: Path) -> own_build.Outcome:
         os.rename(fresh, bundle)
         save_search_state(site_dir, outcome.state)
     finally:
-        _remove(fresh)
-        _remove(stale)
+        remove(fresh)
+        remove(stale)
     return outcome
