@@ -139,7 +139,7 @@ def test_the_memo_file_round_trips_and_a_damaged_one_is_ignored(tmp_path):
     assert load_memo(path, key + "-other").files == {}  # kept for another folder
     raw = path.read_bytes()
     for damaged in (raw[:-1], raw[:40], raw.replace(b"x/b.md", b"x/B.md"), b"", b"\x00" * 99,
-                    raw.replace(b"memo-2", b"memo-1")):
+                    raw.replace(b"memo-3", b"memo-2")):
         path.write_bytes(damaged)
         assert load_memo(path, key).files == {}
     assert load_memo(tmp_path / "missing.memo", key).files == {}

@@ -40,7 +40,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import pickle
 import shutil
 import stat
 import threading
@@ -50,15 +49,15 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING
 
-from ..atomic import keep_cache_file
 from ..filetree import link_or_copy, remove
 from ..i18n import _
+from ..sealed import keep_sealed, read_sealed
 from .linkscope import PageLinks, page_links
 
 if TYPE_CHECKING:
     from jinja2 import FileSystemBytecodeCache
 
-RECORD_FORMAT = b"govpub-render-record-4\n"
+RECORD_FORMAT = b"govpub-render-record-5\n"
 SEARCH_INDEX = "search/search_index.json"
 
 #: (st_dev, st_ino, st_size, st_mtime_ns) of a file: a hard link keeps it, any rewrite changes it
@@ -248,33 +247,14 @@ def record_path(cache_dir: Path, target: Path) -> Path:
 
 def load_record(path: Path | None, target: Path) -> SiteRecord | None:
     """The record, or None when missing, damaged, of another format or of another folder."""
-    if path is None:
-        return None
-    try:
-        data = path.read_bytes()
-    except OSError:
-        return None
-    if not data.startswith(RECORD_FORMAT):
-        return None
-    body = data[len(RECORD_FORMAT):]
-    digest, payload = body[:32], body[32:]
-    if hashlib.blake2b(payload, digest_size=32).digest() != digest:
-        return None  # damaged: never trusted
-    try:
-        record = pickle.loads(payload)
-    except Exception:  # any damage that passed the digest: still not trusted
-        return None
+    record = read_sealed(path, RECORD_FORMAT)
     if not isinstance(record, SiteRecord) or record.target != str(Path(target).resolve()):
         return None
     return record
 
 
 def save_record(path: Path | None, record: SiteRecord) -> None:
-    if path is None:
-        return
-    payload = pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL)
-    keep_cache_file(path, RECORD_FORMAT + hashlib.blake2b(payload, digest_size=32).digest()
-                    + payload)
+    keep_sealed(path, RECORD_FORMAT, record)
 
 
 def forget_record(path: Path | None) -> None:

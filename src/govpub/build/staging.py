@@ -12,18 +12,17 @@ from __future__ import annotations
 import errno
 import hashlib
 import os
-import pickle
 import shutil
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..atomic import keep_cache_file
 from ..cachedir import cache_dir_for
 from ..digest import digest_for
 from ..errors import BuildError
 from ..i18n import N_, _
+from ..sealed import keep_sealed, read_sealed
 from ..sitemodel import SiteModel
 from .generated import body_of, generate_all
 from .pipeline import WORK_DIR, BuildState
@@ -258,7 +257,7 @@ def write_tree(folder: Path, files: Iterable[tuple[str, bytes]],
 
 #: serve's memo of each staging folder, kept in memory between its rebuilds
 _MEMOS: dict[str, StagingMemo] = {}
-_MEMO_FORMAT = b"govpub-staging-memo-2\n"
+_MEMO_FORMAT = b"govpub-staging-memo-3\n"
 
 
 def _memo_file(state: BuildState) -> Path | None:
@@ -270,28 +269,18 @@ def _memo_file(state: BuildState) -> Path | None:
 def load_memo(path: Path | None, staging: str) -> StagingMemo:
     """The memo saved for ``staging``; an empty one when it is missing, for another
     folder, or not exactly what :func:`save_memo` wrote (never trusted in part)."""
-    try:
-        raw = path.read_bytes() if path is not None else b""
-        header, _, rest = raw.partition(b"\n")
-        checksum, _, payload = rest.partition(b"\n")
-        if header + b"\n" != _MEMO_FORMAT \
-                or hashlib.sha256(payload).hexdigest().encode() != checksum:
-            return StagingMemo()
-        folder, time_ns, files = pickle.loads(payload)
-        if folder != staging or not isinstance(time_ns, int) or not isinstance(files, dict):
-            return StagingMemo()
-        return StagingMemo(files=files, time_ns=time_ns)
-    except Exception:  # whatever is wrong with a memo, it is not used
+    kept = read_sealed(path, _MEMO_FORMAT)
+    if not (isinstance(kept, tuple) and len(kept) == 3):
         return StagingMemo()
+    folder, time_ns, files = kept
+    if folder != staging or not isinstance(time_ns, int) or not isinstance(files, dict):
+        return StagingMemo()
+    return StagingMemo(files=files, time_ns=time_ns)
 
 
 def save_memo(path: Path | None, staging: str, memo: StagingMemo) -> None:
-    if path is None:
-        return
-    payload = pickle.dumps((staging, memo.time_ns, memo.files), protocol=pickle.HIGHEST_PROTOCOL)
     # (when it cannot be kept, the next stage compares the files)
-    keep_cache_file(path, _MEMO_FORMAT + hashlib.sha256(payload).hexdigest().encode() + b"\n"
-                    + payload)
+    keep_sealed(path, _MEMO_FORMAT, (staging, memo.time_ns, memo.files))
 
 
 def stage(state: BuildState) -> None:

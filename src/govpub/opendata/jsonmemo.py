@@ -30,11 +30,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-import pickle
 from pathlib import Path
 
-from ..atomic import keep_cache_file
-from ..sealed import seal, unseal
+from ..sealed import keep_sealed, read_sealed
 
 #: the encoding the keys stand for; change it with :func:`indented`'s rules
 KEY_FORMAT = b"govpub-json-indent2-sorted-utf8-1\0"
@@ -135,10 +133,7 @@ def load_memo(path: Path | None) -> JsonMemo:
 
 def save_entries(path: Path | None, file_format: bytes, entries: dict) -> None:
     """Keep ``entries`` in ``path`` behind ``file_format`` and a digest (:mod:`govpub.sealed`)."""
-    if path is None:
-        return
-    keep_cache_file(path, file_format + seal(pickle.dumps(entries,
-                                                          protocol=pickle.HIGHEST_PROTOCOL)))
+    keep_sealed(path, file_format, entries)
 
 
 def _bytes_to_text(entries: dict) -> bool:
@@ -154,18 +149,7 @@ def _memo_entries(entries: dict) -> bool:
 def load_entries(path: Path | None, file_format: bytes, valid=_bytes_to_text) -> dict:
     """What :func:`save_entries` kept; empty when missing, damaged, of another format or
     not of the shape ``valid`` (a check of the dictionary) expects."""
-    if path is None:
-        return {}
-    try:
-        data = path.read_bytes()
-    except OSError:
-        return {}
-    if not data.startswith(file_format):
-        return {}
-    try:
-        entries = pickle.loads(unseal(data[len(file_format):]))
-    except Exception:  # damaged (or damage that passed the digest): never trusted
-        return {}
+    entries = read_sealed(path, file_format)
     if not (isinstance(entries, dict) and valid(entries)):
         return {}
     return entries
