@@ -22,7 +22,7 @@ from ..errors import BuildError, ConfigError
 from ..filetree import remove
 from ..i18n import _, ngettext
 from ..sitemodel import SiteModel
-from . import fingerprint, incremental
+from . import fingerprint, incremental, themelisting
 from .generated import index_path, indexed_columns
 from .mkdocs_parts import build_in_parts, part_count, part_dir
 from .pipeline import BuildState
@@ -152,6 +152,7 @@ def _load_config(state: BuildState):
     # own, a template over every page, would only be written over (0.1 s of a one-page
     # rebuild at 10,000 pages)
     config.theme.static_templates.discard("sitemap.xml")
+    themelisting.keep_listing(config)
     return config, collector.messages
 
 
