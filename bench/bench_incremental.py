@@ -190,6 +190,7 @@ def serve_latency(pages: int, edits: int = 3,
             for edit in range(edits):
                 tag = f"serve-{time.time_ns()}"
                 time.sleep(1.5)  # let the watcher settle on the current snapshot
+                rebuilds = len(rebuilt)
                 start = time.perf_counter()
                 if preview:
                     path = root / "content" / rel
@@ -198,7 +199,17 @@ def serve_latency(pages: int, edits: int = 3,
                 else:
                     change_text(root, rel, tag)
                 written = time.perf_counter() - start
+                next_ask = start
                 while True:
+                    # the server answers in serve's own process: asking it 50 times a second
+                    # while it rebuilds takes the rebuild's interpreter lock (seconds at
+                    # 10,000 pages); a page is new only once serve says "rebuilt", so ask
+                    # often only from then on, and now and then before (a serve that
+                    # failed to say it is still measured)
+                    if len(rebuilt) <= rebuilds and time.perf_counter() < next_ask:
+                        time.sleep(0.005)
+                        continue
+                    next_ask = time.perf_counter() + 0.5
                     try:
                         with urllib.request.urlopen(address + url_path, timeout=5) as reply:
                             if tag.encode() in reply.read():
@@ -208,7 +219,7 @@ def serve_latency(pages: int, edits: int = 3,
                     if time.perf_counter() - start > 120:
                         raise SystemExit(f"edit {edit + 1} not served after 120 s; serve said:\n"
                                          + "".join(said[-20:]))
-                    time.sleep(0.02)
+                    time.sleep(0.005 if len(rebuilt) > rebuilds else 0.02)
                 latencies.append(time.perf_counter() - start)
                 indexed = len(searches) + 1
                 while len(searches) < indexed:  # serve indexes the search after the pages

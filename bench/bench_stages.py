@@ -17,9 +17,10 @@ after, timed as "search"). The serve row leaves out what the watcher adds
 before a rebuild starts (its quiet of 0.2 s and one look at the tree);
 ``bench_incremental.py --serve`` measures an edit until the server returns
 it. What runs in worker processes (the check's, the render's parts, the
-search index's) is in the stage's wall time; CPU time is printed for the
-whole rebuild, this process and its children (not the fork server's
-workers: see ``bench/timing.py``).
+search index's) is in the stage's wall time; CPU time is printed for each
+stage, in brackets, and for the whole rebuild: this process and its children
+(not the fork server's workers: see ``bench/timing.py``). On a busy machine
+the CPU times are the steadier figures.
 
 Issue 17's targets at 10,000 pages: a one-page rebuild in ≤ 10 % of a full
 build's wall time (``bench_incremental.py`` measures both); an edit served
@@ -55,7 +56,7 @@ def timed_stages(timings: dict[str, float], profile_dir: Path | None, label: str
     for stage in pipeline.default_stages():
         def run(state, _run=stage.run, _name=stage.name):
             profiler = cProfile.Profile() if profile_dir else None
-            start = time.perf_counter()
+            start, cpu = time.perf_counter(), cpu_seconds()
             if profiler:
                 profiler.enable()
             try:
@@ -65,6 +66,7 @@ def timed_stages(timings: dict[str, float], profile_dir: Path | None, label: str
                     profiler.disable()
                     profiler.dump_stats(profile_dir / f"{label}-{_name}.prof")
                 timings[_name] = time.perf_counter() - start
+                timings[f"{_name} cpu"] = cpu_seconds() - cpu
         wrapped.append(pipeline.Stage(stage.name, run))
     return wrapped
 
@@ -125,9 +127,11 @@ def measure(pages: int, modes: list[str], edits: int, profile_dir: Path | None) 
             for edit in range(edits):
                 change_text(root, rel, f"{mode}-{edit}-{time.time_ns()}")
                 seen = rebuild(mode, root, profile_dir)
-                cells = " · ".join(f"{name} {seen[name]:.2f}" for name in STAGES if name in seen)
+                cells = " · ".join(f"{name} {seen[name]:.2f} ({seen[name + ' cpu']:.2f})"
+                                   for name in STAGES if name in seen)
                 extra = f" · then search {seen['search']:.2f}" if "search" in seen else ""
-                print(f"{pages:>6} pages, {mode}, edit {edit + 1}: {cells} = {seen['total']:.2f} s "
+                print(f"{pages:>6} pages, {mode}, edit {edit + 1}, wall (CPU) s: {cells} = "
+                      f"{seen['total']:.2f} s "
                       f"wall to {'served' if mode == 'serve' else 'published'}, "
                       f"{seen['cpu']:.2f} s CPU{extra} (load average "
                       f"{os.getloadavg()[0]:.1f})", flush=True)

@@ -22,7 +22,7 @@ from ..errors import BuildError, ConfigError
 from ..filetree import remove
 from ..i18n import _, ngettext
 from ..sitemodel import SiteModel
-from . import fingerprint, incremental, themelisting
+from . import fingerprint, incremental, mkdocs_files, themelisting
 from .generated import index_path, indexed_columns
 from .mkdocs_parts import build_in_parts, part_count, part_dir
 from .pipeline import BuildState
@@ -167,7 +167,7 @@ def _build_part(state: BuildState, part: int, parts: int) -> dict:
     config = state.mkdocs_config
     if part > 0:  # a forked child: its own copy of the configuration, writing its own folder
         config.site_dir = str(part_dir(state.temp_site, part))
-    with _collecting_warnings() as collector:
+    with _collecting_warnings() as collector, mkdocs_files.listing_kept():
         try:
             build(config)
         except MkDocsException as exc:
