@@ -209,3 +209,79 @@ def incremental_cache(root):
     from govpub.cachedir import cache_dir_for
 
     return cache_dir_for(root, "render")
+
+
+def _prepared_folder(site):
+    from govpub.build import prepared
+    from govpub.build.render import temp_site_for
+
+    prepared.wait()
+    return prepared.next_folder(temp_site_for(site))
+
+
+@pytest.mark.parametrize("planted", ["a file", "a link at a page", "another file at a page",
+                                     "a folder at a page", "a folder of files",
+                                     "a link to a folder"])
+def test_what_is_planted_in_the_prepared_next_site_is_never_served(tmp_path, planted):
+    """Serve links the pages of the site it published into the next temporary site while
+    it waits (govpub.build.prepared); whatever else is found there when the next rebuild
+    takes it is removed, and a reused page is used only if it is the very file published."""
+    root = make_site(tmp_path, linked_notices_files())
+    secret = tmp_path / "secret"
+    secret.mkdir()
+    (secret / "key.txt").write_text("秘密", encoding="utf-8")
+    said: list[str] = []
+    options = _options(root, said, preview=False)
+    assert rebuild_once(options), said
+    site = options.target
+    folder = _prepared_folder(site)
+    page = folder / "notices/2026-11-01-a/index.html"  # reused by the edit below
+    published = (site / "notices/2026-11-01-a/index.html").stat().st_ino
+    assert page.stat().st_ino == published
+    if planted == "a file":
+        (folder / "planted.html").write_text("植入", encoding="utf-8")
+    elif planted == "a link at a page":
+        page.unlink()
+        page.symlink_to(secret / "key.txt")
+    elif planted == "another file at a page":
+        page.unlink()
+        page.write_text("植入", encoding="utf-8")
+    elif planted == "a folder at a page":
+        page.unlink()
+        page.mkdir()
+        (page / "x.html").write_text("植入", encoding="utf-8")
+    elif planted == "a folder of files":
+        (folder / "planted/deep").mkdir(parents=True)
+        (folder / "planted/deep/index.html").write_text("植入", encoding="utf-8")
+    else:
+        (folder / "notices/2026-11-01-a/files").symlink_to(secret, target_is_directory=True)
+    _edit(root, "notices/2026-11-02-b.md", "乙事项说明。", "乙事项说明（修订）。")
+    _rebuild(options, said)
+    assert any(REUSED.search(line) for line in said), said
+    assert (site / "notices/2026-11-01-a/index.html").stat().st_ino == published  # reused
+    assert "植入" not in "".join(data.decode("utf-8", "replace")
+                                 for data in site_files(site).values())
+    assert (secret / "key.txt").read_text(encoding="utf-8") == "秘密"
+    _same_as_a_full_build(root, options, tmp_path)
+
+
+def test_a_prepared_folder_this_serve_did_not_make_is_never_taken(tmp_path):
+    """Left by an earlier serve, or planted (it is beside serve's folder, under .govpub/):
+    removed, and the rebuild places every reused page itself."""
+    from govpub.build import prepared
+
+    root = make_site(tmp_path, linked_notices_files())
+    said: list[str] = []
+    options = _options(root, said, preview=False)
+    assert rebuild_once(options), said
+    site = options.target
+    folder = _prepared_folder(site)
+    prepared.stop()
+    prepared._pending.clear()  # as in a serve started afresh
+    (folder / "planted.html").write_text("植入", encoding="utf-8")
+    its_folder = (folder / "notices/2026-11-01-a").stat().st_ino
+    _edit(root, "notices/2026-11-02-b.md", "乙事项说明。", "乙事项说明（修订）。")
+    _rebuild(options, said)
+    assert not (site / "planted.html").exists()
+    assert (site / "notices/2026-11-01-a").stat().st_ino != its_folder  # not taken
+    _same_as_a_full_build(root, options, tmp_path)

@@ -373,15 +373,21 @@ class Placement:
     At 10,000 pages the new site needs a folder per reused page: 10,800 ``mkdir`` calls,
     about 1 s of a serve rebuild on this machine, spent in the kernel, where the thread
     does not hold the interpreter and MkDocs can go on. ``temp_site`` is made empty first
-    (anything left there by a killed build, a link included, goes).
+    (anything left there by a killed build, a link included, goes), unless serve prepared
+    it while waiting for the edit (:mod:`govpub.build.prepared`): then the thread only
+    corrects it, removing everything but the reused pages and checking each of those.
     """
 
     def __init__(self, temp_site: Path, site_dir: Path, record: SiteRecord,
                  reuse: frozenset[str]) -> None:
+        from . import prepared
+
         self.placed: dict[str, FileStat] = {}
         self._error: BaseException | None = None
         remove(temp_site)
-        temp_site.mkdir(parents=True)
+        self.prepared = prepared.take(temp_site)
+        if not self.prepared:
+            temp_site.mkdir(parents=True)
         self._thread = threading.Thread(
             target=self._run, args=(os.fspath(temp_site), os.fspath(site_dir), record,
                                     sorted(reuse)),
@@ -391,11 +397,16 @@ class Placement:
     def _run(self, temp: str, site: str, record: SiteRecord, reuse: list[str]) -> None:
         made: set[str] = set()
         try:
+            if self.prepared:
+                _keep_only(temp, {record.pages[src].dest for src in reuse})
             for src in reuse:
                 previous = record.pages[src]
-                self.placed[src] = _place(os.path.join(site, previous.dest),
-                                          os.path.join(temp, previous.dest), previous.stat,
-                                          made)
+                target = os.path.join(temp, previous.dest)
+                if self.prepared and file_stat(target) == previous.stat:
+                    self.placed[src] = previous.stat  # the very file: linked while waiting
+                    continue
+                self.placed[src] = _place(os.path.join(site, previous.dest), target,
+                                          previous.stat, made)
         except BaseException as exc:  # raised in the building thread by result()
             self._error = exc
 
@@ -409,6 +420,25 @@ class Placement:
         if self._error is not None:
             raise self._error
         return self.placed
+
+
+def _keep_only(top: str, files: set[str]) -> None:
+    """Remove from the folder ``top`` every entry that is neither one of ``files`` (site
+    paths) nor a folder on the way to one: files, links, folders, whatever put them there."""
+    folders = {os.path.dirname(rel) for rel in files}
+    for folder in list(folders):
+        while folder and (folder := os.path.dirname(folder)) not in folders:
+            folders.add(folder)
+    pending = [""]
+    while pending:
+        rel = pending.pop()
+        with os.scandir(os.path.join(top, rel)) as entries:
+            for entry in entries:
+                path = rel + entry.name
+                if entry.is_dir(follow_symlinks=False) and path in folders:
+                    pending.append(path + "/")
+                elif path not in files or not entry.is_file(follow_symlinks=False):
+                    remove(Path(entry.path))
 
 
 def merge_rendered(rendered: Path, temp_site: Path) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from ..errors import UsageError
 from ..filetree import remove
 from ..i18n import _
@@ -10,10 +12,15 @@ from .pipeline import BuildState
 RENDERERS = ("mkdocs", "pelican")
 
 
+def temp_site_for(site_dir: Path) -> Path:
+    """The folder a build of ``site_dir`` renders into, beside it (renamed into place)."""
+    return site_dir.parent / f".{site_dir.name}.govpub-tmp"
+
+
 def render(state: BuildState) -> None:
     site_dir = state.site_dir
     site_dir.parent.mkdir(parents=True, exist_ok=True)
-    state.temp_site = site_dir.parent / f".{site_dir.name}.govpub-tmp"
+    state.temp_site = temp_site_for(site_dir)
     # left by a killed build, or planted (beside site/, in the repository): a renderer
     # empties its folder first, and MkDocs empties a link's target; it is removed instead
     remove(state.temp_site)

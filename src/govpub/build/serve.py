@@ -32,9 +32,10 @@ from ..errors import GovpubError
 from ..i18n import _
 from ..search import refresh_search_index
 from ..search.markers import INDEX_DIR
-from . import incremental
+from . import incremental, prepared
 from .pipeline import BuildOptions, build_lock, run_build
 from .postbuild import digest_as_known
+from .render import temp_site_for
 from .treewatch import SAFETY_POLL_SECONDS, TreeEvents
 
 WATCHED = ("content", "site_config", "review", "mkdocs.yml")
@@ -146,6 +147,9 @@ def _build_then_index(options: BuildOptions, done: str | None = None) -> bool:
     if state.unsaved_record is not None:
         with build_lock(state.work_dir):
             _save_record(state.site_dir, *state.unsaved_record, indexed=indexed)
+        # the next rebuild's reused pages, linked while serve waits for the next edit
+        prepared.prepare(temp_site_for(state.site_dir), state.site_dir,
+                         state.unsaved_record[1])
     return True
 
 
@@ -287,6 +291,7 @@ def serve_forever(options: BuildOptions, *, port: int) -> int:
         events.wake()
         events.stop()
         server.server_close()
+        prepared.discard(temp_site_for(site_dir))
     return 0
 
 

@@ -1,0 +1,123 @@
+"""Serve's next site, begun while it waits for the next edit.
+
+A rebuild puts every page it reuses into a new folder as a hard link, each
+in a folder of its own: at 10,000 pages 10,800 ``mkdir`` and 10,457 ``link``
+calls, longer than MkDocs takes to render the changed page beside them
+(:class:`govpub.build.incremental.Placement`). ``govpub serve`` knows the
+pages of the site it has just published (its render record), and an edit
+changes few of them: once the search index is updated, a thread links every
+page of that site into a folder beside the next temporary site
+(:func:`prepare`). The next rebuild takes that folder as its temporary site
+(:func:`take`) and the placement only corrects it: whatever is there that
+is not a reused page (a page since changed, a file planted by anyone, a link)
+is removed, and each reused page is checked to be the very file the record
+names (device, inode, size, modification time) or placed again. The folder
+is never trusted for more than what it is checked to be.
+
+A rebuild that comes before the thread is done stops it and takes the folder
+as it is. Only a folder this process prepared is ever taken; any other at
+that path is removed.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import threading
+from pathlib import Path
+
+from ..filetree import remove
+
+_pending: list = []  # the one preparation of this process, if any
+
+
+def next_folder(temp_site: Path) -> Path:
+    """Where the next temporary site is prepared: beside it."""
+    return temp_site.with_name(temp_site.name + ".next")
+
+
+class Preparation:
+    """A thread that links each page of ``pages`` ({site path: stat as published}) from
+    ``site_dir`` into ``folder`` (made empty first), until done or stopped."""
+
+    def __init__(self, folder: Path, site_dir: Path, pages: dict[str, tuple]) -> None:
+        self.folder = folder
+        self._stop = threading.Event()
+        self._thread = threading.Thread(
+            target=self._run, args=(os.fspath(folder), os.fspath(site_dir), pages),
+            name="prepare-next-site", daemon=True)
+        self._thread.start()
+
+    def _run(self, folder: str, site: str, pages: dict[str, tuple]) -> None:
+        from .incremental import file_stat
+
+        try:
+            remove(Path(folder))
+            os.mkdir(folder)
+            made: set[str] = set()
+            for dest, expected in pages.items():
+                if self._stop.is_set():
+                    return
+                source, target = os.path.join(site, dest), os.path.join(folder, dest)
+                if file_stat(source) != expected:
+                    continue  # changed since: the placement places it (or not) itself
+                parent = os.path.dirname(target)
+                if parent not in made:
+                    os.makedirs(parent, exist_ok=True)
+                    made.add(parent)
+                os.link(source, target)
+        except OSError:
+            return  # what is there is checked when taken; nothing is trusted unchecked
+
+    def wait(self) -> None:
+        self._thread.join()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+def prepare(temp_site: Path, site_dir: Path, record) -> None:
+    """Begin the next temporary site of ``site_dir`` from the pages of its render
+    ``record``, in a thread (a preparation still running is stopped first)."""
+    stop()
+    pages = {page.dest: page.stat for page in record.pages.values()}
+    _pending.append(Preparation(next_folder(temp_site), site_dir, pages))
+
+
+def wait() -> None:
+    """Until the preparation running, if any, is done."""
+    for preparation in list(_pending):
+        preparation.wait()
+
+
+def stop() -> None:
+    """Stop the preparation running, if any (its folder stays until taken or removed)."""
+    while _pending:
+        _pending.pop().stop()
+
+
+def discard(temp_site: Path) -> None:
+    """Stop preparing the next site of ``temp_site`` and remove what was prepared."""
+    stop()
+    remove(next_folder(temp_site))
+
+
+def take(temp_site: Path) -> bool:
+    """Move the folder prepared for ``temp_site`` there (stopping the thread if it runs):
+    True; False when there is none this process prepared (any other is removed)."""
+    folder = next_folder(temp_site)
+    mine = bool(_pending) and _pending[-1].folder == folder
+    stop()
+    if not mine:
+        remove(folder)
+        return False
+    try:
+        os.rename(folder, temp_site)
+        taken = stat.S_ISDIR(os.lstat(temp_site).st_mode)
+    except OSError:
+        taken = False
+    if not taken:  # gone, or replaced by a link since it was made: not used
+        remove(folder)
+        remove(temp_site)
+    return taken
