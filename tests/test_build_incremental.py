@@ -452,3 +452,28 @@ def test_a_link_planted_where_the_render_writes_is_removed_not_emptied(tmp_path,
         assert sorted(p.name for p in precious.iterdir()) == ["keep.txt"]
         assert (precious / "keep.txt").read_text(encoding="utf-8") == "mine"
     assert not (root / planted).is_symlink()  # removed by the build that used the path
+
+
+def test_open_data_the_last_site_published_as_it_is_is_linked_not_written(tmp_path, capsys):
+    """An open-data file with the bytes the previous site published at its path, still the
+    very file published, is a hard link to it; one whose bytes changed, or that was changed
+    in the site folder since, is written. Either way the site is a full build's, and the
+    manifest lists every file's SHA-256."""
+    root = make_site(tmp_path, linked_notices_files())
+    assert build(root) == 0
+    site = root / "site"
+    inode = {path.relative_to(site).as_posix(): path.stat().st_ino
+             for path in [*(site / "api").rglob("*.json"), *(site / "feeds").glob("*.xml")]}
+    assert "api/notices.json" in inode and "api/schema/notices.schema.json" in inode
+    tampered = site / "api/schema/catalog.schema.json"
+    tampered.write_bytes(tampered.read_bytes() + b" ")  # by hand, in the published site
+    _edit(root, "notices/2026-11-20-fees.md", "关于调整专利收费的通知", "关于调整专利收费标准的通知")
+    code, reused = _build_both(root, tmp_path, capsys)
+    assert code == 0 and reused is not None
+    now = {rel: (site / rel).stat().st_ino for rel in inode}
+    assert now["api/notices.json"] != inode["api/notices.json"]  # the title is in it
+    assert now["api/schema/catalog.schema.json"] != inode["api/schema/catalog.schema.json"]
+    unchanged = [rel for rel in inode if now[rel] == inode[rel]]
+    assert "api/schema/notices.schema.json" in unchanged
+    assert any(rel.startswith("feeds/") for rel in unchanged), unchanged
+    _manifest_is_the_files(site)

@@ -262,7 +262,8 @@ def digest_as_known(path: Path | str, seen, known) -> str:
 def hash_early(site_dir: Path, delta: SiteDelta, skip: str) -> None:
     """Hash the files written so far (all but the top folder ``skip``) for the manifest,
     while a step that writes that folder runs. The manifest takes a digest from here only
-    for the very same file (stat, as with the previous build's digests)."""
+    for the very same file (stat, as with the previous build's digests); a step that
+    wrote a file and gave its digest (open data) spares it being read."""
     known = delta.previous_files
     pending = [("", os.fspath(site_dir))]
     while pending:
@@ -277,12 +278,15 @@ def hash_early(site_dir: Path, delta: SiteDelta, skip: str) -> None:
                 seen = file_stat(entry.path)
                 if seen is None:
                     continue  # a link or another kind of file: the manifest refuses it
-                digest = digest_as_known(entry.path, seen, known.get(rel))
+                digest = digest_as_known(entry.path, seen,
+                                         delta.hashed_early.get(rel) or known.get(rel))
                 delta.hashed_early[rel] = (seen, digest)
 
 
 writes_own_folder(write_search_index)
 uses_delta(write_handouts)  # the site key: the items' handout keys come from a memo
+uses_delta(write_open_data)  # files the previous site has as they are: hard links
+uses_delta(write_feeds)
 
 #: Post-build steps in order; keep write_manifest last. The search index reads the pages
 #: as rendered and writes only search-index/: it runs first, beside the steps after it.

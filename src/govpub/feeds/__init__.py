@@ -70,11 +70,12 @@ def feed_files(model: SiteModel) -> dict[str, bytes]:
     return files
 
 
-def write_feeds(model: SiteModel, site_dir: Path) -> None:
-    """Post-build step: write the feeds into the built site folder."""
+def write_feeds(model: SiteModel, site_dir: Path, delta=None) -> None:
+    """Post-build step: write the feeds into the built site folder (a feed the previous
+    site published with the same bytes is linked from it: ``opendata.write_files``)."""
     from ..opendata import write_files
 
-    write_files(feed_files(model), site_dir)
+    write_files(feed_files(model), site_dir, delta)
 
 
 __all__ = ["MAX_ENTRIES", "feed_files", "write_feeds"]
