@@ -201,11 +201,11 @@ def serve_latency(pages: int, edits: int = 3,
                 written = time.perf_counter() - start
                 next_ask = start
                 while True:
-                    # the server answers in serve's own process: asking it 50 times a second
-                    # while it rebuilds takes the rebuild's interpreter lock (seconds at
-                    # 10,000 pages); a page is new only once serve says "rebuilt", so ask
-                    # often only from then on, and now and then before (a serve that
-                    # failed to say it is still measured)
+                    # the server answers in serve's own process: a page asked for 50 times
+                    # a second while serve rebuilds competes with the rebuild for the
+                    # interpreter, which no reader does; a page is new only once serve
+                    # says "rebuilt", so ask often only from then on, and twice a second
+                    # before (a serve that failed to say it is still measured)
                     if len(rebuilt) <= rebuilds and time.perf_counter() < next_ask:
                         time.sleep(0.005)
                         continue
