@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
 from pathlib import Path
@@ -36,4 +37,5 @@ def keep_cache_file(path: Path, data: bytes | str) -> None:
         temp.write_bytes(data)
         os.replace(temp, path)
     except OSError:
-        temp.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):  # (a folder there, say: then it stays)
+            temp.unlink(missing_ok=True)
