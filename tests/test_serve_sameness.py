@@ -221,7 +221,9 @@ def _prepared_folder(site):
 
 @pytest.mark.parametrize("planted", ["a file", "a link at a page", "another file at a page",
                                      "a folder at a page", "a folder of files",
-                                     "a link to a folder"])
+                                     "a link to a folder", "a file in the index",
+                                     "a link in the index", "another file in the index",
+                                     "a link for the index"])
 def test_what_is_planted_in_the_prepared_next_site_is_never_served(tmp_path, planted):
     """Serve links the pages of the site it published into the next temporary site while
     it waits (govpub.build.prepared); whatever else is found there when the next rebuild
@@ -253,14 +255,32 @@ def test_what_is_planted_in_the_prepared_next_site_is_never_served(tmp_path, pla
     elif planted == "a folder of files":
         (folder / "planted/deep").mkdir(parents=True)
         (folder / "planted/deep/index.html").write_text("植入", encoding="utf-8")
-    else:
+    elif planted == "a link to a folder":
         (folder / "notices/2026-11-01-a/files").symlink_to(secret, target_is_directory=True)
+    else:  # the search index, linked too, which serve's rebuild carries over
+        index = folder / INDEX_DIR
+        term = next(path for path in sorted(index.rglob("*")) if path.is_file()
+                    and path.name != "index.json")
+        assert term.stat().st_ino == (site / term.relative_to(folder)).stat().st_ino
+        if planted == "a file in the index":
+            (index / "planted.json").write_text("植入", encoding="utf-8")
+        elif planted == "a link in the index":
+            term.unlink()
+            term.symlink_to(secret / "key.txt")
+        elif planted == "another file in the index":
+            term.unlink()
+            term.write_text("植入", encoding="utf-8")
+        else:
+            shutil.rmtree(index)
+            index.symlink_to(secret, target_is_directory=True)
     _edit(root, "notices/2026-11-02-b.md", "乙事项说明。", "乙事项说明（修订）。")
     _rebuild(options, said)
     assert any(REUSED.search(line) for line in said), said
     assert (site / "notices/2026-11-01-a/index.html").stat().st_ino == published  # reused
     assert "植入" not in "".join(data.decode("utf-8", "replace")
                                  for data in site_files(site).values())
+    assert not any(path.is_symlink() for path in site.rglob("*"))
+    assert sorted(path.name for path in secret.iterdir()) == ["key.txt"]
     assert (secret / "key.txt").read_text(encoding="utf-8") == "秘密"
     _same_as_a_full_build(root, options, tmp_path)
 

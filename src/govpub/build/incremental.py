@@ -52,6 +52,7 @@ from typing import TYPE_CHECKING
 from ..filetree import link_or_copy, remove
 from ..i18n import _
 from ..sealed import keep_sealed, read_sealed
+from ..search.markers import INDEX_DIR
 from .linkscope import PageLinks, page_links
 
 if TYPE_CHECKING:
@@ -398,7 +399,7 @@ class Placement:
         made: set[str] = set()
         try:
             if self.prepared:
-                _keep_only(temp, {record.pages[src].dest for src in reuse})
+                _keep_only(temp, {record.pages[src].dest for src in reuse}, INDEX_DIR)
             for src in reuse:
                 previous = record.pages[src]
                 target = os.path.join(temp, previous.dest)
@@ -422,9 +423,11 @@ class Placement:
         return self.placed
 
 
-def _keep_only(top: str, files: set[str]) -> None:
+def _keep_only(top: str, files: set[str], left: str) -> None:
     """Remove from the folder ``top`` every entry that is neither one of ``files`` (site
-    paths) nor a folder on the way to one: files, links, folders, whatever put them there."""
+    paths) nor a folder on the way to one: files, links, folders, whatever put them there.
+    The top folder ``left`` (the search index) is left as it is, to the step that uses
+    it, if it is a folder."""
     folders = {os.path.dirname(rel) for rel in files}
     for folder in list(folders):
         while folder and (folder := os.path.dirname(folder)) not in folders:
@@ -437,6 +440,8 @@ def _keep_only(top: str, files: set[str]) -> None:
                 path = rel + entry.name
                 if entry.is_dir(follow_symlinks=False) and path in folders:
                     pending.append(path + "/")
+                elif path == left and entry.is_dir(follow_symlinks=False):
+                    continue
                 elif path not in files or not entry.is_file(follow_symlinks=False):
                     remove(Path(entry.path))
 

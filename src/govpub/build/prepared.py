@@ -3,7 +3,8 @@
 A rebuild puts every page it reuses into a new folder as a hard link, each
 in a folder of its own: at 10,000 pages 10,800 ``mkdir`` and 10,457 ``link``
 calls, longer than MkDocs takes to render the changed page beside them
-(:class:`govpub.build.incremental.Placement`). ``govpub serve`` knows the
+(:class:`govpub.build.incremental.Placement`); serve's rebuild then links the
+12,790 files of the search index it carries over. ``govpub serve`` knows the
 pages of the site it has just published (its render record), and an edit
 changes few of them: once the search index is updated, a thread links every
 page of that site into a folder beside the next temporary site
@@ -11,8 +12,10 @@ page of that site into a folder beside the next temporary site
 (:func:`take`) and the placement only corrects it: whatever is there that
 is not a reused page (a page since changed, a file planted by anyone, a link)
 is removed, and each reused page is checked to be the very file the record
-names (device, inode, size, modification time) or placed again. The folder
-is never trusted for more than what it is checked to be.
+names (device, inode, size, modification time) or placed again; the search
+index's folder is left to the carry, which keeps only files that are the
+very files of the index served (``govpub.search.carry_search_index``). The
+folder is never trusted for more than what it is checked to be.
 
 A rebuild that comes before the thread is done stops it and takes the folder
 as it is. Only a folder this process prepared is ever taken; any other at
@@ -78,11 +81,16 @@ class Preparation:
 
 
 def prepare(temp_site: Path, site_dir: Path, record) -> None:
-    """Begin the next temporary site of ``site_dir`` from the pages of its render
-    ``record``, in a thread (a preparation still running is stopped first)."""
+    """Begin the next temporary site of ``site_dir`` from the pages and the search index
+    of its render ``record``, in a thread (a preparation still running is stopped first)."""
+    from ..search.markers import INDEX_DIR
+
     stop()
-    pages = {page.dest: page.stat for page in record.pages.values()}
-    _pending.append(Preparation(next_folder(temp_site), site_dir, pages))
+    files = {page.dest: page.stat for page in record.pages.values()}
+    prefix = INDEX_DIR + "/"  # the search index, which the rebuild carries over as it is
+    files.update((rel, tuple(known[0])) for rel, known in record.files.items()
+                 if rel.startswith(prefix))
+    _pending.append(Preparation(next_folder(temp_site), site_dir, files))
 
 
 def wait() -> None:

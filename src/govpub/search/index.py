@@ -265,11 +265,51 @@ def carry_search_index(previous_site: Path, site_dir: Path) -> bool:
             or not has_search_state(previous_site):
         return False
     bundle = Path(site_dir) / INDEX_DIR
-    remove(bundle)
     # regular files only: a link planted in the folder (it is under .govpub/, which a
     # branch can commit) must not make the server hand out a file from elsewhere
-    _copy_index(previous, bundle)
+    _link_same(os.fspath(previous), os.fspath(bundle))
     return True
+
+
+def _link_same(source: str, target: str) -> None:
+    """Make the folder ``target`` hold a hard link of each regular file under ``source``
+    and nothing else. A file already there that is that very file (same device and
+    inode: serve links the index into the next site while it waits, see
+    ``govpub.build.prepared``) stays; anything else there goes, links and folders
+    included (removed, never followed)."""
+    try:
+        there = os.lstat(target)
+    except FileNotFoundError:
+        there = None
+    if there is not None and not stat.S_ISDIR(there.st_mode):
+        remove(Path(target))
+    os.makedirs(target, exist_ok=True)
+    wanted = set()
+    with os.scandir(source) as entries:
+        for entry in entries:
+            path = os.path.join(target, entry.name)
+            if entry.is_dir(follow_symlinks=False):
+                wanted.add(entry.name)
+                _link_same(entry.path, path)
+                continue
+            if not entry.is_file(follow_symlinks=False):
+                continue  # a link in the index served: left out
+            wanted.add(entry.name)
+            mine = entry.stat(follow_symlinks=False)
+            try:
+                have = os.lstat(path)
+            except FileNotFoundError:
+                have = None
+            if have is not None:
+                if stat.S_ISREG(have.st_mode) and \
+                        (have.st_dev, have.st_ino) == (mine.st_dev, mine.st_ino):
+                    continue
+                remove(Path(path))
+            link_or_copy(entry.path, path)
+    with os.scandir(target) as entries:
+        for entry in entries:
+            if entry.name not in wanted:
+                remove(Path(entry.path))
 
 
 def refresh_search_index(site_dir: Path) -> own_build.Outcome:
