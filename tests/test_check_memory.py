@@ -12,16 +12,20 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from build_fixtures import add_file, basic_files, make_site, notice
+from build_fixtures import NOW_TEXT, add_file, basic_files, make_site, notice
 from factory import NOW, sign_off
 
 from govpub import checkcache, checker, checkmemo
+from govpub.build import serve
+from govpub.build.pipeline import BuildOptions
+from govpub.cachedir import cache_dir_for
 from govpub.config import load_policy
 from govpub.watch.fidelity import text_digest
 
@@ -266,3 +270,27 @@ def test_the_rules_run_again_read_nothing_but_what_the_kept_state_is_keyed_by(si
     reached = {path for path in seen["reached"] if not path.startswith("site_config/")}
     assert "review/" + COPY + ".original.md" in reached, "the hook saw the rules read"
     assert reached <= allowed, sorted(reached - allowed)
+
+
+def test_documents_made_of_kept_entries_are_not_changed_by_serve_s_rebuilds(site):
+    """The documents of a kept entry share its front matter from check to check: after
+    serve's rebuilds (check, gate, staging, render, ...) every kept entry is still equal
+    to the one in the database, written when the file was loaded."""
+    said: list[str] = []
+    options = BuildOptions(root=site, serve=True, defer_search=True, now_text=NOW_TEXT,
+                           echo=said.append)
+    assert serve.rebuild_once(options), said
+    page = site / "content/notices/2026-11-05-n.md"
+    for edit in range(2):
+        page.write_text(notice(title="通知5", body=f"正文{edit}。"), encoding="utf-8")
+        sign_off(site, ["notices/2026-11-05-n.md"])
+        assert serve.rebuild_once(options), said
+    kept = checkmemo.kept_for(site.resolve()).rows
+    assert len(kept) >= len(_files()) - 1
+    database = sqlite3.connect(cache_dir_for(site.resolve(), "check") / checkcache.DATABASE)
+    try:
+        stored = dict(database.execute("SELECT k, head FROM docs"))
+    finally:
+        database.close()
+    for key, (head, *_rest) in kept.items():
+        assert checkcache._unpack(stored[key]) == head, key.split("\0")[0]

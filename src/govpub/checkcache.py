@@ -70,6 +70,8 @@ DATABASE = "check.sqlite3"
 RECORDS_SLACK = 64
 #: the database's page size when it is made (SQLite's default is 4 KB)
 PAGE_BYTES = 16384
+#: up to this many entries are fetched by key; more, by reading the whole table
+FETCH_BY_KEY = 256
 #: a file changed this recently is hashed every time, never known by its status alone
 RACY_NS = 2_000_000_000
 
@@ -305,6 +307,10 @@ class CheckCache:
         self.records: dict[str, object] = {}
         self._pending_records: dict[str, object] = {}
         self.records_used: set[str] = set()
+        #: entries kept in this process's memory between checks (govpub serve; see
+        #: govpub.checkmemo): key → (head values, rest blob, findings, day, daily findings),
+        #: or None when the process keeps none
+        self.kept: dict[str, tuple] | None = None
         self._connection: sqlite3.Connection | None = None
         self._pid = 0
         self.hits = 0
@@ -410,36 +416,50 @@ class CheckCache:
                     continue
                 self.remember(repo_path, status, digest)
             keys[entry.rel] = f"{entry.rel}\0{digest}"
-        found = self._fetch_docs(list(keys.values()))
+        kept = self.kept if self.kept is not None else {}
+        today = self.today
+        found = self._fetch_docs([k for k in keys.values()
+                                  if k not in kept or kept[k][3] != today])
         hits: dict[str, tuple] = {}
         rest = []
         for entry in entries:
-            row = found.get(keys.get(entry.rel, ""))
+            key = keys.get(entry.rel, "")
             hit = None
-            if row is not None:
+            known = kept.get(key)
+            if known is not None and known[3] == today:  # this process read it before
+                hit = (_document(known[0], known[1], entry.file), known[2] + known[4])
+            elif (row := found.get(key)) is not None:
                 try:
-                    findings = _unpack_findings(row[2])
-                    if row[3] == self.today:
-                        findings = findings + _unpack_findings(row[4])
+                    head, findings = _unpack(row[0]), _unpack_findings(row[2])
+                    daily = _unpack_findings(row[4])
+                    if row[3] == today:
+                        hit = (_document(head, row[1], entry.file), findings + daily)
                     else:
                         self.stale_days.add(entry.rel)
-                    hit = (_document(_unpack(row[0]), row[1], entry.file), findings)
+                        hit = (_document(head, row[1], entry.file), findings)
+                    if self.kept is not None:
+                        self.kept[key] = (head, row[1], findings, row[3], daily)
                 except (ValueError, TypeError):
                     hit = None  # damaged: loaded again like any new file
             if hit is None:
                 rest.append(entry)
             else:
                 hits[entry.rel] = hit
+        if self.kept is not None:
+            for key in self.kept.keys() - set(keys.values()):
+                del self.kept[key]  # of files gone or changed
         self.hits, self.misses = len(hits), len(rest)
         return hits, rest
 
     def _fetch_docs(self, keys: list[str]) -> dict[str, tuple]:
         if not keys:
             return {}
+        query = "SELECT k, head, rest, findings, day, daily FROM docs"
+        if len(keys) <= FETCH_BY_KEY:  # a few (the rest kept in memory): by the index
+            return {k: row for k, *row in self._db().execute(
+                f"{query} WHERE k IN ({', '.join('?' * len(keys))})", keys)}
         wanted = set(keys)
-        return {k: row for k, *row
-                in self._db().execute("SELECT k, head, rest, findings, day, daily FROM docs")
-                if k in wanted}
+        return {k: row for k, *row in self._db().execute(query) if k in wanted}
 
     def before_reading(self, entry: Entry) -> None:
         """Take the status of a file about to be read, if the split did not (see store)."""

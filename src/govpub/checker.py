@@ -487,10 +487,12 @@ def _check_repository(policy: Policy, now: datetime, focus: set[str] | None,
     cache = CheckCache.open(policy, rules, SHARED_DERIVATIONS, today) \
         if focus is None and use_cache else None
     if cache is not None:
+        kept = checkmemo.kept_for(policy.root) if keep else None
+        if kept is not None:
+            cache.kept = kept.rows_for(cache.generation)
         try:
             with reading_records(cache):
-                return _cached_check(policy, now, entries, rules, keep_bodies, cache,
-                                     checkmemo.kept_for(policy.root) if keep else None)
+                return _cached_check(policy, now, entries, rules, keep_bodies, cache, kept)
         finally:
             cache.close()
     if focus is None:
@@ -567,8 +569,8 @@ def _run_again_kept(policy: Policy, now: datetime, rules: list[type[Rule]],
     for path in documents:
         groups[checkmemo.bucket_of(path)].append(path)
     context = (cache.generation, tuple(_again_rules(rules)), str(now.tzinfo), now.utcoffset())
-    review_dir = os.fspath(policy.review_dir)
-    keys = {bucket: checkmemo.bucket_key(context, review_dir,
+    beside = checkmemo.beside_statuses(os.fspath(policy.review_dir))
+    keys = {bucket: checkmemo.bucket_key(context, beside,
                                          [documents[p] for p in paths], cache.seen, started_ns)
             for bucket, paths in groups.items()}
     todo = [bucket for bucket in sorted(groups)

@@ -29,7 +29,14 @@ a finding or a verdict):
   check (either end included), for each clock (``now``, and ``clock``: the
   later of that and the real clock).
 
-Only findings (immutable) and the instants are kept, never a document.
+Besides, the check cache's entries are kept as read (``CheckCache.kept``): a
+document's head as unpacked, its text still packed, its kept findings. Those
+are the same for the same bytes (the key is the file's path and digest, and
+the cache's generation); the documents made of them share their front
+matter from check to check, which nothing changes once loaded (the compiled
+schema check writes its defaults while the file is loaded, before the entry
+is made): tests/test_check_memory.py compares them after serve's rebuilds
+with the entries in the database.
 ``tests/test_check_memory.py`` compares kept and fresh checks after edits
 of every kind, and runs those rules under an audit hook: one that reads a
 file not named here must extend the key.
@@ -38,13 +45,12 @@ file not named here must extend the key.
 from __future__ import annotations
 
 import os
-import time
 import zlib
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from .checkcache import Status, file_status
+from .checkcache import Status, file_status, status_of
 from .findings import Finding
 from .review.records import RECORD_SUFFIX
 from .watch.fidelity import ORIGINAL_SUFFIX
@@ -95,9 +101,20 @@ class KeptCheck:
     """What the last check of one repository in this process left for the next."""
 
     buckets: dict[int, Kept] = field(default_factory=dict)
+    #: the check cache's entries as this process read them (CheckCache.kept), of one
+    #: generation: read from the database and unpacked once, not on every check
+    rows: dict[str, tuple] = field(default_factory=dict)
+    generation: str = ""
     #: buckets run again and reused by the last check (for tests and benchmarks)
     ran: int = 0
     reused: int = 0
+
+
+    def rows_for(self, generation: str) -> dict[str, tuple]:
+        """The kept cache entries, if of ``generation`` (else none: they are dropped)."""
+        if generation != self.generation:
+            self.rows, self.generation = {}, generation
+        return self.rows
 
 
 _kept: dict[str, KeptCheck] = {}
@@ -116,26 +133,51 @@ def forget(root: Path | None = None) -> None:
         _kept.pop(os.fspath(root), None)
 
 
-def document_key(review_dir: str, doc, status: Status | None, started_ns: int) -> tuple | None:
+def beside_statuses(review_dir: str) -> dict[str, Status]:
+    """The status of every file under ``review/`` named by a BESIDE suffix, by its path
+    there: one listing of the folder, a status taken only of the files that exist (most
+    pages have no original's text: a status asked of each was 10,000 failed calls)."""
+    statuses: dict[str, Status] = {}
+    cut = len(review_dir) + 1
+    pending = [review_dir]
+    while pending:
+        try:
+            listing = os.scandir(pending.pop())
+        except OSError:
+            continue
+        with listing:
+            for entry in listing:
+                try:
+                    if entry.is_dir(follow_symlinks=False):
+                        pending.append(entry.path)
+                    elif entry.name.endswith(BESIDE):
+                        statuses[entry.path[cut:].replace(os.sep, "/")] = status_of(
+                            entry.stat(follow_symlinks=False))
+                except OSError:
+                    continue
+    return statuses
+
+
+def document_key(beside: dict[str, Status], doc, status: Status | None,
+                 started_ns: int) -> tuple | None:
     """What a document's findings of the rules run again depend on besides the policy and
     the time; None when a file changed too recently to be known by its status."""
-    statuses = [status]
-    for suffix in BESIDE:
-        statuses.append(file_status(os.path.join(review_dir, doc.path + suffix)))
+    statuses = [status, *(beside.get(doc.path + suffix) for suffix in BESIDE)]
     for seen in statuses:
         if seen is not None and started_ns - seen[4] < RACY_NS:
             return None
     return (doc.path, doc.digest, *statuses)
 
 
-def bucket_key(context: tuple, review_dir: str, documents: list, statuses: dict,
-               started_ns: int | None = None) -> tuple | None:
-    """The key of one bucket's findings (see the module's docstring), or None: not kept."""
-    started_ns = time.time_ns() if started_ns is None else started_ns
+def bucket_key(context: tuple, beside: dict[str, Status], documents: list, statuses: dict,
+               started_ns: int) -> tuple | None:
+    """The key of one bucket's findings (see the module's docstring), or None: not kept.
+    ``beside``: :func:`beside_statuses`; ``statuses``: the documents' files' as the
+    check cache took them before reading (else taken here)."""
     keys = []
     for doc in documents:
-        status = statuses.get(doc.path) if doc.path in statuses else file_status(doc.file)
-        key = document_key(review_dir, doc, status, started_ns)
+        status = statuses[doc.path] if doc.path in statuses else file_status(doc.file)
+        key = document_key(beside, doc, status, started_ns)
         if key is None:
             return None
         keys.append(key)
