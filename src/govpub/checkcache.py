@@ -58,6 +58,7 @@ from .content import Document, Entry
 from .digest import is_text_file as is_text_file_path
 from .findings import Finding
 from .i18n import current_language
+from .layout import CONTENT_DIR
 from .sealed import seal, unseal
 
 if TYPE_CHECKING:
@@ -320,13 +321,18 @@ class CheckCache:
 
     @classmethod
     def open(cls, policy: Policy, rules: list[type[Rule]], shared: frozenset[str],
-             today: str) -> CheckCache | None:
+             today: str, statuses: dict | None = None) -> CheckCache | None:
+        """``statuses``: the files' statuses and digests this process kept (see
+        govpub.checkmemo; facts about the files, whatever the generation): not read
+        again from the database, and what this check learns is added to them."""
         folder = cache_dir_for(policy.root, "check")
         if folder is None:
             return None
         cache = cls(folder / DATABASE, generation(policy, rules), policy.root,
                     frozenset(r.id for r in rules if r.cacheable is True), shared,
                     frozenset(r.id for r in rules if r.cacheable == "day"), today)
+        if statuses:
+            cache.statuses = statuses
         try:
             cache._prepare()
         except sqlite3.DatabaseError:  # damaged beyond reading: start again, never trust it
@@ -369,6 +375,8 @@ class CheckCache:
             db.execute("DELETE FROM records")
             db.execute("INSERT OR REPLACE INTO meta VALUES ('generation', ?)", (self.generation,))
             db.execute("COMMIT")
+        if self.statuses:
+            return  # kept by the process (see open)
         for path, *status, digest in db.execute("SELECT * FROM files"):
             self.statuses[path] = (tuple(status), digest)
 
@@ -397,12 +405,13 @@ class CheckCache:
         """(hits: path → (document, cached findings), entries still to load)."""
         keys: dict[str, str] = {}
         empty = self._db().execute("SELECT 1 FROM docs LIMIT 1").fetchone() is None
+        prefix = self._root_prefix + CONTENT_DIR + os.sep  # where list_entries found them
         for entry in entries:
             if empty:
                 break  # a cold run: nothing to find (each file's status is taken as it is read)
             if entry.refusal or entry.collides_with:
                 continue
-            status = file_status(entry.file)
+            status = file_status(prefix + entry.rel)  # (not entry.file: no Path made text)
             self.seen[entry.rel] = status
             repo_path = "content/" + entry.rel
             digest = self.known_digest(repo_path, status)
@@ -562,6 +571,8 @@ class CheckCache:
             db.execute("COMMIT")
         except sqlite3.DatabaseError:
             return
+        for digest in self.records.keys() - used.keys():  # (the dict a process may keep)
+            del self.records[digest]
 
     # --- writing -----------------------------------------------------------------------
 

@@ -484,12 +484,15 @@ def _check_repository(policy: Policy, now: datetime, focus: set[str] | None,
                       use_cache: bool = False, keep: bool = False) -> CheckResult:
     entries = list_entries(policy.content_dir)
     today = now.astimezone(policy.timezone).date().isoformat()
-    cache = CheckCache.open(policy, rules, SHARED_DERIVATIONS, today) \
+    kept = checkmemo.kept_for(policy.root) if keep and focus is None and use_cache else None
+    cache = CheckCache.open(policy, rules, SHARED_DERIVATIONS, today,
+                            kept.statuses if kept is not None else None) \
         if focus is None and use_cache else None
     if cache is not None:
-        kept = checkmemo.kept_for(policy.root) if keep else None
         if kept is not None:
             cache.kept = kept.rows_for(cache.generation)
+            cache.records = kept.records
+            kept.statuses = cache.statuses
         try:
             with reading_records(cache):
                 return _cached_check(policy, now, entries, rules, keep_bodies, cache, kept)
@@ -567,7 +570,7 @@ def _run_again_kept(policy: Policy, now: datetime, rules: list[type[Rule]],
     before = {"now": (now, now), "clock": (checkmemo.clock_reading(now),) * 2}
     groups: dict[int, list[str]] = defaultdict(list)
     for path in documents:
-        groups[checkmemo.bucket_of(path)].append(path)
+        groups[kept.bucket_of(path)].append(path)
     context = (cache.generation, tuple(_again_rules(rules)), str(now.tzinfo), now.utcoffset())
     beside = checkmemo.beside_statuses(os.fspath(policy.review_dir))
     keys = {bucket: checkmemo.bucket_key(context, beside,
@@ -603,7 +606,8 @@ def _cached_check(policy: Policy, now: datetime, entries: list[Entry],
     the clock) run again on the reused documents; every other rule runs on all.
     """
     hits, todo = cache.split(entries, digest_for)
-    cache.load_records()
+    if not (kept is not None and cache.records):  # (else kept by this process)
+        cache.load_records()
     if not keep_bodies:
         kept = None  # (the fidelity rule reads the text of the pages loaded)
     # with kept state, the rules run again run on every document by bucket (those loaded

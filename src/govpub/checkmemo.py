@@ -104,7 +104,13 @@ class KeptCheck:
     #: the check cache's entries as this process read them (CheckCache.kept), of one
     #: generation: read from the database and unpacked once, not on every check
     rows: dict[str, tuple] = field(default_factory=dict)
+    #: parsed sign-off records by digest (CheckCache.records), of the same generation
+    records: dict[str, object] = field(default_factory=dict)
     generation: str = ""
+    #: files' statuses and digests (CheckCache.statuses): facts of any generation
+    statuses: dict = field(default_factory=dict)
+    #: each path's bucket (bucket_of), not hashed again on every check
+    buckets_of: dict[str, int] = field(default_factory=dict)
     #: buckets run again and reused by the last check (for tests and benchmarks)
     ran: int = 0
     reused: int = 0
@@ -113,8 +119,14 @@ class KeptCheck:
     def rows_for(self, generation: str) -> dict[str, tuple]:
         """The kept cache entries, if of ``generation`` (else none: they are dropped)."""
         if generation != self.generation:
-            self.rows, self.generation = {}, generation
+            self.rows, self.records, self.generation = {}, {}, generation
         return self.rows
+
+    def bucket_of(self, path: str) -> int:
+        bucket = self.buckets_of.get(path)
+        if bucket is None:
+            bucket = self.buckets_of[path] = bucket_of(path)
+        return bucket
 
 
 _kept: dict[str, KeptCheck] = {}
