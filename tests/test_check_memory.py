@@ -99,6 +99,17 @@ def test_an_unchanged_tree_reuses_every_bucket_and_finds_the_same(site):
     assert checkmemo.kept_for(site.resolve()).ran == 0
 
 
+def test_a_page_loaded_on_every_check_does_not_unsettle_its_bucket(site, monkeypatch):
+    """A page with CR line ends is never cached (loaded on every check, after the reused
+    ones): its bucket is still reused after the first check, which loaded everything."""
+    monkeypatch.setattr(checkmemo, "BUCKETS", 1)
+    add_file(site, "notices/2026-11-19-crlf.md",
+             notice(title="换行").replace("\n", "\r\n").encode())
+    _check(site)  # everything loaded (an empty cache)
+    _, reused = _same_as_fresh(site)
+    assert reused == 1 and checkmemo.kept_for(site.resolve()).ran == 0
+
+
 def test_a_page_text_edit(site):
     _check(site)
     page = site / "content/notices/2026-11-05-n.md"

@@ -571,6 +571,8 @@ def _run_again_kept(policy: Policy, now: datetime, rules: list[type[Rule]],
     groups: dict[int, list[str]] = defaultdict(list)
     for path in documents:
         groups[kept.bucket_of(path)].append(path)
+    for paths in groups.values():
+        paths.sort()  # (the documents come reused first, then those loaded)
     context = (cache.generation, tuple(_again_rules(rules)), str(now.tzinfo), now.utcoffset())
     beside = checkmemo.beside_statuses(os.fspath(policy.review_dir))
     keys = {bucket: checkmemo.bucket_key(context, beside,
