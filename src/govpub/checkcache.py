@@ -232,10 +232,14 @@ def _head_of(doc: Document, shared: frozenset[str]) -> tuple:
     return (*fields, {k: v for k, v in doc.derived.items() if k in shared})
 
 
-def cached_document(head: bytes, rest: bytes | None, file: Path) -> CachedDocument:
+def cached_document(head: bytes | tuple, rest: bytes | None, file: Path) -> CachedDocument:
     """The document :meth:`CheckCache.store` returned the blobs of (``rest`` None: without
-    its text, as a document whose body was not kept)."""
-    return _document(_unpack(head), rest, file)
+    its text, as a document whose body was not kept; ``head`` unpacked already or not)."""
+    return _document(_unpack(head) if isinstance(head, bytes) else head, rest, file)
+
+
+def unpack_head(head: bytes) -> tuple:
+    return _unpack(head)
 
 
 def _document(head: tuple, rest: bytes | None, file: Path) -> CachedDocument:
@@ -499,6 +503,19 @@ class CheckCache:
         if before is not None and file_status(doc.file) == before:  # not changed while read
             self.remember(doc.repo_path, before, doc.digest)
         return head, rest
+
+    def keep_in_memory(self, doc_path: str, digest: str, head, rest: bytes,
+                       findings: list[Finding]) -> None:
+        """With a process that keeps entries (``kept``): the entry just stored for this
+        document (``head``: its blob or its values unpacked), as a later check would read
+        it back, so that even the first check leaves it in memory."""
+        if self.kept is None:
+            return
+        if isinstance(head, bytes):
+            head = _unpack(head)
+        self.kept[f"{doc_path}\0{digest}"] = (
+            head, rest, [f for f in findings if f.rule in self.cacheable], self.today,
+            [f for f in findings if f.rule in self.daily])
 
     def store_daily(self, doc: Document, findings: list[Finding]) -> None:
         """The daily rules' findings of a reused document, for today."""

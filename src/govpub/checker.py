@@ -20,7 +20,7 @@ from functools import cached_property
 from time import time_ns
 
 from . import checkmemo
-from .checkcache import CheckCache, cached_document, reading_records
+from .checkcache import CheckCache, cached_document, reading_records, unpack_head
 from .config import Policy
 from .content import Corpus, Document, Entry, list_entries, load_entry
 from .digest import digest_for
@@ -302,6 +302,13 @@ class _Chunks:
                 # the end, every process waited for the others' transactions in turn
                 self.cache.flush()
         if os.getpid() == self.parent:
+            if self.cache is not None and self.cache.kept is not None:
+                by_path = _by_path(findings)
+                for doc in documents:
+                    blobs = kept.get(doc.path)
+                    if blobs is not None:
+                        self.cache.keep_in_memory(doc.path, doc.digest, blobs[0], blobs[1],
+                                                  by_path.get(doc.repo_path, []))
             return documents, findings, instants
         sent: list = []
         for doc in documents:
@@ -322,9 +329,17 @@ class _Chunks:
         reads them). Done as each chunk arrives, between the parent's own chunks."""
         documents, findings, instants = result
         out = []
+        keeping = self.cache is not None and self.cache.kept is not None
+        by_path = _by_path(findings) if keeping else {}
         for doc, entry in zip(documents, self.chunks[index], strict=True):
             if isinstance(doc, tuple):
-                doc = cached_document(*doc, entry.file)
+                head, rest = doc
+                if keeping and rest is not None:
+                    head = unpack_head(head)
+                doc = cached_document(head, rest, entry.file)
+                if keeping and rest is not None:
+                    self.cache.keep_in_memory(doc.path, doc.digest, head, rest,
+                                              by_path.get(doc.repo_path, []))
             else:
                 doc.file = entry.file
             out.append(doc)
@@ -334,6 +349,13 @@ class _Chunks:
         """After a process's last chunk: write what it learned to the cache."""
         if self.cache is not None:
             self.cache.flush()
+
+
+def _by_path(findings: list[Finding]) -> dict[str, list[Finding]]:
+    by_path: dict[str, list[Finding]] = defaultdict(list)
+    for finding in findings:
+        by_path[finding.path].append(finding)
+    return by_path
 
 
 def _keep(cache: CheckCache, documents: list[Document],
