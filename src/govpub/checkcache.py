@@ -58,6 +58,7 @@ from .content import Document, Entry
 from .digest import is_text_file as is_text_file_path
 from .findings import Finding
 from .i18n import current_language
+from .layout import CONTENT_DIR
 from .sealed import seal, unseal
 
 if TYPE_CHECKING:
@@ -70,6 +71,8 @@ DATABASE = "check.sqlite3"
 RECORDS_SLACK = 64
 #: the database's page size when it is made (SQLite's default is 4 KB)
 PAGE_BYTES = 16384
+#: up to this many entries are fetched by key; more, by reading the whole table
+FETCH_BY_KEY = 256
 #: a file changed this recently is hashed every time, never known by its status alone
 RACY_NS = 2_000_000_000
 
@@ -229,10 +232,14 @@ def _head_of(doc: Document, shared: frozenset[str]) -> tuple:
     return (*fields, {k: v for k, v in doc.derived.items() if k in shared})
 
 
-def cached_document(head: bytes, rest: bytes | None, file: Path) -> CachedDocument:
+def cached_document(head: bytes | tuple, rest: bytes | None, file: Path) -> CachedDocument:
     """The document :meth:`CheckCache.store` returned the blobs of (``rest`` None: without
-    its text, as a document whose body was not kept)."""
-    return _document(_unpack(head), rest, file)
+    its text, as a document whose body was not kept; ``head`` unpacked already or not)."""
+    return _document(_unpack(head) if isinstance(head, bytes) else head, rest, file)
+
+
+def unpack_head(head: bytes) -> tuple:
+    return _unpack(head)
 
 
 def _document(head: tuple, rest: bytes | None, file: Path) -> CachedDocument:
@@ -305,6 +312,10 @@ class CheckCache:
         self.records: dict[str, object] = {}
         self._pending_records: dict[str, object] = {}
         self.records_used: set[str] = set()
+        #: entries kept in this process's memory between checks (govpub serve; see
+        #: govpub.checkmemo): key → (head values, rest blob, findings, day, daily findings),
+        #: or None when the process keeps none
+        self.kept: dict[str, tuple] | None = None
         self._connection: sqlite3.Connection | None = None
         self._pid = 0
         self.hits = 0
@@ -314,13 +325,18 @@ class CheckCache:
 
     @classmethod
     def open(cls, policy: Policy, rules: list[type[Rule]], shared: frozenset[str],
-             today: str) -> CheckCache | None:
+             today: str, statuses: dict | None = None) -> CheckCache | None:
+        """``statuses``: the files' statuses and digests this process kept (see
+        govpub.checkmemo; facts about the files, whatever the generation): not read
+        again from the database, and what this check learns is added to them."""
         folder = cache_dir_for(policy.root, "check")
         if folder is None:
             return None
         cache = cls(folder / DATABASE, generation(policy, rules), policy.root,
                     frozenset(r.id for r in rules if r.cacheable is True), shared,
                     frozenset(r.id for r in rules if r.cacheable == "day"), today)
+        if statuses:
+            cache.statuses = statuses
         try:
             cache._prepare()
         except sqlite3.DatabaseError:  # damaged beyond reading: start again, never trust it
@@ -363,6 +379,8 @@ class CheckCache:
             db.execute("DELETE FROM records")
             db.execute("INSERT OR REPLACE INTO meta VALUES ('generation', ?)", (self.generation,))
             db.execute("COMMIT")
+        if self.statuses:
+            return  # kept by the process (see open)
         for path, *status, digest in db.execute("SELECT * FROM files"):
             self.statuses[path] = (tuple(status), digest)
 
@@ -391,12 +409,13 @@ class CheckCache:
         """(hits: path → (document, cached findings), entries still to load)."""
         keys: dict[str, str] = {}
         empty = self._db().execute("SELECT 1 FROM docs LIMIT 1").fetchone() is None
+        prefix = self._root_prefix + CONTENT_DIR + os.sep  # where list_entries found them
         for entry in entries:
             if empty:
                 break  # a cold run: nothing to find (each file's status is taken as it is read)
             if entry.refusal or entry.collides_with:
                 continue
-            status = file_status(entry.file)
+            status = file_status(prefix + entry.rel)  # (not entry.file: no Path made text)
             self.seen[entry.rel] = status
             repo_path = "content/" + entry.rel
             digest = self.known_digest(repo_path, status)
@@ -410,36 +429,50 @@ class CheckCache:
                     continue
                 self.remember(repo_path, status, digest)
             keys[entry.rel] = f"{entry.rel}\0{digest}"
-        found = self._fetch_docs(list(keys.values()))
+        kept = self.kept if self.kept is not None else {}
+        today = self.today
+        found = self._fetch_docs([k for k in keys.values()
+                                  if k not in kept or kept[k][3] != today])
         hits: dict[str, tuple] = {}
         rest = []
         for entry in entries:
-            row = found.get(keys.get(entry.rel, ""))
+            key = keys.get(entry.rel, "")
             hit = None
-            if row is not None:
+            known = kept.get(key)
+            if known is not None and known[3] == today:  # this process read it before
+                hit = (_document(known[0], known[1], entry.file), known[2] + known[4])
+            elif (row := found.get(key)) is not None:
                 try:
-                    findings = _unpack_findings(row[2])
-                    if row[3] == self.today:
-                        findings = findings + _unpack_findings(row[4])
+                    head, findings = _unpack(row[0]), _unpack_findings(row[2])
+                    daily = _unpack_findings(row[4])
+                    if row[3] == today:
+                        hit = (_document(head, row[1], entry.file), findings + daily)
                     else:
                         self.stale_days.add(entry.rel)
-                    hit = (_document(_unpack(row[0]), row[1], entry.file), findings)
+                        hit = (_document(head, row[1], entry.file), findings)
+                    if self.kept is not None:
+                        self.kept[key] = (head, row[1], findings, row[3], daily)
                 except (ValueError, TypeError):
                     hit = None  # damaged: loaded again like any new file
             if hit is None:
                 rest.append(entry)
             else:
                 hits[entry.rel] = hit
+        if self.kept is not None:
+            for key in self.kept.keys() - set(keys.values()):
+                del self.kept[key]  # of files gone or changed
         self.hits, self.misses = len(hits), len(rest)
         return hits, rest
 
     def _fetch_docs(self, keys: list[str]) -> dict[str, tuple]:
         if not keys:
             return {}
+        query = "SELECT k, head, rest, findings, day, daily FROM docs"
+        if len(keys) <= FETCH_BY_KEY:  # a few (the rest kept in memory): by the index
+            return {k: row for k, *row in self._db().execute(
+                f"{query} WHERE k IN ({', '.join('?' * len(keys))})", keys)}
         wanted = set(keys)
-        return {k: row for k, *row
-                in self._db().execute("SELECT k, head, rest, findings, day, daily FROM docs")
-                if k in wanted}
+        return {k: row for k, *row in self._db().execute(query) if k in wanted}
 
     def before_reading(self, entry: Entry) -> None:
         """Take the status of a file about to be read, if the split did not (see store)."""
@@ -470,6 +503,19 @@ class CheckCache:
         if before is not None and file_status(doc.file) == before:  # not changed while read
             self.remember(doc.repo_path, before, doc.digest)
         return head, rest
+
+    def keep_in_memory(self, doc_path: str, digest: str, head, rest: bytes,
+                       findings: list[Finding]) -> None:
+        """With a process that keeps entries (``kept``): the entry just stored for this
+        document (``head``: its blob or its values unpacked), as a later check would read
+        it back, so that even the first check leaves it in memory."""
+        if self.kept is None:
+            return
+        if isinstance(head, bytes):
+            head = _unpack(head)
+        self.kept[f"{doc_path}\0{digest}"] = (
+            head, rest, [f for f in findings if f.rule in self.cacheable], self.today,
+            [f for f in findings if f.rule in self.daily])
 
     def store_daily(self, doc: Document, findings: list[Finding]) -> None:
         """The daily rules' findings of a reused document, for today."""
@@ -542,6 +588,8 @@ class CheckCache:
             db.execute("COMMIT")
         except sqlite3.DatabaseError:
             return
+        for digest in self.records.keys() - used.keys():  # (the dict a process may keep)
+            del self.records[digest]
 
     # --- writing -----------------------------------------------------------------------
 

@@ -17,8 +17,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from functools import cached_property
+from time import time_ns
 
-from .checkcache import CheckCache, cached_document, reading_records
+from . import checkmemo
+from .checkcache import CheckCache, cached_document, reading_records, unpack_head
 from .config import Policy
 from .content import Corpus, Document, Entry, list_entries, load_entry
 from .digest import digest_for
@@ -300,6 +302,13 @@ class _Chunks:
                 # the end, every process waited for the others' transactions in turn
                 self.cache.flush()
         if os.getpid() == self.parent:
+            if self.cache is not None and self.cache.kept is not None:
+                by_path = _by_path(findings)
+                for doc in documents:
+                    blobs = kept.get(doc.path)
+                    if blobs is not None:
+                        self.cache.keep_in_memory(doc.path, doc.digest, blobs[0], blobs[1],
+                                                  by_path.get(doc.repo_path, []))
             return documents, findings, instants
         sent: list = []
         for doc in documents:
@@ -320,9 +329,17 @@ class _Chunks:
         reads them). Done as each chunk arrives, between the parent's own chunks."""
         documents, findings, instants = result
         out = []
+        keeping = self.cache is not None and self.cache.kept is not None
+        by_path = _by_path(findings) if keeping else {}
         for doc, entry in zip(documents, self.chunks[index], strict=True):
             if isinstance(doc, tuple):
-                doc = cached_document(*doc, entry.file)
+                head, rest = doc
+                if keeping and rest is not None:
+                    head = unpack_head(head)
+                doc = cached_document(head, rest, entry.file)
+                if keeping and rest is not None:
+                    self.cache.keep_in_memory(doc.path, doc.digest, head, rest,
+                                              by_path.get(doc.repo_path, []))
             else:
                 doc.file = entry.file
             out.append(doc)
@@ -332,6 +349,13 @@ class _Chunks:
         """After a process's last chunk: write what it learned to the cache."""
         if self.cache is not None:
             self.cache.flush()
+
+
+def _by_path(findings: list[Finding]) -> dict[str, list[Finding]]:
+    by_path: dict[str, list[Finding]] = defaultdict(list)
+    for finding in findings:
+        by_path[finding.path].append(finding)
+    return by_path
 
 
 def _keep(cache: CheckCache, documents: list[Document],
@@ -453,7 +477,8 @@ def _collector_paused():
 
 def check_repository(policy: Policy, now: datetime, *, focus: set[str] | None = None,
                      rules: list[type[Rule]] | None = None,
-                     keep_bodies: bool = True, use_cache: bool = True) -> CheckResult:
+                     keep_bodies: bool = True, use_cache: bool = True,
+                     keep: bool = False) -> CheckResult:
     """Load ``content/`` and run every rule; large trees use every core.
 
     ``focus`` (content paths; the pull-request mode) asks for the verdicts of
@@ -468,23 +493,31 @@ def check_repository(policy: Policy, now: datetime, *, focus: set[str] | None = 
     in worker processes come back without their Markdown (``body`` is None).
     ``use_cache``: reuse per-file results of earlier runs (govpub.checkcache);
     the focused (pull-request) check never does.
+    ``keep``: this process keeps what the check computed for its next check of the same
+    repository (``govpub serve``'s rebuilds; govpub.checkmemo). With the cache only.
     """
     rules = rules if rules is not None else registry.all()
     with _collector_paused():
-        return _check_repository(policy, now, focus, rules, keep_bodies, use_cache)
+        return _check_repository(policy, now, focus, rules, keep_bodies, use_cache, keep)
 
 
 def _check_repository(policy: Policy, now: datetime, focus: set[str] | None,
                       rules: list[type[Rule]], keep_bodies: bool,
-                      use_cache: bool = False) -> CheckResult:
+                      use_cache: bool = False, keep: bool = False) -> CheckResult:
     entries = list_entries(policy.content_dir)
     today = now.astimezone(policy.timezone).date().isoformat()
-    cache = CheckCache.open(policy, rules, SHARED_DERIVATIONS, today) \
+    kept = checkmemo.kept_for(policy.root) if keep and focus is None and use_cache else None
+    cache = CheckCache.open(policy, rules, SHARED_DERIVATIONS, today,
+                            kept.statuses if kept is not None else None) \
         if focus is None and use_cache else None
     if cache is not None:
+        if kept is not None:
+            cache.kept = kept.rows_for(cache.generation)
+            cache.records = kept.records
+            kept.statuses = cache.statuses
         try:
             with reading_records(cache):
-                return _cached_check(policy, now, entries, rules, keep_bodies, cache)
+                return _cached_check(policy, now, entries, rules, keep_bodies, cache, kept)
         finally:
             cache.close()
     if focus is None:
@@ -507,47 +540,114 @@ def _check_repository(policy: Policy, now: datetime, focus: set[str] | None,
 AGAIN_CHUNK_FILES = 400
 
 
-def _run_again(policy: Policy, now: datetime, rules: list[type[Rule]],
-               documents: dict[str, Document], cache: CheckCache):
-    """(findings, instants) of the local rules that are not cacheable (sign-offs, the
-    clock) on cached documents — on every core for large trees (the documents are
-    there already in every process: only the findings come back)."""
-    wanted = [rule for rule in rules if rule.local and not rule.needs_gate
-              and not rule.cacheable]
-    paths = list(documents)
-    chunks = [paths[k:k + AGAIN_CHUNK_FILES] for k in range(0, len(paths), AGAIN_CHUNK_FILES)]
+def _again_rules(rules: list[type[Rule]]) -> list[type[Rule]]:
+    return [rule for rule in rules if rule.local and not rule.needs_gate and not rule.cacheable]
+
+
+def _again_job(policy: Policy, now: datetime, rules: list[type[Rule]],
+               documents: dict[str, Document], chunks: list[list[str]]):
+    """``again(index)``: (findings, instants) of the rules run again on one chunk."""
+    wanted = _again_rules(rules)
 
     def again(index: int) -> tuple[list[Finding], dict]:
         ctx = CheckContext(policy=policy, now=now, corpus=Corpus(
             policy.content_dir, {path: documents[path] for path in chunks[index]}))
         return [f for rule in wanted for f in _run(rule, ctx)], ctx.instants
 
-    workers = share_count(len(paths), MIN_FILES_PER_SHARE)
+    return again
+
+
+def _run_chunks(again, count: int, files: int, cache: CheckCache) -> list:
+    workers = share_count(files, MIN_FILES_PER_SHARE)
     if workers < 2:
-        done = [again(index) for index in range(len(chunks))]
-    else:
-        try:
-            done = map_chunks(again, len(chunks), workers, finish=cache.flush)
-        except ShareFailed as exc:
-            raise GovpubError(_("checking failed in a worker process: {error}").format(
-                error=exc)) from None
+        return [again(index) for index in range(count)]
+    try:
+        return map_chunks(again, count, workers, finish=cache.flush)
+    except ShareFailed as exc:
+        raise GovpubError(_("checking failed in a worker process: {error}").format(
+            error=exc)) from None
+
+
+def _run_again(policy: Policy, now: datetime, rules: list[type[Rule]],
+               documents: dict[str, Document], cache: CheckCache,
+               kept: checkmemo.KeptCheck | None = None):
+    """(findings, instants) of the local rules that are not cacheable (sign-offs, the
+    clock) on cached documents — on every core for large trees (the documents are
+    there already in every process: only the findings come back). With ``kept``,
+    a bucket of documents whose inputs are all as before is not run again
+    (govpub.checkmemo)."""
+    if kept is not None:
+        return _run_again_kept(policy, now, rules, documents, cache, kept)
+    paths = list(documents)
+    chunks = [paths[k:k + AGAIN_CHUNK_FILES] for k in range(0, len(paths), AGAIN_CHUNK_FILES)]
+    done = _run_chunks(_again_job(policy, now, rules, documents, chunks), len(chunks),
+                       len(paths), cache)
     return [f for found, _said in done for f in found], _merged([said for _f, said in done])
 
 
+def _run_again_kept(policy: Policy, now: datetime, rules: list[type[Rule]],
+                    documents: dict[str, Document], cache: CheckCache,
+                    kept: checkmemo.KeptCheck):
+    started_ns = time_ns()
+    before = {"now": (now, now), "clock": (checkmemo.clock_reading(now),) * 2}
+    groups: dict[int, list[str]] = defaultdict(list)
+    for path in documents:
+        groups[kept.bucket_of(path)].append(path)
+    for paths in groups.values():
+        paths.sort()  # (the documents come reused first, then those loaded)
+    context = (cache.generation, tuple(_again_rules(rules)), str(now.tzinfo), now.utcoffset())
+    beside = checkmemo.beside_statuses(os.fspath(policy.review_dir))
+    keys = {bucket: checkmemo.bucket_key(context, beside,
+                                         [documents[p] for p in paths], cache.seen, started_ns)
+            for bucket, paths in groups.items()}
+    todo = [bucket for bucket in sorted(groups)
+            if not (bucket in kept.buckets and kept.buckets[bucket].holds(keys[bucket], before))]
+    chunks = [groups[bucket] for bucket in todo]
+    done = _run_chunks(_again_job(policy, now, rules, documents, chunks), len(chunks),
+                       sum(map(len, chunks)), cache)
+    after = checkmemo.clock_reading(now)
+    readings = {"now": (now, now), "clock": (before["clock"][0], after)}
+    for bucket, (found, said) in zip(todo, done, strict=True):
+        if keys[bucket] is None:
+            kept.buckets.pop(bucket, None)
+        else:
+            kept.buckets[bucket] = checkmemo.Kept(keys[bucket], found, said, readings)
+    for bucket in set(kept.buckets) - set(groups):
+        del kept.buckets[bucket]
+    kept.ran, kept.reused = len(todo), len(groups) - len(todo)
+    ran = dict(zip(todo, done, strict=True))
+    results = [ran[b] if b in ran else (kept.buckets[b].findings, kept.buckets[b].instants)
+               for b in sorted(groups)]
+    return [f for found, _said in results for f in found], _merged([s for _f, s in results])
+
+
 def _cached_check(policy: Policy, now: datetime, entries: list[Entry],
-                  rules: list[type[Rule]], keep_bodies: bool, cache: CheckCache) -> CheckResult:
+                  rules: list[type[Rule]], keep_bodies: bool, cache: CheckCache,
+                  kept: checkmemo.KeptCheck | None = None) -> CheckResult:
     """The whole check, with each unchanged file's document and cacheable findings reused.
 
     Local rules that are not ``cacheable`` (the sign-off rules, rules that read
     the clock) run again on the reused documents; every other rule runs on all.
     """
     hits, todo = cache.split(entries, digest_for)
-    cache.load_records()
-    loaded, found, said = _load_all(policy, todo, now, run_rules=True, rules=rules,
+    if not (kept is not None and cache.records):  # (else kept by this process)
+        cache.load_records()
+    if not keep_bodies:
+        kept = None  # (the fidelity rule reads the text of the pages loaded)
+    # with kept state, the rules run again run on every document by bucket (those loaded
+    # too), so that the first check of a process leaves its results to the next
+    again_rules = set(_again_rules(rules)) if kept is not None else set()
+    loaded, found, said = _load_all(policy, todo, now, run_rules=True,
+                                    rules=[r for r in rules if r not in again_rules],
                                     keep_bodies=keep_bodies, cache=cache)
     reused = {rel: doc for rel, (doc, _) in hits.items()}
     local = [f for _, cached in hits.values() for f in cached] + list(found or [])
-    if reused:
+    if kept is not None:
+        again, again_said = _run_again(policy, now, rules, {**reused, **loaded.documents},
+                                       cache, kept)
+        local += again
+        said = _merged([said, again_said])
+    elif reused:
         again, again_said = _run_again(policy, now, rules, reused, cache)
         local += again
         said = _merged([said, again_said])

@@ -121,7 +121,9 @@ def load(state: BuildState) -> None:
 
 def check(state: BuildState) -> None:
     """Load every file under content/ and run the rules over it (on every core)."""
-    state.result = check_repository(state.policy, state.now, rules=state.options.rules)
+    # serve's process keeps what each check computed for the next (govpub.checkmemo)
+    state.result = check_repository(state.policy, state.now, rules=state.options.rules,
+                                    keep=state.options.serve)
 
 
 def default_stages() -> list[Stage]:
