@@ -28,7 +28,7 @@ Debian's Chromium (Playwright), each query in a fresh browser context (nothing
 cached). For each query:
 
 - **search KB**: what the search itself downloads — govpub: its script
-  (``govpub-search.js``), ``index.json``, the term files of the query and the
+  (``govpub-search.js``; the search page carries it, and its bytes count), ``index.json``, the term files of the query and the
   fragments of the results shown first (five); Material: its search worker,
   lunr's language files and ``search_index.json``, which it loads whatever the
   query. Printed per kind of file for govpub (KB and number of files);
@@ -37,9 +37,12 @@ cached). For each query:
   govpub's index files count as they are;
 - **total KB**: every byte sent from the start of the navigation until the
   first result is on screen (the page, its stylesheets and scripts included);
-- **cold**: ms from the start of navigation to ``search/?q=…`` (govpub) or
+- **cold**: ms from the start of navigation to ``search/?q=…`` (govpub; ``en/search/``
+  for the English word) or
   ``?q=…`` (Material opens its search from that parameter) until the first
-  result is on screen, or (govpub) until its term files are in when nothing
+  result is on screen — the first frame drawn once it is in the page, laid out
+  and inside the window (none is drawn while the page's stylesheets load), not
+  the moment it is put in — or (govpub) until its term files are in when nothing
   matches;
 - **warm**: ms from typing a second query on the same page until its first
   result is on screen.
@@ -83,16 +86,41 @@ from bench_incremental import a_notice, change_text, reused_line, timed  # noqa:
 from timing import children_cpu  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
-QUERIES = ("专利", "年费", "复审")
+#: a Latin word is searched on the English search page (govpub keeps an index per page
+#: language; Material has one search for the whole site)
+QUERIES = ("专利", "年费", "复审", "patent")
 ENGINES = ("govpub", "material")
 WARM_QUERY = "审查"
+WARM_QUERY_EN = "examination"
+
+
+def search_page(query: str) -> str:
+    """govpub's search page for ``query``: the English one for a Latin word."""
+    return "en/search/" if query.isascii() else "search/"
 COMPRESSIBLE = (".js", ".json", ".css", ".html", ".svg", ".txt", ".map")
+#: when the first result is on screen: not when it is put in the page (the page may not be
+#: drawn yet: no frame is drawn while its stylesheets load) but at the first frame drawn
+#: once it is in, laid out and inside the window (requestAnimationFrame runs just before a
+#: frame is drawn); window.__inserted keeps when it was put in
 FIRST_RESULT_MARKS = """(selector) => {
   window.__marks = [];
+  window.__inserted = [];
   let shown = 0;
+  const onScreen = (element) => {
+    const box = element.getBoundingClientRect();
+    return box.width > 0 && box.height > 0 && box.top < innerHeight;
+  };
   new MutationObserver(() => {
     const now = document.querySelectorAll(selector).length;
-    if (now > 0 && shown === 0) window.__marks.push(performance.now());
+    if (now > 0 && shown === 0) {
+      window.__inserted.push(performance.now());
+      const first = document.querySelector(selector);
+      const frame = () => requestAnimationFrame(() => {
+        if (onScreen(first)) window.__marks.push(performance.now());
+        else if (first.isConnected) frame();
+      });
+      frame();
+    }
     shown = now;
   }).observe(document, {subtree: true, childList: true});
 }"""
@@ -235,16 +263,22 @@ def _is_search_file(engine: str, path: str) -> bool:
 
 
 #: where the cold time goes (ms from the start of navigation): the page's scripts may run
-#: (DOMContentLoaded), govpub's script is in, the term files are in, the search has
-#: ranked the pages (the first result fragment is asked for; none when nothing matches)
+#: (DOMContentLoaded), govpub's script is in (0: it is written into the search page), the
+#: term files are in, the search has ranked the pages (the first result fragment is asked
+#: for; none when nothing matches), the first result is put in the page
 CRITICAL_PATH = """() => {
   const all = performance.getEntriesByType('resource');
   const of = (end) => all.filter(e => new URL(e.name).pathname.endsWith(end));
-  const last = (list) => Math.max(...list.map(e => e.responseEnd));
+  const last = (list) => list.length ? Math.max(...list.map(e => e.responseEnd)) : 0;
   return {page: performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd,
           script: last(of('/govpub-search.js')), chunks: last(of('.gpi')),
-          ranked: Math.min(...of('.gpf').map(e => e.startTime))};
+          ranked: Math.min(...of('.gpf').map(e => e.startTime)),
+          inserted: window.__inserted.length ? window.__inserted[0] : NaN};
 }"""
+
+#: the bytes of govpub-search.js when the search page carries it (no request for it)
+SCRIPT_IN_PAGE = """() => [...document.scripts].filter(s => !s.src && s.text.includes('OwnIndex'))
+  .reduce((size, s) => size + new TextEncoder().encode(s.text).length, 0)"""
 
 #: how long a query may take to show its first result before it counts as finding nothing
 PATIENCE_MS = 60_000
@@ -258,7 +292,7 @@ def _warm_query(page, engine: str, selector: str) -> float:
     page.wait_for_function(f"() => document.querySelectorAll({selector!r}).length === 0")
     before = page.evaluate("window.__marks.length")
     typed_at = page.evaluate("performance.now()")
-    page.type(field, WARM_QUERY)
+    page.type(field, WARM_QUERY_EN if "/en/search/" in page.url else WARM_QUERY)
     if engine != "govpub":
         # Chinese characters are typed as text input, with no key events; Material reads
         # its field on keyup only: a key that changes nothing, as after an input method
@@ -285,7 +319,7 @@ def measure_query(browser, engine: str, address: str, site: Path, counter: Count
     page = context.new_page()
     try:
         start = counter.mark()
-        target = "search/" if engine == "govpub" else ""
+        target = search_page(query) if engine == "govpub" else ""
         page.goto(f"{address}{target}?q={quote(query)}", wait_until="commit")
         try:
             page.wait_for_function("() => window.__marks && window.__marks.length > 0",
@@ -305,6 +339,9 @@ def measure_query(browser, engine: str, address: str, site: Path, counter: Count
                     ".reduce((end, e) => Math.max(end, e.responseEnd), 0)")
         everything = counter.since(start)
         sent = [(path, size) for path, size in everything if _is_search_file(engine, path)]
+        if engine == "govpub" and not any(file_kind(path) == "js" for path, _size in sent):
+            # the search page carries the script: its bytes count (they came with the page)
+            sent.append(("/javascripts/govpub-search.js", page.evaluate(SCRIPT_IN_PAGE)))
         warm_ms = float("nan")  # no result shown: printed as such
         if cold_ms == cold_ms:  # not NaN (nothing found: Material's dialog may not be open)
             warm_ms = _warm_query(page, engine, selector)
@@ -415,11 +452,14 @@ def run(pages: int, repeat: int, browser_only: bool = False,
             print(f"{'':<8} {'':<9} govpub's files: " + kind_line(runs[0]["kinds"])
                   + f"; {runs[0]['found']} pages match")
             steps = {key: statistics.median(r["steps"][key] for r in runs)
-                     for key in ("page", "script", "chunks", "ranked")}
+                     for key in ("page", "script", "chunks", "ranked", "inserted")}
+            script = (f"govpub-search.js in {steps['script']:.0f}" if steps["script"]
+                      else "govpub-search.js in the page")
             print(f"{'':<8} {'':<9} cold, ms from navigation: page ready {steps['page']:.0f}, "
-                  f"govpub-search.js in {steps['script']:.0f}, terms in {steps['chunks']:.0f}, "
+                  f"{script}, terms in {steps['chunks']:.0f}, "
                   f"ranked {steps['ranked']:.0f} (search {steps['ranked'] - steps['chunks']:.0f}"
-                  f"), first result {row['govpub']['cold_ms']:.0f}")
+                  f"), first result put in {steps['inserted']:.0f}, on screen "
+                  f"{row['govpub']['cold_ms']:.0f}")
         verdict = ("under" if row["govpub"]["bytes"] < 300 * 1024 else "OVER") + \
             " 300 KB uncompressed, " + \
             ("under" if row["govpub"]["gzip_bytes"] < 300 * 1024 else "OVER") + \

@@ -152,10 +152,34 @@ def test_results_show_while_the_page_s_deferred_scripts_are_still_loading(addres
         context.close()
 
 
-def test_the_search_of_the_address_starts_before_the_page_is_parsed(address, browser):
-    """On the search page the query's term file and its first results' fragments are asked
-    for while the parser still waits for a script at the end of the body (Material's
-    bundle, held back here): the search does not wait for the page to load."""
+def test_results_show_once_the_search_section_is_parsed(address, browser):
+    """On the search page the results are shown as soon as the parser has passed the search
+    section, while it still waits for a script further down (catalog-filter.js, a classic
+    script at the end of the body, held back here): the search waits neither for the page's
+    scripts nor for the page to be parsed."""
+    context, _foreign = _isolated(browser)
+    page = context.new_page()
+    held, asked = [], []
+    page.route("**/javascripts/catalog-filter.js", lambda route: held.append(route))
+    page.on("request", lambda request: asked.append(urlsplit(request.url).path))
+    try:
+        page.goto(f"{address}search/?q={quote(MANY_WORD)}", wait_until="commit")
+        page.wait_for_function(f"() => document.querySelectorAll({RESULT_LINKS!r}).length === 5",
+                               polling=50)
+        assert held and page.evaluate("document.readyState") == "loading"
+        assert [path for path in asked if path.endswith(".gpi")], asked
+        for route in held:
+            route.continue_()
+        assert len(_results(page)) == 5
+    finally:
+        context.close()
+
+
+def test_the_search_page_carries_its_script_and_material_s_bundle_waits(address, browser):
+    """The search page's script is in the page (no request for govpub-search.js); Material's
+    bundle is deferred there: the first results are drawn while it is held back, and once
+    it comes it still starts Material's components (its document$ fires, which it takes
+    from DOMContentLoaded)."""
     context, _foreign = _isolated(browser)
     page = context.new_page()
     held, asked = [], []
@@ -163,16 +187,59 @@ def test_the_search_of_the_address_starts_before_the_page_is_parsed(address, bro
     page.on("request", lambda request: asked.append(urlsplit(request.url).path))
     try:
         page.goto(f"{address}search/?q={quote(MANY_WORD)}", wait_until="commit")
-        page.wait_for_function("() => performance.getEntriesByType('resource')"
-                               ".filter(e => e.name.endsWith('.gpf')).length === 5",
-                               polling=50)  # not per frame: nothing is painted yet
-        assert held and page.evaluate("document.readyState") == "loading"
-        assert [path for path in asked if path.endswith(".gpi")], asked
+        first = page.locator(RESULT_LINKS).first
+        first.wait_for(state="visible")
+        assert held and page.evaluate("typeof window.document$") == "undefined"
+        assert not [path for path in asked if path.endswith("govpub-search.js")], asked
         for route in held:
             route.continue_()
-        assert _results(page)
+        page.wait_for_load_state("load")
+        assert page.evaluate("new Promise(done => window.document$.subscribe(() => done(true)))")
+        assert len(_results(page)) == 5
     finally:
         context.close()
+
+
+def test_the_query_of_the_address_finds_what_the_typed_query_finds(address, browser):
+    """The search started from the address while the page loads gives what the page's own
+    search gives for the same words typed into its field."""
+    context, _foreign = _isolated(browser)
+    page = context.new_page()
+    try:
+        for word in ("复审", MANY_WORD, "annual"):
+            early = _search(page, address, word)
+            page.goto(address + "search/")
+            page.wait_for_selector("[data-gp-search][data-gp-search-state=done]",
+                                   state="attached")
+            page.fill("#gp-search-q", word)
+            page.press("#gp-search-q", "Enter")
+            page.wait_for_function(f"() => document.querySelectorAll({RESULT_LINKS!r}).length"
+                                   f" === {len(early)} && document.querySelector("
+                                   "'[data-gp-search]').dataset.gpSearchState === 'done'")
+            assert _results(page) == early and (early or word == "annual"), (word, early)
+    finally:
+        context.close()
+
+
+HOSTILE_QUERIES = ('"></script><img src=x onerror="window.gpXss=1">',
+                   "</script><script>window.gpXss=2</script>复审",
+                   "{{7*7}}{% raw %}<svg onload=window.gpXss=3>")
+
+
+@pytest.mark.parametrize("query", HOSTILE_QUERIES)
+def test_a_hostile_query_in_the_address_is_only_text(address, browser, query):
+    """The query of the address is read by the script in the page's head: it is searched
+    for and shown as text, never as markup."""
+    page = patient_page(browser)
+    try:
+        _search(page, address, query)
+        assert page.evaluate("window.gpXss") is None
+        assert page.query_selector("main img, main svg[onload], .gp-search script") is None
+        assert page.input_value("#gp-search-q") == query
+        status = page.text_content("[data-gp-search-status]")
+        assert query.strip() in status or "复审" in query, status
+    finally:
+        page.close()
 
 
 def test_no_search_runs_while_an_input_method_composes(address, browser):

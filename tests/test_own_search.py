@@ -350,3 +350,11 @@ def test_results_are_the_pages_with_every_term_by_the_sum_of_idf_times_score(tmp
         assert pages == want, words
         assert scores == pytest.approx([expected[page] for page in want], rel=1e-12)
     assert len(got[1][0]) > 100 and len(got[2][0]) > 0  # the cases test an intersection
+
+
+def test_the_script_can_be_written_into_the_search_page_as_it_is():
+    """The search page carries govpub-search.js in a <script> element, included by both
+    renderers' templates: nothing in it may end that element early or be read as a
+    template (``</script``, ``<!--``, Jinja's ``{{``, ``{%``, ``{#``)."""
+    text = JS.read_text(encoding="utf-8").lower()
+    assert not [marker for marker in ("</script", "<!--", "{{", "{%", "{#") if marker in text]

@@ -4,11 +4,17 @@ pages (staged, generated pages: the same for both renderers)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from build_fixtures import page_html
 from search_fixtures import LATER, LEAK, bundle_contains, indexed_urls, records, search_site
 
+import govpub
+
 pytestmark = pytest.mark.slow
+
+THEME = Path(govpub.__file__).parent / "theme"
 
 
 @pytest.fixture(scope="module")
@@ -45,3 +51,7 @@ def test_a_pelican_site_has_the_search_page_of_each_language(pelican_site):
         assert 'id="gp-search-q"' in page and 'name="q"' in page and words in page
         # the index's first file asked for while the page loads, as in MkDocs
         assert f'<link rel="preload" href="{bundle}index.json" as="fetch" crossorigin>' in page
+        # and the search's script in the page itself, whole, as the MkDocs theme has it
+        script = (THEME / "javascripts" / "govpub-search.js").read_text(encoding="utf-8")
+        assert f"<script>{script.rstrip()}</script>" in page
+        assert "govpub-search.js\"" not in page

@@ -19,13 +19,17 @@
  * Every word shown comes from data- attributes of the page (the message catalogs,
  * in the page's language); text from the index is inserted as text, never as HTML.
  * A classic script in the head of every page, before the stylesheets (both
- * renderers: theme/partials/govpub-search-head.html): async on every page but a
- * search page, where it runs at once. There (the head's govpub-search-index meta
- * says where the index is) it starts the query of the address (?q=) while the
- * page is still loading: the term files and the first results' fragments are on
- * their way while the page is parsed, and the results are shown as soon as the
- * page's elements are there, before its deferred scripts run. In Node it exports
- * its functions (module.exports) for the tests and attaches nothing.
+ * renderers: theme/partials/govpub-search-head.html): the file, async, on every
+ * page but a search page, which carries it in a <script> element of its own (no
+ * request to wait for: nothing in this file may close that element or read as a
+ * template, a test says so) and runs it at once. There (the head's
+ * govpub-search-index meta says where the index is) it starts the query of the
+ * address (?q=) while the page is still loading: the term files and the first
+ * results' fragments are on their way while the page is parsed, and the results
+ * are shown as soon as the parser has passed the search section (whenSearchParsed),
+ * before the scripts at the end of the body run (Material's bundle is deferred
+ * there: theme/main.html). In Node it exports its functions (module.exports) for
+ * the tests and attaches nothing.
  */
 (function () {
 "use strict";
@@ -375,8 +379,32 @@ function attach(root, early = null) {
   search(initial);
 }
 
+/**
+ * Runs `then` once the search page's elements are there. On a search page (`watch`) that
+ * is as soon as the parser has passed the search section (its last element, the "more"
+ * button): the parser may still wait for the page's other scripts at the end of the body
+ * (Material's bundle, which runs for a long while), and the results need not wait for
+ * them. Elsewhere, or if the section never comes: at readyState "interactive" (this
+ * script runs before that: it is in the head).
+ */
+function whenSearchParsed(watch, then) {
+  let done = false;
+  const once = () => { if (!done) { done = true; then(); } };
+  const parsed = () => document.querySelector("[data-gp-search] [data-gp-search-more]");
+  if (document.readyState !== "loading" || (watch && parsed())) { once(); return; }
+  let watcher = null;
+  if (watch && typeof MutationObserver === "function") {
+    watcher = new MutationObserver(() => { if (parsed()) { watcher.disconnect(); once(); } });
+    watcher.observe(document, { childList: true, subtree: true });
+  }
+  document.addEventListener("readystatechange", () => {
+    if (watcher) watcher.disconnect();
+    once();
+  }, { once: true });
+}
+
 const api = { normalise, queryTerms, fnv1a, bucketKey, decodeTerms, rank, excerpt, OwnIndex,
-  attach, startEarly };
+  attach, startEarly, whenSearchParsed };
 if (typeof module === "object" && module && module.exports) {
   module.exports = api;
   return;
@@ -405,13 +433,7 @@ document.addEventListener("keydown", (event) => {
 }, true);
 
 const early = startEarly(pageLanguage());
-// the page's elements are all there at "interactive", before deferred scripts run (this
-// script runs before that: it is in the head)
-const whenParsed = (then) => {
-  if (document.readyState !== "loading") then();
-  else document.addEventListener("readystatechange", then, { once: true });
-};
-whenParsed(() => {
+whenSearchParsed(early !== null, () => {
   const searchRoot = document.querySelector("[data-gp-search]");
   if (searchRoot) attach(searchRoot, early);
 });
