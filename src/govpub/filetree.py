@@ -1,15 +1,45 @@
-"""Two file-tree operations the build, its render parts and the search index share.
+"""File-tree operations the build, its render parts, its post-build steps and the search
+index share.
 
-Both are about folders beside a site that a pull request may have planted
+They are about folders beside a site that a pull request may have planted
 things in (``.site.govpub-tmp`` and its siblings live in the repository):
-a link there is removed, never followed, and never written through.
+a link there is removed, never followed, and never written through; a file
+of the previous site is taken only if it is still the very file recorded.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
+import stat
 from pathlib import Path
+
+#: what identifies a regular file as written: device, inode, size, modification time
+FileStat = tuple[int, int, int, int]
+
+
+def file_stat(path: Path | str) -> FileStat | None:
+    """The :data:`FileStat` of a regular file (not followed if a link); None otherwise."""
+    try:
+        st = os.lstat(path)
+    except OSError:
+        return None
+    if not stat.S_ISREG(st.st_mode):
+        return None
+    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
+
+
+def link_if_unchanged(old: Path | str, target: Path | str, recorded) -> bool:
+    """Hard-link ``old`` at ``target`` if it is still the file ``recorded`` (its
+    :data:`FileStat` when the last build published it): True; False when it is not, or
+    cannot be linked (the caller writes the file instead)."""
+    if recorded is None or file_stat(old) != tuple(recorded):
+        return False
+    try:
+        os.link(old, target)
+    except OSError:
+        return False
+    return True
 
 
 def remove(path: Path) -> None:

@@ -41,7 +41,6 @@ import hashlib
 import json
 import os
 import shutil
-import stat
 import threading
 from collections import defaultdict
 from contextlib import contextmanager
@@ -49,7 +48,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING
 
-from ..filetree import link_or_copy, remove
+from ..filetree import FileStat, file_stat, link_or_copy, remove
 from ..i18n import _
 from ..sealed import keep_sealed, read_sealed
 from ..search.markers import INDEX_DIR
@@ -61,22 +60,9 @@ if TYPE_CHECKING:
 RECORD_FORMAT = b"govpub-render-record-5\n"
 SEARCH_INDEX = "search/search_index.json"
 
-#: (st_dev, st_ino, st_size, st_mtime_ns) of a file: a hard link keeps it, any rewrite changes it
-FileStat = tuple[int, int, int, int]
-
 
 class Mismatch(Exception):
     """The incremental result cannot be proven equal to a full render."""
-
-
-def file_stat(path: Path | str) -> FileStat | None:
-    try:
-        st = os.lstat(path)
-    except OSError:
-        return None
-    if not stat.S_ISREG(st.st_mode):
-        return None
-    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
 
 
 @dataclass(slots=True)

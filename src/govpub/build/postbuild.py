@@ -42,6 +42,7 @@ from ..atomic import write_atomic
 from ..cachedir import cache_dir_for
 from ..errors import BuildError
 from ..feeds import write_feeds
+from ..filetree import FileStat, file_stat
 from ..handouts import write_handouts
 from ..i18n import _
 from ..integrity.linkcheck import check_site_links
@@ -52,7 +53,6 @@ from ..sealed import seal, unseal
 from ..search import carry_search_index, write_search_index
 from ..sitemodel import SiteModel
 from .generated import generated_urls
-from .incremental import FileStat, file_stat
 from .linkscope import pages_to_recheck
 
 PostBuildStep = Callable[[SiteModel, Path], None]

@@ -29,7 +29,7 @@ import stat
 import threading
 from pathlib import Path
 
-from ..filetree import remove
+from ..filetree import file_stat, remove
 
 _pending: list = []  # the one preparation of this process, if any
 
@@ -52,8 +52,6 @@ class Preparation:
         self._thread.start()
 
     def _run(self, folder: str, site: str, pages: dict[str, tuple]) -> None:
-        from .incremental import file_stat
-
         try:
             remove(Path(folder))
             os.mkdir(folder)

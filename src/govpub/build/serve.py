@@ -29,6 +29,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from ..errors import GovpubError
+from ..filetree import file_stat
 from ..i18n import _
 from ..search import refresh_search_index
 from ..search.markers import INDEX_DIR
@@ -180,14 +181,14 @@ def _save_record(site_dir: Path, path: Path | None, record: incremental.SiteReco
         for folder, _dirs, names in os.walk(site_dir / INDEX_DIR):
             for name in names:
                 file = os.path.join(folder, name)
-                seen = incremental.file_stat(file)
+                seen = file_stat(file)
                 if seen is None:
                     continue  # not a regular file: the manifest reads (and refuses) it
                 rel = prefix + os.path.relpath(file, site_dir / INDEX_DIR).replace(os.sep, "/")
                 # the index files the update left alone are the carried links, whose
                 # digests the record has: only those it wrote are read
                 digest = digest_as_known(Path(file), seen, record.files.get(rel))
-                if incremental.file_stat(file) == seen:  # not replaced while read
+                if file_stat(file) == seen:  # not replaced while read
                     files[rel] = (seen, digest)
         record.files = files
     incremental.save_record(path, record)

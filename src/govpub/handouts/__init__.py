@@ -30,13 +30,13 @@ Build hook: :func:`write_handouts` is a post-build step ``(model, site_dir)``.
 
 from __future__ import annotations
 
-import os
 import shutil
 import tempfile
 from pathlib import Path
 
 from ..cachedir import cache_dir_for
 from ..errors import BuildError
+from ..filetree import file_stat, link_if_unchanged
 from ..i18n import _
 from ..opendata import safe_code
 from ..opendata.records import HANDOUT_NAME, item_code, service_items
@@ -121,7 +121,6 @@ def write_handouts(model: SiteModel, site_dir: Path, *, delta=None,
                        "the previous site stays live").format(variable=ENV_BINARY))
         render_pdfs(binary, [Job(render_handout(source), cache / f"{key}.pdf", page.modified)
                              for page, source, key in missing])
-    from ..build.incremental import file_stat  # (govpub.build imports this module)
 
     previous = getattr(delta, "previous_site", None) if memo is not None else None
     for page, _source, key in items:
@@ -146,19 +145,9 @@ def _link_placed(memo: KeyMemo, previous: Path, rel: str, key: str, target: Path
     """Hard-link the previous site's copy of this very handout, if it is still the file the
     last build put there (same key; same inode, size and modification time): the copy and
     the manifest's hashing of it are saved. False when it is not."""
-    from ..build.incremental import file_stat
-
     placed = memo.placed.get(rel)
-    if placed is None or placed[0] != key:
-        return False
-    old = Path(previous) / rel
-    if file_stat(old) != placed[1]:
-        return False
-    try:
-        os.link(old, target)
-    except OSError:
-        return False
-    return True
+    return placed is not None and placed[0] == key \
+        and link_if_unchanged(Path(previous) / rel, target, placed[1])
 
 
 def _prune(cache: Path, keep: set[str]) -> None:

@@ -20,11 +20,11 @@ Build hook: :func:`write_open_data` is a post-build step ``(model, site_dir, del
 from __future__ import annotations
 
 import hashlib
-import os
 from pathlib import Path
 
 from ..cachedir import cache_dir_for
 from ..chrome import index_numbers
+from ..filetree import file_stat, link_if_unchanged
 from ..sitemodel import SiteModel
 from .catalogs import Dataset, data_json, openapi
 from .csvfile import catalog_csv
@@ -142,8 +142,6 @@ def write_files(files: dict[str, bytes], site_dir: Path, delta=None) -> None:
     at 10,000 pages, nearly all the same from one rebuild to the next). The
     digest of each file written is handed to the manifest.
     """
-    from ..build.incremental import file_stat  # (govpub.build imports this module)
-
     site_dir = Path(site_dir)
     previous = getattr(delta, "previous_site", None)
     known = getattr(delta, "previous_files", None) or {}
@@ -157,26 +155,13 @@ def write_files(files: dict[str, bytes], site_dir: Path, delta=None) -> None:
             target.write_bytes(data)
             continue
         digest = hashlib.sha256(data).hexdigest()
-        if not (previous is not None and _link_published(Path(previous) / rel, target,
-                                                         known.get(rel), digest)):
+        recorded = known.get(rel)
+        if not (previous is not None and recorded is not None and recorded[1] == digest
+                and link_if_unchanged(Path(previous) / rel, target, recorded[0])):
             target.write_bytes(data)
         written = file_stat(target)
         if written is not None:
             delta.hashed_early[rel] = (written, digest)
-
-
-def _link_published(old: Path, target: Path, known, digest: str) -> bool:
-    """Hard-link ``old`` at ``target`` if it is the file the previous build published with
-    these very bytes (``known``: its stat and SHA-256 as recorded); False when not."""
-    from ..build.incremental import file_stat
-
-    if known is None or known[1] != digest or file_stat(old) != tuple(known[0]):
-        return False
-    try:
-        os.link(old, target)
-    except OSError:
-        return False
-    return True
 
 
 #: memos this process used, by memo file (``govpub serve`` keeps them between rebuilds)
