@@ -4,6 +4,7 @@
     .venv/bin/python bench/bench_stages.py 1000 --edits 3  # other sizes, more edits
     .venv/bin/python bench/bench_stages.py --serve-only    # or --build-only
     .venv/bin/python bench/bench_stages.py --profile DIR   # also a cProfile per stage
+    .venv/bin/python bench/bench_stages.py --back-to-back  # serve: edit at once, not waiting
 
 In this process, on a copy of the corpus of ``bench/corpus.py`` (made in a
 temporary folder, so ``bench/out`` is not changed): a full build first, with
@@ -13,8 +14,12 @@ pipeline timed (``govpub.build.pipeline``: load, check, gate, stage, render,
 post-build, publish). ``build`` is ``govpub build`` into a site folder;
 ``serve`` is one rebuild as ``govpub serve``'s watcher runs it
 (``rebuild_once``: the pages published first, the search index updated
-after, timed as "search"). The serve row leaves out what the watcher adds
-before a rebuild starts (its quiet of 0.2 s and one look at the tree);
+after, timed as "search"); then the bench waits until serve has prepared
+the next site (``govpub.build.prepared``, timed as "next site prepared"),
+as an editor's next save comes later than that; ``--back-to-back`` edits at
+once, and the next rebuild takes the folder half made. The serve row leaves
+out what the watcher adds before a rebuild starts (its quiet of 0.2 s and
+one look at the tree);
 ``bench_incremental.py --serve`` measures an edit until the server returns
 it. What runs in worker processes (the check's, the render's parts, the
 search index's) is in the stage's wall time; CPU time is printed for each
@@ -71,8 +76,11 @@ def timed_stages(timings: dict[str, float], profile_dir: Path | None, label: str
     return wrapped
 
 
-def rebuild(mode: str, root: Path, profile_dir: Path | None) -> dict[str, float]:
-    """One build of ``root`` as ``mode`` (build or serve), each stage timed."""
+def rebuild(mode: str, root: Path, profile_dir: Path | None,
+            wait_prepared: bool = True) -> dict[str, float]:
+    """One build of ``root`` as ``mode`` (build or serve), each stage timed; serve's then
+    waits until the next site is prepared (``govpub.build.prepared``), unless
+    ``wait_prepared`` is false (edits back to back)."""
     from govpub.build import pipeline, serve
 
     timings: dict[str, float] = {}
@@ -100,6 +108,12 @@ def rebuild(mode: str, root: Path, profile_dir: Path | None) -> dict[str, float]
             published = next(at for at, message in said if message == _("rebuilt"))
             serve.settle_memory()  # as the server does after each rebuild
             timings["search"] = time.perf_counter() - published
+            if wait_prepared:  # an editor's next save comes later than the bench's
+                from govpub.build import prepared
+
+                waited = time.perf_counter()
+                prepared.wait()
+                timings["prepared"] = time.perf_counter() - waited
         timings["total"] = published - start
         timings["cpu"] = cpu_seconds() - cpu
     finally:
@@ -107,7 +121,8 @@ def rebuild(mode: str, root: Path, profile_dir: Path | None) -> dict[str, float]
     return timings
 
 
-def measure(pages: int, modes: list[str], edits: int, profile_dir: Path | None) -> None:
+def measure(pages: int, modes: list[str], edits: int, profile_dir: Path | None,
+            back_to_back: bool = False) -> None:
     from bench_build import corpus, share_handouts
     from bench_incremental import a_notice, change_text
 
@@ -121,15 +136,17 @@ def measure(pages: int, modes: list[str], edits: int, profile_dir: Path | None) 
         rel = a_notice(root)
         for mode in modes:
             first = time.perf_counter()
-            rebuild(mode, root, None)
+            rebuild(mode, root, None, not back_to_back)
             print(f"{pages:>6} pages, {mode}: first (full) build {time.perf_counter() - first:.1f} s",
                   flush=True)
             for edit in range(edits):
                 change_text(root, rel, f"{mode}-{edit}-{time.time_ns()}")
-                seen = rebuild(mode, root, profile_dir)
+                seen = rebuild(mode, root, profile_dir, not back_to_back)
                 cells = " · ".join(f"{name} {seen[name]:.2f} ({seen[name + ' cpu']:.2f})"
                                    for name in STAGES if name in seen)
                 extra = f" · then search {seen['search']:.2f}" if "search" in seen else ""
+                if "prepared" in seen:
+                    extra += f" · next site prepared {seen['prepared']:.2f} s later"
                 print(f"{pages:>6} pages, {mode}, edit {edit + 1}, wall (CPU) s: {cells} = "
                       f"{seen['total']:.2f} s "
                       f"wall to {'served' if mode == 'serve' else 'published'}, "
@@ -156,4 +173,4 @@ if __name__ == "__main__":  # (multiprocessing's fork server imports this file a
         modes = ["build"]
     sizes = [int(a) for a in args if not a.startswith("--")] or [10_000]
     for size in sizes:
-        measure(size, modes, edits, profile_dir)
+        measure(size, modes, edits, profile_dir, "--back-to-back" in args)
