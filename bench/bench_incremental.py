@@ -21,11 +21,14 @@ folder and shared with each run's empty one: ``bench_build.share_handouts``):
    and signed off, and the time until the server returns the new text is
    measured; then the same with ``govpub serve --preview`` and an edit alone
    (the editor's loop: the unreviewed page is shown under its banner). The
-   watcher polls once a second (half a second on average) and waits for the
+   watcher hears of the edit from the operating system and waits for the
    tree to be quiet for 0.2 s. Serve publishes the pages first and indexes
    the search right after: the time until it says so is printed too, and the
-   next edit waits for it. ``--serve-only`` skips the builds, ``--no-preview``
-   the preview's measurement.
+   next edit waits for it, then ``--pause`` seconds more (default 1.5), as
+   between an editor's saves. Printed for each edit: when the edit and its
+   sign-off were written, when serve said it saw the change and when it said
+   "rebuilt". ``--serve-only`` skips the builds, ``--no-preview`` the
+   preview's measurement.
 
 Wall time and CPU time (user + system of the child) are printed; the ratio
 is incremental / full. Target (issue 17): a one-page change at 10,000 pages
@@ -144,8 +147,8 @@ def measure(pages: int, repeat: int, verify: bool) -> dict:
     return {"pages": pages, **best}
 
 
-def serve_latency(pages: int, edits: int = 3,
-                  preview: bool = False) -> tuple[list[float], list[float], list[tuple]]:
+def serve_latency(pages: int, edits: int = 3, preview: bool = False,
+                  pause: float = 1.5) -> tuple[list[float], list[float], list[tuple]]:
     """Seconds from an edit on disk (signed off, unless ``preview``) to the new text served,
     and to serve saying the search index was updated (it indexes after serving the pages);
     and for each edit where those seconds went: (edit and sign-off written, serve said
@@ -189,7 +192,7 @@ def serve_latency(pages: int, edits: int = 3,
             latencies, search_latencies, steps = [], [], []
             for edit in range(edits):
                 tag = f"serve-{time.time_ns()}"
-                time.sleep(1.5)  # let the watcher settle on the current snapshot
+                time.sleep(pause)  # as between an editor's saves (the watcher settles)
                 rebuilds = len(rebuilt)
                 start = time.perf_counter()
                 if preview:
@@ -239,7 +242,7 @@ def serve_latency(pages: int, edits: int = 3,
 
 
 def main(sizes: list[int], repeat: int, verify: bool, serve: bool, builds: bool,
-         serve_preview: bool = True) -> None:
+         serve_preview: bool = True, pause: float = 1.5) -> None:
     OUT.mkdir(exist_ok=True)
     for pages in sizes:
         if builds:
@@ -256,7 +259,7 @@ def main(sizes: list[int], repeat: int, verify: bool, serve: bool, builds: bool,
                                    (True, "govpub serve --preview, edit")):
                 if preview and not serve_preview:
                     continue
-                latencies, searched, steps = serve_latency(pages, preview=preview)
+                latencies, searched, steps = serve_latency(pages, preview=preview, pause=pause)
                 print(f"{pages:>6} pages: {label} → served: "
                       + ", ".join(f"{s:.2f} s" for s in latencies)
                       + f" (best {min(latencies):.2f} s; target ≤ 2 s); → search index "
@@ -277,5 +280,11 @@ if __name__ == "__main__":
     serve = "--serve" in args or "--serve-only" in args
     builds = "--serve-only" not in args
     serve_preview = "--no-preview" not in args
+    pause = 1.5
+    if "--pause" in args:
+        at = args.index("--pause")
+        pause = float(args[at + 1])
+        del args[at:at + 2]
     args = [a for a in args if not a.startswith("--")]
-    main([int(a) for a in args] or [1_000, 10_000], repeat, verify, serve, builds, serve_preview)
+    main([int(a) for a in args] or [1_000, 10_000], repeat, verify, serve, builds,
+         serve_preview, pause)
