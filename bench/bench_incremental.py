@@ -232,7 +232,11 @@ def serve_latency(pages: int, edits: int = 3, preview: bool = False,
                     time.sleep(0.02)
                 search_latencies.append(searches[-1] - start)
                 steps.append((written, detected[-1] - start if detected else float("nan"),
-                              rebuilt[-1] - start if rebuilt else float("nan")))
+                              rebuilt[-1] - start if rebuilt else float("nan"),
+                              len(rebuilt) - rebuilds))
+            time.sleep(pause)  # a rebuild nobody asked for would start by now
+            print(f"{pages:>6} pages: serve saw {len(detected)} changes for {edits} edits",
+                  flush=True)
             return latencies, search_latencies, steps
         finally:
             server.terminate()
@@ -266,7 +270,8 @@ def main(sizes: list[int], repeat: int, verify: bool, serve: bool, builds: bool,
                       + "updated: " + ", ".join(f"{s:.2f} s" for s in searched), flush=True)
                 print(f"{'':>6}        of which: " + "; ".join(
                     f"written {w:.2f}, change seen {d:.2f}, rebuilt {r:.2f}"
-                    for w, d, r in steps), flush=True)
+                    + (f" ({n} rebuilds)" if n != 1 else "")
+                    for w, d, r, n in steps), flush=True)
 
 
 if __name__ == "__main__":

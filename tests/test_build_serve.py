@@ -269,3 +269,28 @@ def test_with_events_an_edit_and_its_sign_off_are_one_rebuild_after_one_look(tmp
         events.wake()
         events.stop()
     assert rebuilt == [1], "one look, then one rebuild"
+
+
+def test_reading_the_watched_files_sends_the_watcher_nothing(tmp_path):
+    """A rebuild reads every page and sign-off record; the observer asks the kernel for
+    changes only, so those reads reach no Python code at all (they used to come as
+    "opened" and "closed" events, ignored one by one while the rebuild ran)."""
+    from govpub.build import serve
+    from govpub.build.treewatch import TreeEvents
+
+    root = make_site(tmp_path).resolve()
+    events = TreeEvents(root, serve.WATCHED)
+    assert events.live, "watchdog's observer runs here"
+    try:
+        files = [p for name in ("content", "review") for p in (root / name).rglob("*")
+                 if p.is_file()]
+        assert files
+        for _ in range(3):
+            for path in files:
+                path.read_bytes()
+        page = next(p for p in files if p.suffix == ".md")
+        page.write_text(page.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+        assert events.wait(120), "a write still wakes the watcher"  # (the write's event)
+        assert 0 < events.delivered <= 4, events.delivered  # the write's, not the reads'
+    finally:
+        events.stop()
