@@ -25,11 +25,11 @@ def write_atomic(path: Path, data: bytes | str) -> None:
         raise
 
 
-def keep_cache_file(path: Path, data: bytes | str) -> None:
+def keep_cache_file(path: Path, data: bytes | str) -> bool:
     """Write a file of govpub's cache whole or not at all (a temporary file renamed over
-    it); a failure is no error: the cache only saves work, and the next run does it.
-    No fsync: a cache file lost to a crash is a cold run, never a wrong one (each is
-    sealed or checked by its reader)."""
+    it): True when ``path`` now holds ``data``. A failure is no error (False): the cache
+    only saves work, and the next run does it. No fsync: a cache file lost to a crash
+    is a cold run, never a wrong one (each is sealed or checked by its reader)."""
     if isinstance(data, str):
         data = data.encode("utf-8")
     temp = path.with_name(path.name + ".tmp")
@@ -39,3 +39,5 @@ def keep_cache_file(path: Path, data: bytes | str) -> None:
     except OSError:
         with contextlib.suppress(OSError):  # (a folder there, say: then it stays)
             temp.unlink(missing_ok=True)
+        return False
+    return True

@@ -29,6 +29,7 @@ or environment variable of the site changes what is indexed or where.
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import hashlib
 import json
@@ -63,7 +64,7 @@ def state_path(site_dir: Path) -> Path | None:
 
 
 #: [(state file, its status)] when this process last read that file whole and valid, or
-#: wrote it and read its bytes back: :func:`has_search_state` then need not decode it
+#: wrote it whole: :func:`has_search_state` then need not decode it
 _known_valid: list = []
 
 
@@ -118,14 +119,10 @@ def save_search_state(site_dir: Path, state: dict | None) -> None:
         path.unlink(missing_ok=True)
         return
     data = json.dumps(state, sort_keys=True, separators=(",", ":")).encode("utf-8")
-    keep_cache_file(path, data)
-    try:  # known valid only if the file holds what was written (keeping it may fail)
-        status = _status(path)
-        if own_build.valid_state(state) and path.read_bytes() == data \
-                and _status(path) == status:
-            _known_valid[:] = [status]
-    except OSError:
-        pass
+    # known valid only if the file now holds what was written (keeping it may fail)
+    if keep_cache_file(path, data) and own_build.valid_state(state):
+        with contextlib.suppress(OSError):
+            _known_valid[:] = [_status(path)]
 
 
 def _workers(pages: int) -> int:
