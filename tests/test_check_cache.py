@@ -8,6 +8,7 @@ ignored, and a change of policy, rules or govpub's code must drop the cache.
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 from datetime import timedelta
@@ -466,3 +467,63 @@ def test_a_cache_made_with_smaller_pages_is_still_used(site, loads, monkeypatch)
     assert _check(site) == cold
     with sqlite3.connect(database) as db:
         assert db.execute("PRAGMA page_size").fetchone() == (checkcache.PAGE_BYTES,)
+
+
+def _kept_documents(root) -> int:
+    with sqlite3.connect(cache_dir_for(root, "check") / checkcache.DATABASE) as db:
+        return db.execute("SELECT count(*) FROM docs").fetchone()[0]
+
+
+def _cli_check(root, capsys) -> tuple[int, str]:
+    from govpub.cli import main
+
+    code = main(["--root", str(root), "check", "--now", NOW.isoformat(), "--format", "json"])
+    return code, capsys.readouterr().out
+
+
+def _rewrite(root, rel: str) -> None:
+    page = root / "content" / rel
+    page.write_bytes(page.read_bytes())  # the same bytes, a new change time: checked again
+
+
+def test_govpub_check_fills_the_cache_from_its_second_check_on(site, loads, capsys):
+    """The first `govpub check` of a clone (CI's only one) runs without the cache and only
+    marks it seen; the next check that runs (after an edit) fills it; the one after that
+    loads nothing again but the uncacheable CRLF page (the file written again has the same
+    bytes: found by its digest). A policy change starts the count again. Every answer is
+    the first one's."""
+    first = _cli_check(site, capsys)
+    assert first[0] == 1 and "GP" in first[1]
+    assert len(loads) == len(_files()) and _kept_documents(site) == 0
+    _rewrite(site, "notices/2026-11-01-mobile.md")
+    loads.clear()
+    assert _cli_check(site, capsys) == first  # (the kept verdict no longer holds: ran)
+    assert len(loads) == len(_files())
+    assert _kept_documents(site) == len(_files()) - 1  # all but the CRLF page
+    _rewrite(site, "notices/2026-11-02-link.md")
+    loads.clear()
+    assert _cli_check(site, capsys) == first
+    assert loads == ["notices/2026-11-04-crlf.md"]
+    rules_yml = site / "site_config/rules.yml"
+    original = rules_yml.read_text(encoding="utf-8") if rules_yml.exists() else ""
+    rules_yml.write_text(original + "\nseverity:\n  GP502: warning\n", encoding="utf-8")
+    after_policy = _cli_check(site, capsys)
+    assert _kept_documents(site) == 0  # a new generation, seen once: not filled yet
+    assert json.loads(after_policy[1]) == json.loads(_cli_check_uncached(site, capsys)[1])
+
+
+def _cli_check_uncached(root, capsys) -> tuple[int, str]:
+    """The same check with no cache folder at all."""
+    saved = os.environ.get("GOVPUB_CACHE_DIR")
+    os.environ["GOVPUB_CACHE_DIR"] = os.devnull + "/none"  # cannot be made: no cache
+    try:
+        return _cli_check(root, capsys)
+    finally:
+        os.environ["GOVPUB_CACHE_DIR"] = saved
+
+
+def test_a_build_fills_the_cache_at_once(site):
+    """The build's check fills the cache on its first run: the next, incremental, build
+    reads it (only `govpub check` waits for a second check)."""
+    checker.check_repository(load_policy(site), NOW)
+    assert _kept_documents(site) == len(_files()) - 1

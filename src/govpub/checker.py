@@ -478,7 +478,7 @@ def _collector_paused():
 def check_repository(policy: Policy, now: datetime, *, focus: set[str] | None = None,
                      rules: list[type[Rule]] | None = None,
                      keep_bodies: bool = True, use_cache: bool = True,
-                     keep: bool = False) -> CheckResult:
+                     keep: bool = False, fill_cache_at_once: bool = True) -> CheckResult:
     """Load ``content/`` and run every rule; large trees use every core.
 
     ``focus`` (content paths; the pull-request mode) asks for the verdicts of
@@ -495,21 +495,29 @@ def check_repository(policy: Policy, now: datetime, *, focus: set[str] | None = 
     the focused (pull-request) check never does.
     ``keep``: this process keeps what the check computed for its next check of the same
     repository (``govpub serve``'s rebuilds; govpub.checkmemo). With the cache only.
+    ``fill_cache_at_once=False``: the first check of a cache's generation runs without
+    it and only marks it seen; the checks after it fill and use it (``govpub check``:
+    see govpub.checkcache, "Filled from the second check on").
     """
     rules = rules if rules is not None else registry.all()
     with _collector_paused():
-        return _check_repository(policy, now, focus, rules, keep_bodies, use_cache, keep)
+        return _check_repository(policy, now, focus, rules, keep_bodies, use_cache, keep,
+                                 fill_cache_at_once)
 
 
 def _check_repository(policy: Policy, now: datetime, focus: set[str] | None,
                       rules: list[type[Rule]], keep_bodies: bool,
-                      use_cache: bool = False, keep: bool = False) -> CheckResult:
+                      use_cache: bool = False, keep: bool = False,
+                      fill_cache_at_once: bool = True) -> CheckResult:
     entries = list_entries(policy.content_dir)
     today = now.astimezone(policy.timezone).date().isoformat()
     kept = checkmemo.kept_for(policy.root) if keep and focus is None and use_cache else None
     cache = CheckCache.open(policy, rules, SHARED_DERIVATIONS, today,
                             kept.statuses if kept is not None else None) \
         if focus is None and use_cache else None
+    if cache is not None and not fill_cache_at_once and not cache.seen_before():
+        cache.close()
+        cache = None  # a first check: run without the cache, as no cache was ever made
     if cache is not None:
         if kept is not None:
             cache.kept = kept.rows_for(cache.generation)
