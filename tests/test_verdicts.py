@@ -10,6 +10,7 @@ check's at that time.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import subprocess
@@ -277,3 +278,67 @@ def test_one_check_works_out_govpub_s_code_key_once_and_keeps_it_right(
     assert len(worked_out) == 1 and len(runs) == 1
     assert _check(site, capsys) == first and len(runs) == 1  # the kept verdict is found
     assert stamp.code_key() == stamp.code_key() and len(worked_out) == 4
+
+
+def test_with_nothing_kept_yet_the_tree_is_walked_once_after_the_check(site, capsys, runs,
+                                                                        monkeypatch):
+    """A fresh clone has no verdict to look up: the first check walks the tree once, after
+    it ran (not before and after), and what it keeps is found by the next check."""
+    walks = []
+    real = verdicts.tree_state
+    monkeypatch.setattr(verdicts, "tree_state", lambda root: walks.append(1) or real(root))
+    first = _check(site, capsys)
+    assert len(walks) == 1 and len(runs) == 1
+    assert _check(site, capsys) == first and len(runs) == 1  # kept, and found
+
+
+@pytest.mark.parametrize("changed", ["content/notices/2026-11-20-fees.md",
+                                     "review/notices/2026-11-20-fees.md.yml"])
+def test_an_input_changed_during_a_first_check_is_never_kept(site, capsys, monkeypatch,
+                                                             changed):
+    """With the one walk after the check, a file written while the check ran (after it
+    was read, or before) has a change time after the start: nothing is kept."""
+    real = checker.check_repository
+    target = site / changed
+
+    def changing(*args, **kwargs):
+        result = real(*args, **kwargs)
+        target.write_bytes(target.read_bytes())  # read by the check, then written again
+        return result
+
+    monkeypatch.setattr(checker, "check_repository", changing)
+    _check(site, capsys)
+    assert verdicts.recall(site, NOW.isoformat()) is None
+
+
+def test_an_input_folder_removed_during_a_first_check_is_never_kept(site, capsys,
+                                                                    monkeypatch):
+    """A folder of inputs removed once the check read it is not walked after the check:
+    its removal shows in the change time of the repository's folder, and nothing is
+    kept for the tree without it (where the check's answer may differ)."""
+    import shutil
+
+    real = checker.check_repository
+
+    def removing(*args, **kwargs):
+        result = real(*args, **kwargs)
+        shutil.rmtree(site / "disclosure")
+        return result
+
+    monkeypatch.setattr(checker, "check_repository", removing)
+    _check(site, capsys)
+    assert verdicts.recall(site, NOW.isoformat()) is None
+
+
+def test_a_clock_set_during_a_first_check_keeps_nothing(site, capsys, monkeypatch):
+    """Change times are read by the real clock: set while the check ran (the real clock
+    and the monotonic one parted), they may lie before its start — nothing is kept."""
+    real = verdicts.Started.now
+    monkeypatch.setattr(verdicts.Started, "now", classmethod(
+        lambda cls: dataclasses.replace(real(), monotonic_ns=real().monotonic_ns - 5 * 10**9)))
+    _check(site, capsys)
+    assert verdicts.recall(site, NOW.isoformat()) is None
+    monkeypatch.undo()
+    monkeypatch.setattr(verdicts, "RACY_NS", 0)
+    _check(site, capsys)
+    assert verdicts.recall(site, NOW.isoformat()) is not None  # (the clock as it is: kept)

@@ -28,6 +28,16 @@ Never reused when in doubt: a verdict is kept only if the inputs were the
 same before and after the check and no input changed within two seconds
 before it (a file's times may not have ticked yet — git's "racy" rule), and
 it is written with a digest of its own bytes (a damaged file is ignored).
+When nothing is kept yet (a fresh clone: there is no verdict to look up) the
+tree is walked once, after the check, instead of before and after: every
+change to a file or folder — a write, a new or removed or renamed entry —
+sets the change time of the file or of its folder to the time it happens,
+and none can set it back, so when every input's change time (and that of the
+repository's folder, where a removed input folder shows) is over two
+seconds older than the check's start, nothing changed while it ran and the
+tree it read is the one walked (unless the clock was set while it ran: then
+nothing is kept). A walk of 20,000 files is a tenth of a second of a cold
+check.
 Like the check cache it lives in the user's cache folder, never in the
 repository, so a checkout cannot supply its own verdict.
 """
@@ -56,6 +66,35 @@ INPUTS = (CONTENT_DIR, REVIEW_DIR, CONFIG_DIR, DISCLOSURE_DIR)
 KEPT = 8
 #: an input changed this recently may change again without its times changing
 RACY_NS = 2_000_000_000
+#: the real clock and the monotonic one may part by this much during a check before the
+#: clock counts as set (NTP slews a clock by at most half a millisecond a second)
+CLOCK_SET_NS = 100_000_000
+
+
+@dataclass(frozen=True)
+class Started:
+    """When a check began, before it read anything, by the real and the monotonic clock."""
+
+    wall_ns: int
+    monotonic_ns: int
+
+    @classmethod
+    def now(cls) -> Started:
+        return cls(time.time_ns(), time.monotonic_ns())
+
+    def unchanged_since(self, state: TreeState, root: Path) -> bool:
+        """Whether no input of ``state`` (walked after the check) changed since the start
+        (nor within RACY_NS before it), by the clock that was not set meanwhile. The
+        repository's own folder counts too: an input folder removed (or renamed) while
+        the check ran is no longer walked, but its removal changed the root."""
+        wall, monotonic = time.time_ns() - self.wall_ns, time.monotonic_ns() - self.monotonic_ns
+        if abs(wall - monotonic) > CLOCK_SET_NS:
+            return False  # the clock was set: a change time may lie before the start
+        try:
+            root_changed = os.lstat(root).st_ctime_ns
+        except OSError:
+            return False
+        return max(state.newest_ns, root_changed) < self.wall_ns - RACY_NS
 
 
 @dataclass(frozen=True)
@@ -168,13 +207,16 @@ def recall(root: Path, now_text: str | None) -> Verdict | None:
     return look_up(root, now_text)[0]
 
 
-def look_up(root: Path, now_text: str | None) -> tuple[Verdict | None, TreeState]:
+def look_up(root: Path, now_text: str | None) -> tuple[Verdict | None, TreeState | None]:
     """(the verdict :func:`recall` gives, the tree's state it was looked up by). When no
     verdict holds, the state is the one to :func:`keep` the check's verdict by: taken
-    before the check reads anything (the policy included)."""
-    state = tree_state(root)
+    before the check reads anything (the policy included); None when nothing is kept
+    at all (the tree is then walked after the check only: see :func:`keep`)."""
     path = _store(root)
-    if path is None or not path.is_file() or time.time_ns() - state.newest_ns < RACY_NS:
+    if path is None or not path.is_file():
+        return None, None
+    state = tree_state(root)
+    if time.time_ns() - state.newest_ns < RACY_NS:
         return None, state
     verdict = _read_all(path).get(verdict_key(state))
     return (_holding(verdict, now_text) if verdict is not None else None), state
@@ -219,13 +261,21 @@ def windows_of(instants: dict[str, list[datetime]], now: datetime, clock_before:
     return tuple(windows)
 
 
-def keep(root: Path, before: TreeState, result, now: datetime, clock_before: datetime) -> bool:
-    """Keep ``result`` (a whole-tree CheckResult) if it is safe to give back later."""
+def keep(root: Path, before: TreeState | None, result, now: datetime, clock_before: datetime,
+         started: Started | None = None) -> bool:
+    """Keep ``result`` (a whole-tree CheckResult) if it is safe to give back later.
+
+    ``before``: the state :func:`look_up` took; None when it took none, and the tree is
+    walked once now: the check must have ``started`` before it read anything."""
     path = _store(root)
     site_zone = getattr(result.context.policy.timezone, "key", None)
     if path is None or site_zone is None:
         return False
-    if before.newest_ns > time.time_ns() - RACY_NS or tree_state(root) != before:
+    if before is None:
+        before = tree_state(root)
+        if started is None or not started.unchanged_since(before, root):
+            return False  # an input changed just before or during the check
+    elif before.newest_ns > time.time_ns() - RACY_NS or tree_state(root) != before:
         return False  # an input changed just before or during the check
     windows = windows_of(result.instants, now, clock_before, datetime.now(UTC))
     if windows is None:

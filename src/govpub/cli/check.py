@@ -60,6 +60,7 @@ def _check(ctx, paths, changed_since, output_format, now_text) -> int:
     root = root_of(ctx)
     selectors = [_repo_relative(root, p) for p in paths]
     state = None
+    started = verdicts.Started.now()  # before anything is read (see verdicts.keep)
     if not changed_since:
         verdict, state = verdicts.look_up(root, now_text)
         if verdict is not None:  # nothing the check reads has changed: the same verdict
@@ -94,7 +95,7 @@ def _check(ctx, paths, changed_since, output_format, now_text) -> int:
         result = check_repository(policy, now, focus=focus, keep_bodies=False,
                                   fill_cache_at_once=False)
         if whole_tree:
-            verdicts.keep(root, state, result, now, clock)
+            verdicts.keep(root, state, result, now, clock, started)
     findings = sorted([*result.findings, *history_findings], key=lambda f: f.sort_key())
     if focus is None:
         scope = _whole_tree_scope(len(result.publishable), len(result.context.corpus.documents))
