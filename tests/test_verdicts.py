@@ -280,16 +280,35 @@ def test_one_check_works_out_govpub_s_code_key_once_and_keeps_it_right(
     assert stamp.code_key() == stamp.code_key() and len(worked_out) == 4
 
 
-def test_with_nothing_kept_yet_the_tree_is_walked_once_after_the_check(site, capsys, runs,
-                                                                        monkeypatch):
-    """A fresh clone has no verdict to look up: the first check walks the tree once, after
-    it ran (not before and after), and what it keeps is found by the next check."""
+def test_with_nothing_kept_yet_the_tree_is_walked_beside_the_check(site, capsys, runs,
+                                                                    monkeypatch):
+    """A fresh clone has no verdict to look up: the tree is walked once, by a forked
+    child while the check starts (not in this process, before and after it), and what
+    is kept by that walk is found by the next check."""
     walks = []
     real = verdicts.tree_state
-    monkeypatch.setattr(verdicts, "tree_state", lambda root: walks.append(1) or real(root))
+    monkeypatch.setattr(verdicts, "tree_state", lambda root: walks.append(os.getpid())
+                        or real(root))
     first = _check(site, capsys)
-    assert len(walks) == 1 and len(runs) == 1
+    assert walks == [] and len(runs) == 1  # (the child's walk is not counted here)
     assert _check(site, capsys) == first and len(runs) == 1  # kept, and found
+    assert walks == [os.getpid()]  # the lookup's walk
+
+
+@pytest.mark.parametrize("fails", ["no-fork", "child-fails"])
+def test_the_walk_beside_gives_the_tree_state_even_when_its_child_cannot(site, monkeypatch,
+                                                                         fails):
+    parent = os.getpid()
+    real = verdicts.tree_state
+    if fails == "no-fork":
+        monkeypatch.setattr(os, "fork", lambda: (_ for _ in ()).throw(OSError("no fork")))
+    else:
+        def failing_in_the_child(root):
+            if os.getpid() != parent:
+                raise RuntimeError("the child fails")
+            return real(root)
+        monkeypatch.setattr(verdicts, "tree_state", failing_in_the_child)
+    assert verdicts.TreeWalk(site).state() == real(site)
 
 
 @pytest.mark.parametrize("changed", ["content/notices/2026-11-20-fees.md",

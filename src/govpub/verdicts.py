@@ -24,20 +24,22 @@ What the verdict is keyed by (all of it, or it is not reused):
   holds strictly between the last such instant before the check and the
   first one after it, and only for a time of the same time zone.
 
-Never reused when in doubt: a verdict is kept only if the inputs were the
-same before and after the check and no input changed within two seconds
-before it (a file's times may not have ticked yet — git's "racy" rule), and
-it is written with a digest of its own bytes (a damaged file is ignored).
-When nothing is kept yet (a fresh clone: there is no verdict to look up) the
-tree is walked once, after the check, instead of before and after: every
-change to a file or folder — a write, a new or removed or renamed entry —
-sets the change time of the file or of its folder to the time it happens,
-and none can set it back, so when every input's change time (and that of the
-repository's folder, where a removed input folder shows) is over two
-seconds older than the check's start, nothing changed while it ran and the
-tree it read is the one walked (unless the clock was set while it ran: then
-nothing is kept). A walk of 20,000 files is a tenth of a second of a cold
-check.
+Never reused when in doubt. The tree is walked once per check: by the
+lookup, when a verdict may be kept, else (a fresh clone, nothing to look up)
+by a forked child while the check starts on this core (the other core is idle
+then: a walk of 20,000 files is a tenth of a second). A verdict is kept by
+that state only if every input's change time — and that of the repository's
+folder, where an input folder's removal shows — is over two seconds older
+than the check's start (a file's times may not have ticked yet: git's "racy"
+rule). Every change to a file or folder (a write; a new, removed or renamed
+entry) sets the change time of the file or of its folder to the moment it
+happens, and nothing sets it back. So if nothing changed while the check
+ran, the tree it read is the state kept; if something did, the tree can never
+be in that state again (an entry's change time is now later than any the
+state holds), and the verdict kept by it is never found. If the real clock
+was set while the check ran (it parted from the monotonic clock), a change
+time may lie before the start: nothing is kept. The verdict is written with a
+digest of its own bytes (a damaged file is ignored).
 Like the check cache it lives in the user's cache folder, never in the
 repository, so a checkout cannot supply its own verdict.
 """
@@ -82,11 +84,10 @@ class Started:
     def now(cls) -> Started:
         return cls(time.time_ns(), time.monotonic_ns())
 
-    def unchanged_since(self, state: TreeState, root: Path) -> bool:
-        """Whether no input of ``state`` (walked after the check) changed since the start
-        (nor within RACY_NS before it), by the clock that was not set meanwhile. The
-        repository's own folder counts too: an input folder removed (or renamed) while
-        the check ran is no longer walked, but its removal changed the root."""
+    def settled_before(self, state: TreeState, root: Path) -> bool:
+        """Whether every input of ``state`` (walked since the start) and the repository's
+        folder were last changed over RACY_NS before the start, by a clock that was not
+        set since (see the module's docstring)."""
         wall, monotonic = time.time_ns() - self.wall_ns, time.monotonic_ns() - self.monotonic_ns
         if abs(wall - monotonic) > CLOCK_SET_NS:
             return False  # the clock was set: a change time may lie before the start
@@ -208,10 +209,9 @@ def recall(root: Path, now_text: str | None) -> Verdict | None:
 
 
 def look_up(root: Path, now_text: str | None) -> tuple[Verdict | None, TreeState | None]:
-    """(the verdict :func:`recall` gives, the tree's state it was looked up by). When no
-    verdict holds, the state is the one to :func:`keep` the check's verdict by: taken
-    before the check reads anything (the policy included); None when nothing is kept
-    at all (the tree is then walked after the check only: see :func:`keep`)."""
+    """(the verdict :func:`recall` gives, the tree's state it was looked up by, the one to
+    :func:`keep` the check's verdict by); (None, None) when nothing is kept at all: the
+    caller walks the tree beside the check (:class:`TreeWalk`)."""
     path = _store(root)
     if path is None or not path.is_file():
         return None, None
@@ -261,22 +261,60 @@ def windows_of(instants: dict[str, list[datetime]], now: datetime, clock_before:
     return tuple(windows)
 
 
-def keep(root: Path, before: TreeState | None, result, now: datetime, clock_before: datetime,
-         started: Started | None = None) -> bool:
-    """Keep ``result`` (a whole-tree CheckResult) if it is safe to give back later.
+class TreeWalk:
+    """The tree's state, walked by a forked child while this process goes on (the check
+    starts with a few tenths of a second on one core); where there is no fork, walked
+    when asked for."""
 
-    ``before``: the state :func:`look_up` took; None when it took none, and the tree is
-    walked once now: the check must have ``started`` before it read anything."""
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._pid = None
+        self._reader = None
+        try:
+            reader, writer = os.pipe()
+            pid = os.fork()
+        except (AttributeError, OSError):
+            return
+        if pid == 0:  # the child: walk, send, leave without running anything of the parent's
+            code = 1
+            try:
+                os.close(reader)
+                state = tree_state(root)
+                with os.fdopen(writer, "wb") as out:
+                    out.write(pickle.dumps((state.digest, state.newest_ns)))
+                code = 0
+            finally:
+                os._exit(code)
+        os.close(writer)
+        self._pid, self._reader = pid, reader
+
+    def state(self) -> TreeState:
+        """The state the child walked (walked here if it could not)."""
+        if self._pid is None:
+            return tree_state(self.root)
+        with os.fdopen(self._reader, "rb") as received:
+            data = received.read()
+        _pid, status = os.waitpid(self._pid, 0)
+        self._pid = None
+        try:
+            digest, newest = pickle.loads(data) if status == 0 else (None, None)
+        except Exception:  # the child failed halfway
+            digest, newest = None, None
+        if isinstance(digest, str) and isinstance(newest, int):
+            return TreeState(digest, newest)
+        return tree_state(self.root)  # walked here instead
+
+
+def keep(root: Path, state: TreeState, result, now: datetime, clock_before: datetime,
+         started: Started) -> bool:
+    """Keep ``result`` (a whole-tree CheckResult) by ``state`` (walked since the check
+    ``started``, before or while it ran) if it is safe to give back later."""
     path = _store(root)
     site_zone = getattr(result.context.policy.timezone, "key", None)
     if path is None or site_zone is None:
         return False
-    if before is None:
-        before = tree_state(root)
-        if started is None or not started.unchanged_since(before, root):
-            return False  # an input changed just before or during the check
-    elif before.newest_ns > time.time_ns() - RACY_NS or tree_state(root) != before:
-        return False  # an input changed just before or during the check
+    if not started.settled_before(state, root):
+        return False  # an input changed just before or while the check ran
     windows = windows_of(result.instants, now, clock_before, datetime.now(UTC))
     if windows is None:
         return False
@@ -284,7 +322,7 @@ def keep(root: Path, before: TreeState | None, result, now: datetime, clock_befo
                       publishable=len(result.publishable), windows=windows,
                       zone=_zone_key(now), site_zone=site_zone)
     kept = _read_all(path)
-    kept.pop(key := verdict_key(before), None)
+    kept.pop(key := verdict_key(state), None)
     kept[key] = verdict
     while len(kept) > KEPT:
         kept.pop(next(iter(kept)))

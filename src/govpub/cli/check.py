@@ -59,13 +59,15 @@ def check(ctx, paths, changed_since, output_format, now_text) -> int:
 def _check(ctx, paths, changed_since, output_format, now_text) -> int:
     root = root_of(ctx)
     selectors = [_repo_relative(root, p) for p in paths]
-    state = None
+    state = walk = None
     started = verdicts.Started.now()  # before anything is read (see verdicts.keep)
     if not changed_since:
         verdict, state = verdicts.look_up(root, now_text)
         if verdict is not None:  # nothing the check reads has changed: the same verdict
             return _report(list(verdict.findings), selectors, output_format,
                            _whole_tree_scope(verdict.publishable, verdict.files))
+        if state is None:  # nothing kept yet: the tree is walked beside the check
+            walk = verdicts.TreeWalk(root)
     from ..checker import check_repository  # (a recalled verdict needs neither it nor the policy)
 
     policy = policy_of(ctx)
@@ -88,14 +90,14 @@ def _check(ctx, paths, changed_since, output_format, now_text) -> int:
                          if p.startswith("content/")}
                 selectors = selectors or ["\0nothing"]
         whole_tree = not changed_since
-        if whole_tree:  # the inputs as they were before anything was read (see look_up)
+        if whole_tree:
             clock = datetime.now(UTC)
         # the per-file cache is filled from the second check on: a CI run on a fresh
         # clone, which checks once, does not pay for filling it (govpub.checkcache)
         result = check_repository(policy, now, focus=focus, keep_bodies=False,
                                   fill_cache_at_once=False)
         if whole_tree:
-            verdicts.keep(root, state, result, now, clock, started)
+            verdicts.keep(root, state or walk.state(), result, now, clock, started)
     findings = sorted([*result.findings, *history_findings], key=lambda f: f.sort_key())
     if focus is None:
         scope = _whole_tree_scope(len(result.publishable), len(result.context.corpus.documents))
