@@ -28,10 +28,11 @@ Wall time and CPU time (user + system of the process and its workers) are
 printed: on a shared machine CPU time is the steadier signal.
 
 ``--compiled``: run govpub from bytecode compiled ahead (``compileall``, beside
-the sources), as an installed package runs. Without it, an environment that
-sets ``PYTHONDONTWRITEBYTECODE`` (the development machines of this project do)
-compiles every govpub module from source in every run, in the check's serial
-start.
+the sources), as an installed package runs and as ``make setup`` leaves it.
+Without it (and without ``make setup`` since the last edit), an environment
+that sets ``PYTHONDONTWRITEBYTECODE`` (the development machines of this project
+do) compiles every govpub module from source in every run, in the check's
+serial start.
 """
 
 from __future__ import annotations
