@@ -117,6 +117,34 @@ def test_server_listens_on_loopback_only(tmp_path):
         server.server_close()
 
 
+def test_the_server_never_serves_a_file_through_a_link(tmp_path):
+    """Serve writes its folder's manifest (which refuses links) after the pages are
+    served: meanwhile the server itself refuses to follow a link, to a file or a
+    folder, inside the folder or out of it."""
+    from govpub.build.serve import make_server
+
+    site = tmp_path / "site"
+    (site / "notices").mkdir(parents=True)
+    (site / "index.html").write_text("首页", encoding="utf-8")
+    (site / "notices/index.html").write_text("通知", encoding="utf-8")
+    secret = tmp_path / "secret.txt"
+    secret.write_text("not approved", encoding="utf-8")
+    (site / "leak.txt").symlink_to(secret)
+    (site / "inside.html").symlink_to(site / "index.html")
+    (site / "folder").symlink_to(site / "notices", target_is_directory=True)
+    server = make_server(site, 0)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}/"
+    try:
+        assert fetch(base) == (200, "首页")
+        assert fetch(base + "notices/") == (200, "通知")
+        for linked in ("leak.txt", "inside.html", "folder/", "folder/index.html"):
+            assert fetch(base + linked) == (404, ""), linked
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
 def test_a_browser_hanging_up_prints_no_traceback(tmp_path, capsys):
     from govpub.build.serve import make_server
 

@@ -53,17 +53,14 @@ def _digests(site, under: str = "") -> dict[str, str]:
 
 
 def _rebuild(options, said) -> None:
-    """One rebuild as the watcher runs it; the manifest it wrote must describe the files
-    (the search index as carried, before it was indexed again)."""
+    """One rebuild as the watcher runs it; the manifest, written once the pages are served
+    and the search indexed again, must describe every file of the folder as served."""
     site = options.target
-    carried = _digests(site, INDEX_DIR + "/")
     assert rebuild_once(options), said[-3:]
     assert said[-2:] == ["rebuilt", "search index updated"], said[-3:]
     listed = parse_manifest((site / MANIFEST).read_bytes())
-    now = {name: digest for name, digest in _digests(site).items()
-           if not name.startswith(INDEX_DIR + "/")
-           and name not in (MANIFEST, SIGNATURE, SERVE_MARKER, PREVIEW_MARKER)}  # written after
-    assert listed == {**now, **carried}
+    assert listed == {name: digest for name, digest in _digests(site).items()
+                      if name not in (MANIFEST, SIGNATURE)}
 
 
 def _same_as_a_full_build(root, options, tmp_path) -> None:
@@ -304,4 +301,35 @@ def test_a_prepared_folder_this_serve_did_not_make_is_never_taken(tmp_path):
     _rebuild(options, said)
     assert not (site / "planted.html").exists()
     assert (site / "notices/2026-11-01-a").stat().st_ino != its_folder  # not taken
+    _same_as_a_full_build(root, options, tmp_path)
+
+
+def test_a_manifest_that_cannot_be_written_is_reported_and_the_record_dropped(
+        tmp_path, monkeypatch):
+    """The served folder's manifest is written after its pages are served: when that
+    fails, serve says so, the pages stay served, and the render record (whose digests
+    the manifest fills) is dropped, so the next rebuild renders every page again."""
+    from govpub.build import serve
+    from govpub.errors import BuildError
+
+    root = make_site(tmp_path, linked_notices_files())
+    said: list[str] = []
+    options = _options(root, said, preview=False)
+    assert rebuild_once(options), said
+    real = serve.write_manifest
+
+    def failing(*args, **kwargs):
+        raise BuildError("symbolic link in the built site: planted")
+
+    monkeypatch.setattr(serve, "write_manifest", failing)
+    _edit(root, "notices/2026-11-02-b.md", "乙事项说明。", "乙事项说明（修订）。")
+    assert rebuild_once(options)
+    assert said[-1] == "govpub: error: symbolic link in the built site: planted", said[-3:]
+    page = options.target / "notices/2026-11-02-b/index.html"
+    assert "修订" in page.read_text(encoding="utf-8")  # served all the same
+    monkeypatch.setattr(serve, "write_manifest", real)
+    _edit(root, "notices/2026-11-02-b.md", "（修订）", "（再次修订）")
+    said.clear()
+    _rebuild(options, said)
+    assert not any(REUSED.search(line) for line in said), said  # no record: all rendered
     _same_as_a_full_build(root, options, tmp_path)

@@ -86,6 +86,8 @@ class BuildState:
     site_delta: object | None = None
     #: the site was published with the search index of the site before it (serve)
     search_deferred: bool = False
+    #: the site was published without its manifest, written once it is served (serve)
+    manifest_deferred: bool = False
     #: (record file, render record) that serve writes once the pages are served
     #: (:func:`govpub.build.serve.rebuild_once`); a build writes it at once
     unsaved_record: tuple | None = None

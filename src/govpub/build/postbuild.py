@@ -295,29 +295,32 @@ POST_BUILD: list[PostBuildStep] = [write_search_index, write_sitemap, write_open
 
 
 def run_post_build(model: SiteModel, site_dir: Path, delta: SiteDelta | None = None, *,
-                   carry_search_from: Path | None = None) -> bool:
+                   carry_search_from: Path | None = None, manifest: bool = True) -> bool:
     """Run the steps; True when the search index was carried over instead of written.
 
     ``carry_search_from``: a site whose search index the new site takes as it is
     (``govpub serve``, which indexes again once the pages are served). Ignored
-    when that site has none: the index is written as usual.
+    when that site has none: the index is written as usual. ``manifest=False``:
+    without the manifest (``govpub serve`` writes it once the pages are served,
+    with the index as indexed again: :func:`write_manifest` on the served folder).
     """
     from ..search.markers import INDEX_DIR
 
+    steps = [step for step in POST_BUILD if manifest or step is not write_manifest]
     carried = False
     with ThreadPoolExecutor(thread_name_prefix="post-build") as beside:
         running, writing = [], []
-        for step in POST_BUILD:
+        for step in steps:
             if step is write_search_index and carry_search_from is not None \
                     and carry_search_index(carry_search_from, site_dir):
                 carried = True
                 continue
             extra = {"delta": delta} if getattr(step, "uses_delta", False) else {}
             if writing and (getattr(step, "reads_html_only", False) or step is write_manifest
-                            or step is POST_BUILD[-1]):
+                            or step is steps[-1]):
                 # the link check reads every HTML file (the index's link farm is some while
                 # it runs) and the manifest hashes every file: what runs beside ends first
-                if delta is not None and write_manifest in POST_BUILD:
+                if delta is not None and write_manifest in steps:
                     hash_early(site_dir, delta, INDEX_DIR)
                 for future in writing:
                     future.result()

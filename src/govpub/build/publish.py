@@ -109,8 +109,12 @@ def check_target(root: Path, target: Path, *, preview: bool, serve: bool = False
 def post_build(state: BuildState) -> None:
     options = state.options
     carry_from = state.site_dir if options.defer_search and options.target_is_local else None
+    # serve's folder is never deployed: its manifest waits until the pages are served
+    # (a walk and a status of 25,000 files at 10,000 pages, before the edit could show)
+    state.manifest_deferred = options.serve
     state.search_deferred = run_post_build(state.model, state.temp_site, state.site_delta,
-                                           carry_search_from=carry_from)
+                                           carry_search_from=carry_from,
+                                           manifest=not state.manifest_deferred)
     search = getattr(state.site_delta, "search", None)
     if search is not None and search.updated:
         options.echo(search_report(search))

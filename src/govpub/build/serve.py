@@ -25,6 +25,7 @@ import os
 import sys
 import threading
 import time
+from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -35,7 +36,7 @@ from ..search import refresh_search_index
 from ..search.markers import INDEX_DIR
 from . import incremental, prepared
 from .pipeline import BuildOptions, build_lock, run_build
-from .postbuild import digest_as_known
+from .postbuild import digest_as_known, write_manifest
 from .render import temp_site_for
 from .treewatch import SAFETY_POLL_SECONDS, TreeEvents
 
@@ -91,6 +92,21 @@ class _QuietHandler(SimpleHTTPRequestHandler):
     def log_message(self, format, *args):
         pass
 
+    def send_head(self):
+        # a link in the built site fails the manifest, which serve writes only once the
+        # pages are served: the server never follows one meanwhile
+        if _through_link(self.directory, self.translate_path(self.path)):
+            self.send_error(HTTPStatus.NOT_FOUND, "File not found")
+            return None
+        return super().send_head()
+
+
+def _through_link(folder: str, path: str) -> bool:
+    """Whether ``path`` (in ``folder``) is reached through a symbolic link."""
+    base = os.path.realpath(folder)
+    candidate = os.path.join(base, os.path.relpath(path, folder))
+    return os.path.realpath(candidate) != os.path.normpath(candidate)
+
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
@@ -145,12 +161,33 @@ def _build_then_index(options: BuildOptions, done: str | None = None) -> bool:
         else:
             indexed = True
             options.echo(_("search index updated"))
+    if state.manifest_deferred and not _write_served_manifest(state):
+        return True  # the pages are served; the next rebuild renders in full
     if state.unsaved_record is not None:
         with build_lock(state.work_dir):
-            _save_record(state.site_dir, *state.unsaved_record, indexed=indexed)
+            # the manifest just written read the index as indexed again
+            _save_record(state.site_dir, *state.unsaved_record,
+                         indexed=indexed and not state.manifest_deferred)
         # the next rebuild's reused pages, linked while serve waits for the next edit
         prepared.prepare(temp_site_for(state.site_dir), state.site_dir,
                          state.unsaved_record[1])
+    return True
+
+
+def _write_served_manifest(state) -> bool:
+    """The manifest of the folder as served (index included), written in place once the
+    pages are served; it also fills the digests the render record keeps. False, reported,
+    when it cannot be written: the record is then dropped, not kept half filled."""
+    try:
+        with build_lock(state.work_dir):
+            write_manifest(state.model, state.site_dir, state.site_delta)
+    except (GovpubError, OSError) as exc:
+        error = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+        state.options.echo(_("govpub: error: {error}").format(error=error))
+        if state.unsaved_record is not None:
+            incremental.forget_record(state.unsaved_record[0])
+            state.unsaved_record = None
+        return False
     return True
 
 
