@@ -308,7 +308,9 @@ def test_the_walk_beside_gives_the_tree_state_even_when_its_child_cannot(site, m
                 raise RuntimeError("the child fails")
             return real(root)
         monkeypatch.setattr(verdicts, "tree_state", failing_in_the_child)
+    open_before = len(os.listdir("/proc/self/fd"))
     assert verdicts.TreeWalk(site).state() == real(site)
+    assert len(os.listdir("/proc/self/fd")) == open_before  # its pipe closed either way
 
 
 @pytest.mark.parametrize("changed", ["content/notices/2026-11-20-fees.md",

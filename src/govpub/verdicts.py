@@ -272,8 +272,13 @@ class TreeWalk:
         self._reader = None
         try:
             reader, writer = os.pipe()
+        except OSError:
+            return
+        try:
             pid = os.fork()
         except (AttributeError, OSError):
+            os.close(reader)
+            os.close(writer)
             return
         if pid == 0:  # the child: walk, send, leave without running anything of the parent's
             code = 1
