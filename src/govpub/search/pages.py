@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from html import escape
 
 from ..chrome.language import page_language, site_language
@@ -20,6 +21,7 @@ from ..opendata.pages import CATALOG_PAGE
 from ..sitemodel import SiteModel, page_url
 from .labels import search_labels
 from .markers import INDEX_DIR
+from .own.build import buckets_for
 
 #: the search page of each page language (staging paths)
 SEARCH_PAGES = {"zh-CN": "search.md", "en": "en/search.md"}
@@ -39,15 +41,17 @@ def search_page_path(language: str) -> str:
 
 
 def page_search(meta: dict | None, content_path: str, language: str,
-                languages: list[str] | None = None) -> dict:
+                languages: list[str] | None = None,
+                buckets: dict[str, int] | None = None) -> dict:
     """Everything a page's template needs for search: indexed or not, and the search
     box of its language."""
     return {"indexed": searchable(meta, content_path),
-            **search_box(language, content_path, languages)}
+            **search_box(language, content_path, languages, buckets)}
 
 
 def search_box(language: str, content_path: str = "",
-               languages: list[str] | None = None) -> dict:
+               languages: list[str] | None = None,
+               buckets: dict[str, int] | None = None) -> dict:
     """The header's search form of a page in ``language``: site-relative action and words.
 
     ``languages``: those with a search page (:func:`search_languages`); a page in
@@ -55,12 +59,29 @@ def search_box(language: str, content_path: str = "",
     in the page context, Pelican in the page metadata); ``on_search_page`` lets
     the template leave the box out of the search page, which has its own form, and
     put in its head where the index is (``index``, from the site root: the
-    ``govpub-search-index`` meta of theme/partials/govpub-search-head.html).
+    ``govpub-search-index`` meta of theme/partials/govpub-search-head.html) and, from
+    ``buckets`` (:func:`expected_buckets`), how many term files it is likely to have
+    (``buckets``: the search page asks for its query's term file at once with it).
     """
     target_language = language if not languages or language in languages else languages[0]
     target = search_page_path(target_language)
-    return {"action": page_url(target), "t": search_labels(language),
-            "on_search_page": content_path == target, "index": f"{INDEX_DIR}/"}
+    box = {"action": page_url(target), "t": search_labels(language),
+           "on_search_page": content_path == target, "index": f"{INDEX_DIR}/"}
+    if box["on_search_page"] and (buckets or {}).get(target_language):
+        box["buckets"] = int(buckets[target_language])
+    return box
+
+
+def expected_buckets(model: SiteModel) -> dict[str, int]:
+    """The number of term files (buckets) the index will have in each page language, from
+    the build's count of the pages it will index (the index counts the pages it finds
+    rendered: the same, short of a page the gate keeps out). A hint for the search page,
+    which asks for its query's term file before index.json, that gives the true number,
+    is in: a wrong hint costs one request, never a result (govpub-search.js)."""
+    default = site_language(model.policy.site)
+    counts = Counter(page_language(p.meta, p.path, default) for p in model.pages
+                     if searchable(p.meta, p.path))
+    return {language: buckets_for(count) for language, count in sorted(counts.items())}
 
 
 def search_languages(model: SiteModel) -> list[str]:
@@ -74,10 +95,11 @@ def search_languages(model: SiteModel) -> list[str]:
 
 def site_search(model: SiteModel, language: str) -> dict:
     """The site's search settings (``config.extra.govpub``, Pelican's ``GOVPUB``):
-    ``search_languages`` and the header's ``search`` box where no page says its language
+    ``search_languages``, ``search_buckets`` (:func:`expected_buckets`) and the header's ``search`` box where no page says its language
     (a template without a page: the 404 pages, Pelican's index)."""
     languages = search_languages(model)
-    return {"search_languages": languages, "search": search_box(language, "", languages)}
+    return {"search_languages": languages, "search_buckets": expected_buckets(model),
+            "search": search_box(language, "", languages)}
 
 
 def _english_pages(model: SiteModel, default: str) -> bool:
