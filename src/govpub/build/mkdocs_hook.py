@@ -89,8 +89,7 @@ def page_context(meta: dict, src_uri: str, settings: dict) -> dict:
         "status_note": meta.get("status_note"),
         "unreviewed": bool(settings.get("preview")) and src_uri in _unreviewed(settings),
         "timezone": str(tz),
-        "search": page_search(meta, src_uri, context["lang"], settings.get("search_languages"),
-                              settings.get("search_buckets")),
+        "search": page_search(meta, src_uri, context["lang"], settings.get("search_languages")),
     })
     return context
 
