@@ -262,16 +262,20 @@ def _is_search_file(engine: str, path: str) -> bool:
     return ("/search/" in path or "/workers/" in path or "/lunr/" in path)
 
 
-#: where the cold time goes (ms from the start of navigation): the page's scripts may run
-#: (DOMContentLoaded), govpub's script is in (0: it is written into the search page), the
-#: term files are in, the search has ranked the pages (the first result fragment is asked
-#: for; none when nothing matches), the first result is put in the page
+#: where the cold time goes (ms from the start of navigation): the page's first frame (first
+#: paint), its scripts may run (DOMContentLoaded), govpub's script is in (0: it is written
+#: into the search page), index.json is in, the term files are asked for and are in, the
+#: search has ranked the pages (the first result fragment is asked for; none when nothing
+#: matches), the first result is put in the page
 CRITICAL_PATH = """() => {
   const all = performance.getEntriesByType('resource');
   const of = (end) => all.filter(e => new URL(e.name).pathname.endsWith(end));
   const last = (list) => list.length ? Math.max(...list.map(e => e.responseEnd)) : 0;
-  return {page: performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd,
-          script: last(of('/govpub-search.js')), chunks: last(of('.gpi')),
+  const paint = performance.getEntriesByType('paint').find(e => e.name === 'first-paint');
+  return {paint: paint ? paint.startTime : NaN,
+          page: performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd,
+          script: last(of('/govpub-search.js')), meta: last(of('/index.json')),
+          asked: Math.min(...of('.gpi').map(e => e.startTime)), chunks: last(of('.gpi')),
           ranked: Math.min(...of('.gpf').map(e => e.startTime)),
           inserted: window.__inserted.length ? window.__inserted[0] : NaN};
 }"""
@@ -452,11 +456,14 @@ def run(pages: int, repeat: int, browser_only: bool = False,
             print(f"{'':<8} {'':<9} govpub's files: " + kind_line(runs[0]["kinds"])
                   + f"; {runs[0]['found']} pages match")
             steps = {key: statistics.median(r["steps"][key] for r in runs)
-                     for key in ("page", "script", "chunks", "ranked", "inserted")}
+                     for key in ("paint", "page", "script", "meta", "asked", "chunks", "ranked",
+                                 "inserted")}
             script = (f"govpub-search.js in {steps['script']:.0f}" if steps["script"]
                       else "govpub-search.js in the page")
-            print(f"{'':<8} {'':<9} cold, ms from navigation: page ready {steps['page']:.0f}, "
-                  f"{script}, terms in {steps['chunks']:.0f}, "
+            print(f"{'':<8} {'':<9} cold, ms from navigation: first paint {steps['paint']:.0f}, "
+                  f"page ready {steps['page']:.0f}, {script}, index.json in "
+                  f"{steps['meta']:.0f}, terms asked {steps['asked']:.0f}, in "
+                  f"{steps['chunks']:.0f}, "
                   f"ranked {steps['ranked']:.0f} (search {steps['ranked'] - steps['chunks']:.0f}"
                   f"), first result put in {steps['inserted']:.0f}, on screen "
                   f"{row['govpub']['cold_ms']:.0f}")

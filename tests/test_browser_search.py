@@ -130,6 +130,55 @@ def test_the_search_page_fetches_the_index_file_while_it_loads(address, browser)
         context.close()
 
 
+def test_the_term_file_is_asked_for_beside_index_json_not_after_it(address, browser):
+    """The search page says how many term files the build expects (data-buckets, from its
+    count of the pages to index): the query's term file is asked for at once, while
+    index.json is still on its way (held back here), and it is the index's own."""
+    context, _foreign = _isolated(browser)
+    page = context.new_page()
+    held = []
+    page.route("**/search-index/index.json", lambda route: held.append(route))
+    terms = _asked(page, ".gpi")
+    try:
+        page.goto(f"{address}search/?q={quote('复审')}", wait_until="commit")
+        page.wait_for_function("() => performance.getEntriesByType('resource')"
+                               ".some(e => e.name.endsWith('.gpi'))", timeout=20_000)
+        assert held and len(terms) == 1, terms
+        for route in held:
+            route.continue_()
+        page.unroute("**/search-index/index.json")
+        assert _results(page)
+        hint = page.get_attribute('meta[name="govpub-search-index"]', "data-buckets")
+        index = page.evaluate("fetch('/search-index/index.json').then(r => r.json())")
+        assert int(hint) == index["languages"]["zh-cn"]["buckets"]
+        assert len(terms) == 1, terms  # the file asked for early is the one searched
+    finally:
+        context.close()
+
+
+def test_a_wrong_count_of_term_files_costs_a_request_not_a_result(address, browser):
+    """Should the index have another number of term files than the page expects (a page
+    kept out by the gate at a power of two), the search asks for the right file once
+    index.json says so: the same results."""
+    context, _foreign = _isolated(browser)
+    page = context.new_page()
+    try:
+        right = _search(page, address, MANY_WORD)
+
+        def wrong_count(route):
+            html = route.fetch().text()
+            assert 'data-buckets="' in html
+            route.fulfill(body=re.sub(r'data-buckets="\d+"', 'data-buckets="1024"', html),
+                          content_type="text/html; charset=utf-8")
+
+        page.route(f"{address}search/?q=*", wrong_count)
+        terms = _asked(page, ".gpi")
+        assert _search(page, address, MANY_WORD) == right and right
+        assert len(terms) == 2 and len(set(terms)) == 2, terms
+    finally:
+        context.close()
+
+
 def test_results_show_while_the_page_s_deferred_scripts_are_still_loading(address, browser):
     """The search of the address starts while the page is parsed and shows its results as
     soon as the page's elements are there, not once its deferred scripts have run: here

@@ -8,6 +8,9 @@ same terms, hash and file format by running it in Node on the same examples.
 
 from __future__ import annotations
 
+import base64
+import gzip
+import io
 import json
 import math
 import random
@@ -301,6 +304,38 @@ def test_the_browser_reads_queries_hashes_and_term_files_as_the_indexer_writes_t
                               for r, p in map(terms.query_terms, QUERIES)]
     assert got["hashes"] == [codec.fnv1a(codec.bucket_key(t).encode()) for t in names]
     assert {t: {int(k): v for k, v in m.items()} for t, m in got["decoded"].items()} == content
+
+
+def _gzip_named(data: bytes) -> bytes:
+    """gzip with a file name and a comment in its header (as a gzip tool may write it)."""
+    buffer = io.BytesIO()
+    with gzip.GzipFile(filename="t.gpi", fileobj=buffer, mode="wb", mtime=1) as stream:
+        stream.write(data)
+    packed = bytearray(buffer.getvalue())
+    packed[3] |= 16  # FCOMMENT: a comment after the name
+    end_of_name = packed.index(0, 10) + 1
+    return bytes(packed[:end_of_name] + b"a comment\0" + packed[end_of_name:])
+
+
+def test_the_browser_unpacks_gzip_as_the_indexer_and_other_tools_pack_it(tmp_path):
+    """gunzipBytes (the search page unpacks the index files itself, at once, not in a
+    stream) gives back every byte: stored, fixed and dynamic Huffman blocks, matches far
+    back, a term file as the indexer writes it, a header with a name and a comment."""
+    chooser = random.Random(5)
+    term_file = codec.encode_terms(
+        {"专利": {n: chooser.randint(1, 255) for n in chooser.sample(range(70_000), 9000)}})
+    samples = [b"", b"a", "专利年费缴纳须知。".encode() * 3000, chooser.randbytes(70_000),
+               chooser.randbytes(3000) + b"abc" * 30_000 + chooser.randbytes(40_000)[:100]]
+    cases = [gzip.compress(data, level, mtime=0) for data in samples for level in (0, 1, 9)]
+    cases += [codec.gzip_bytes(term_file), _gzip_named(term_file)]
+    wanted = [data for data in samples for _level in (0, 1, 9)] + [term_file, term_file]
+    packed = tmp_path / "cases.json"  # too long for a command line
+    packed.write_text(json.dumps([base64.b64encode(c).decode() for c in cases]))
+    got = run_js(tmp_path, f"""
+      const cases = JSON.parse(require("fs").readFileSync({json.dumps(str(packed))}, "utf8"));
+      console.log(JSON.stringify(cases.map((c) => Buffer.from(
+        own.gunzipBytes(new Uint8Array(Buffer.from(c, "base64")))).toString("base64"))));""")
+    assert [base64.b64decode(g) for g in got] == wanted
 
 
 def test_an_excerpt_marks_the_query_around_its_first_match(tmp_path):

@@ -4,6 +4,7 @@ pages (staged, generated pages: the same for both renderers)."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -49,8 +50,14 @@ def test_a_pelican_site_has_the_search_page_of_each_language(pelican_site):
         page = page_html(pelican_site, path)
         assert "data-gp-search " in page and f'data-gp-search-bundle="{bundle}"' in page
         assert 'id="gp-search-q"' in page and 'name="q"' in page and words in page
-        # the index's first file asked for while the page loads, as in MkDocs
+        # the index's first file asked for while the page loads, as in MkDocs, and the
+        # build's count of term files, which lets the query's term file be asked for beside it
         assert f'<link rel="preload" href="{bundle}index.json" as="fetch" crossorigin>' in page
+        index = json.loads((pelican_site / "search-index" / "index.json").read_text())
+        language = "en" if path.startswith("en/") else "zh-cn"
+        buckets = index["languages"][language]["buckets"]
+        assert (f'<meta name="govpub-search-index" content="{bundle}" '
+                f'data-buckets="{buckets}">') in page
         # and the search's script in the page itself, whole, as the MkDocs theme has it
         script = (THEME / "javascripts" / "govpub-search.js").read_text(encoding="utf-8")
         assert f"<script>{script.rstrip()}</script>" in page

@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from html import escape
 
 from ..chrome.language import page_language, site_language
@@ -20,6 +21,7 @@ from ..opendata.pages import CATALOG_PAGE
 from ..sitemodel import SiteModel, page_url
 from .labels import search_labels
 from .markers import INDEX_DIR
+from .own.build import buckets_for
 
 #: the search page of each page language (staging paths)
 SEARCH_PAGES = {"zh-CN": "search.md", "en": "en/search.md"}
@@ -42,12 +44,14 @@ def page_search(meta: dict | None, content_path: str, language: str,
                 languages: list[str] | None = None) -> dict:
     """Everything a page's template needs for search: indexed or not, and the search
     box of its language."""
+    flags = (meta or {}).get("search")
+    buckets = flags.get("buckets") if isinstance(flags, dict) else None
     return {"indexed": searchable(meta, content_path),
-            **search_box(language, content_path, languages)}
+            **search_box(language, content_path, languages, buckets)}
 
 
 def search_box(language: str, content_path: str = "",
-               languages: list[str] | None = None) -> dict:
+               languages: list[str] | None = None, buckets=None) -> dict:
     """The header's search form of a page in ``language``: site-relative action and words.
 
     ``languages``: those with a search page (:func:`search_languages`); a page in
@@ -55,12 +59,30 @@ def search_box(language: str, content_path: str = "",
     in the page context, Pelican in the page metadata); ``on_search_page`` lets
     the template leave the box out of the search page, which has its own form, and
     put in its head where the index is (``index``, from the site root: the
-    ``govpub-search-index`` meta of theme/partials/govpub-search-head.html).
+    ``govpub-search-index`` meta of theme/partials/govpub-search-head.html) and
+    ``buckets``, how many term files the index is likely to have (the search page's
+    front matter: :func:`search_page_markdown`; the page asks for its query's term
+    file at once with it).
     """
     target_language = language if not languages or language in languages else languages[0]
     target = search_page_path(target_language)
-    return {"action": page_url(target), "t": search_labels(language),
-            "on_search_page": content_path == target, "index": f"{INDEX_DIR}/"}
+    box = {"action": page_url(target), "t": search_labels(language),
+           "on_search_page": content_path == target, "index": f"{INDEX_DIR}/"}
+    if box["on_search_page"] and str(buckets or "").isdigit():
+        box["buckets"] = int(buckets)
+    return box
+
+
+def expected_buckets(model: SiteModel) -> dict[str, int]:
+    """The number of term files (buckets) the index will have in each page language, from
+    the build's count of the pages it will index (the index counts the pages it finds
+    rendered: the same, short of a page the gate keeps out). A hint for the search page,
+    which asks for its query's term file before index.json, that gives the true number,
+    is in: a wrong hint costs one request, never a result (govpub-search.js)."""
+    default = site_language(model.policy.site)
+    counts = Counter(page_language(p.meta, p.path, default) for p in model.pages
+                     if searchable(p.meta, p.path))
+    return {language: buckets_for(count) for language, count in sorted(counts.items())}
 
 
 def search_languages(model: SiteModel) -> list[str]:
@@ -84,8 +106,11 @@ def _english_pages(model: SiteModel, default: str) -> bool:
     return any(page_language(p.meta, p.path, default) == "en" for p in model.pages)
 
 
-def search_page_markdown(language: str, path: str) -> str:
-    """The search page: the form, a status line read out by screen readers, the results."""
+def search_page_markdown(language: str, path: str, buckets: int | None = None) -> str:
+    """The search page: the form, a status line read out by screen readers, the results;
+    ``buckets`` (:func:`expected_buckets`) in its front matter. There, not in the site's
+    settings: a new count (at a power of two of pages) changes this page, not the site
+    key, which would render every page again."""
     from ..build import mdtext
 
     t = search_labels(language)
@@ -114,12 +139,15 @@ def search_page_markdown(language: str, path: str) -> str:
         f'{escape(t["more"])}</button>',
         "</div>",
     ])
-    front = mdtext.front_matter(t["page_title"], search={"exclude": True},
+    flags = {"exclude": True, **({"buckets": buckets} if buckets else {})}
+    front = mdtext.front_matter(t["page_title"], search=flags,
                                 **({"lang": "en"} if language == "en" else {}))
     return front + html + "\n"
 
 
 def search_pages(model: SiteModel) -> dict[str, str]:
     """Generator: the search page of each language of :func:`search_languages`."""
-    return {search_page_path(lang): search_page_markdown(lang, search_page_path(lang))
+    buckets = expected_buckets(model)
+    return {search_page_path(lang): search_page_markdown(lang, search_page_path(lang),
+                                                         buckets.get(lang))
             for lang in search_languages(model)}

@@ -24,8 +24,11 @@
  * request to wait for: nothing in this file may close that element or read as a
  * template, a test says so) and runs it at once. There (the head's
  * govpub-search-index meta says where the index is) it starts the query of the
- * address (?q=) while the page is still loading: the term files and the first
- * results' fragments are on their way while the page is parsed, and the results
+ * address (?q=) while the page is still loading: the term files (asked for at once
+ * when the meta's data-buckets gives the build's count of them, beside index.json, not
+ * after it) and the first results' fragments are on their way while the page is
+ * parsed; the files are unpacked here (gunzipBytes), not in a stream whose steps
+ * would each wait behind the page's own long tasks; and the results
  * are shown as soon as the parser has passed the search section (whenSearchParsed),
  * before the scripts at the end of the body run (Material's bundle is deferred
  * there: theme/main.html). In Node it exports its functions (module.exports) for
@@ -72,8 +75,125 @@ function bucketKey(term) { return term && term[0] < "\u3400" ? term.slice(0, PRE
 async function gunzip(response) {
   const bytes = new Uint8Array(await response.arrayBuffer());
   if (bytes[0] !== 0x1f || bytes[1] !== 0x8b) return bytes;  // a server decoded it already
-  const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
-  return new Uint8Array(await new Response(stream).arrayBuffer());
+  return gunzipBytes(bytes);
+}
+
+/*
+ * gzip (RFC 1952, one member) inflated here, at once. Not DecompressionStream: its stream
+ * answers in several tasks, and each waits its turn behind the page's own long tasks
+ * (parsing, styles, layout) while the page loads: 60-90 ms for a term file then, where
+ * this takes a few. The files are small (a term file: tens of KB) and gzip's own CRC is
+ * not checked (HTTP carried them whole). Decoding as zlib's puff.c does: bit by bit.
+ */
+const LENGTH_BASE = [3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31, 35, 43, 51, 59,
+  67, 83, 99, 115, 131, 163, 195, 227, 258];
+const LENGTH_EXTRA = [0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4,
+  5, 5, 5, 5, 0];
+const DISTANCE_BASE = [1, 2, 3, 4, 5, 7, 9, 13, 17, 25, 33, 49, 65, 97, 129, 193, 257, 385,
+  513, 769, 1025, 1537, 2049, 3073, 4097, 6145, 8193, 12289, 16385, 24577];
+const DISTANCE_EXTRA = [0, 0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 8, 9, 9, 10,
+  10, 11, 11, 12, 12, 13, 13];
+const LENGTHS_ORDER = [16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15];
+
+/** a canonical Huffman code from its code lengths: how many codes of each length, and the
+ * symbols in code order */
+function huffman(lengths) {
+  const counts = new Uint16Array(16);
+  for (const length of lengths) counts[length]++;
+  counts[0] = 0;
+  const offsets = new Uint16Array(16);
+  for (let length = 1; length < 16; length++) offsets[length] = offsets[length - 1] + counts[length - 1];
+  const symbols = new Uint16Array(lengths.length);
+  lengths.forEach((length, symbol) => { if (length) symbols[offsets[length]++] = symbol; });
+  return { counts, symbols };
+}
+
+let fixedCodes = null;
+
+function gunzipBytes(bytes) {
+  const flags = bytes[3];
+  let at = 10;
+  if (flags & 4) at += 2 + (bytes[at] | (bytes[at + 1] << 8));  // extra field
+  if (flags & 8) while (bytes[at++]);  // file name
+  if (flags & 16) while (bytes[at++]);  // comment
+  if (flags & 2) at += 2;  // header CRC
+  const end = bytes.length;
+  const size = (bytes[end - 4] | (bytes[end - 3] << 8) | (bytes[end - 2] << 16) |
+    (bytes[end - 1] << 24)) >>> 0;
+  const out = new Uint8Array(size);
+  let held = 0, count = 0, written = 0;
+  const bits = (needed) => {
+    while (count < needed) {
+      if (at >= end) throw new Error("gzip: cut short");
+      held |= bytes[at++] << count;
+      count += 8;
+    }
+    const value = held & ((1 << needed) - 1);
+    held >>>= needed;
+    count -= needed;
+    return value;
+  };
+  const decode = ({ counts, symbols }) => {
+    let code = 0, first = 0, index = 0;
+    for (let length = 1; length < 16; length++) {
+      code |= bits(1);
+      const many = counts[length];
+      if (code - first < many) return symbols[index + code - first];
+      index += many;
+      first = (first + many) << 1;
+      code <<= 1;
+    }
+    throw new Error("gzip: bad code");
+  };
+  let last = 0;
+  while (!last) {
+    last = bits(1);
+    const type = bits(2);
+    if (type === 0) {  // stored: from the next byte
+      held = 0;
+      count = 0;
+      const length = bytes[at] | (bytes[at + 1] << 8);
+      out.set(bytes.subarray(at + 4, at + 4 + length), written);
+      at += 4 + length;
+      written += length;
+      continue;
+    }
+    if (type === 3) throw new Error("gzip: bad block");
+    let literals, distances;
+    if (type === 1) {
+      if (!fixedCodes) {
+        const lengths = new Uint8Array(288).fill(8, 0, 144).fill(9, 144, 256).fill(7, 256, 280)
+          .fill(8, 280);
+        fixedCodes = [huffman(lengths), huffman(new Uint8Array(30).fill(5))];
+      }
+      [literals, distances] = fixedCodes;
+    } else {
+      const literalCount = bits(5) + 257, distanceCount = bits(5) + 1, codeCount = bits(4) + 4;
+      const codeLengths = new Uint8Array(19);
+      for (let i = 0; i < codeCount; i++) codeLengths[LENGTHS_ORDER[i]] = bits(3);
+      const lengthCode = huffman(codeLengths);
+      const lengths = new Uint8Array(literalCount + distanceCount);
+      for (let i = 0; i < lengths.length;) {
+        const symbol = decode(lengthCode);
+        if (symbol < 16) { lengths[i++] = symbol; continue; }
+        const value = symbol === 16 ? lengths[i - 1] : 0;
+        let repeat = symbol === 16 ? 3 + bits(2) : symbol === 17 ? 3 + bits(3) : 11 + bits(7);
+        while (repeat--) lengths[i++] = value;
+      }
+      literals = huffman(lengths.subarray(0, literalCount));
+      distances = huffman(lengths.subarray(literalCount));
+    }
+    for (;;) {
+      const symbol = decode(literals);
+      if (symbol < 256) { out[written++] = symbol; continue; }
+      if (symbol === 256) break;
+      const length = LENGTH_BASE[symbol - 257] + bits(LENGTH_EXTRA[symbol - 257]);
+      const code = decode(distances);
+      const distance = DISTANCE_BASE[code] + bits(DISTANCE_EXTRA[code]);
+      for (let i = 0; i < length; i++, written++) out[written] = out[written - distance];
+    }
+  }
+  return out.subarray(0, written);
 }
 
 /** term → {pages: Uint32Array (ascending), scores: Uint8Array} of one term file */
@@ -192,10 +312,35 @@ function rank(lists, total) {
     pages = keptPages.subarray(0, kept);
     scores = keptScores.subarray(0, kept);
   }
-  const order = Uint32Array.from(pages, (_, i) => i)
-    .sort((a, b) => scores[b] - scores[a] || pages[a] - pages[b]);
-  return { pages: Uint32Array.from(order, (i) => pages[i]),
-    scores: Float64Array.from(order, (i) => scores[i]) };
+  // best first, ties by page number. Not a sort with a comparator (called some 100,000
+  // times for 专利, in code the engine has not compiled yet, while the page loads): the
+  // scores are sorted natively, each page finds its score's place among the distinct ones,
+  // and the pages are dealt out to their places in page order (ascending within a score).
+  const sorted = Float64Array.from(scores).sort();
+  const distinct = new Float64Array(sorted.length);
+  let kinds = 0;
+  for (let i = sorted.length - 1; i >= 0; i--) {
+    if (kinds === 0 || distinct[kinds - 1] !== sorted[i]) distinct[kinds++] = sorted[i];
+  }
+  const place = new Uint32Array(pages.length);
+  const starts = new Uint32Array(kinds + 1);
+  for (let i = 0; i < pages.length; i++) {
+    let low = 0, high = kinds - 1;  // distinct descends
+    while (low < high) {
+      const middle = (low + high) >> 1;
+      if (distinct[middle] > scores[i]) low = middle + 1; else high = middle;
+    }
+    place[i] = low;
+    starts[low + 1]++;
+  }
+  for (let i = 1; i <= kinds; i++) starts[i] += starts[i - 1];
+  const ranked = { pages: new Uint32Array(pages.length), scores: new Float64Array(pages.length) };
+  for (let i = 0; i < pages.length; i++) {
+    const at = starts[place[i]]++;
+    ranked.pages[at] = pages[i];
+    ranked.scores[at] = scores[i];
+  }
+  return ranked;
 }
 
 /** the pages of every word of the file that begins with `prefix` (a page's best score) */
@@ -254,6 +399,16 @@ function startEarly(language) {
   if (!meta) return null;
   const index = new OwnIndex(meta.getAttribute("content"));
   const query = (new URL(window.location.href).searchParams.get("q") || "").trim();
+  // the term files are asked for at once, with the build's count of buckets (its count of
+  // pages to index); index.json says the true count: the search asks for those files, the
+  // same ones when the count was right (already on their way), others if it was not
+  const buckets = Number(meta.getAttribute("data-buckets")) || 0;
+  if (query && buckets > 0 && (buckets & (buckets - 1)) === 0) {
+    const { required, prefix } = queryTerms(query);
+    for (const term of prefix ? [...required, prefix] : required) {
+      index.termFile(language, fnv1a(bucketKey(term)) & (buckets - 1)).catch(() => {});
+    }
+  }
   const found = query ? index.search(query, language) : null;
   if (found) {
     found.then((result) => result.results.slice(0, PAGE_SIZE).forEach((r) => r.data()))
@@ -403,7 +558,8 @@ function whenSearchParsed(watch, then) {
   }, { once: true });
 }
 
-const api = { normalise, queryTerms, fnv1a, bucketKey, decodeTerms, rank, excerpt, OwnIndex,
+const api = { normalise, queryTerms, fnv1a, bucketKey, gunzipBytes, decodeTerms, rank, excerpt,
+  OwnIndex,
   attach, startEarly, whenSearchParsed };
 if (typeof module === "object" && module && module.exports) {
   module.exports = api;
