@@ -32,8 +32,9 @@ digest (a fresh clone of an unchanged tree reuses them).
 Filled from the second check on: ``govpub check`` fills the cache from the
 second check of a generation on, not the first. Filling it (packing each
 document, taking statuses, batching records) was a third of a cold check
-(0.8 of 2.4 s wall at 10,000 pages), paid in every CI run on a fresh clone,
-where no later check ever reads it — a cache admits what is seen twice. The
+(3.4 s wall at 10,000 pages on a loaded machine, 2.2 s without the cache),
+paid in every CI run on a fresh clone, where no later check ever reads it —
+a cache admits what is seen twice. The
 first check of a clone, or after a change of policy or of govpub, leaves the
 kept verdict (:mod:`govpub.verdicts`) and a mark; the next check not answered
 by that verdict (an edit came) fills the cache, and the checks after it reuse
