@@ -132,13 +132,16 @@ def test_the_server_never_serves_a_file_through_a_link(tmp_path):
     (site / "leak.txt").symlink_to(secret)
     (site / "inside.html").symlink_to(site / "index.html")
     (site / "folder").symlink_to(site / "notices", target_is_directory=True)
+    (site / "news").mkdir()  # a real folder whose index page is a link
+    (site / "news/index.html").symlink_to(secret)
     server = make_server(site, 0)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{server.server_address[1]}/"
     try:
         assert fetch(base) == (200, "首页")
         assert fetch(base + "notices/") == (200, "通知")
-        for linked in ("leak.txt", "inside.html", "folder/", "folder/index.html"):
+        for linked in ("leak.txt", "inside.html", "folder/", "folder/index.html", "news/",
+                       "news/index.html"):
             assert fetch(base + linked) == (404, ""), linked
     finally:
         server.shutdown()

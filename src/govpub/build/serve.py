@@ -94,8 +94,14 @@ class _QuietHandler(SimpleHTTPRequestHandler):
 
     def send_head(self):
         # a link in the built site fails the manifest, which serve writes only once the
-        # pages are served: the server never follows one meanwhile
-        if _through_link(self.directory, self.translate_path(self.path)):
+        # pages are served: the server never follows one meanwhile (nor the index page
+        # it would answer a folder's address with)
+        path = self.translate_path(self.path)
+        reached = [path]
+        if os.path.isdir(path):
+            reached += [os.path.join(path, name) for name in ("index.html", "index.htm")]
+        if any(_through_link(self.directory, each) for each in reached
+               if os.path.lexists(each)):
             self.send_error(HTTPStatus.NOT_FOUND, "File not found")
             return None
         return super().send_head()
