@@ -263,6 +263,8 @@ def test_the_manifest_hashed_beside_the_search_index_is_every_file_as_written(
     for name in ("uses_delta", "writes_own_folder"):
         setattr(index_after_hashing, name, getattr(real_index, name))
     monkeypatch.setattr(postbuild, "hash_early", hash_early)
+    # (after a one-page change it would not hash early at all: see the test below)
+    monkeypatch.setattr(postbuild, "_hashing_early_pays", lambda delta: True)
     monkeypatch.setattr(postbuild, "write_search_index", index_after_hashing)
     monkeypatch.setattr(postbuild, "POST_BUILD",
                         [index_after_hashing if step is real_index else step
@@ -275,6 +277,23 @@ def test_the_manifest_hashed_beside_the_search_index_is_every_file_as_written(
     assert waited == [True, True]
     _manifest_is_the_files(root / "site")
     assert any(rel.startswith("search-index/") for rel in _raw_files(root / "site"))
+
+
+def test_after_a_one_page_change_the_manifest_hashes_without_hashing_early(
+        tmp_path, capsys, monkeypatch):
+    """Hashing early pays only when the render wrote much: after a one-page change it
+    would state every file of the site for the manifest to state again. It is skipped
+    then, and the manifest still lists every file with the SHA-256 of its bytes."""
+    calls = []
+    real = postbuild.hash_early
+    monkeypatch.setattr(postbuild, "hash_early", lambda *args: calls.append(1) or real(*args))
+    root = make_site(tmp_path, linked_notices_files())
+    assert build(root) == 0
+    assert calls == [1]  # the first build writes everything
+    _edit(root, "notices/2026-11-02-b.md", "乙事项说明。", "乙事项说明（修订）。")
+    assert build(root) == 0
+    assert calls == [1]
+    _manifest_is_the_files(root / "site")
 
 
 def test_a_page_edited_in_the_site_folder_is_rendered_again(tmp_path, capsys):
