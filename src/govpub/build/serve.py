@@ -30,13 +30,11 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from ..errors import GovpubError
-from ..filetree import file_stat
 from ..i18n import _
 from ..search import refresh_search_index
-from ..search.markers import INDEX_DIR
 from . import incremental, prepared
-from .pipeline import BuildOptions, build_lock, run_build
-from .postbuild import digest_as_known, write_manifest
+from .pipeline import BuildOptions, BuildState, build_lock, run_build
+from .postbuild import write_manifest
 from .render import temp_site_for
 from .treewatch import SAFETY_POLL_SECONDS, TreeEvents
 
@@ -153,7 +151,6 @@ def _build_then_index(options: BuildOptions, done: str | None = None) -> bool:
         return False
     if done:
         options.echo(done)
-    indexed = False
     if state.search_deferred:
         try:
             with build_lock(state.work_dir):
@@ -165,22 +162,21 @@ def _build_then_index(options: BuildOptions, done: str | None = None) -> bool:
                            "the previous index is still served").format(
                 error=exc.strerror or exc))
         else:
-            indexed = True
             options.echo(_("search index updated"))
     if state.manifest_deferred and not _write_served_manifest(state):
         return True  # the pages are served; the next rebuild renders in full
     if state.unsaved_record is not None:
         with build_lock(state.work_dir):
-            # the manifest just written read the index as indexed again
-            _save_record(state.site_dir, *state.unsaved_record,
-                         indexed=indexed and not state.manifest_deferred)
+            # written once the pages are served (a server started later reuses them), with
+            # the digests the manifest just took of every file, the index as indexed again
+            incremental.save_record(*state.unsaved_record)
         # the next rebuild's reused pages, linked while serve waits for the next edit
         prepared.prepare(temp_site_for(state.site_dir), state.site_dir,
                          state.unsaved_record[1])
     return True
 
 
-def _write_served_manifest(state) -> bool:
+def _write_served_manifest(state: BuildState) -> bool:
     """The manifest of the folder as served (index included), written in place once the
     pages are served; it also fills the digests the render record keeps. False, reported,
     when it cannot be written: the record is then dropped, not kept half filled."""
@@ -210,31 +206,6 @@ def settle_memory() -> None:
     gc.unfreeze()
     gc.collect()
     gc.freeze()
-
-
-def _save_record(site_dir: Path, path: Path | None, record: incremental.SiteRecord, *,
-                 indexed: bool) -> None:
-    """Write the render record serve kept, once the pages are served (a server started
-    later reuses them); ``indexed``: with the digests of the search index just written,
-    which the next rebuild's manifest then need not read again."""
-    if indexed:
-        prefix = INDEX_DIR + "/"
-        files = {rel: known for rel, known in record.files.items()
-                 if not rel.startswith(prefix)}
-        for folder, _dirs, names in os.walk(site_dir / INDEX_DIR):
-            for name in names:
-                file = os.path.join(folder, name)
-                seen = file_stat(file)
-                if seen is None:
-                    continue  # not a regular file: the manifest reads (and refuses) it
-                rel = prefix + os.path.relpath(file, site_dir / INDEX_DIR).replace(os.sep, "/")
-                # the index files the update left alone are the carried links, whose
-                # digests the record has: only those it wrote are read
-                digest = digest_as_known(Path(file), seen, record.files.get(rel))
-                if file_stat(file) == seen:  # not replaced while read
-                    files[rel] = (seen, digest)
-        record.files = files
-    incremental.save_record(path, record)
 
 
 def settled(root: Path, current: dict | None, stop: threading.Event,
