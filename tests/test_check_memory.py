@@ -1,11 +1,14 @@
-"""What ``govpub serve``'s process keeps of one check for the next never changes a finding.
+"""What one check keeps for the next (govpub.checkmemo) never changes a finding.
 
-Each test checks a real repository with kept state (``keep=True``, as serve's
-rebuilds do; govpub.checkmemo) before and after an edit, and compares the
-second check with a fresh one (no cache, nothing kept): findings, the gate's
-blocked set and the instants at which the findings may change. Each also
-asserts that the kept state was used (buckets reused), so that a key that
-forgets an input makes the comparison fail.
+Each test checks a real repository with kept state before and after an edit,
+and compares the second check with a fresh one (no cache, nothing kept):
+findings, the gate's blocked set and the instants at which the findings may
+change. The second check runs either in the same process (``keep=True``, as
+serve's rebuilds do) or as a new process would (what this process kept is
+forgotten: only what the check cache's database keeps is found, as by the
+next ``govpub build``). Each also asserts that the kept state was used
+(buckets reused), so that a key that forgets an input makes the comparison
+fail.
 """
 
 from __future__ import annotations
@@ -73,14 +76,24 @@ def _seen(result):
             {clock: sorted(set(times)) for clock, times in result.instants.items()})
 
 
-def _check(root, now=NOW, *, keep=True):
-    result = checker.check_repository(load_policy(root), now, keep=keep, use_cache=keep)
+def _check(root, now=NOW, *, keep=True, use_cache=None):
+    result = checker.check_repository(load_policy(root), now, keep=keep,
+                                      use_cache=keep if use_cache is None else use_cache)
     return _seen(result)
 
 
-def _same_as_fresh(root, now=NOW):
+@pytest.fixture(params=["same process", "next process"])
+def process(request):
+    return request.param
+
+
+def _same_as_fresh(root, process="same process", now=NOW):
     """The kept check's results, asserted equal to a fresh check's, and how much was kept."""
-    kept = _check(root, now)
+    if process == "next process":
+        checkmemo.forget()
+        kept = _check(root, now, keep=False, use_cache=True)  # as `govpub build` checks
+    else:
+        kept = _check(root, now)
     state = checkmemo.kept_for(root.resolve())
     reused = state.reused
     assert kept == _check(root, now, keep=False)
@@ -91,66 +104,66 @@ def _rule_paths(seen, rule):
     return sorted(f.path for f in seen[0] if f.rule == rule)
 
 
-def test_an_unchanged_tree_reuses_every_bucket_and_finds_the_same(site):
-    first, _ = _same_as_fresh(site)
-    again, reused = _same_as_fresh(site)
+def test_an_unchanged_tree_reuses_every_bucket_and_finds_the_same(site, process):
+    first, _ = _same_as_fresh(site, process)
+    again, reused = _same_as_fresh(site, process)
     assert again == first
     assert reused == len(checkmemo.kept_for(site.resolve()).buckets) > 3
     assert checkmemo.kept_for(site.resolve()).ran == 0
 
 
-def test_a_page_loaded_on_every_check_does_not_unsettle_its_bucket(site, monkeypatch):
+def test_a_page_loaded_on_every_check_does_not_unsettle_its_bucket(site, process, monkeypatch):
     """A page with CR line ends is never cached (loaded on every check, after the reused
     ones): its bucket is still reused after the first check, which loaded everything."""
     monkeypatch.setattr(checkmemo, "BUCKETS", 1)
     add_file(site, "notices/2026-11-19-crlf.md",
              notice(title="换行").replace("\n", "\r\n").encode())
     _check(site)  # everything loaded (an empty cache)
-    _, reused = _same_as_fresh(site)
+    _, reused = _same_as_fresh(site, process)
     assert reused == 1 and checkmemo.kept_for(site.resolve()).ran == 0
 
 
-def test_a_page_text_edit(site):
+def test_a_page_text_edit(site, process):
     _check(site)
     page = site / "content/notices/2026-11-05-n.md"
     page.write_text(page.read_text(encoding="utf-8").replace("正文5。", "正文五。"),
                     encoding="utf-8")
-    seen, reused = _same_as_fresh(site)
+    seen, reused = _same_as_fresh(site, process)
     assert reused > 0
     assert "content/notices/2026-11-05-n.md" in _rule_paths(seen, "GP202")
 
 
-def test_a_front_matter_edit_that_schedules_a_page(site):
+def test_a_front_matter_edit_that_schedules_a_page(site, process):
     _check(site)
     rel = "notices/2026-11-06-n.md"
     page = site / "content" / rel
     page.write_text(notice(title="通知6", body="正文6。", published="'2027-01-01T09:00:00+08:00'"),
                     encoding="utf-8")
     sign_off(site, [rel])
-    seen, reused = _same_as_fresh(site)
+    seen, reused = _same_as_fresh(site, process)
     assert reused > 0
     assert rel in seen[1] and "content/" + rel in _rule_paths(seen, "GP104")
 
 
-def test_a_sign_off_removed(site):
+def test_a_sign_off_removed(site, process):
     _check(site)
     (site / "review" / (FEES + ".yml")).unlink()
-    seen, reused = _same_as_fresh(site)
+    seen, reused = _same_as_fresh(site, process)
     assert reused > 0
     assert FEES in seen[1] and "content/" + FEES in _rule_paths(seen, "GP201")
 
 
-def test_a_sign_off_added(site):
+def test_a_sign_off_added(site, process):
     add_file(site, "notices/2026-11-26-new.md", notice(title="新通知"), sign=False)
     seen = _check(site)
     assert "notices/2026-11-26-new.md" in seen[1]
     sign_off(site, ["notices/2026-11-26-new.md"])
-    seen, reused = _same_as_fresh(site)
+    seen, reused = _same_as_fresh(site, process)
     assert reused > 0
     assert "notices/2026-11-26-new.md" not in seen[1]
 
 
-def test_a_sign_off_forged_in_place_with_the_same_size_and_time(site):
+def test_a_sign_off_forged_in_place_with_the_same_size_and_time(site, process):
     _check(site)
     record = site / "review" / (FEES + ".yml")
     before = record.stat()
@@ -158,24 +171,24 @@ def test_a_sign_off_forged_in_place_with_the_same_size_and_time(site):
     record.write_bytes(text.replace(b"decision: public", b"decision: publix", 1))
     os.utime(record, ns=(before.st_atime_ns, before.st_mtime_ns))
     assert record.stat().st_size == before.st_size
-    seen, reused = _same_as_fresh(site)
+    seen, reused = _same_as_fresh(site, process)
     assert reused > 0
     assert FEES in seen[1] and any(f.rule == "GP207" for f in seen[0])
 
 
-def test_a_sign_off_by_someone_who_is_not_a_reviewer(site):
+def test_a_sign_off_by_someone_who_is_not_a_reviewer(site, process):
     _check(site)
     record = site / "review" / (FEES + ".yml")
     policy = load_policy(site)
     reviewer = sorted(policy.reviewers)[0]
     record.write_text(record.read_text(encoding="utf-8").replace(reviewer, "intruder"),
                       encoding="utf-8")
-    seen, reused = _same_as_fresh(site)
+    seen, reused = _same_as_fresh(site, process)
     assert reused > 0
     assert FEES in seen[1] and _rule_paths(seen, "GP203") == ["review/" + FEES + ".yml"]
 
 
-def test_a_policy_change_runs_every_bucket_again(site):
+def test_a_policy_change_runs_every_bucket_again(site, process):
     _check(site)
     reviewers = site / "site_config/reviewers.yml"
     text = reviewers.read_text(encoding="utf-8")
@@ -183,59 +196,88 @@ def test_a_policy_change_runs_every_bucket_again(site):
     assert policy.levels_for(FEES) == 1
     reviewers.write_text(text.replace("levels: 1", "levels: 2"), encoding="utf-8")
     assert load_policy(site).levels_for(FEES) == 2
-    seen, reused = _same_as_fresh(site)
+    seen, reused = _same_as_fresh(site, process)
     assert reused == 0
     assert FEES in seen[1] and "content/" + FEES in _rule_paths(seen, "GP205")
 
 
-def test_a_page_removed_and_one_added(site):
+def test_a_page_removed_and_one_added(site, process):
     _check(site)
     (site / "content/notices/2026-11-07-n.md").unlink()
-    seen, reused = _same_as_fresh(site)
+    seen, reused = _same_as_fresh(site, process)
     assert reused > 0
     assert _rule_paths(seen, "GP206") == ["review/notices/2026-11-07-n.md.yml"]
     add_file(site, "notices/2026-11-27-added.md", notice(title="新增"))
-    _seen_after, reused = _same_as_fresh(site)
+    _seen_after, reused = _same_as_fresh(site, process)
     assert reused > 0
 
 
-def test_the_clock_moving_across_a_publication_time(site):
+def test_the_clock_moving_across_a_publication_time(site, process):
     before = _check(site, NOW)
     assert LATER in before[1]
-    seen, reused = _same_as_fresh(site, NOW + timedelta(days=1))
+    seen, reused = _same_as_fresh(site, process, NOW + timedelta(days=1))
     assert reused > 0 and LATER in seen[1]
     crossing = NOW + timedelta(days=30)
-    seen, reused = _same_as_fresh(site, crossing)
+    seen, reused = _same_as_fresh(site, process, crossing)
     assert reused > 0, "the buckets without a publication time in between are reused"
     assert LATER not in seen[1]
     # and back again (a --now before the instant)
-    seen, _ = _same_as_fresh(site, NOW)
+    seen, _ = _same_as_fresh(site, process, NOW)
     assert LATER in seen[1]
 
 
-def test_the_original_text_beside_a_reproduction_is_read_again(site):
+def test_the_original_text_beside_a_reproduction_is_read_again(site, process):
     seen = _check(site)
     messages = [f.message for f in seen[0] if f.rule == "GP408"]
     assert len(messages) == 1 and "missing" in messages[0]
     original = site / "review" / (COPY + ".original.md")
     original.write_text("正文甲。\n", encoding="utf-8")
-    seen, reused = _same_as_fresh(site)
+    seen, reused = _same_as_fresh(site, process)
     assert reused > 0
     messages = [f.message for f in seen[0] if f.rule == "GP408"]
     assert len(messages) == 1 and "missing" not in messages[0]
 
 
-def test_a_file_changed_just_now_is_not_kept(site, monkeypatch):
+def test_a_file_changed_just_now_is_not_kept(site, process, monkeypatch):
     monkeypatch.setattr(checkmemo, "RACY_NS", 10 ** 15)  # everything is "just now"
     _check(site)
     assert checkmemo.kept_for(site.resolve()).buckets == {}
-    _same_as_fresh(site)
+    _same_as_fresh(site, process)
     assert checkmemo.kept_for(site.resolve()).reused == 0
 
 
-def test_nothing_is_kept_without_being_asked(site):
+def test_a_damaged_or_ill_shaped_stored_bucket_is_run_again_not_trusted(site):
+    _check(site, keep=False, use_cache=True)
+    store = sqlite3.connect(cache_dir_for(site, "check") / checkcache.DATABASE)
+    rows = store.execute("SELECT bucket, value FROM again ORDER BY bucket").fetchall()
+    assert len(rows) > 3
+    (torn, torn_value), (alien, _), (odd, odd_value) = rows[:3]
+    flipped = bytearray(torn_value)
+    flipped[-1] ^= 1
+    bucket = checkcache._unpack(odd_value)
+    bucket.findings = ["not a finding"]
+    with store:
+        store.execute("UPDATE again SET value = ? WHERE bucket = ?", (bytes(flipped), torn))
+        store.execute("UPDATE again SET value = ? WHERE bucket = ?",
+                      (checkcache._pack(("not", "a", "bucket")), alien))
+        store.execute("UPDATE again SET value = ? WHERE bucket = ?",
+                      (checkcache._pack(bucket), odd))
+    store.close()
+    checkmemo.forget()  # a new process: only the store is read
+    assert _check(site, keep=False, use_cache=True) == _check(site, keep=False)
+    kept = checkmemo.kept_for(site.resolve())
+    assert kept.ran == 3 and kept.reused == len(rows) - 3
+
+
+def test_without_being_asked_only_the_buckets_are_kept(site):
+    """A check of a one-off process (``govpub build``) keeps the findings of the rules run
+    again by bucket (in the cache, for the next process), not the cache's entries."""
     checker.check_repository(load_policy(site), NOW)
-    assert checkmemo.kept_for(site.resolve()).buckets == {}
+    kept = checkmemo.kept_for(site.resolve())
+    assert len(kept.buckets) > 3
+    assert kept.rows == {} and kept.records == {} and kept.statuses == {}
+    stored = sqlite3.connect(cache_dir_for(site, "check") / checkcache.DATABASE)
+    assert stored.execute("SELECT COUNT(*) FROM again").fetchone()[0] == len(kept.buckets)
 
 
 AUDIT = """

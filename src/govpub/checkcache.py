@@ -49,6 +49,7 @@ an empty folder.
 
 from __future__ import annotations
 
+import contextlib
 import copyreg
 import dataclasses
 import functools
@@ -383,12 +384,14 @@ class CheckCache:
             CREATE TABLE IF NOT EXISTS docs (k TEXT PRIMARY KEY, head BLOB, rest BLOB,
                                              findings BLOB, day TEXT, daily BLOB);
             CREATE TABLE IF NOT EXISTS records (k TEXT PRIMARY KEY, value BLOB);
+            CREATE TABLE IF NOT EXISTS again (bucket INTEGER PRIMARY KEY, value BLOB);
         """)
         row = db.execute("SELECT v FROM meta WHERE k = 'generation'").fetchone()
         if row is None or row[0] != self.generation:
             db.execute("BEGIN")
             db.execute("DELETE FROM docs")
             db.execute("DELETE FROM records")
+            db.execute("DELETE FROM again")
             db.execute("INSERT OR REPLACE INTO meta VALUES ('generation', ?)", (self.generation,))
             db.execute("COMMIT")
         if self.statuses:
@@ -642,6 +645,39 @@ class CheckCache:
         finally:
             self._pending_docs, self._pending_files, self._pending_days = [], [], []
             self._pending_records = {}
+
+    # --- the findings of the rules run again, by bucket (govpub.checkmemo) -------------
+
+    def again_buckets(self) -> dict[int, object]:
+        """The kept buckets, unpacked; a damaged one is left out (the caller checks what
+        each is before trusting it: :func:`govpub.checkmemo.stored_buckets`)."""
+        found = {}
+        try:
+            rows = self._db().execute("SELECT bucket, value FROM again").fetchall()
+        except sqlite3.DatabaseError:
+            return found
+        for bucket, blob in rows:
+            try:
+                found[bucket] = _unpack(blob)
+            except ValueError:
+                continue
+        return found
+
+    def keep_again_buckets(self, changed: dict[int, object | None]) -> None:
+        """Keep these buckets (None: drop the bucket); quietly not at all if it fails."""
+        if not changed:
+            return
+        kept = [(bucket, _pack(value)) for bucket, value in changed.items() if value is not None]
+        dropped = [(bucket,) for bucket, value in changed.items() if value is None]
+        db = self._db()
+        try:
+            db.execute("BEGIN IMMEDIATE")
+            db.executemany("INSERT OR REPLACE INTO again VALUES (?, ?)", kept)
+            db.executemany("DELETE FROM again WHERE bucket = ?", dropped)
+            db.execute("COMMIT")
+        except sqlite3.DatabaseError:
+            with contextlib.suppress(sqlite3.DatabaseError):
+                db.execute("ROLLBACK")
 
     def prune(self, current: set[str]) -> None:
         """Drop entries of other versions and of files that no longer exist (one tree)."""

@@ -493,8 +493,11 @@ def check_repository(policy: Policy, now: datetime, *, focus: set[str] | None = 
     in worker processes come back without their Markdown (``body`` is None).
     ``use_cache``: reuse per-file results of earlier runs (govpub.checkcache);
     the focused (pull-request) check never does.
-    ``keep``: this process keeps what the check computed for its next check of the same
-    repository (``govpub serve``'s rebuilds; govpub.checkmemo). With the cache only.
+    ``keep``: this process also keeps the cache's entries as read, for its next check of
+    the same repository (``govpub serve``'s rebuilds; govpub.checkmemo). With the cache,
+    every check with ``keep_bodies`` keeps the findings of the rules run on every check
+    by bucket, in the process and in the cache, for the next check, whichever process
+    runs it.
     ``fill_cache_at_once=False``: the first check of a cache's generation runs without
     it and only marks it seen; the checks after it fill and use it (``govpub check``:
     see govpub.checkcache, "Filled from the second check on").
@@ -511,15 +514,18 @@ def _check_repository(policy: Policy, now: datetime, focus: set[str] | None,
                       fill_cache_at_once: bool = True) -> CheckResult:
     entries = list_entries(policy.content_dir)
     today = now.astimezone(policy.timezone).date().isoformat()
-    kept = checkmemo.kept_for(policy.root) if keep and focus is None and use_cache else None
+    # the findings of the rules run on every check are kept by bucket, in this process and
+    # in the cache (govpub.checkmemo); serve's process keeps the cache's entries as well
+    kept = checkmemo.kept_for(policy.root) if focus is None and use_cache and keep_bodies \
+        else None
     cache = CheckCache.open(policy, rules, SHARED_DERIVATIONS, today,
-                            kept.statuses if kept is not None else None) \
+                            kept.statuses if kept is not None and keep else None) \
         if focus is None and use_cache else None
     if cache is not None and not fill_cache_at_once and not cache.seen_before():
         cache.close()
         cache = None  # a first check: run without the cache, as no cache was ever made
     if cache is not None:
-        if kept is not None:
+        if kept is not None and keep:
             cache.kept = kept.rows_for(cache.generation)
             cache.records = kept.records
             kept.statuses = cache.statuses
@@ -603,7 +609,10 @@ def _run_again_kept(policy: Policy, now: datetime, rules: list[type[Rule]],
         groups[kept.bucket_of(path)].append(path)
     for paths in groups.values():
         paths.sort()  # (the documents come reused first, then those loaded)
-    context = (cache.generation, tuple(_again_rules(rules)), str(now.tzinfo), now.utcoffset())
+    checkmemo.stored_buckets(kept, cache)
+    context = (cache.generation, tuple(f"{rule.__module__}.{rule.__qualname__}"
+                                       for rule in _again_rules(rules)),
+               str(now.tzinfo), now.utcoffset())
     beside = checkmemo.beside_statuses(os.fspath(policy.review_dir))
     keys = {bucket: checkmemo.bucket_key(context, beside,
                                          [documents[p] for p in paths], cache.seen, started_ns)
@@ -620,8 +629,10 @@ def _run_again_kept(policy: Policy, now: datetime, rules: list[type[Rule]],
             kept.buckets.pop(bucket, None)
         else:
             kept.buckets[bucket] = checkmemo.Kept(keys[bucket], found, said, readings)
-    for bucket in set(kept.buckets) - set(groups):
+    gone = set(kept.buckets) - set(groups)
+    for bucket in gone:
         del kept.buckets[bucket]
+    checkmemo.store_changes(kept, cache, [*todo, *gone])
     kept.ran, kept.reused = len(todo), len(groups) - len(todo)
     ran = dict(zip(todo, done, strict=True))
     results = [ran[b] if b in ran else (kept.buckets[b].findings, kept.buckets[b].instants)

@@ -1,4 +1,4 @@
-"""What a long-lived process (``govpub serve``) keeps of one check for the next.
+"""What one check keeps for the next: the findings of the rules run on every check, by bucket.
 
 A rebuild after one edit runs the whole check again. With the check cache
 (:mod:`govpub.checkcache`) only the edited file is loaded, but the local
@@ -29,7 +29,17 @@ a finding or a verdict):
   check (either end included), for each clock (``now``, and ``clock``: the
   later of that and the real clock).
 
-Besides, the check cache's entries are kept as read (``CheckCache.kept``): a
+The buckets are also kept in the check cache's database (table ``again``), so
+that the next process's check finds them: a one-page ``govpub build`` ran
+those rules on all 10,000 documents (2 s of CPU, 0.5 s of wall on two
+cores) before. A process reads them at its first check of a cache
+generation (:func:`stored_buckets`: a damaged or ill-shaped one is dropped)
+and writes the buckets it ran again or dropped (:func:`store_changes`).
+What a bucket is reused by is the same in either case — the statuses of the
+files, which a later process sees as this one did (a change time cannot be
+set back) — so a stored bucket is as safe as one kept in memory.
+
+Besides, ``govpub serve``'s process keeps the check cache's entries as read (``CheckCache.kept``): a
 document's head as unpacked, its text still packed, its kept findings. Those
 are the same for the same bytes (the key is the file's path and digest, and
 the cache's generation); the documents made of them share their front
@@ -101,6 +111,8 @@ class KeptCheck:
     """What the last check of one repository in this process left for the next."""
 
     buckets: dict[int, Kept] = field(default_factory=dict)
+    #: the cache generation whose stored buckets were read into ``buckets`` ("": none yet)
+    stored: str = ""
     #: the check cache's entries as this process read them (CheckCache.kept), of one
     #: generation: read from the database and unpacked once, not on every check
     rows: dict[str, tuple] = field(default_factory=dict)
@@ -130,6 +142,30 @@ class KeptCheck:
 
 
 _kept: dict[str, KeptCheck] = {}
+
+
+def _well_formed(kept) -> bool:
+    return isinstance(kept, Kept) and isinstance(kept.key, tuple) \
+        and isinstance(kept.findings, list) and isinstance(kept.instants, dict) \
+        and isinstance(kept.readings, dict) \
+        and all(isinstance(f, Finding) for f in kept.findings) \
+        and all(clock in kept.readings for clock, at in kept.instants.items() if at)
+
+
+def stored_buckets(kept: KeptCheck, cache) -> None:
+    """Read the buckets the check cache's database keeps into ``kept``, once per cache
+    generation (a bucket this process holds already stays: it is at least as new)."""
+    if kept.stored == cache.generation:
+        return
+    kept.stored = cache.generation
+    for bucket, value in cache.again_buckets().items():
+        if bucket not in kept.buckets and isinstance(bucket, int) and _well_formed(value):
+            kept.buckets[bucket] = value
+
+
+def store_changes(kept: KeptCheck, cache, changed) -> None:
+    """Write the buckets ``changed`` (ran again, or gone) as ``kept`` now has them."""
+    cache.keep_again_buckets({bucket: kept.buckets.get(bucket) for bucket in changed})
 
 
 def kept_for(root: Path) -> KeptCheck:
