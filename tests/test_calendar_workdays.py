@@ -142,3 +142,49 @@ def test_bad_calendar_file_is_a_config_error(tmp_path, text, fragment, line):
     assert fragment in str(info.value)
     assert "calendar.yml" in str(info.value)
     assert info.value.line == line
+
+
+_KEPT_PROBE = """
+import hashlib, json, sys
+from govpub.calendar.sources import package_calendar
+years, rules = package_calendar()
+shown = json.dumps(sorted((d.isoformat(), r.working, r.name, r.source) for d, r in rules.items()),
+                   ensure_ascii=False)
+print(json.dumps({"years": sorted(years), "rules": hashlib.sha256(shown.encode()).hexdigest(),
+                  "count": len(rules), "imported": "holidays" in sys.modules}))
+"""
+
+
+def _package_calendar_in_a_new_process(cache) -> dict:
+    import json
+    import os
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", _KEPT_PROBE], capture_output=True, text=True,
+                          env={**os.environ, "GOVPUB_CACHE_DIR": str(cache)}, check=True)
+    return json.loads(done.stdout)
+
+
+def test_the_package_s_days_are_kept_and_read_back_without_importing_it(tmp_path):
+    first = _package_calendar_in_a_new_process(tmp_path)
+    assert first["imported"] and first["count"] > 300 and 2026 in first["years"]
+    second = _package_calendar_in_a_new_process(tmp_path)
+    assert not second["imported"]
+    assert {**second, "imported": True} == first
+
+
+def test_a_damaged_or_foreign_kept_calendar_is_computed_again(tmp_path):
+    from govpub.calendar import sources
+    from govpub.sealed import keep_sealed
+
+    first = _package_calendar_in_a_new_process(tmp_path)
+    kept = tmp_path / "holidays.kept"
+    blob = bytearray(kept.read_bytes())
+    blob[-1] ^= 1
+    kept.write_bytes(bytes(blob))
+    again = _package_calendar_in_a_new_process(tmp_path)
+    assert again == first  # imported and computed again, the same
+    # kept for another installation of the package (another key): not trusted either
+    keep_sealed(kept, sources._KEPT_FORMAT, (("elsewhere",), frozenset({2001}), {}))
+    assert _package_calendar_in_a_new_process(tmp_path) == first
