@@ -221,10 +221,12 @@ def _prepared_folder(site):
                                      "a link to a folder", "a file in the index",
                                      "a link in the index", "another file in the index",
                                      "a link for the index"])
-def test_what_is_planted_in_the_prepared_next_site_is_never_served(tmp_path, planted):
+@pytest.mark.parametrize("made", ["anew", "recycled"])
+def test_what_is_planted_in_the_prepared_next_site_is_never_served(tmp_path, planted, made):
     """Serve links the pages of the site it published into the next temporary site while
-    it waits (govpub.build.prepared); whatever else is found there when the next rebuild
-    takes it is removed, and a reused page is used only if it is the very file published."""
+    it waits (govpub.build.prepared), in a folder made anew or in the folder the rebuild
+    replaced; whatever else is found there when the next rebuild takes it is removed, and
+    a reused page is used only if it is the very file published."""
     root = make_site(tmp_path, linked_notices_files())
     secret = tmp_path / "secret"
     secret.mkdir()
@@ -233,6 +235,9 @@ def test_what_is_planted_in_the_prepared_next_site_is_never_served(tmp_path, pla
     options = _options(root, said, preview=False)
     assert rebuild_once(options), said
     site = options.target
+    if made == "recycled":  # a rebuild that replaces a site: the next is made of it
+        _edit(root, "notices/2026-11-02-b.md", "乙事项说明。", "乙事项说明。（初改）")
+        _rebuild(options, said)
     folder = _prepared_folder(site)
     page = folder / "notices/2026-11-01-a/index.html"  # reused by the edit below
     published = (site / "notices/2026-11-01-a/index.html").stat().st_ino
@@ -279,6 +284,39 @@ def test_what_is_planted_in_the_prepared_next_site_is_never_served(tmp_path, pla
     assert not any(path.is_symlink() for path in site.rglob("*"))
     assert sorted(path.name for path in secret.iterdir()) == ["key.txt"]
     assert (secret / "key.txt").read_text(encoding="utf-8") == "秘密"
+    _same_as_a_full_build(root, options, tmp_path)
+
+
+def test_the_folder_a_rebuild_replaces_becomes_the_next_site_not_trash(tmp_path):
+    """Serve moves the site folder it replaced where the next site is prepared, and the
+    preparation leaves in it only the pages and index of the site just published, each
+    the very file served: nothing is deleted in the background after an edit."""
+    from govpub.build import prepared
+    from govpub.build.render import temp_site_for
+
+    root = make_site(tmp_path, linked_notices_files())
+    said: list[str] = []
+    options = _options(root, said, preview=False)
+    assert rebuild_once(options), said
+    site = options.target
+    replaced = site.stat().st_ino
+    _edit(root, "notices/2026-11-02-b.md", "乙事项说明。", "乙事项说明（修订）。")
+    _rebuild(options, said)
+    folder = _prepared_folder(site)
+    assert folder.stat().st_ino == replaced  # the folder served before this rebuild
+    assert [p.name for p in site.parent.iterdir() if "govpub-trash" in p.name] == []
+    record = incremental.kept_or_load_record(
+        incremental.record_path(incremental_cache(root), site), site)
+    pages = {page.dest for page in record.pages.values()}
+    index = {rel for rel in site_files(site) if rel.startswith(INDEX_DIR + "/")}
+    left = set(site_files(folder))
+    assert left == pages | index  # no manifest, marker, open data, assets: only these
+    for rel in left:  # each the very file served
+        assert (folder / rel).stat().st_ino == (site / rel).stat().st_ino, rel
+    assert prepared.next_folder(temp_site_for(site)) == folder
+    _edit(root, "notices/2026-11-02-b.md", "乙事项说明（修订）。", "乙事项说明（再改）。")
+    _rebuild(options, said)
+    assert any(REUSED.search(line) for line in said), said
     _same_as_a_full_build(root, options, tmp_path)
 
 

@@ -18,7 +18,7 @@ from ..cachedir import cache_dir_for
 from ..errors import UsageError
 from ..i18n import _
 from ..search import save_search_state, search_report
-from . import incremental
+from . import incremental, prepared
 from .pipeline import WORK_DIR, BuildState
 from .postbuild import run_post_build
 from .trash import DETACH_FROM_PAGES, discard, sweep
@@ -124,10 +124,13 @@ def post_build(state: BuildState) -> None:
         (state.temp_site / SERVE_MARKER).write_text(SERVE_MARKER_TEXT, encoding="utf-8")
 
 
-def swap_into_place(new: Path, target: Path, *, background: bool = False) -> None:
+def swap_into_place(new: Path, target: Path, *, background: bool = False,
+                    keep_old=None) -> None:
     """Replace ``target`` by ``new``; the old site exists until the new one is complete.
 
     ``background``: delete the old site in a detached process (govpub.build.trash).
+    ``keep_old(old)``: offered the old site first (serve recycles it: govpub.build.prepared);
+    deleted only if it says False.
     """
     old = target.parent / f".{target.name}.govpub-old"
     discard(old, target, background=False)  # left by a killed build
@@ -139,6 +142,8 @@ def swap_into_place(new: Path, target: Path, *, background: bool = False) -> Non
         if old.exists() and not target.exists():
             os.rename(old, target)
         raise
+    if keep_old is not None and old.is_dir() and not old.is_symlink() and keep_old(old):
+        return
     discard(old, target, background=background)
 
 
@@ -156,8 +161,11 @@ def publish(state: BuildState) -> None:
     if not state.search_deferred:  # serve's carried index keeps the state it had
         save_search_state(state.site_dir, None)
     sweep(state.site_dir)
-    swap_into_place(state.temp_site, state.site_dir,
-                    background=state.pages_written >= DETACH_FROM_PAGES)
+    temp_site = state.temp_site
+    # serve's replaced folder becomes its next site (govpub.build.prepared), not trash
+    recycle = (lambda old: prepared.recycle(old, temp_site)) if state.options.serve else None
+    swap_into_place(temp_site, state.site_dir,
+                    background=state.pages_written >= DETACH_FROM_PAGES, keep_old=recycle)
     state.temp_site = None
     if search is not None:
         save_search_state(state.site_dir, search.state)

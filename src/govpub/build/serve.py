@@ -151,6 +151,14 @@ def _build_then_index(options: BuildOptions, done: str | None = None) -> bool:
         return False
     if done:
         options.echo(done)
+    try:
+        return _after_serving(state, options)
+    finally:  # the folder replaced, if no preparation took it: deleted in the background
+        prepared.unused_recycled(state.site_dir)
+
+
+def _after_serving(state: BuildState, options: BuildOptions) -> bool:
+    """The search indexed again, the manifest and the record written, the next site begun."""
     if state.search_deferred:
         try:
             with build_lock(state.work_dir):
