@@ -273,14 +273,28 @@ def _link_same(source: str, target: str) -> None:
     and nothing else. A file already there that is that very file (same device and
     inode: serve links the index into the next site while it waits, see
     ``govpub.build.prepared``) stays; anything else there goes, links and folders
-    included (removed, never followed)."""
+    included (removed, never followed).
+
+    Both folders are listed once, and a file's inode is the one the listing gives
+    (``DirEntry.inode``: no system call; the device is the folder's, which every file
+    in it shares). Asking the status of both sides of 12,790 files took 0.2–0.4 s
+    of each serve rebuild at 10,000 pages, before the edit could show. A listing
+    whose inode is not the file's (some overlay file systems) only means the file is
+    linked again.
+    """
     try:
         there = os.lstat(target)
     except FileNotFoundError:
         there = None
     if there is not None and not stat.S_ISDIR(there.st_mode):
         remove(Path(target))
-    os.makedirs(target, exist_ok=True)
+        there = None
+    if there is None:
+        os.makedirs(target, exist_ok=True)
+        there = os.lstat(target)
+    same_device = os.stat(source).st_dev == there.st_dev
+    with os.scandir(target) as entries:
+        found = {entry.name: entry for entry in entries}
     wanted = set()
     with os.scandir(source) as entries:
         for entry in entries:
@@ -292,21 +306,16 @@ def _link_same(source: str, target: str) -> None:
             if not entry.is_file(follow_symlinks=False):
                 continue  # a link in the index served: left out
             wanted.add(entry.name)
-            mine = entry.stat(follow_symlinks=False)
-            try:
-                have = os.lstat(path)
-            except FileNotFoundError:
-                have = None
+            have = found.get(entry.name)
             if have is not None:
-                if stat.S_ISREG(have.st_mode) and \
-                        (have.st_dev, have.st_ino) == (mine.st_dev, mine.st_ino):
+                if same_device and have.is_file(follow_symlinks=False) \
+                        and have.inode() == entry.inode():
                     continue
                 remove(Path(path))
             link_or_copy(entry.path, path)
-    with os.scandir(target) as entries:
-        for entry in entries:
-            if entry.name not in wanted:
-                remove(Path(entry.path))
+    for name, entry in found.items():
+        if name not in wanted:
+            remove(Path(entry.path))
 
 
 def refresh_search_index(site_dir: Path) -> own_build.Outcome:
