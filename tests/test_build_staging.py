@@ -139,7 +139,7 @@ def test_the_memo_file_round_trips_and_a_damaged_one_is_ignored(tmp_path):
     assert load_memo(path, key + "-other").files == {}  # kept for another folder
     raw = path.read_bytes()
     for damaged in (raw[:-1], raw[:40], raw.replace(b"x/b.md", b"x/B.md"), b"", b"\x00" * 99,
-                    raw.replace(b"memo-3", b"memo-2")):
+                    raw.replace(b"memo-4", b"memo-3")):
         path.write_bytes(damaged)
         assert load_memo(path, key).files == {}
     assert load_memo(tmp_path / "missing.memo", key).files == {}
@@ -194,3 +194,87 @@ def test_listing_entries_made_for_an_earlier_model_follow_titles_and_dates(tmp_p
     add_file(root, fees, notice(title="关于调整专利收费的通知（更正）",
                                 published="'2026-11-21T02:00:00Z'", body="更正。"))
     assert "2026-11-21" in listings(_model(root))["notices/index.md"]
+
+
+def _counting_reads(monkeypatch) -> list[str]:
+    read: list[str] = []
+    original = staging._approved_bytes
+
+    def counted(doc):
+        read.append(doc.path)
+        return original(doc)
+
+    monkeypatch.setattr(staging, "_approved_bytes", counted)
+    return read
+
+
+def _settled(memo: StagingMemo) -> None:
+    """As if the files had been written well before that stage began to read them."""
+    _as_if_older(memo)
+    memo.started_ns += 10 * 10**9
+
+
+def test_an_authored_file_the_memo_vouches_for_is_not_read_again(tmp_path, monkeypatch):
+    root = make_site(tmp_path, basic_files())
+    folder, memo = tmp_path / "staging", StagingMemo()
+    write_tree(folder, staged_files(_model(root)), memo)
+    staged = _tree(folder)
+    authored = set(memo.sources)
+    assert {"notices/2026-11-20-fees.md", "attachments/forms/request.docx"} <= authored
+    _settled(memo)
+    read = _counting_reads(monkeypatch)
+    write_tree(folder, staged_files(_model(root)), memo)
+    assert read == [] and _tree(folder) == staged
+    # one page edited (and signed off): that page alone is read
+    add_file(root, "notices/2026-11-20-fees.md",
+             notice(title="关于调整专利收费的通知", body="新的正文。"))
+    _settled(memo)
+    write_tree(folder, staged_files(_model(root)), memo)
+    assert read == ["notices/2026-11-20-fees.md"]
+    assert "新的正文。" in _tree(folder)["notices/2026-11-20-fees.md"].decode("utf-8")
+
+
+def test_a_file_changed_within_a_tick_of_being_read_is_read_again(tmp_path, monkeypatch):
+    """Written just before the stage read it: a write after the read could keep its whole
+    status (the clock had not ticked), so its status vouches for nothing."""
+    root = make_site(tmp_path, basic_files())
+    folder, memo = tmp_path / "staging", StagingMemo()
+    write_tree(folder, staged_files(_model(root)), memo)
+    _as_if_older(memo)  # the staged copies are settled
+    # the sources last changed just before that stage began to read them
+    memo.started_ns = min(status[4] for status, *_rest in memo.sources.values()) + 1
+    read = _counting_reads(monkeypatch)
+    write_tree(folder, staged_files(_model(root)), memo)
+    assert sorted(read) == sorted(memo.sources)
+
+
+def test_a_page_changed_after_the_check_with_its_size_and_time_kept_stops_the_stage(
+        tmp_path):
+    """Its change time moved (no one can set it back): it is read, and its bytes are not
+    the approved ones."""
+    root = make_site(tmp_path, {"notices/2026-11-01-n.md": notice(title="通知", body="甲乙。")})
+    model = _model(root)
+    folder, memo = tmp_path / "staging", StagingMemo()
+    write_tree(folder, staged_files(model), memo)
+    _settled(memo)
+    page = root / "content/notices/2026-11-01-n.md"
+    before = page.stat()
+    time.sleep(0.01)
+    page.write_bytes(page.read_bytes().replace("甲乙".encode(), "丙丁".encode()))
+    os.utime(page, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert page.stat().st_size == before.st_size
+    with pytest.raises(BuildError, match="changed while the site was being built"):
+        write_tree(folder, staged_files(model), memo)
+    assert "丙丁" not in _tree(folder)["notices/2026-11-01-n.md"].decode("utf-8")
+
+
+def test_a_staged_copy_changed_since_is_staged_again_from_the_source(tmp_path, monkeypatch):
+    root = make_site(tmp_path, basic_files())
+    folder, memo = tmp_path / "staging", StagingMemo()
+    write_tree(folder, staged_files(_model(root)), memo)
+    staged = _tree(folder)
+    _settled(memo)
+    (folder / "notices/2026-11-20-fees.md").write_bytes(b"planted")
+    read = _counting_reads(monkeypatch)
+    write_tree(folder, staged_files(_model(root)), memo)
+    assert read == ["notices/2026-11-20-fees.md"] and _tree(folder) == staged
