@@ -5,6 +5,7 @@
     .venv/bin/python bench/bench_search.py --repeat 5   # median of 5 runs per query
     .venv/bin/python bench/bench_search.py --browser-only 1000  # the sites of the last run
     .venv/bin/python bench/bench_search.py --govpub-only 10000   # no Material site
+    .venv/bin/python bench/bench_search.py --queries 专利,patent 10000  # some queries only
 
 One corpus per size (``bench/corpus.py``, shared with ``bench_build.py`` and
 ``bench_incremental.py``), two sites of the same staged pages:
@@ -286,6 +287,11 @@ SCRIPT_IN_PAGE = """() => [...document.scripts].filter(s => !s.src && s.text.inc
 
 #: how long a query may take to show its first result before it counts as finding nothing
 PATIENCE_MS = 60_000
+#: govpub's search page has answered: a result is on screen, or it says nothing matches (no
+#: waiting out PATIENCE_MS for a query that finds nothing)
+FIRST_RESULT_OR_NONE = """() => (window.__marks && window.__marks.length > 0) ||
+  (document.querySelector('[data-gp-search-state=done], [data-gp-search-state=failed]') &&
+   !document.querySelector('.gp-search__result'))"""
 
 
 def _warm_query(page, engine: str, selector: str) -> float:
@@ -326,9 +332,11 @@ def measure_query(browser, engine: str, address: str, site: Path, counter: Count
         target = search_page(query) if engine == "govpub" else ""
         page.goto(f"{address}{target}?q={quote(query)}", wait_until="commit")
         try:
-            page.wait_for_function("() => window.__marks && window.__marks.length > 0",
+            page.wait_for_function(FIRST_RESULT_OR_NONE if engine == "govpub" else
+                                   "() => window.__marks && window.__marks.length > 0",
                                    timeout=PATIENCE_MS)
-            cold_ms = page.evaluate("window.__marks[0]")
+            marks = page.evaluate("window.__marks")
+            cold_ms = marks[0] if marks else float("nan")
         except PlaywrightTimeout:
             cold_ms = float("nan")  # no result shown: printed as such
         found = ""
@@ -390,7 +398,7 @@ def build_figures(pages: int, material: bool = True) -> None:
 
 
 def run(pages: int, repeat: int, browser_only: bool = False,
-        engines: tuple[str, ...] = ENGINES) -> dict:
+        engines: tuple[str, ...] = ENGINES, queries: tuple[str, ...] = QUERIES) -> dict:
     from playwright.sync_api import sync_playwright
 
     OUT.mkdir(exist_ok=True)
@@ -425,7 +433,7 @@ def run(pages: int, repeat: int, browser_only: bool = False,
             browser = p.chromium.launch(executable_path=CHROMIUM, args=[
                 "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
             for _ in range(repeat):
-                for query in QUERIES:
+                for query in queries:
                     for engine in engines:
                         address = f"http://127.0.0.1:{servers[engine].server_address[1]}/"
                         results.setdefault((engine, query), []).append(measure_query(
@@ -440,7 +448,7 @@ def run(pages: int, repeat: int, browser_only: bool = False,
     print(f"{'query':<8} {'engine':<9} {'files':>5} {'search KB':>10} {'gzip KB':>9} "
           f"{'total KB':>9} {'cold ms':>8} {'warm ms':>8}")
     rows = {}
-    for query in QUERIES:
+    for query in queries:
         row = {}
         for engine in engines:
             runs = results[(engine, query)]
@@ -482,9 +490,10 @@ def run(pages: int, repeat: int, browser_only: bool = False,
     return {"pages": pages, "rows": rows}
 
 
-def main(sizes: list[int], repeat: int, browser_only: bool, engines: tuple[str, ...]) -> None:
+def main(sizes: list[int], repeat: int, browser_only: bool, engines: tuple[str, ...],
+         queries: tuple[str, ...] = QUERIES) -> None:
     for pages in sizes:
-        run(pages, repeat, browser_only, engines)
+        run(pages, repeat, browser_only, engines, queries)
 
 
 if __name__ == "__main__":
@@ -494,7 +503,12 @@ if __name__ == "__main__":
         at = args.index("--repeat")
         repeat = int(args[at + 1])
         del args[at:at + 2]
+    queries = QUERIES
+    if "--queries" in args:  # some of them: --queries 专利,patent
+        at = args.index("--queries")
+        queries = tuple(args[at + 1].split(","))
+        del args[at:at + 2]
     browser_only = "--browser-only" in args
     engines = ("govpub",) if "--govpub-only" in args else ENGINES
     args = [a for a in args if a not in ("--browser-only", "--govpub-only")]
-    main([int(a) for a in args] or [1_000, 10_000], repeat, browser_only, engines)
+    main([int(a) for a in args] or [1_000, 10_000], repeat, browser_only, engines, queries)
