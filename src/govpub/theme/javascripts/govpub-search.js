@@ -72,8 +72,25 @@ function fnv1a(text) {
 
 function bucketKey(term) { return term && term[0] < "\u3400" ? term.slice(0, PREFIX_KEY) : term; }
 
-async function gunzip(response) {
-  const bytes = new Uint8Array(await response.arrayBuffer());
+/*
+ * A file of the index: {status, bytes}. XMLHttpRequest, not fetch(): its load event comes
+ * in the task that finishes the download, where fetch()'s body promise was settled in a
+ * task of its own, which waited behind the page's parsing and its first frame while the
+ * page loads (25-60 ms for the query's term file, traced).
+ */
+function download(url) {
+  return new Promise((resolve, reject) => {
+    const request = new XMLHttpRequest();
+    request.open("GET", url);
+    request.responseType = "arraybuffer";
+    request.onload = () => resolve({ status: request.status,
+      bytes: new Uint8Array(request.response || new ArrayBuffer(0)) });
+    request.onerror = () => reject(new Error(url + ": network error"));
+    request.send();
+  });
+}
+
+function gunzip(bytes) {
   if (bytes[0] !== 0x1f || bytes[1] !== 0x8b) return bytes;  // a server decoded it already
   return gunzipBytes(bytes);
 }
@@ -283,9 +300,9 @@ class OwnIndex {
 
   info() {
     if (!this.meta) {
-      this.meta = fetch(this.base + "index.json").then((response) => {
-        if (!response.ok) throw new Error("index.json: HTTP " + response.status);
-        return response.json();
+      this.meta = download(this.base + "index.json").then(({ status, bytes }) => {
+        if (status !== 200) throw new Error("index.json: HTTP " + status);
+        return JSON.parse(new TextDecoder().decode(bytes));
       });
       this.meta.catch(() => { this.meta = null; });
     }
@@ -296,10 +313,10 @@ class OwnIndex {
   termFile(language, bucket) {
     const url = `${this.base}${language}/t/${bucket}.gpi`;
     if (!this.files.has(url)) {
-      const file = fetch(url).then((response) => {
-        if (response.status === 404) return new Uint8Array(0);  // no term of the site in it
-        if (!response.ok) throw new Error(url + ": HTTP " + response.status);
-        return gunzip(response);
+      const file = download(url).then(({ status, bytes }) => {
+        if (status === 404) return new Uint8Array(0);  // no term of the site in it
+        if (status !== 200) throw new Error(url + ": HTTP " + status);
+        return gunzip(bytes);
       });
       file.catch(() => this.files.delete(url));
       this.files.set(url, file);
@@ -327,10 +344,10 @@ class OwnIndex {
   fragment(language, number) {
     const url = `${this.base}${language}/p/${number}.gpf`;
     if (!this.fragments.has(url)) {
-      const data = fetch(url).then((response) => {
-        if (!response.ok) throw new Error("fragment " + number + ": HTTP " + response.status);
-        return gunzip(response);
-      }).then((bytes) => JSON.parse(new TextDecoder().decode(bytes)));
+      const data = download(url).then(({ status, bytes }) => {
+        if (status !== 200) throw new Error("fragment " + number + ": HTTP " + status);
+        return JSON.parse(new TextDecoder().decode(gunzip(bytes)));
+      });
       data.catch(() => this.fragments.delete(url));
       this.fragments.set(url, data);
     }
@@ -545,7 +562,20 @@ function attach(root, early = null) {
   const current = { serial: 0, query: "", results: [], shown: 0 };
   let timer = null;
 
-  const setState = (state) => root.setAttribute("data-gp-search-state", state);
+  // the field takes the focus at the page's first frame or once the first search has
+  // answered, whichever comes first, not at once: focus() lays the page out there and then
+  // (25-40 ms before the first frame, traced), and the query's term file, whose answer
+  // came next, waited behind it; not if the reader has moved the focus already
+  let focusPending = true;
+  const focusField = () => {
+    if (!focusPending) return;
+    focusPending = false;
+    if (!document.activeElement || document.activeElement === document.body) input.focus();
+  };
+  const setState = (state) => {
+    root.setAttribute("data-gp-search-state", state);
+    if (state !== "searching") focusField();
+  };
   function countMessage(query, count) {
     if (count === 0) return fill(text("none"), { query });
     let message = fill(text(count === 1 ? "one" : "many"), { query, count });
@@ -596,8 +626,12 @@ function attach(root, early = null) {
     list.textContent = "";
     more.hidden = true;
     const address = new URL(window.location.href);
-    if (query) address.searchParams.set("q", query); else address.searchParams.delete("q");
-    window.history.replaceState(null, "", address.href);
+    // the address says the words searched; not written again when it does already (the
+    // query of the address: a history entry costs the page's first steps some ms)
+    if ((address.searchParams.get("q") || "").trim() !== query) {
+      if (query) address.searchParams.set("q", query); else address.searchParams.delete("q");
+      window.history.replaceState(null, "", address.href);
+    }
     if (!query) { status.textContent = text("empty"); setState("done"); return; }
     status.textContent = text("searching");
     setState("searching");
@@ -638,8 +672,8 @@ function attach(root, early = null) {
   more.addEventListener("click", () => showMore(current.serial, true));
   const initial = new URL(window.location.href).searchParams.get("q") || "";
   input.value = initial;
-  input.focus();
   search(initial);
+  requestAnimationFrame(focusField);
 }
 
 /**
