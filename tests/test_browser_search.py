@@ -308,6 +308,24 @@ def test_an_index_file_that_fails_makes_the_search_say_it_is_unavailable(address
         context.close()
 
 
+def test_the_footer_images_wait_for_the_page_s_layout(address, browser):
+    """The footer's images (the identity marks, below the fold) are lazy: not loaded, and
+    an SVG not laid out on the page's main thread, before the page's own content; they
+    are there once the page is laid out."""
+    context, _foreign = _isolated(browser)
+    page = context.new_page()
+    try:
+        assert _search(page, address, "复审")
+        images = page.locator("footer img")
+        assert images.count() >= 2
+        assert images.evaluate_all("all => all.map(image => image.loading)") == \
+            ["lazy"] * images.count()
+        page.wait_for_function("() => [...document.querySelectorAll('footer img')]"
+                               ".every(image => image.complete && image.naturalWidth > 0)")
+    finally:
+        context.close()
+
+
 HOSTILE_QUERIES = ('"></script><img src=x onerror="window.gpXss=1">',
                    "</script><script>window.gpXss=2</script>复审",
                    "{{7*7}}{% raw %}<svg onload=window.gpXss=3>")
