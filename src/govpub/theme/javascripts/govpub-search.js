@@ -392,6 +392,7 @@ function intersect(lists, total) {
  * number). One pass: the first results need not wait for the whole order. */
 function best(scores, k) {
   const chosen = [];
+  if (k <= 0) return chosen;
   for (let i = 0; i < scores.length; i++) {
     const score = scores[i];
     if (chosen.length === k && score <= scores[chosen[k - 1]]) continue;
