@@ -27,8 +27,10 @@
  * address (?q=) while the page is still loading: the term files (asked for at once
  * when the meta's data-buckets gives the build's count of them, beside index.json, not
  * after it) and the first results' fragments are on their way while the page is
- * parsed; the files are unpacked here (gunzipBytes), not in a stream whose steps
- * would each wait behind the page's own long tasks; and the results
+ * parsed; the files come by XMLHttpRequest (download) and are unpacked here
+ * (gunzipBytes), not in a promise or stream whose steps would each wait behind the
+ * page's own long tasks; only the query's entries of a term file are decoded and only
+ * the first five results ordered (Results); and the results
  * are shown as soon as the parser has passed the search section (whenSearchParsed),
  * before the scripts at the end of the body run (Material's bundle is deferred
  * there: theme/main.html). In Node it exports its functions (module.exports) for
