@@ -270,6 +270,62 @@ def test_the_query_of_the_address_finds_what_the_typed_query_finds(address, brow
         context.close()
 
 
+def test_the_query_of_the_address_is_searched_without_writing_the_address_again(address,
+                                                                             browser):
+    """The address already says the words of its query: the page's first search does not
+    write a history entry for it (the address is rewritten only for words typed)."""
+    context, _foreign = _isolated(browser)
+    context.add_init_script("""window.gpWrites = [];
+      const replace = history.replaceState.bind(history);
+      history.replaceState = (...args) => { window.gpWrites.push(String(args[2])); replace(...args); };""")
+    page = context.new_page()
+    try:
+        assert _search(page, address, "复审")
+        assert page.evaluate("window.gpWrites") == []
+        page.fill("#gp-search-q", MANY_WORD)
+        page.press("#gp-search-q", "Enter")
+        page.wait_for_function("() => window.gpWrites.length === 1")
+        assert quote(MANY_WORD) in page.evaluate("window.gpWrites[0]")
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("failing", ["**/search-index/*/p/*.gpf", "**/search-index/*/t/*.gpi"])
+def test_an_index_file_that_fails_makes_the_search_say_it_is_unavailable(address, browser,
+                                                                         failing):
+    """A term file or fragment the server fails to send: the status line says the search is
+    unavailable (the page's own words), no result is drawn."""
+    context, _foreign = _isolated(browser)
+    page = context.new_page()
+    page.route(failing, lambda route: route.fulfill(status=500, body="no"))
+    try:
+        page.goto(f"{address}search/?q={quote('复审')}")
+        page.wait_for_selector("[data-gp-search][data-gp-search-state=failed]", state="attached")
+        words = page.get_attribute("[data-gp-search]", "data-gp-search-unavailable")
+        assert words and page.text_content("[data-gp-search-status]") == words
+        assert page.query_selector_all(RESULT_LINKS) == []
+    finally:
+        context.close()
+
+
+def test_the_footer_images_wait_for_the_page_s_layout(address, browser):
+    """The footer's images (the identity marks, below the fold) are lazy: not loaded, and
+    an SVG not laid out on the page's main thread, before the page's own content; they
+    are there once the page is laid out."""
+    context, _foreign = _isolated(browser)
+    page = context.new_page()
+    try:
+        assert _search(page, address, "复审")
+        images = page.locator("footer img")
+        assert images.count() >= 2
+        assert images.evaluate_all("all => all.map(image => image.loading)") == \
+            ["lazy"] * images.count()
+        page.wait_for_function("() => [...document.querySelectorAll('footer img')]"
+                               ".every(image => image.complete && image.naturalWidth > 0)")
+    finally:
+        context.close()
+
+
 HOSTILE_QUERIES = ('"></script><img src=x onerror="window.gpXss=1">',
                    "</script><script>window.gpXss=2</script>复审",
                    "{{7*7}}{% raw %}<svg onload=window.gpXss=3>")

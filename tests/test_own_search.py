@@ -387,6 +387,48 @@ def test_results_are_the_pages_with_every_term_by_the_sum_of_idf_times_score(tmp
     assert len(got[1][0]) > 100 and len(got[2][0]) > 0  # the cases test an intersection
 
 
+def test_the_first_results_picked_in_one_pass_are_those_of_the_whole_order(tmp_path):
+    """The search page picks its first five results in one pass over the matching pages
+    (Results, best) and makes the whole order only when more are asked for: the same pages
+    in the same order as rank's, ties by page number, then the next five from the whole
+    order; termLists reads one term of a term file as decodeTerms reads them all."""
+    chooser = random.Random(23)
+    total = 3_000
+    lists = {}
+    for term, size in (("专利", 2_500), ("年费", 700)):
+        pages = sorted(chooser.sample(range(total), size))
+        lists[term] = {page: chooser.choice([1, 2, 7, 128, 255]) for page in pages}
+    data = list(codec.encode_terms(lists))
+    got = run_js(tmp_path, f"""
+      const file = Uint8Array.from({json.dumps(data)});
+      const lists = ["专利", "年费"].map((t) => own.termLists(file, own.termMatcher(t))[0]);
+      const all = own.decodeTerms(file);
+      const same = lists.every((l) => [...l.pages].join() === [...all.get(l.term).pages].join()
+        && [...l.scores].join() === [...all.get(l.term).scores].join());
+      const out = [];
+      for (const chosen of [[lists[0]], lists, [lists[1]]]) {{
+        const ranked = own.rank(chosen, {total});
+        const results = new own.Results(own.intersect(chosen, {total}), (n) => n);
+        const first = results.slice(0, 5).map((r) => [r.number, r.score, r.data()]);
+        const next = results.slice(5, 10).map((r) => [r.number, r.score]);
+        out.push({{first, next, want: [...ranked.pages.slice(0, 10)],
+                   scores: [...ranked.scores.slice(0, 10)], length: results.length,
+                   count: ranked.pages.length}});
+      }}
+      console.log(JSON.stringify({{same, out, prefixes: own.termLists(file,
+        own.termMatcher("专", true)).map((l) => l.term).sort()}}));""")
+    assert got["same"]
+    assert got["prefixes"] == ["专利"]
+    for case in got["out"]:
+        assert [n for n, _s, _d in case["first"]] == case["want"][:5]
+        assert [d for _n, _s, d in case["first"]] == case["want"][:5]  # data() fetches its own
+        assert [s for _n, s, _d in case["first"]] == case["scores"][:5]
+        assert [n for n, _s in case["next"]] == case["want"][5:10]
+        assert case["length"] == case["count"] > 10
+    ties = [s for _n, s, _d in got["out"][2]["first"]]
+    assert len(set(ties)) < len(ties)  # the case tests ties (by page number)
+
+
 def test_the_script_can_be_written_into_the_search_page_as_it_is():
     """The search page carries govpub-search.js in a <script> element, included by both
     renderers' templates: nothing in it may end that element early or be read as a

@@ -62,3 +62,13 @@ def test_a_pelican_site_has_the_search_page_of_each_language(pelican_site):
         script = (THEME / "javascripts" / "govpub-search.js").read_text(encoding="utf-8")
         assert f"<script>{script.rstrip()}</script>" in page
         assert "govpub-search.js\"" not in page
+
+
+def test_a_pelican_search_page_loads_its_footer_images_lazily(pelican_site):
+    """The footer's images (the identity marks, below the fold) load lazily, as in the
+    MkDocs theme: an SVG mark is a document of its own, laid out on the page's main
+    thread, and the search page's first results waited behind it."""
+    page = page_html(pelican_site, "search")
+    footer = page[page.index("<footer"):]
+    images = footer.count("<img ")
+    assert images >= 2 and footer.count('<img loading="lazy" ') == images

@@ -27,8 +27,10 @@
  * address (?q=) while the page is still loading: the term files (asked for at once
  * when the meta's data-buckets gives the build's count of them, beside index.json, not
  * after it) and the first results' fragments are on their way while the page is
- * parsed; the files are unpacked here (gunzipBytes), not in a stream whose steps
- * would each wait behind the page's own long tasks; and the results
+ * parsed; the files come by XMLHttpRequest (download) and are unpacked here
+ * (gunzipBytes), not in a promise or stream whose steps would each wait behind the
+ * page's own long tasks; only the query's entries of a term file are decoded and only
+ * the first five results ordered (Results); and the results
  * are shown as soon as the parser has passed the search section (whenSearchParsed),
  * before the scripts at the end of the body run (Material's bundle is deferred
  * there: theme/main.html). In Node it exports its functions (module.exports) for
@@ -72,8 +74,25 @@ function fnv1a(text) {
 
 function bucketKey(term) { return term && term[0] < "\u3400" ? term.slice(0, PREFIX_KEY) : term; }
 
-async function gunzip(response) {
-  const bytes = new Uint8Array(await response.arrayBuffer());
+/*
+ * A file of the index: {status, bytes}. XMLHttpRequest, not fetch(): its load event comes
+ * in the task that finishes the download, where fetch()'s body promise was settled in a
+ * task of its own, which waited behind the page's parsing and its first frame while the
+ * page loads (25-60 ms for the query's term file, traced).
+ */
+function download(url) {
+  return new Promise((resolve, reject) => {
+    const request = new XMLHttpRequest();
+    request.open("GET", url);
+    request.responseType = "arraybuffer";
+    request.onload = () => resolve({ status: request.status,
+      bytes: new Uint8Array(request.response || new ArrayBuffer(0)) });
+    request.onerror = () => reject(new Error(url + ": network error"));
+    request.send();
+  });
+}
+
+function gunzip(bytes) {
   if (bytes[0] !== 0x1f || bytes[1] !== 0x8b) return bytes;  // a server decoded it already
   return gunzipBytes(bytes);
 }
@@ -83,7 +102,9 @@ async function gunzip(response) {
  * answers in several tasks, and each waits its turn behind the page's own long tasks
  * (parsing, styles, layout) while the page loads: 60-90 ms for a term file then, where
  * this takes a few. The files are small (a term file: tens of KB) and gzip's own CRC is
- * not checked (HTTP carried them whole). Decoding as zlib's puff.c does: bit by bit.
+ * not checked (HTTP carried them whole). A code is read with one look-up in a table of
+ * its longest code's bits, not bit by bit: this runs once, before the engine has
+ * compiled it (bit by bit took 12-24 ms for a 12 KB term file).
  */
 const LENGTH_BASE = [3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31, 35, 43, 51, 59,
   67, 83, 99, 115, 131, 163, 195, 227, 258];
@@ -95,17 +116,32 @@ const DISTANCE_EXTRA = [0, 0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8,
   10, 11, 11, 12, 12, 13, 13];
 const LENGTHS_ORDER = [16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15];
 
-/** a canonical Huffman code from its code lengths: how many codes of each length, and the
- * symbols in code order */
+/**
+ * A canonical Huffman code from its code lengths, as a table: {bits: its longest code's
+ * length, table: the entry of every `bits`-bit value read (codes come first bit first, so
+ * a code's bits are reversed to index it): symbol << 4 | code length (0: no such code)}.
+ */
 function huffman(lengths) {
+  let longest = 0;
+  for (const length of lengths) if (length > longest) longest = length;
   const counts = new Uint16Array(16);
   for (const length of lengths) counts[length]++;
   counts[0] = 0;
-  const offsets = new Uint16Array(16);
-  for (let length = 1; length < 16; length++) offsets[length] = offsets[length - 1] + counts[length - 1];
-  const symbols = new Uint16Array(lengths.length);
-  lengths.forEach((length, symbol) => { if (length) symbols[offsets[length]++] = symbol; });
-  return { counts, symbols };
+  const next = new Uint16Array(16);
+  for (let length = 1, code = 0; length < 16; length++) {
+    code = (code + counts[length - 1]) << 1;
+    next[length] = code;
+  }
+  const table = new Uint16Array(1 << longest);
+  for (let symbol = 0; symbol < lengths.length; symbol++) {
+    const length = lengths[symbol];
+    if (!length) continue;
+    const code = next[length]++;
+    let reversed = 0;
+    for (let i = 0; i < length; i++) reversed |= ((code >> i) & 1) << (length - 1 - i);
+    for (let i = reversed; i < table.length; i += 1 << length) table[i] = (symbol << 4) | length;
+  }
+  return { bits: longest, table };
 }
 
 let fixedCodes = null;
@@ -121,35 +157,42 @@ function gunzipBytes(bytes) {
   const size = (bytes[end - 4] | (bytes[end - 3] << 8) | (bytes[end - 2] << 16) |
     (bytes[end - 1] << 24)) >>> 0;
   const out = new Uint8Array(size);
+  // `held`: `count` bits read ahead (up to 31), first bit lowest; past the end, zeros
   let held = 0, count = 0, written = 0;
-  const bits = (needed) => {
+  const fill = (needed) => {
     while (count < needed) {
       if (at >= end) throw new Error("gzip: cut short");
       held |= bytes[at++] << count;
       count += 8;
     }
+  };
+  const bits = (needed) => {
+    if (!needed) return 0;
+    fill(needed);
     const value = held & ((1 << needed) - 1);
     held >>>= needed;
     count -= needed;
     return value;
   };
-  const decode = ({ counts, symbols }) => {
-    let code = 0, first = 0, index = 0;
-    for (let length = 1; length < 16; length++) {
-      code |= bits(1);
-      const many = counts[length];
-      if (code - first < many) return symbols[index + code - first];
-      index += many;
-      first = (first + many) << 1;
-      code <<= 1;
+  const decode = ({ bits: longest, table }) => {
+    while (count < longest) {  // the last code may end before the bits looked at do
+      held |= (at < end ? bytes[at] : 0) << count;
+      at++;
+      count += 8;
     }
-    throw new Error("gzip: bad code");
+    const entry = table[held & ((1 << longest) - 1)];
+    const length = entry & 15;
+    if (!length) throw new Error("gzip: bad code");
+    held >>>= length;
+    count -= length;
+    return entry >> 4;
   };
   let last = 0;
   while (!last) {
     last = bits(1);
     const type = bits(2);
-    if (type === 0) {  // stored: from the next byte
+    if (type === 0) {  // stored: from the next whole byte (the bytes read ahead given back)
+      at -= count >> 3;
       held = 0;
       count = 0;
       const length = bytes[at] | (bytes[at + 1] << 8);
@@ -196,9 +239,14 @@ function gunzipBytes(bytes) {
   return out.subarray(0, written);
 }
 
-/** term → {pages: Uint32Array (ascending), scores: Uint8Array} of one term file */
-function decodeTerms(bytes) {
-  const terms = new Map();
+/**
+ * The entries of one term file whose term `wanted` accepts: [{term, pages: Uint32Array
+ * (ascending), scores: Uint8Array}]. `wanted(bytes, from, to)` sees the term's UTF-8 bytes
+ * (null: every entry). The entries it refuses are stepped over, not decoded: a query
+ * needs one entry of a file of some hundred (its byte length of gaps says how far).
+ */
+function termLists(bytes, wanted = null) {
+  const found = [];
   const decoder = new TextDecoder();
   let at = 0;
   const varint = () => {
@@ -208,17 +256,40 @@ function decodeTerms(bytes) {
   };
   while (at < bytes.length) {
     const size = varint();
-    const term = decoder.decode(bytes.subarray(at, at + size));
+    const name = at;
     at += size;
     const count = varint();
-    varint();  // the byte length of the gaps (for readers that step over an entry)
-    const pages = new Uint32Array(count);
-    let page = 0;
-    for (let i = 0; i < count; i++) { page += varint(); pages[i] = page; }
-    terms.set(term, { pages, scores: bytes.slice(at, at + count) });
-    at += count;
+    const gapBytes = varint();
+    const end = at + gapBytes + count;
+    if (!wanted || wanted(bytes, name, name + size)) {
+      const pages = new Uint32Array(count);
+      let page = 0;
+      for (let i = 0; i < count; i++) {
+        const byte = bytes[at];  // most gaps are one byte: no call for them
+        if (byte < 0x80) { at++; page += byte; } else page += varint();
+        pages[i] = page;
+      }
+      found.push({ term: decoder.decode(bytes.subarray(name, name + size)), pages,
+        scores: bytes.subarray(end - count, end) });
+    }
+    at = end;
   }
-  return terms;
+  return found;
+}
+
+/** a `wanted` of termLists: the term `term` (prefix: every term that begins with it) */
+function termMatcher(term, prefix = false) {
+  const target = new TextEncoder().encode(term);
+  return (bytes, from, to) => {
+    if (prefix ? to - from < target.length : to - from !== target.length) return false;
+    for (let i = 0; i < target.length; i++) if (bytes[from + i] !== target[i]) return false;
+    return true;
+  };
+}
+
+/** term → {pages: Uint32Array (ascending), scores: Uint8Array} of one term file */
+function decodeTerms(bytes) {
+  return new Map(termLists(bytes).map(({ term, pages, scores }) => [term, { pages, scores }]));
 }
 
 class OwnIndex {
@@ -231,22 +302,23 @@ class OwnIndex {
 
   info() {
     if (!this.meta) {
-      this.meta = fetch(this.base + "index.json").then((response) => {
-        if (!response.ok) throw new Error("index.json: HTTP " + response.status);
-        return response.json();
+      this.meta = download(this.base + "index.json").then(({ status, bytes }) => {
+        if (status !== 200) throw new Error("index.json: HTTP " + status);
+        return JSON.parse(new TextDecoder().decode(bytes));
       });
       this.meta.catch(() => { this.meta = null; });
     }
     return this.meta;
   }
 
+  /** a term file's bytes, unpacked (its entries are read by termLists) */
   termFile(language, bucket) {
     const url = `${this.base}${language}/t/${bucket}.gpi`;
     if (!this.files.has(url)) {
-      const file = fetch(url).then((response) => {
-        if (response.status === 404) return new Map();  // no term of the site in it
-        if (!response.ok) throw new Error(url + ": HTTP " + response.status);
-        return gunzip(response).then(decodeTerms);
+      const file = download(url).then(({ status, bytes }) => {
+        if (status === 404) return new Uint8Array(0);  // no term of the site in it
+        if (status !== 200) throw new Error(url + ": HTTP " + status);
+        return gunzip(bytes);
       });
       file.catch(() => this.files.delete(url));
       this.files.set(url, file);
@@ -254,7 +326,7 @@ class OwnIndex {
     return this.files.get(url);
   }
 
-  /** {count, results: [{number, score, data()}]} for the pages of `language` */
+  /** {count, results: Results} for the pages of `language` */
   async search(query, language) {
     const { required, prefix } = queryTerms(query);
     const meta = (await this.info()).languages[language];
@@ -262,12 +334,11 @@ class OwnIndex {
     const wanted = prefix ? [...required, prefix] : required;
     const files = await Promise.all(wanted.map((term) =>
       this.termFile(language, fnv1a(bucketKey(term)) & (meta.buckets - 1))));
-    const lists = required.map((term, i) => files[i].get(term) ||
+    const lists = required.map((term, i) => termLists(files[i], termMatcher(term))[0] ||
       { pages: new Uint32Array(0), scores: new Uint8Array(0) });
-    if (prefix) lists.push(prefixList(files[files.length - 1], prefix));
-    const { pages, scores } = rank(lists, meta.pages);
-    const results = Array.from(pages, (number, i) =>
-      ({ number, score: scores[i], data: () => this.fragment(language, number) }));
+    if (prefix) lists.push(prefixList(termLists(files[files.length - 1], termMatcher(prefix, true))));
+    const results = new Results(intersect(lists, meta.pages),
+      (number) => this.fragment(language, number));
     return { count: results.length, results };
   }
 
@@ -275,10 +346,10 @@ class OwnIndex {
   fragment(language, number) {
     const url = `${this.base}${language}/p/${number}.gpf`;
     if (!this.fragments.has(url)) {
-      const data = fetch(url).then((response) => {
-        if (!response.ok) throw new Error("fragment " + number + ": HTTP " + response.status);
-        return gunzip(response);
-      }).then((bytes) => JSON.parse(new TextDecoder().decode(bytes)));
+      const data = download(url).then(({ status, bytes }) => {
+        if (status !== 200) throw new Error("fragment " + number + ": HTTP " + status);
+        return JSON.parse(new TextDecoder().decode(gunzip(bytes)));
+      });
       data.catch(() => this.fragments.delete(url));
       this.fragments.set(url, data);
     }
@@ -287,18 +358,22 @@ class OwnIndex {
 }
 
 /**
- * The pages that have every list's term, best first: {pages, scores} (score = the sum over
- * the lists, rarest first, of IDF × the page's score byte; ties by page number). Each
- * list's pages ascend, so the lists are merged, not looked up: a common word matches most
- * of the site (专利: 9,000 of 10,000 pages) and this runs while the page is still loading.
+ * The pages that have every list's term, in page order: {pages, scores} (score = the sum
+ * over the lists, rarest first, of IDF × the page's score byte). Each list's pages ascend,
+ * so the lists are merged, not looked up: a common word matches most of the site (专利:
+ * 9,000 of 10,000 pages) and this runs while the page is still loading.
  */
-function rank(lists, total) {
+function intersect(lists, total) {
   lists = [...lists].sort((a, b) => a.pages.length - b.pages.length);
-  let pages = lists.length ? lists[0].pages : new Uint32Array(0);
+  if (!lists.length) return { pages: new Uint32Array(0), scores: new Float64Array(0) };
+  const idf = (n) => Math.log(1 + (total - n + 0.5) / (n + 0.5));
+  let pages = lists[0].pages;
   let scores = new Float64Array(pages.length);
-  for (const list of lists) {
+  const first = idf(pages.length);
+  for (let i = 0; i < pages.length; i++) scores[i] = first * lists[0].scores[i];
+  for (const list of lists.slice(1)) {
     const n = list.pages.length;
-    const idf = Math.log(1 + (total - n + 0.5) / (n + 0.5));
+    const weight = idf(n);
     const keptPages = new Uint32Array(pages.length);
     const keptScores = new Float64Array(pages.length);
     let kept = 0;
@@ -306,16 +381,38 @@ function rank(lists, total) {
       while (j < n && list.pages[j] < pages[i]) j++;
       if (j < n && list.pages[j] === pages[i]) {
         keptPages[kept] = pages[i];
-        keptScores[kept++] = scores[i] + idf * list.scores[j];
+        keptScores[kept++] = scores[i] + weight * list.scores[j];
       }
     }
     pages = keptPages.subarray(0, kept);
     scores = keptScores.subarray(0, kept);
   }
-  // best first, ties by page number. Not a sort with a comparator (called some 100,000
-  // times for 专利, in code the engine has not compiled yet, while the page loads): the
-  // scores are sorted natively, each page finds its score's place among the distinct ones,
-  // and the pages are dealt out to their places in page order (ascending within a score).
+  return { pages, scores };
+}
+
+/** The places of the `k` best scores, best first, ties by place (the pages ascend: by page
+ * number). One pass: the first results need not wait for the whole order. */
+function best(scores, k) {
+  const chosen = [];
+  if (k <= 0) return chosen;
+  for (let i = 0; i < scores.length; i++) {
+    const score = scores[i];
+    if (chosen.length === k && score <= scores[chosen[k - 1]]) continue;
+    let at = Math.min(chosen.length, k - 1);
+    while (at > 0 && scores[chosen[at - 1]] < score) at--;
+    chosen.splice(at, 0, i);
+    if (chosen.length > k) chosen.pop();
+  }
+  return chosen;
+}
+
+/**
+ * {pages, scores} in page order, best first, ties by page number. Not a sort with a
+ * comparator (called some 100,000 times for 专利, in code the engine has not compiled
+ * yet): the scores are sorted natively, each page finds its score's place among the
+ * distinct ones, and the pages are dealt out to their places in page order.
+ */
+function order({ pages, scores }) {
   const sorted = Float64Array.from(scores).sort();
   const distinct = new Float64Array(sorted.length);
   let kinds = 0;
@@ -343,18 +440,49 @@ function rank(lists, total) {
   return ranked;
 }
 
-/** the pages of every word of the file that begins with `prefix` (a page's best score) */
-function prefixList(file, prefix) {
-  const best = new Map();
-  for (const [term, list] of file) {
-    if (!term.startsWith(prefix)) continue;
+/** The pages that have every list's term, best first: {pages, scores} (intersect, order). */
+function rank(lists, total) { return order(intersect(lists, total)); }
+
+/**
+ * A search's results, best first, like an array of {number, score, data()} (`length`,
+ * `slice`); data() fetches the page's fragment. Put in order only as far as asked: the
+ * first five are picked in one pass over the matching pages (best), the whole order is
+ * made when "more" asks for what follows.
+ */
+class Results {
+  constructor(matches, fragment) {
+    this.matches = matches;
+    this.fragment = fragment;
+    this.length = matches.pages.length;
+    this.ordered = null;
+  }
+
+  slice(from = 0, to = this.length) {
+    to = Math.min(to, this.length);
+    const result = (number, score) => ({ number, score, data: () => this.fragment(number) });
+    const { pages, scores } = this.matches;
+    if (!this.ordered && to <= PAGE_SIZE) {
+      return best(scores, to).slice(from).map((i) => result(pages[i], scores[i]));
+    }
+    this.ordered = this.ordered || order(this.matches);
+    const out = [];
+    for (let i = from; i < to; i++) out.push(result(this.ordered.pages[i], this.ordered.scores[i]));
+    return out;
+  }
+}
+
+/** one list of the pages of several (the words that begin with a prefix): a page's best
+ * score */
+function prefixList(lists) {
+  const top = new Map();
+  for (const list of lists) {
     for (let i = 0; i < list.pages.length; i++) {
       const page = list.pages[i];
-      best.set(page, Math.max(best.get(page) || 0, list.scores[i]));
+      top.set(page, Math.max(top.get(page) || 0, list.scores[i]));
     }
   }
-  const pages = Uint32Array.from([...best.keys()].sort((a, b) => a - b));
-  return { pages, scores: Uint8Array.from(pages, (page) => best.get(page)) };
+  const pages = Uint32Array.from([...top.keys()].sort((a, b) => a - b));
+  return { pages, scores: Uint8Array.from(pages, (page) => top.get(page)) };
 }
 
 /** [text, marked] parts of an excerpt of `text` around the first match of `query` */
@@ -437,7 +565,20 @@ function attach(root, early = null) {
   const current = { serial: 0, query: "", results: [], shown: 0 };
   let timer = null;
 
-  const setState = (state) => root.setAttribute("data-gp-search-state", state);
+  // the field takes the focus at the page's first frame or once the first search has
+  // answered, whichever comes first, not at once: focus() lays the page out there and then
+  // (25-40 ms before the first frame, traced), and the query's term file, whose answer
+  // came next, waited behind it; not if the reader has moved the focus already
+  let focusPending = true;
+  const focusField = () => {
+    if (!focusPending) return;
+    focusPending = false;
+    if (!document.activeElement || document.activeElement === document.body) input.focus();
+  };
+  const setState = (state) => {
+    root.setAttribute("data-gp-search-state", state);
+    if (state !== "searching") focusField();
+  };
   function countMessage(query, count) {
     if (count === 0) return fill(text("none"), { query });
     let message = fill(text(count === 1 ? "one" : "many"), { query, count });
@@ -488,8 +629,12 @@ function attach(root, early = null) {
     list.textContent = "";
     more.hidden = true;
     const address = new URL(window.location.href);
-    if (query) address.searchParams.set("q", query); else address.searchParams.delete("q");
-    window.history.replaceState(null, "", address.href);
+    // the address says the words searched; not written again when it does already (the
+    // query of the address: a history entry costs the page's first steps some ms)
+    if ((address.searchParams.get("q") || "").trim() !== query) {
+      if (query) address.searchParams.set("q", query); else address.searchParams.delete("q");
+      window.history.replaceState(null, "", address.href);
+    }
     if (!query) { status.textContent = text("empty"); setState("done"); return; }
     status.textContent = text("searching");
     setState("searching");
@@ -530,8 +675,8 @@ function attach(root, early = null) {
   more.addEventListener("click", () => showMore(current.serial, true));
   const initial = new URL(window.location.href).searchParams.get("q") || "";
   input.value = initial;
-  input.focus();
   search(initial);
+  requestAnimationFrame(focusField);
 }
 
 /**
@@ -558,8 +703,8 @@ function whenSearchParsed(watch, then) {
   }, { once: true });
 }
 
-const api = { normalise, queryTerms, fnv1a, bucketKey, gunzipBytes, decodeTerms, rank, excerpt,
-  OwnIndex,
+const api = { normalise, queryTerms, fnv1a, bucketKey, gunzipBytes, decodeTerms, termLists,
+  termMatcher, intersect, rank, best, Results, excerpt, OwnIndex,
   attach, startEarly, whenSearchParsed };
 if (typeof module === "object" && module && module.exports) {
   module.exports = api;
