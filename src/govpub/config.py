@@ -335,12 +335,22 @@ def _load_type_schemas(config_dir: Path, root: Path) -> dict[str, dict]:
             raise ConfigError(_("invalid JSON: {problem}").format(problem=exc.msg), path=shown,
                               line=exc.lineno) from None
         try:
-            jsonschema.Draft202012Validator.check_schema(schema)
+            if not _certainly_valid(schema):  # (else the full check: it names the problem)
+                jsonschema.Draft202012Validator.check_schema(schema)
         except jsonschema.SchemaError as exc:
             raise ConfigError(_("not a valid JSON Schema 2020-12: {problem}").format(
                 problem=exc.message), path=shown) from None
         schemas[path.name.removesuffix(".schema.json")] = schema
     return schemas
+
+
+def _certainly_valid(schema) -> bool:
+    from .schemaquick import certainly_valid
+
+    try:
+        return certainly_valid(schema)
+    except RecursionError:  # nested deeper than the walk goes: the full check decides
+        return False
 
 
 SHARED_SCHEMA_NAMES = frozenset({"common"})
