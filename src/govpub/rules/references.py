@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from ..i18n import _
 from . import DocumentRule, register
+from .service_item import service_items
 
 
 @register
@@ -33,9 +34,8 @@ class GuideItems(DocumentRule):
     @staticmethod
     def _codes(ctx) -> dict:
         def collect():
-            return {str(item.meta["code"]): item for item in ctx.corpus.pages()
-                    if item.has_meta and ctx.type_of(item) == "service-item"
-                    and "code" in item.meta}
+            return {str(item.meta["code"]): item for item in service_items(ctx, all_of_them=True)
+                    if "code" in item.meta}
         return ctx.memo("item-codes", collect)
 
     def targets(self, doc, ctx) -> Iterator:

@@ -19,9 +19,13 @@ from . import DocumentRule, Rule, register
 SERVICE_ITEM = "service-item"
 
 
-def _items(ctx, *, all_of_them: bool = False):
-    pages = ctx.corpus.pages() if all_of_them else ctx.pages()
-    return [d for d in pages if d.has_meta and ctx.type_of(d) == SERVICE_ITEM]
+def service_items(ctx, *, all_of_them: bool = False) -> list:
+    """The service items (all of them, or those in scope), listed once per check for the
+    rules that ask in turn (a scan of every page each)."""
+    def listed():
+        pages = ctx.corpus.pages() if all_of_them else ctx.pages()
+        return [d for d in pages if d.has_meta and ctx.type_of(d) == SERVICE_ITEM]
+    return ctx.memo(f"service-items:{'all' if all_of_them else 'scope'}", listed)
 
 
 def code_pattern(ctx) -> re.Pattern:
@@ -36,7 +40,7 @@ class ItemRule(DocumentRule):
     cacheable = True
 
     def check(self, ctx) -> Iterator:
-        for doc in _items(ctx):
+        for doc in service_items(ctx):
             yield from self.check_document(doc, ctx)
 
 
@@ -61,7 +65,7 @@ class ItemCode(Rule):
     def check(self, ctx) -> Iterator:
         pattern = code_pattern(ctx)
         by_code = defaultdict(list)
-        for doc in _items(ctx, all_of_them=True):  # uniqueness is across the catalog
+        for doc in service_items(ctx, all_of_them=True):  # uniqueness is across the catalog
             code = doc.meta.get("code")
             if code is None:
                 continue  # GP101 reports the missing field
