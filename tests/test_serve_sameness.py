@@ -368,6 +368,9 @@ def test_a_manifest_that_cannot_be_written_is_reported_and_the_record_dropped(
     monkeypatch.setattr(serve, "write_manifest", real)
     _edit(root, "notices/2026-11-02-b.md", "（修订）", "（再次修订）")
     said.clear()
+    replaced = options.target.stat().st_ino
     _rebuild(options, said)
     assert not any(REUSED.search(line) for line in said), said  # no record: all rendered
+    # a folder sharing no page with the new site is not made the next one
+    assert _prepared_folder(options.target).stat().st_ino != replaced
     _same_as_a_full_build(root, options, tmp_path)

@@ -147,6 +147,13 @@ def swap_into_place(new: Path, target: Path, *, background: bool = False,
     discard(old, target, background=background)
 
 
+def _shares_most_pages(delta) -> bool:
+    """The render reused most pages from the site it replaces (as hard links)."""
+    outcome = getattr(delta, "outcome", None)
+    return delta is not None and not delta.full and outcome is not None \
+        and outcome.reused > len(outcome.rendered)
+
+
 def publish(state: BuildState) -> None:
     """Swap the new site in; keep the render record of what was published (if any).
 
@@ -162,8 +169,11 @@ def publish(state: BuildState) -> None:
         save_search_state(state.site_dir, None)
     sweep(state.site_dir)
     temp_site = state.temp_site
-    # serve's replaced folder becomes its next site (govpub.build.prepared), not trash
-    recycle = (lambda old: prepared.recycle(old, temp_site)) if state.options.serve else None
+    # serve's replaced folder becomes its next site (govpub.build.prepared), not trash, when
+    # it holds most of the new site's pages (after a full render it holds none of them:
+    # correcting it would remove and link every file again, in the next rebuild's way)
+    recycle = (lambda old: prepared.recycle(old, temp_site)) \
+        if state.options.serve and _shares_most_pages(delta) else None
     swap_into_place(temp_site, state.site_dir,
                     background=state.pages_written >= DETACH_FROM_PAGES, keep_old=recycle)
     state.temp_site = None
