@@ -320,6 +320,30 @@ def test_the_folder_a_rebuild_replaces_becomes_the_next_site_not_trash(tmp_path)
     _same_as_a_full_build(root, options, tmp_path)
 
 
+def test_a_next_folder_left_by_a_killed_serve_is_set_aside_whole(tmp_path, monkeypatch):
+    """A serve that was killed leaves its next site (23,000 entries at 10,000 pages): the
+    next serve moves it out of the way at once and has it deleted in the background, not
+    in the thread that the first edit's rebuild must stop and wait for."""
+    from govpub.build import prepared, trash
+    from govpub.build.render import temp_site_for
+
+    root = make_site(tmp_path, linked_notices_files())
+    said: list[str] = []
+    options = _options(root, said, preview=False)
+    stale = prepared.next_folder(temp_site_for(options.target))
+    (stale / "notices/old").mkdir(parents=True)
+    (stale / "notices/old/index.html").write_text("旧的", encoding="utf-8")
+    deleting: list = []
+    monkeypatch.setattr(trash, "_delete_detached", deleting.append)
+    assert rebuild_once(options), said
+    folder = _prepared_folder(options.target)
+    assert not (folder / "notices/old").exists()
+    assert len(deleting) == 1 and deleting[0].name.startswith(
+        trash.trash_prefix(options.target))
+    assert (deleting[0] / "notices/old/index.html").read_text(encoding="utf-8") == "旧的"
+    _same_as_a_full_build(root, options, tmp_path)
+
+
 def test_a_prepared_folder_this_serve_did_not_make_is_never_taken(tmp_path):
     """Left by an earlier serve, or planted (it is beside serve's folder, under .govpub/):
     removed, and the rebuild places every reused page itself."""

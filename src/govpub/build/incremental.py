@@ -372,7 +372,7 @@ class Placement:
         self.placed: dict[str, FileStat] = {}
         self._error: BaseException | None = None
         remove(temp_site)
-        self.prepared = prepared.take(temp_site)
+        self.prepared = prepared.take(temp_site, site_dir)
         if not self.prepared:
             temp_site.mkdir(parents=True)
         self._thread = threading.Thread(

@@ -75,7 +75,7 @@ class Preparation:
                 _keep_only(folder, {d for d in pages if not d.startswith(INDEX_DIR + "/")},
                            INDEX_DIR)
             else:
-                remove(Path(folder))
+                _set_aside(folder, site)
                 os.mkdir(folder)
             made: set[str] = set()
             for dest, expected in pages.items():
@@ -178,14 +178,24 @@ def discard(temp_site: Path) -> None:
     remove(next_folder(temp_site))
 
 
-def take(temp_site: Path) -> bool:
-    """Move the folder prepared for ``temp_site`` there (stopping the thread if it runs):
-    True; False when there is none this process prepared (any other is removed)."""
+def _set_aside(folder: str | Path, site_dir: str | Path) -> None:
+    """Move a folder that is in the way (left by a serve that was killed: 23,000 entries at
+    10,000 pages) out of it at once, to be deleted in the background (govpub.build.trash):
+    deleting it here held up the thread, and the rebuild that stops it, for seconds."""
+    from .trash import discard as discard_folder
+
+    discard_folder(Path(folder), Path(site_dir), background=True)
+
+
+def take(temp_site: Path, site_dir: Path) -> bool:
+    """Move the folder prepared for ``temp_site`` (of the site folder ``site_dir``) there,
+    stopping the thread if it runs: True; False when there is none this process prepared
+    (any other is set aside, to be deleted in the background)."""
     folder = next_folder(temp_site)
     mine = bool(_pending) and _pending[-1].folder == folder
     stop()
     if not mine:
-        remove(folder)
+        _set_aside(folder, site_dir)
         return False
     try:
         os.rename(folder, temp_site)
