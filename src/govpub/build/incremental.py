@@ -385,7 +385,7 @@ class Placement:
         made: set[str] = set()
         try:
             if self.prepared:
-                _keep_only(temp, {record.pages[src].dest for src in reuse}, INDEX_DIR)
+                keep_only(temp, {record.pages[src].dest for src in reuse}, INDEX_DIR)
             for src in reuse:
                 previous = record.pages[src]
                 target = os.path.join(temp, previous.dest)
@@ -409,7 +409,7 @@ class Placement:
         return self.placed
 
 
-def _keep_only(top: str, files: set[str], left: str) -> None:
+def keep_only(top: str, files: set[str], left: str) -> None:
     """Remove from the folder ``top`` every entry that is neither one of ``files`` (site
     paths) nor a folder on the way to one: files, links, folders, whatever put them there.
     The top folder ``left`` (the search index) is left as it is, to the step that uses

@@ -19,7 +19,8 @@ folder is never trusted for more than what it is checked to be.
 
 A rebuild that comes before the thread is done stops it and takes the folder
 as it is. Only a folder this process prepared is ever taken; any other at
-that path is removed.
+that path (left by a serve that was killed) is moved out of the way and
+deleted in the background.
 
 **The folder replaced is the next one.** The site folder a rebuild replaces
 holds every page it did not render as the very file the new site holds (a
@@ -55,7 +56,8 @@ def next_folder(temp_site: Path) -> Path:
 
 class Preparation:
     """A thread that links each page of ``pages`` ({site path: stat as published}) from
-    ``site_dir`` into ``folder`` (made empty first), until done or stopped."""
+    ``site_dir`` into ``folder`` (made anew; ``recycled``: the folder the rebuild replaced,
+    corrected), until done or stopped."""
 
     def __init__(self, folder: Path, site_dir: Path, pages: dict[str, tuple],
                  recycled: bool = False) -> None:
@@ -68,11 +70,11 @@ class Preparation:
 
     def _run(self, folder: str, site: str, pages: dict[str, tuple], recycled: bool) -> None:
         from ..search.markers import INDEX_DIR
-        from .incremental import _keep_only
+        from .incremental import keep_only
 
         try:
             if recycled:
-                _keep_only(folder, {d for d in pages if not d.startswith(INDEX_DIR + "/")},
+                keep_only(folder, {d for d in pages if not d.startswith(INDEX_DIR + "/")},
                            INDEX_DIR)
             else:
                 _set_aside(folder, site)
