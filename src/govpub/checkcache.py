@@ -69,6 +69,7 @@ from typing import TYPE_CHECKING
 from .cachedir import cache_dir_for
 from .content import Document, Entry
 from .digest import is_text_file as is_text_file_path
+from .filetree import Status, file_status
 from .findings import Finding
 from .i18n import current_language
 from .layout import CONTENT_DIR
@@ -94,22 +95,6 @@ RACY_NS = 2_000_000_000
 #: the body's links, which only the links kept in the head are made from: writing them
 #: was a sixth of writing a cold run's cache, and a later check never read them)
 REMADE_FOR_PAGES = frozenset({"sensitive-segments", "body-links"})
-
-Status = tuple[int, int, int, int, int]  # st_dev, st_ino, st_size, st_mtime_ns, st_ctime_ns
-
-
-def file_status(path: str | os.PathLike) -> Status | None:
-    try:
-        st = os.stat(path, follow_symlinks=False)
-    except OSError:
-        return None
-    return status_of(st)
-
-
-def status_of(st: os.stat_result) -> Status:
-    """The status kept of a file, from its ``os.lstat``."""
-    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
-
 
 def _read_bytes(path) -> bytes:
     with open(path, "rb", buffering=0) as stream:  # (no Path made of a path again)

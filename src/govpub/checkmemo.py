@@ -60,7 +60,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from .checkcache import Status, file_status, status_of
+from .filetree import Status, file_status, status_of
 from .findings import Finding
 from .review.records import RECORD_SUFFIX
 from .watch.fidelity import ORIGINAL_SUFFIX

@@ -16,6 +16,22 @@ from pathlib import Path
 
 #: what identifies a regular file as written: device, inode, size, modification time
 FileStat = tuple[int, int, int, int]
+#: a file's status as the caches keep it: FileStat and the change time, which no program
+#: can set back (st_dev, st_ino, st_size, st_mtime_ns, st_ctime_ns)
+Status = tuple[int, int, int, int, int]
+
+
+def status_of(st: os.stat_result) -> Status:
+    """The :data:`Status` of a file, from its ``os.lstat``."""
+    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+
+
+def file_status(path: str | os.PathLike) -> Status | None:
+    """The :data:`Status` of ``path`` (a link's own, not followed); None when missing."""
+    try:
+        return status_of(os.lstat(path))
+    except OSError:
+        return None
 
 
 def file_stat(path: Path | str) -> FileStat | None:

@@ -156,10 +156,11 @@ def unused_recycled(site_dir: Path) -> None:
     background, so that the next rebuild does not wait for it."""
     from .trash import discard as discard_folder
 
-    for path, _ident in _recycled[:1]:
-        _recycled.clear()
-        if not _pending or os.fspath(_pending[-1].folder) != path:
-            discard_folder(Path(path), site_dir, background=True)
+    if not _recycled:
+        return
+    path = _recycled.pop()[0]
+    if not _pending or os.fspath(_pending[-1].folder) != path:
+        discard_folder(Path(path), site_dir, background=True)
 
 
 def wait() -> None:

@@ -31,6 +31,7 @@ from pathlib import Path
 from ..cachedir import cache_dir_for
 from ..digest import digest_for
 from ..errors import BuildError
+from ..filetree import Status, file_status, status_of
 from ..i18n import N_, _
 from ..sealed import keep_sealed, read_sealed
 from ..sitemodel import SiteModel
@@ -79,17 +80,6 @@ def _approved_bytes(doc) -> bytes:
     return raw
 
 
-Status = tuple[int, int, int, int, int]  # st_dev, st_ino, st_size, st_mtime_ns, st_ctime_ns
-
-
-def _status(path) -> Status | None:
-    try:
-        st = os.lstat(path)
-    except OSError:
-        return None
-    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
-
-
 @dataclass(slots=True)
 class Approved:
     """An authored file to stage: its approved bytes, and what is appended to a page (its
@@ -109,7 +99,7 @@ class Approved:
 
 def _approved(doc, extra: str = "") -> Approved:
     data = extra.encode("utf-8")
-    return Approved(doc, data, _status(doc.file), hashlib.sha256(data).hexdigest())
+    return Approved(doc, data, file_status(doc.file), hashlib.sha256(data).hexdigest())
 
 
 def staged_files(model: SiteModel) -> Iterator[tuple[str, bytes | Approved]]:
@@ -146,6 +136,13 @@ _COARSE_RACY_NS = 2_000_000_000  # file systems that keep whole seconds (or mill
 _WRITE = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW | os.O_CLOEXEC
 
 
+def _ticked_since(changed_ns: int, then_ns: int) -> bool:
+    """The file system's clock has ticked between a file's time ``changed_ns`` and
+    ``then_ns``: a later write gives the file a later time."""
+    window = _COARSE_RACY_NS if changed_ns % 1_000_000 == 0 else _RACY_NS
+    return changed_ns + window < then_ns
+
+
 @dataclass
 class StagingMemo:
     """What the last stage left in one staging folder: path → (stat as written, SHA-256).
@@ -165,12 +162,11 @@ class StagingMemo:
     #: time.time_ns() before that stage read any of them
     started_ns: int = 0
 
-    def unchanged(self, rel: str, seen: tuple[int, int, int, int, int], digest: str) -> bool:
+    def unchanged(self, rel: str, seen: Status, digest: str) -> bool:
         known = self.files.get(rel)
         if known is None or known[0] != seen or known[1] != digest:
             return False
-        window = _COARSE_RACY_NS if seen[3] % 1_000_000 == 0 else _RACY_NS
-        return seen[3] + window < self.time_ns
+        return _ticked_since(seen[3], self.time_ns)
 
     def vouched(self, rel: str, item: Approved, seen: Status | None) -> str | None:
         """The SHA-256 of what is staged at ``rel``, when it is ``item``'s staged bytes
@@ -182,12 +178,11 @@ class StagingMemo:
         if status != item.status or digest != item.doc.digest \
                 or extra_digest != item.extra_digest:
             return None
-        window = _COARSE_RACY_NS if status[4] % 1_000_000 == 0 else _RACY_NS
-        if status[4] + window >= self.started_ns:
+        if not _ticked_since(status[4], self.started_ns):
             return None  # changed within a tick of that stage's reading: may change unseen
         return staged if self.unchanged(rel, seen, staged) else None
 
-    def holds_other(self, rel: str, seen: tuple[int, int, int, int, int], digest: str) -> bool:
+    def holds_other(self, rel: str, seen: Status, digest: str) -> bool:
         """The file is as the memo saw it, with other bytes: it must be written, not read."""
         known = self.files.get(rel)
         return known is not None and known[0] == seen and known[1] != digest
@@ -265,7 +260,7 @@ def _write(path: str, data: bytes) -> tuple[int, int, int, int, int]:
         st = os.fstat(fd)
     finally:
         os.close(fd)
-    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+    return status_of(st)
 
 
 def write_tree(folder: Path, files: Iterable[tuple[str, bytes | Approved]],
@@ -301,8 +296,7 @@ def write_tree(folder: Path, files: Iterable[tuple[str, bytes | Approved]],
         entry = existing.pop(rel, None)
         seen = None
         if entry is not None and entry.is_file(follow_symlinks=False):
-            st = entry.stat(follow_symlinks=False)
-            seen = (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+            seen = status_of(entry.stat(follow_symlinks=False))
         if isinstance(item, Approved):
             vouched = memo.vouched(rel, item, seen)
             if vouched is not None:

@@ -28,6 +28,7 @@ from zoneinfo import ZoneInfo
 
 from ..config import CONFIG_DIR, load_config_file
 from ..errors import ConfigError
+from ..filetree import file_status
 from ..i18n import _
 from ..yamlstrict import YamlResult
 from .workdays import DayRule, WorkCalendar
@@ -63,11 +64,10 @@ def _package_key() -> tuple | None:
     folder = next(iter(spec.submodule_search_locations))
     key = [folder]
     for name in _PACKAGE_FILES:
-        try:
-            st = os.stat(os.path.join(folder, name))
-        except OSError:
+        status = file_status(os.path.join(folder, name))
+        if status is None:
             return None
-        key.append((name, st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns))
+        key.append((name, *status))
     return tuple(key)
 
 

@@ -7,8 +7,8 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..checkcache import status_of
 from ..config import Policy
+from ..filetree import status_of
 from ..i18n import _
 from .records import (
     RECORD_SUFFIX,
