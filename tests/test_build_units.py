@@ -253,3 +253,53 @@ def test_the_sitemaps_gzip_is_the_gzip_of_the_sitemap_from_memory_disk_or_damage
         xml = (site / "sitemap.xml").read_bytes()
         assert xml == postbuild.sitemap_xml(model).encode()
         assert (site / "sitemap.xml.gz").read_bytes() == gzip.compress(xml, mtime=0), name
+
+
+class _Cycle:
+    def __init__(self) -> None:
+        self.me = self
+
+
+@pytest.mark.parametrize("fails", [False, True], ids=["built", "failed"])
+@pytest.mark.parametrize("frozen_before", [False, True], ids=["batch", "serve"])
+def test_what_a_stage_leaves_is_frozen_until_the_build_ends(tmp_path, fails, frozen_before):
+    import gc
+    import weakref
+
+    from govpub.build.pipeline import BuildOptions, Stage, run_build
+    from govpub.errors import BuildError
+
+    (tmp_path / "site_config").mkdir()
+    seen: dict[str, object] = {}
+
+    def first(state):
+        cycle = _Cycle()
+        seen["cycle"] = weakref.ref(cycle)  # dies in a cycle: only the collector frees it
+
+    def second(state):
+        seen["frozen in second"] = gc.get_freeze_count()
+        if fails:
+            raise OSError("disk full")
+
+    gc.collect()
+    if frozen_before:
+        gc.freeze()
+    try:
+        before = gc.get_freeze_count()
+        try:
+            run_build(BuildOptions(root=tmp_path), [Stage("first", first),
+                                                    Stage("second", second)])
+        except BuildError:
+            assert fails
+        assert seen["frozen in second"] > before  # the first stage's objects were set aside
+        gc.collect()
+        if frozen_before:  # serve's heap stays frozen: settle_memory collects it later
+            assert seen["cycle"]() is not None
+            gc.unfreeze()
+            gc.collect()
+        else:  # handed back whole: the cycle is garbage the collector finds
+            assert gc.get_freeze_count() == 0
+        assert seen["cycle"]() is None
+    finally:
+        gc.unfreeze()
+        gc.collect()

@@ -11,7 +11,6 @@ chain of links costs one walk, not one pass per hop.
 from __future__ import annotations
 
 import contextlib
-import gc
 import os
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -19,7 +18,7 @@ from datetime import datetime, time, timedelta
 from functools import cached_property
 from time import time_ns
 
-from . import checkmemo
+from . import checkmemo, collector
 from .checkcache import CheckCache, cached_document, reading_records, unpack_head
 from .config import Policy
 from .content import Corpus, Document, Entry, list_entries, load_entry
@@ -451,30 +450,6 @@ def dependency_closure(ctx: CheckContext, paths, rules: list[type[Rule]]) -> fro
     return frozenset(closed)
 
 
-@contextlib.contextmanager
-def _collector_paused():
-    """Pause the cyclic garbage collector while the corpus is built.
-
-    Loading creates millions of small objects that all stay alive; the
-    collector would scan them again and again (a fifth of the time of a
-    10,000-page check) and find nothing, since documents hold no cycles.
-    """
-    was_enabled = gc.isenabled()
-    kept_frozen = gc.get_freeze_count() > 0  # govpub serve's heap (serve.settle_memory)
-    gc.disable()
-    try:
-        yield
-    finally:
-        # file what was made under the oldest generation without scanning it (freeze
-        # then unfreeze): re-enabling as is would scan all of it at the next allocation.
-        # What a process keeps frozen stays so, with the check's objects beside it.
-        gc.freeze()
-        if not kept_frozen:
-            gc.unfreeze()
-        if was_enabled:
-            gc.enable()
-
-
 def check_repository(policy: Policy, now: datetime, *, focus: set[str] | None = None,
                      rules: list[type[Rule]] | None = None,
                      keep_bodies: bool = True, use_cache: bool = True,
@@ -503,7 +478,7 @@ def check_repository(policy: Policy, now: datetime, *, focus: set[str] | None = 
     see govpub.checkcache, "Filled from the second check on").
     """
     rules = rules if rules is not None else registry.all()
-    with _collector_paused():
+    with collector.paused():  # documents hold no cycles: nothing to find while loading
         return _check_repository(policy, now, focus, rules, keep_bodies, use_cache, keep,
                                  fill_cache_at_once)
 

@@ -14,6 +14,7 @@ import hashlib
 import pickle
 from pathlib import Path
 
+from . import collector
 from .atomic import keep_cache_file
 
 _CHECKSUM = 16
@@ -54,6 +55,8 @@ def read_sealed(path: Path | None, file_format: bytes):
     if not data.startswith(file_format):
         return None
     try:
-        return pickle.loads(unseal(data[len(file_format):]))
+        payload = unseal(data[len(file_format):])
+        with collector.paused():  # a render record is 300,000 objects and no cycle
+            return pickle.loads(payload)
     except Exception:  # damaged, or damage that passed the digest: never trusted
         return None

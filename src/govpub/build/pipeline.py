@@ -11,6 +11,7 @@ failed build leaves the previous site as it was.
 from __future__ import annotations
 
 import fcntl
+import gc
 import shutil
 from collections.abc import Callable
 from contextlib import contextmanager
@@ -158,13 +159,35 @@ def run_build(options: BuildOptions, stages: list[Stage] | None = None) -> Build
     if not (options.root / "site_config").is_dir():
         raise UsageError(_("no site_config/ folder here"), path=options.root,
                          hint=_("run govpub from the root of a site repository, or pass --root"))
-    with build_lock(state.work_dir):
+    with build_lock(state.work_dir), _settled_between_stages():
         try:
             for stage in stages or default_stages():
                 stage.run(state)
+                gc.freeze()
         except (OSError, ValueError) as exc:
             raise BuildError(_("build failed: {error}").format(error=exc)) from None
         finally:
             if state.temp_site is not None and state.temp_site.exists():
                 shutil.rmtree(state.temp_site, ignore_errors=True)
     return state
+
+
+@contextmanager
+def _settled_between_stages():
+    """What each stage leaves is set aside from the cyclic garbage collector
+    (``gc.freeze()`` after every stage) until the build ends.
+
+    A stage's records, documents and pages live until the build ends; each
+    full collection walked all of them again (a one-page rebuild at 10,000 pages
+    made four, 1.4 s of its 13 s, measured with ``gc.callbacks``; 0.2 s frozen).
+    What a stage lets die is freed as before, unless it dies in a cycle: that
+    waits for the end of the build, when everything frozen here is handed back
+    (a process that froze its heap before, ``govpub serve``'s, keeps it frozen:
+    :func:`govpub.build.serve.settle_memory` collects after each rebuild).
+    """
+    kept_frozen = gc.get_freeze_count() > 0
+    try:
+        yield
+    finally:
+        if not kept_frozen:
+            gc.unfreeze()
