@@ -166,3 +166,22 @@ def test_the_cache_key_covers_every_input_and_equal_keys_give_equal_html():
     assert len(keys) == len(variants) + 1  # any change to any input is a new key
     again = HandoutSource(*dataclasses.astuple(base))
     assert again.key() == base.key() and render_handout(again) == render_handout(base)
+
+
+def test_a_chromium_that_dies_while_starting_is_started_once_more(built, tmp_path, monkeypatch):
+    """Under a heavy load a start died with nothing in its log; the build failed. Now the
+    browser is started once more, and the handouts are those a calm start prints."""
+    from govpub.handouts.chromium import find_chromium
+
+    model, tmp, _ = built
+    real = find_chromium()
+    marker = tmp_path / "died-once"
+    fake = tmp_path / "chromium"
+    fake.write_text(f"#!/bin/sh\nif [ ! -e '{marker}' ]; then touch '{marker}'; exit 3; fi\n"
+                    f"exec '{real}' \"$@\"\n")
+    fake.chmod(0o755)
+    monkeypatch.setenv(ENV_BINARY, str(fake))
+    counts = write_handouts(model, tmp_path / "site", cache_dir=tmp_path / "cache")
+    assert marker.exists() and counts == {"printed": 2, "cached": 0}
+    for rel in ("catalog/000100000001/handout.pdf", "catalog/000200000002/handout.pdf"):
+        assert (tmp_path / "site" / rel).read_bytes() == (tmp / "site" / rel).read_bytes()

@@ -87,6 +87,10 @@ def normalise_pdf(pdf: bytes, moment: datetime) -> bytes:
 _START_LOCK = threading.Lock()
 
 
+class ChromiumExited(BuildError):
+    """Chromium closed its end of the DevTools pipe: the process is gone."""
+
+
 class Browser:
     """One headless Chromium, spoken to over the DevTools pipe."""
 
@@ -131,12 +135,12 @@ class Browser:
             self.close()
             raise
 
-    def _failure(self, what: str) -> BuildError:
+    def _failure(self, what: str) -> ChromiumExited:
         self._stderr.flush()
         log = (self.work_dir / "chromium.log").read_bytes().decode("utf-8", "replace")
         lines = [line for line in log.splitlines() if "dbus" not in line.lower()]
         tail = lines[-1][:200] if lines else "no message"
-        return BuildError(_("Chromium failed while {step}: {error}").format(step=what, error=tail),
+        return ChromiumExited(_("Chromium failed while {step}: {error}").format(step=what, error=tail),
                           hint=_("check the Chromium install ({binary})").format(
                               binary=self.binary))
 
@@ -202,11 +206,29 @@ class Browser:
             self._stderr.close()
 
 
+def started(binary: str, work_dir: Path) -> Browser:
+    """A Chromium answering commands, with its profile and log in ``work_dir``.
+
+    One that exits before its first answer is started once more, with a fresh
+    profile: under a heavy load (the test suite on both cores beside Chromium's
+    own processes) a start died that way with nothing in its log, and failed a
+    build that a second start completes. A second failure is the build's error,
+    with Chromium's last message.
+    """
+    first, again = work_dir / "first", work_dir / "again"
+    first.mkdir(parents=True, exist_ok=True)
+    try:
+        return Browser(binary, first)
+    except ChromiumExited:
+        again.mkdir(parents=True, exist_ok=True)
+        return Browser(binary, again)
+
+
 def _print_share(binary: str, jobs: list[Job]) -> None:
     with tempfile.TemporaryDirectory(prefix="govpub-handouts-") as tmp:
         browser = None
         try:
-            browser = Browser(binary, Path(tmp))
+            browser = started(binary, Path(tmp))
             for number, job in enumerate(jobs):
                 source = Path(tmp) / f"handout-{number}.html"
                 source.write_text(job.html, encoding="utf-8")
