@@ -11,6 +11,17 @@ from govpub import collector
 from govpub.sealed import keep_sealed, read_sealed
 
 
+@pytest.fixture(autouse=True)
+def heap_unfrozen():
+    """A process whose heap no earlier test left frozen (serve's tests freeze it, as serve
+    does), and none left so after."""
+    gc.unfreeze()
+    gc.collect()
+    yield
+    gc.unfreeze()
+    gc.collect()
+
+
 @pytest.fixture
 def collections():
     """Every collection the garbage collector starts while the test runs."""
@@ -45,7 +56,6 @@ def test_what_is_made_while_paused_is_filed_unscanned_and_still_collected(frozen
         def __init__(self) -> None:
             self.me = self
 
-    gc.collect()
     if frozen_before:
         gc.freeze()
     try:
