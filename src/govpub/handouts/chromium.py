@@ -140,9 +140,10 @@ class Browser:
         log = (self.work_dir / "chromium.log").read_bytes().decode("utf-8", "replace")
         lines = [line for line in log.splitlines() if "dbus" not in line.lower()]
         tail = lines[-1][:200] if lines else "no message"
-        return ChromiumExited(_("Chromium failed while {step}: {error}").format(step=what, error=tail),
-                          hint=_("check the Chromium install ({binary})").format(
-                              binary=self.binary))
+        return ChromiumExited(_("Chromium failed while {step}: {error}").format(step=what,
+                                                                                 error=tail),
+                              hint=_("check the Chromium install ({binary})").format(
+                                  binary=self.binary))
 
     def _send(self, method: str, params: dict | None, session: bool) -> int:
         self._next_id += 1
