@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -272,11 +273,11 @@ def test_without_events_the_watcher_still_looks_by_itself(tmp_path, monkeypatch)
     assert rebuilt
 
 
-def test_with_events_an_edit_and_its_sign_off_are_one_rebuild_after_one_look(tmp_path,
-                                                                             monkeypatch):
-    """Told of the changes, the watcher waits until the events stop, then states the tree
-    once (a look states every input: 20,000 files at 10,000 pages) and rebuilds once,
-    with both the edit and its sign-off."""
+def test_with_events_an_edit_and_its_sign_off_are_one_rebuild_stating_only_them(
+        tmp_path, monkeypatch):
+    """Told of the changes, the watcher waits until the events stop, then states the files
+    they named (not every input: 20,000 files at 10,000 pages) and rebuilds once, with both
+    the edit and its sign-off; what it states is what a whole look would say."""
     from govpub.build import serve
     from govpub.build.treewatch import TreeEvents
 
@@ -285,21 +286,56 @@ def test_with_events_an_edit_and_its_sign_off_are_one_rebuild_after_one_look(tmp
     before = serve.snapshot(root)
     events = TreeEvents(root, serve.WATCHED)
     assert events.live, "watchdog's observer runs here"
-    looks = []
-    real_snapshot = serve.snapshot
+    looks, stated = [], []
+    real_snapshot, real_updated = serve.snapshot, serve.updated
     monkeypatch.setattr(serve, "snapshot", lambda where: looks.append(1) or real_snapshot(where))
-    add_file(root, "notices/2026-11-21-b.md", notice(title="第二条通知"))  # page + sign-off
+    monkeypatch.setattr(serve, "updated", lambda *args: stated.append(real_updated(*args))
+                        or stated[-1])
     rebuilt = []
     watcher, stop = _watcher_until_a_rebuild(monkeypatch, root, before, events,
                                              lambda options: rebuilt.append(len(looks)))
     try:
+        events.wake()  # as serve starts it: one whole look, which finds nothing new
         watcher.start()
+        deadline = time.monotonic() + PATIENT_SECONDS
+        while not looks and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert looks == [1]
+        add_file(root, "notices/2026-11-21-b.md", notice(title="第二条通知"))  # page + sign-off
         watcher.join(timeout=120)  # a real bound: the hour-long poll would never end it
     finally:
         stop.set()
         events.wake()
         events.stop()
-    assert rebuilt == [1], "one look, then one rebuild"
+    assert rebuilt == [1], "no whole look for the edit, then one rebuild"
+    assert len(stated) == 1 and stated[0] == real_snapshot(root)
+    assert stated[0] != before
+
+
+def test_stating_the_files_named_says_what_a_whole_look_says(tmp_path):
+    """An edit, a removal, an addition, a save by rename and the configuration file: the
+    files named, stated again over the last look, give the look the tree gives now; a
+    watched folder or a folder named asks for a whole look."""
+    from govpub.build import serve
+
+    root = make_site(tmp_path).resolve()
+    (root / "mkdocs.yml").write_text("site_name: x\n", encoding="utf-8")
+    before = serve.snapshot(root)
+    page = next((root / "content").rglob("*.md"))
+    gone = next(p for p in (root / "review").rglob("*.yml"))
+    page.write_text(page.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    gone.unlink()
+    added = root / "content/notices/new.md"
+    added.write_text("x", encoding="utf-8")
+    saved = root / "site_config/site.yml"
+    temporary = saved.with_name("site.yml.tmp")
+    temporary.write_bytes(saved.read_bytes() + b"\n")
+    os.replace(temporary, saved)
+    (root / "mkdocs.yml").write_text("site_name: y\n", encoding="utf-8")
+    named = {os.fspath(p) for p in (page, gone, added, saved, temporary, root / "mkdocs.yml")}
+    assert serve.updated(root, before, named) == serve.snapshot(root)
+    assert serve.updated(root, before, {os.fspath(root / "content")}) is None
+    assert serve.updated(root, before, {os.fspath(root / "content/notices")}) is None
 
 
 def test_reading_the_watched_files_sends_the_watcher_nothing(tmp_path):

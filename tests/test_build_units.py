@@ -266,6 +266,7 @@ def test_what_a_stage_leaves_is_frozen_until_the_build_ends(tmp_path, fails, fro
     import gc
     import weakref
 
+    from govpub import collector
     from govpub.build.pipeline import BuildOptions, Stage, run_build
     from govpub.errors import BuildError
 
@@ -281,10 +282,10 @@ def test_what_a_stage_leaves_is_frozen_until_the_build_ends(tmp_path, fails, fro
         if fails:
             raise OSError("disk full")
 
-    gc.unfreeze()  # whatever an earlier test in this process left frozen (serve's tests)
+    collector.unfreeze()  # whatever an earlier test in this process left frozen (serve's)
     gc.collect()
     if frozen_before:
-        gc.freeze()
+        collector.freeze()
     try:
         before = gc.get_freeze_count()
         try:
@@ -296,11 +297,12 @@ def test_what_a_stage_leaves_is_frozen_until_the_build_ends(tmp_path, fails, fro
         gc.collect()
         if frozen_before:  # serve's heap stays frozen: settle_memory collects it later
             assert seen["cycle"]() is not None
-            gc.unfreeze()
+            assert collector.frozen()
+            collector.unfreeze()
             gc.collect()
         else:  # handed back whole: the cycle is garbage the collector finds
             assert gc.get_freeze_count() == 0
         assert seen["cycle"]() is None
     finally:
-        gc.unfreeze()
+        collector.unfreeze()
         gc.collect()

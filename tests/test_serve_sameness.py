@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import os
 import re
 import shutil
 
@@ -396,3 +397,151 @@ def test_a_manifest_that_cannot_be_written_is_reported_and_the_record_dropped(
     # a folder sharing no page with the new site is not made the next one
     assert _prepared_folder(options.target).stat().st_ino != replaced
     _same_as_a_full_build(root, options, tmp_path)
+
+
+def _when_rebuilt(said: list[str], look) -> list:
+    """An echo that calls ``look()`` the moment serve says "rebuilt" (the pages are served,
+    nothing after them is done yet); what it returned is kept in the list returned."""
+    seen: list = []
+
+    def echo(line: str) -> None:
+        said.append(line)
+        if line == "rebuilt":
+            seen.append(look())
+
+    return seen, echo
+
+
+def test_what_no_page_shows_is_written_again_once_the_pages_are_served(tmp_path):
+    """A retitled notice is served before the open data, feeds and sitemap are made again:
+    at that moment they are the very files the site before served (hard links); then each
+    that changed is replaced, and the folder is a full build's."""
+    root = make_site(tmp_path, linked_notices_files())
+    said: list[str] = []
+    options = _options(root, said, preview=False)
+    assert rebuild_once(options), said
+    site = options.target
+    generated = ("api/notices.json", "feeds/notices.xml", "sitemap.xml", "data.json")
+    before = {rel: (site / rel).stat().st_ino for rel in generated}
+
+    def look():
+        return ((site / "notices/2026-11-02-b/index.html").read_text(encoding="utf-8"),
+                (site / "api/notices.json").read_text(encoding="utf-8"),
+                {rel: (site / rel).stat().st_ino for rel in generated})
+
+    seen, options.echo = _when_rebuilt(said, look)
+    _edit(root, "notices/2026-11-02-b.md", "关于乙事项的通知", "关于乙事项的新通知")
+    _rebuild(options, said)
+    page, listed, inodes = seen[0]
+    assert "关于乙事项的新通知" in page
+    assert "关于乙事项的新通知" not in listed  # not yet: the site before's file
+    assert inodes == before
+    assert "关于乙事项的新通知" in (site / "api/notices.json").read_text(encoding="utf-8")
+    assert (site / "api/notices.json").stat().st_ino != before["api/notices.json"]
+    assert (site / "data.json").stat().st_ino == before["data.json"]  # unchanged: kept
+    assert not list(site.parent.glob("*after-pages*"))  # the scratch folder is gone
+    _same_as_a_full_build(root, options, tmp_path)
+
+
+def test_a_page_gone_is_named_by_nothing_of_the_site_that_serves_without_it(tmp_path):
+    """A notice taken back: the open data, feeds and sitemap are made before the swap, so
+    nothing served after it still lists the page."""
+    root = make_site(tmp_path, linked_notices_files())
+    said: list[str] = []
+    options = _options(root, said, preview=False)
+    assert rebuild_once(options), said
+    site = options.target
+    assert "2026-11-04-d" in (site / "api/notices.json").read_text(encoding="utf-8")
+
+    def look():
+        return {rel: (site / rel).read_text(encoding="utf-8")
+                for rel in ("api/notices.json", "feeds/notices.xml", "sitemap.xml")}
+
+    seen, options.echo = _when_rebuilt(said, look)
+    (root / "review/notices/2026-11-04-d.md.yml").unlink()
+    _edit(root, "notices/2026-11-01-a.md", "甲事项说明。", "甲事项说明（修订）。")
+    _rebuild(options, said)
+    assert not (site / "notices/2026-11-04-d").exists()
+    assert [rel for rel, text in seen[0].items() if "2026-11-04-d" in text] == []
+    _same_as_a_full_build(root, options, tmp_path)
+
+
+def test_a_link_planted_among_the_files_carried_is_not_followed(tmp_path):
+    """The files the site before served are carried as hard links of regular files only:
+    a link planted among them (serve's folder is under .govpub/) is not carried, and the
+    file is made anew once the pages are served."""
+    root = make_site(tmp_path, linked_notices_files())
+    secret = tmp_path / "secret.txt"
+    secret.write_text("秘密", encoding="utf-8")
+    said: list[str] = []
+    options = _options(root, said, preview=False)
+    assert rebuild_once(options), said
+    site = options.target
+    planted = site / "api/catalog.json"
+    planted.unlink()
+    planted.symlink_to(secret)
+    seen, options.echo = _when_rebuilt(said, lambda: os.path.lexists(planted))
+    _edit(root, "notices/2026-11-02-b.md", "乙事项说明。", "乙事项说明（修订）。")
+    _rebuild(options, said)
+    assert seen == [False]  # not carried
+    assert not planted.is_symlink() and "秘密" not in planted.read_text(encoding="utf-8")
+    assert secret.read_text(encoding="utf-8") == "秘密"
+    _same_as_a_full_build(root, options, tmp_path)
+
+
+def test_files_that_cannot_be_written_after_serving_are_reported_and_the_record_dropped(
+        tmp_path):
+    """The open data cannot be put in place (a file where its folder goes, planted while
+    the pages are served): serve says so, the pages stay served, and the render record is
+    dropped: the next rebuild renders every page again and its folder is a full build's."""
+    root = make_site(tmp_path, linked_notices_files())
+    said: list[str] = []
+    options = _options(root, said, preview=False)
+    assert rebuild_once(options), said
+    site = options.target
+
+    def plant():
+        shutil.rmtree(site / "api")
+        (site / "api").write_text("植入", encoding="utf-8")
+
+    said.clear()
+    _seen, options.echo = _when_rebuilt(said, plant)
+    _edit(root, "notices/2026-11-02-b.md", "关于乙事项的通知", "关于乙事项的新通知")
+    assert rebuild_once(options)
+    errors = [line for line in said if line.startswith("govpub: error:")]
+    assert len(errors) == 1 and said.index(errors[0]) == said.index("rebuilt") + 1, said
+    assert "were not all written again" in errors[0] and "serve/api" in errors[0], errors
+    assert "新通知" in (site / "notices/2026-11-02-b/index.html").read_text(encoding="utf-8")
+    options.echo = said.append
+    said.clear()
+    (site / "api").unlink()
+    _edit(root, "notices/2026-11-02-b.md", "乙事项说明。", "乙事项说明（修订）。")
+    _rebuild(options, said)
+    assert not any(REUSED.search(line) for line in said), said  # no record: all rendered
+    _same_as_a_full_build(root, options, tmp_path)
+
+
+def test_a_broken_link_found_after_the_pages_are_served_is_reported(tmp_path):
+    """The link check reads the site as served: a broken link in a page it checks is
+    reported after "rebuilt", and serve goes on."""
+    root = make_site(tmp_path, linked_notices_files())
+    said: list[str] = []
+    options = _options(root, said, preview=False)
+    assert rebuild_once(options), said
+    site = options.target
+    page = site / "notices/2026-11-02-b/index.html"
+
+    def plant():
+        html = page.read_text(encoding="utf-8")
+        page.unlink()
+        page.write_text(html.replace("</main>", '<a href="../no-such-page/">x</a></main>'),
+                        encoding="utf-8")
+
+    said.clear()
+    _seen, options.echo = _when_rebuilt(said, plant)
+    _edit(root, "notices/2026-11-02-b.md", "乙事项说明。", "乙事项说明（修订）。")
+    assert rebuild_once(options)
+    at = said.index("rebuilt")
+    assert said[at + 1].startswith("govpub: error: broken link in the built site: "
+                                   "notices/2026-11-02-b/index.html"), said
+    assert said[at + 2:] == ["search index updated"], said

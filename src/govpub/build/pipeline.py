@@ -11,7 +11,6 @@ failed build leaves the previous site as it was.
 from __future__ import annotations
 
 import fcntl
-import gc
 import shutil
 from collections.abc import Callable
 from contextlib import contextmanager
@@ -19,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from .. import collector
 from ..checker import CheckResult, check_repository
 from ..config import Policy, load_policy
 from ..errors import BuildError, UsageError
@@ -89,6 +89,8 @@ class BuildState:
     search_deferred: bool = False
     #: the site was published without its manifest, written once it is served (serve)
     manifest_deferred: bool = False
+    #: the post-build steps serve runs once the pages are served (govpub.build.afterpages)
+    after_pages: object | None = None
     #: (record file, render record) that serve writes once the pages are served
     #: (:func:`govpub.build.serve.rebuild_once`); a build writes it at once
     unsaved_record: tuple | None = None
@@ -163,7 +165,7 @@ def run_build(options: BuildOptions, stages: list[Stage] | None = None) -> Build
         try:
             for stage in stages or default_stages():
                 stage.run(state)
-                gc.freeze()
+                collector.freeze()
         except (OSError, ValueError) as exc:
             raise BuildError(_("build failed: {error}").format(error=exc)) from None
         finally:
@@ -185,9 +187,9 @@ def _settled_between_stages():
     (a process that froze its heap before, ``govpub serve``'s, keeps it frozen:
     :func:`govpub.build.serve.settle_memory` collects after each rebuild).
     """
-    kept_frozen = gc.get_freeze_count() > 0
+    kept_frozen = collector.frozen()
     try:
         yield
     finally:
         if not kept_frozen:
-            gc.unfreeze()
+            collector.unfreeze()

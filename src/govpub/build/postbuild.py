@@ -165,6 +165,13 @@ def uses_delta(step):
     return step
 
 
+def follows_pages(step):
+    """Mark a step whose output no page includes (files beside the pages, or a report):
+    ``govpub serve`` may run it once the pages are served (govpub.build.afterpages)."""
+    step.follows_pages = True
+    return step
+
+
 def _site_paths(site_dir: Path) -> set[str]:
     """Every file's path in the site, as :func:`os.walk` lists them (a link to a folder is
     a folder, not followed); with :func:`os.scandir` and no path made relative per folder
@@ -298,6 +305,8 @@ writes_own_folder(write_search_index)
 uses_delta(write_handouts)  # the site key: the items' handout keys come from a memo
 uses_delta(write_open_data)  # files the previous site has as they are: hard links
 uses_delta(write_feeds)
+for _step in (write_sitemap, write_open_data, write_feeds, write_handouts, check_links):
+    follows_pages(_step)
 
 #: Post-build steps in order; keep write_manifest last. The search index reads the pages
 #: as rendered and writes only search-index/: it runs first, beside the steps after it.
@@ -306,7 +315,8 @@ POST_BUILD: list[PostBuildStep] = [write_search_index, write_sitemap, write_open
 
 
 def run_post_build(model: SiteModel, site_dir: Path, delta: SiteDelta | None = None, *,
-                   carry_search_from: Path | None = None, manifest: bool = True) -> bool:
+                   carry_search_from: Path | None = None, manifest: bool = True,
+                   later: list | None = None) -> bool:
     """Run the steps; True when the search index was carried over instead of written.
 
     ``carry_search_from``: a site whose search index the new site takes as it is
@@ -314,10 +324,15 @@ def run_post_build(model: SiteModel, site_dir: Path, delta: SiteDelta | None = N
     when that site has none: the index is written as usual. ``manifest=False``:
     without the manifest (``govpub serve`` writes it once the pages are served,
     with the index as indexed again: :func:`write_manifest` on the served folder).
+    ``later``: the steps marked :func:`follows_pages` are added to it, not run
+    (``govpub serve`` runs them once the pages are served: govpub.build.afterpages).
     """
     from ..search.markers import INDEX_DIR
 
     steps = [step for step in POST_BUILD if manifest or step is not write_manifest]
+    if later is not None:
+        later += [step for step in steps if getattr(step, "follows_pages", False)]
+        steps = [step for step in steps if step not in later]
     carried = False
     with ThreadPoolExecutor(thread_name_prefix="post-build") as beside:
         running, writing = [], []

@@ -19,6 +19,7 @@ from ..errors import UsageError
 from ..i18n import _
 from ..search import save_search_state, search_report
 from . import incremental, prepared
+from .afterpages import AfterPages, carry, pages_gone
 from .pipeline import WORK_DIR, BuildState
 from .postbuild import run_post_build
 from .trash import DETACH_FROM_PAGES, discard, sweep
@@ -108,13 +109,21 @@ def check_target(root: Path, target: Path, *, preview: bool, serve: bool = False
 
 def post_build(state: BuildState) -> None:
     options = state.options
-    carry_from = state.site_dir if options.defer_search and options.target_is_local else None
+    deferring = options.defer_search and options.target_is_local
+    carry_from = state.site_dir if deferring else None
+    # what no page shows is written again once serve's pages are served, unless a page it
+    # published is gone: then no list, feed or sitemap of the new site may still name it
+    later = [] if deferring and options.serve \
+        and not pages_gone(state.site_delta, state.temp_site) else None
     # serve's folder is never deployed: its manifest waits until the pages are served
     # (a walk and a status of 25,000 files at 10,000 pages, before the edit could show)
     state.manifest_deferred = options.serve
     state.search_deferred = run_post_build(state.model, state.temp_site, state.site_delta,
                                            carry_search_from=carry_from,
-                                           manifest=not state.manifest_deferred)
+                                           manifest=not state.manifest_deferred, later=later)
+    if later:
+        state.after_pages = AfterPages(later, carry(state.site_dir, state.temp_site,
+                                                    state.model))
     search = getattr(state.site_delta, "search", None)
     if search is not None and search.updated:
         options.echo(search_report(search))

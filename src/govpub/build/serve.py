@@ -12,8 +12,11 @@ The site is built into a folder of serve's own (``.govpub/serve/``, or
 ``.govpub/preview/`` with ``--preview``), never ``site/``: a rebuild publishes
 the pages first, with the search index of the site before, and indexes the
 search again right after (an update of the changed pages' terms, from the
-state kept in the cache: the edited page is shown first). For those moments
-search may find the old text; the folder is marked never to be deployed.
+state kept in the cache: the edited page is shown first). The open data,
+feeds, sitemap and handouts are written again and the links checked between
+the two, unless a page published before is gone (:mod:`.afterpages`). For
+those moments search may find the old text and the open data may lag; the
+folder is marked never to be deployed.
 :func:`rebuild_once` is one such rebuild, for scripts and tests.
 """
 
@@ -22,6 +25,7 @@ from __future__ import annotations
 import functools
 import gc
 import os
+import stat
 import sys
 import threading
 import time
@@ -29,6 +33,7 @@ from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+from .. import collector
 from ..errors import GovpubError
 from ..i18n import _
 from ..search import refresh_search_index
@@ -83,6 +88,27 @@ def snapshot(root: Path) -> dict[str, Status]:
                         continue
                     state[entry.path] = (st.st_mtime_ns, st.st_size, st.st_ctime_ns,
                                          st.st_ino)
+    return state
+
+
+def updated(root: Path, before: dict[str, Status], named) -> dict[str, Status] | None:
+    """``before`` with the files ``named`` (paths under ``root``, as :func:`snapshot` keys
+    them) stated again: what :func:`snapshot` would now say if nothing else changed. None
+    when a named path is now a folder (a whole look is needed)."""
+    state = dict(before)
+    tops = {os.path.join(os.fspath(root), name): name for name in WATCHED}
+    for path in named:
+        key = tops.get(path, path)
+        if key in WATCHED and key != "mkdocs.yml":
+            return None  # a watched folder itself: made, moved or removed
+        try:  # (snapshot follows a link at the top, mkdocs.yml; not one in a folder)
+            st = os.stat(path) if key in WATCHED else os.lstat(path)
+        except OSError:
+            state.pop(key, None)
+            continue
+        if stat.S_ISDIR(st.st_mode):
+            return None
+        state[key] = (st.st_mtime_ns, st.st_size, st.st_ctime_ns, st.st_ino)
     return state
 
 
@@ -158,7 +184,11 @@ def _build_then_index(options: BuildOptions, done: str | None = None) -> bool:
 
 
 def _after_serving(state: BuildState, options: BuildOptions) -> bool:
-    """The search indexed again, the manifest and the record written, the next site begun."""
+    """The files no page shows written again (open data, feeds, sitemap, handouts) and the
+    links checked, the search indexed again, the manifest and the record written, the next
+    site begun."""
+    if state.after_pages is not None:
+        _write_after_pages(state)
     if state.search_deferred:
         try:
             with build_lock(state.work_dir):
@@ -182,6 +212,32 @@ def _after_serving(state: BuildState, options: BuildOptions) -> bool:
         prepared.prepare(temp_site_for(state.site_dir), state.site_dir,
                          state.unsaved_record[1])
     return True
+
+
+def _write_after_pages(state: BuildState) -> None:
+    """The steps left until the pages were served (govpub.build.afterpages). A step that
+    fails is reported, the files it did not write stay as the site before had them, and
+    the render record is dropped (the next rebuild renders in full); a broken link is
+    reported, the site as served stays."""
+    after, echo = state.after_pages, state.options.echo
+    try:
+        with build_lock(state.work_dir):
+            after.write(state.model, state.site_dir, state.site_delta)
+    except (GovpubError, OSError) as exc:
+        error = exc
+        if isinstance(exc, OSError):
+            error = f"{exc.strerror or exc}: {exc.filename}" if exc.filename else exc.strerror
+        echo(_("govpub: error: the files beside the pages (open data, feeds, sitemap, "
+               "handouts) were not all written again: {error}; the next rebuild renders "
+               "every page").format(error=error or exc))
+        if state.unsaved_record is not None:
+            incremental.forget_record(state.unsaved_record[0])
+            state.unsaved_record = None
+        return
+    try:
+        after.check(state.model, state.site_dir, state.site_delta)
+    except GovpubError as exc:
+        echo(_("govpub: error: {error}").format(error=exc))
 
 
 def _write_served_manifest(state: BuildState) -> bool:
@@ -211,26 +267,30 @@ def settle_memory() -> None:
     collected). Only in serve's own process (the watcher calls it): frozen objects that
     die in a cycle wait for the next call, which a script may never make.
     """
-    gc.unfreeze()
+    collector.unfreeze()
     gc.collect()
-    gc.freeze()
+    collector.freeze()
 
 
 def settled(root: Path, current: dict | None, stop: threading.Event,
-            events: TreeEvents | None = None) -> dict:
+            events: TreeEvents | None = None, before: dict | None = None) -> dict:
     """The snapshot once ``root`` has been quiet for SETTLE_SECONDS (or the limit passed).
 
     With ``events`` that are live, quiet means no event for SETTLE_SECONDS, and
     the tree is looked at once, at the end (``current`` is not needed): at
     10,000 pages and their sign-offs a look states 20,000 files (0.2–0.3 s), and
     comparing looks every SETTLE_POLL_SECONDS took two or three of them per edit.
+    With ``before`` (the last snapshot), only the files the events named are
+    stated, unless they ask for a whole look (:meth:`TreeEvents.take`).
     """
     deadline = time.monotonic() + SETTLE_LIMIT_SECONDS
     if events is not None and events.live:
         while time.monotonic() < deadline and not stop.is_set():
             if not events.wait(SETTLE_SECONDS):
                 break
-        return snapshot(root)
+        named, whole = events.take()
+        changed = None if whole or before is None else updated(root, before, named)
+        return changed if changed is not None else snapshot(root)
     if current is None:
         current = snapshot(root)
     quiet_since = time.monotonic()
@@ -262,8 +322,8 @@ def watch_and_rebuild(options: BuildOptions, stop: threading.Event,
             break
         if stop.is_set():
             break
-        if woke:  # told of a change: wait for the quiet, then one look
-            now = settled(options.root, None, stop, events)
+        if woke:  # told of a change: wait for the quiet, then a look at what changed
+            now = settled(options.root, None, stop, events, before)
             if stop.is_set():
                 break
             if now == before:

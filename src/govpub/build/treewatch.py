@@ -10,6 +10,11 @@ one), and the snapshot comparison still decides whether anything changed.
 Events can be lost (an overflowing queue, a file system that sends none), so
 the watcher still looks by itself, every :data:`SAFETY_POLL_SECONDS`.
 
+An event names the file that changed (:meth:`TreeEvents.take`): after an edit
+the watcher states those files only, not the 20,000 inputs of a 10,000-page
+site (0.1–0.3 s, before the rebuild could begin). A folder made, moved or
+removed, or more than :data:`MAX_NAMED` files, and the tree is looked at whole.
+
 Reads make no events here: the observer asks the kernel only for changes
 (watchdog's ``event_filter``), so the build reading ``content/`` and
 ``review/`` (20,000 files at 10,000 pages, on every rebuild) neither wakes
@@ -29,6 +34,8 @@ from pathlib import Path
 SAFETY_POLL_SECONDS = 5.0
 #: what a change is (watchdog's event types); opening and reading a file is not one
 CHANGES = frozenset({"created", "deleted", "modified", "moved", "closed", "attrib"})
+#: beyond this many files named by events, the watcher looks at the whole tree again
+MAX_NAMED = 2_000
 
 
 class TreeEvents:
@@ -41,6 +48,11 @@ class TreeEvents:
     def __init__(self, root: Path, names: tuple[str, ...]) -> None:
         self.changed = threading.Event()
         self.live = False
+        #: the files named by the events since the last :meth:`take`, and whether something
+        #: happened that names no file (a folder made, moved or removed; a wake)
+        self._named: set[str] = set()
+        self._whole = True
+        self._lock = threading.Lock()
         #: every event the observer handed over, a change or not (for tests and benches)
         self.delivered = 0
         self._observer = None
@@ -56,6 +68,7 @@ class TreeEvents:
 
         changed = self.changed
         counted = self
+        folder_changes = (events.DirCreatedEvent, events.DirDeletedEvent, events.DirMovedEvent)
         kinds = [events.FileCreatedEvent, events.DirCreatedEvent, events.FileDeletedEvent,
                  events.DirDeletedEvent, events.FileModifiedEvent, events.DirModifiedEvent,
                  events.FileMovedEvent, events.DirMovedEvent, events.FileClosedEvent]
@@ -69,10 +82,12 @@ class TreeEvents:
                 counted.delivered += 1
                 if event.event_type not in CHANGES:
                     return
-                if self.only is not None and not {os.fsdecode(event.src_path),
-                                                  os.fsdecode(getattr(event, "dest_path", "")
-                                                              or "")} & self.only:
+                paths = {os.fsdecode(event.src_path),
+                         os.fsdecode(getattr(event, "dest_path", "") or "")} - {""}
+                if self.only is not None and not paths & self.only:
                     return
+                if not isinstance(event, events.DirModifiedEvent):  # (its files say more)
+                    counted._note(paths, isinstance(event, folder_changes))
                 changed.set()
 
         observer = Observer()
@@ -94,8 +109,24 @@ class TreeEvents:
         self.changed.clear()
         return woke
 
+    def _note(self, paths: set[str], whole: bool) -> None:
+        with self._lock:
+            self._named |= paths
+            self._whole = self._whole or whole or len(self._named) > MAX_NAMED
+
+    def take(self) -> tuple[frozenset[str], bool]:
+        """(the files named by events since the last call, whether the whole tree must be
+        looked at instead): a folder was made, moved or removed, too many files were
+        named, :meth:`wake` was called, or this is the first call."""
+        with self._lock:
+            named, whole = frozenset(self._named), self._whole
+            self._named, self._whole = set(), False
+        return named, whole
+
     def wake(self) -> None:
-        """Wake a waiting watcher (to stop it)."""
+        """Wake a waiting watcher (to look at the whole tree, or to stop it)."""
+        with self._lock:
+            self._whole = True
         self.changed.set()
 
     def stop(self) -> None:
