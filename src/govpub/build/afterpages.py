@@ -34,6 +34,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..filetree import file_stat, remove
+from ..opendata.records import HANDOUT_NAME
 
 #: the files the steps write beside the pages: these folders, these files at the top, and
 #: a handout in a page's folder
@@ -105,35 +106,45 @@ def carry(previous_site: Path, site_dir: Path, model) -> set[str]:
     """Link into ``site_dir`` what the steps wrote in ``previous_site``: the files of
     :data:`CARRIED_FOLDERS` and :data:`CARRIED_FILES`, and each page's handout whose
     folder the new site has. Regular files only (a link or anything else found there is
-    not carried). A file the render wrote at such a path is one the steps write over (the
-    theme's sitemap template, copied as it is): the carried file takes its place, in one
-    rename. The site paths linked."""
+    not carried, nor ever followed). A file the render wrote at such a path is one the
+    steps write over (the theme's sitemap template, copied as it is): the carried file
+    takes its place, in one rename. The site paths linked."""
     from ..handouts import handout_path
     from ..opendata.records import service_items
 
     previous, site = os.fspath(previous_site), os.fspath(site_dir)
-    wanted = list(CARRIED_FILES)
+    wanted = [rel for rel in CARRIED_FILES if _is_regular(os.path.join(previous, rel))]
     for folder in CARRIED_FOLDERS:
         wanted += _regular_files(os.path.join(previous, folder), folder + "/")
-    wanted += [handout_path(page) for page in service_items(model)]
+    wanted += [rel for rel in map(handout_path, service_items(model))
+               if _is_regular(os.path.join(previous, rel))]
     carried = set()
     for rel in wanted:
         source, target = os.path.join(previous, rel), os.path.join(site, rel)
         try:
-            if not stat.S_ISREG(os.lstat(source).st_mode):
-                continue
-            if os.path.lexists(target):
+            try:
+                os.link(source, target, follow_symlinks=False)
+            except FileNotFoundError:
+                if rel.endswith("/" + HANDOUT_NAME):
+                    continue  # its page is not in the new site
+                os.makedirs(os.path.dirname(target), exist_ok=True)
+                os.link(source, target, follow_symlinks=False)
+            except FileExistsError:
                 if not os.path.isfile(target) or os.path.islink(target):
                     continue
-                os.link(source, target + CARRY_SUFFIX)
+                os.link(source, target + CARRY_SUFFIX, follow_symlinks=False)
                 os.replace(target + CARRY_SUFFIX, target)
-            else:
-                os.makedirs(os.path.dirname(target), exist_ok=True)
-                os.link(source, target)
         except OSError:
-            continue  # gone meanwhile, or its page's folder is not in the new site
+            continue  # gone meanwhile
         carried.add(rel)
     return carried
+
+
+def _is_regular(path: str) -> bool:
+    try:
+        return stat.S_ISREG(os.lstat(path).st_mode)
+    except OSError:
+        return False
 
 
 def _regular_files(folder: str, prefix: str) -> list[str]:
