@@ -545,3 +545,25 @@ def test_a_broken_link_found_after_the_pages_are_served_is_reported(tmp_path):
     assert said[at + 1].startswith("govpub: error: broken link in the built site: "
                                    "notices/2026-11-02-b/index.html"), said
     assert said[at + 2:] == ["search index updated"], said
+
+
+def test_after_serve_s_first_build_its_first_edit_lists_no_staged_file_anew(
+        tmp_path, monkeypatch):
+    """MkDocs' files and theme listing are made for serve's rebuilds once its first build
+    is served (that build rendered into another folder, under other settings): the
+    editor's first edit reuses them, as every later one does."""
+    from govpub.build import mkdocs_files, serve
+
+    root = make_site(tmp_path, linked_notices_files())
+    said: list[str] = []
+    options = _options(root, said, preview=False)
+    assert serve._build_then_index(options, first=True), said
+    made = []
+    real = mkdocs_files._pristine
+    monkeypatch.setattr(mkdocs_files, "_pristine", lambda *args: made.append(args[0])
+                        or real(*args))
+    _edit(root, "notices/2026-11-02-b.md", "乙事项说明。", "乙事项说明（修订）。")
+    _rebuild(options, said)
+    assert any(REUSED.search(line) for line in said), said
+    assert made == []
+    _same_as_a_full_build(root, options, tmp_path)

@@ -22,6 +22,7 @@ folder is marked never to be deployed.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import gc
 import os
@@ -167,9 +168,11 @@ def rebuild_once(options: BuildOptions) -> bool:
     return _build_then_index(options, _("rebuilt"))
 
 
-def _build_then_index(options: BuildOptions, done: str | None = None) -> bool:
+def _build_then_index(options: BuildOptions, done: str | None = None, *,
+                      first: bool = False) -> bool:
     """Build and say ``done``; then, the pages being served, index the search again
-    if the build carried the old index over."""
+    if the build carried the old index over. ``first``: serve's first build, after which
+    what every rebuild reuses is made (:func:`.render_mkdocs.prepare_rebuilds`)."""
     try:
         state = run_build(options)
     except GovpubError as exc:
@@ -181,6 +184,16 @@ def _build_then_index(options: BuildOptions, done: str | None = None) -> bool:
         return _after_serving(state, options)
     finally:  # the folder replaced, if no preparation took it: deleted in the background
         prepared.unused_recycled(state.site_dir)
+        if first and options.renderer == "mkdocs":
+            _prepare_rebuilds(state)
+
+
+def _prepare_rebuilds(state: BuildState) -> None:
+    from .render_mkdocs import prepare_rebuilds
+
+    # a failure loses only time: the first rebuild makes them, and says what fails
+    with contextlib.suppress(Exception):
+        prepare_rebuilds(state)
 
 
 def _after_serving(state: BuildState, options: BuildOptions) -> bool:
@@ -345,7 +358,7 @@ def serve_forever(options: BuildOptions, *, port: int) -> int:
     # taken before the first build, so an edit made while it runs (or before the
     # watcher thread gets going) still triggers a rebuild
     before = snapshot(options.root)
-    if not _build_then_index(options):
+    if not _build_then_index(options, first=True):
         return 1
     settle_memory()
     site_dir = options.target
