@@ -567,3 +567,20 @@ def test_after_serve_s_first_build_its_first_edit_lists_no_staged_file_anew(
     assert any(REUSED.search(line) for line in said), said
     assert made == []
     _same_as_a_full_build(root, options, tmp_path)
+
+
+def test_a_rebuild_collects_seldom_until_it_is_done(tmp_path):
+    """Serve's heap is frozen between rebuilds: a rebuild starts few young collections
+    (govpub.collector.seldom) while it runs, and the process collects as before after."""
+    import gc
+
+    from govpub import collector
+
+    root = make_site(tmp_path, linked_notices_files())
+    said: list[str] = []
+    options = _options(root, said, preview=False)
+    before = gc.get_threshold()
+    seen, options.echo = _when_rebuilt(said, gc.get_threshold)
+    assert rebuild_once(options), said
+    assert seen[0][0] == collector.SELDOM_THRESHOLD
+    assert gc.get_threshold() == before

@@ -57,3 +57,25 @@ def paused():
             gc.unfreeze()
         if was_enabled:
             gc.enable()
+
+
+#: the youngest generation's threshold while :func:`seldom` holds (Python's: 700)
+SELDOM_THRESHOLD = 50_000
+
+
+@contextlib.contextmanager
+def seldom():
+    """Young collections seldom while the block runs: one per :data:`SELDOM_THRESHOLD`
+    containers made and not yet freed, not one per 700.
+
+    For ``govpub serve``'s rebuilds, whose heap is frozen (:func:`freeze`): a one-page
+    rebuild at 10,000 pages made 426 young collections, 38 middle and 2 full ones,
+    0.11–0.17 s of it, and found little; 2 collections, 0.02 s, with this. What dies in
+    a cycle meanwhile waits at most that many containers.
+    """
+    before = gc.get_threshold()
+    gc.set_threshold(SELDOM_THRESHOLD, *before[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)

@@ -173,19 +173,20 @@ def _build_then_index(options: BuildOptions, done: str | None = None, *,
     """Build and say ``done``; then, the pages being served, index the search again
     if the build carried the old index over. ``first``: serve's first build, after which
     what every rebuild reuses is made (:func:`.render_mkdocs.prepare_rebuilds`)."""
-    try:
-        state = run_build(options)
-    except GovpubError as exc:
-        options.echo(_("govpub: error: {error}").format(error=exc))
-        return False
-    if done:
-        options.echo(done)
-    try:
-        return _after_serving(state, options)
-    finally:  # the folder replaced, if no preparation took it: deleted in the background
-        prepared.unused_recycled(state.site_dir)
-        if first and options.renderer == "mkdocs":
-            _prepare_rebuilds(state)
+    with collector.seldom():
+        try:
+            state = run_build(options)
+        except GovpubError as exc:
+            options.echo(_("govpub: error: {error}").format(error=exc))
+            return False
+        if done:
+            options.echo(done)
+        try:
+            return _after_serving(state, options)
+        finally:  # the folder replaced, if no preparation took it: deleted in the background
+            prepared.unused_recycled(state.site_dir)
+            if first and options.renderer == "mkdocs":
+                _prepare_rebuilds(state)
 
 
 def _prepare_rebuilds(state: BuildState) -> None:
