@@ -35,6 +35,7 @@ from pathlib import Path
 
 from ..filetree import file_stat, remove
 from ..opendata.records import HANDOUT_NAME
+from .postbuild import run_step
 
 #: the files the steps write beside the pages: these folders, these files at the top, and
 #: a handout in a page's folder
@@ -78,8 +79,7 @@ class AfterPages:
             here = replace(delta, previous_site=site_dir) if delta is not None else None
             for step in self.steps:
                 if not getattr(step, "reads_html_only", False):
-                    extra = {"delta": here} if getattr(step, "uses_delta", False) else {}
-                    step(model, scratch, **extra)
+                    run_step(step, model, scratch, here)
             written = _files(scratch)
             for rel in sorted(written):
                 source, target = scratch / rel, site_dir / rel
@@ -98,8 +98,7 @@ class AfterPages:
         """Run the steps that only read the site (the link check), on the site as served."""
         for step in self.steps:
             if getattr(step, "reads_html_only", False):
-                extra = {"delta": delta} if getattr(step, "uses_delta", False) else {}
-                step(model, site_dir, **extra)
+                run_step(step, model, site_dir, delta)
 
 
 def carry(previous_site: Path, site_dir: Path, model) -> set[str]:

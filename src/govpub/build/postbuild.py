@@ -165,6 +165,12 @@ def uses_delta(step):
     return step
 
 
+def run_step(step: PostBuildStep, model: SiteModel, site_dir: Path, delta=None) -> None:
+    """Run one step, with ``delta=`` if it is marked :func:`uses_delta`."""
+    extra = {"delta": delta} if getattr(step, "uses_delta", False) else {}
+    step(model, site_dir, **extra)
+
+
 def follows_pages(step):
     """Mark a step whose output no page includes (files beside the pages, or a report):
     ``govpub serve`` may run it once the pages are served (govpub.build.afterpages)."""
@@ -341,7 +347,6 @@ def run_post_build(model: SiteModel, site_dir: Path, delta: SiteDelta | None = N
                     and carry_search_index(carry_search_from, site_dir):
                 carried = True
                 continue
-            extra = {"delta": delta} if getattr(step, "uses_delta", False) else {}
             if writing and (getattr(step, "reads_html_only", False) or step is write_manifest
                             or step is steps[-1]):
                 # the link check reads every HTML file (the index's link farm is some while
@@ -352,11 +357,11 @@ def run_post_build(model: SiteModel, site_dir: Path, delta: SiteDelta | None = N
                     future.result()
                 writing = []
             if getattr(step, "writes_own_folder", False):
-                writing.append(beside.submit(step, model, site_dir, **extra))
+                writing.append(beside.submit(run_step, step, model, site_dir, delta))
             elif getattr(step, "reads_html_only", False):
-                running.append(beside.submit(step, model, site_dir, **extra))
+                running.append(beside.submit(run_step, step, model, site_dir, delta))
             else:
-                step(model, site_dir, **extra)
+                run_step(step, model, site_dir, delta)
     for future in writing + running:  # the pool has waited for them; a failure is raised here
         future.result()
     return carried
