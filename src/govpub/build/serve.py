@@ -57,6 +57,10 @@ SETTLE_LIMIT_SECONDS = 2.0
 Status = tuple[int, int, int, int]  # st_mtime_ns, st_size, st_ctime_ns, st_ino
 
 
+def _status(st: os.stat_result) -> Status:
+    return (st.st_mtime_ns, st.st_size, st.st_ctime_ns, st.st_ino)
+
+
 def snapshot(root: Path) -> dict[str, Status]:
     """The status of every watched file: any edit, addition or removal changes it
     (the change time too, which a tool that restores the modification time cannot).
@@ -70,7 +74,7 @@ def snapshot(root: Path) -> dict[str, Status]:
         top = root / name
         if top.is_file():
             st = top.stat()
-            state[name] = (st.st_mtime_ns, st.st_size, st.st_ctime_ns, st.st_ino)
+            state[name] = _status(st)
             continue
         pending = [os.fspath(top)]
         while pending:
@@ -87,8 +91,7 @@ def snapshot(root: Path) -> dict[str, Status]:
                         st = entry.stat(follow_symlinks=False)
                     except OSError:
                         continue
-                    state[entry.path] = (st.st_mtime_ns, st.st_size, st.st_ctime_ns,
-                                         st.st_ino)
+                    state[entry.path] = _status(st)
     return state
 
 
@@ -109,7 +112,7 @@ def updated(root: Path, before: dict[str, Status], named) -> dict[str, Status] |
             continue
         if stat.S_ISDIR(st.st_mode):
             return None
-        state[key] = (st.st_mtime_ns, st.st_size, st.st_ctime_ns, st.st_ino)
+        state[key] = _status(st)
     return state
 
 
@@ -244,14 +247,19 @@ def _write_after_pages(state: BuildState) -> None:
         echo(_("govpub: error: the files beside the pages (open data, feeds, sitemap, "
                "handouts) were not all written again: {error}; the next rebuild renders "
                "every page").format(error=error or exc))
-        if state.unsaved_record is not None:
-            incremental.forget_record(state.unsaved_record[0])
-            state.unsaved_record = None
+        _drop_record(state)
         return
     try:
         after.check(state.model, state.site_dir, state.site_delta)
     except GovpubError as exc:
         echo(_("govpub: error: {error}").format(error=exc))
+
+
+def _drop_record(state: BuildState) -> None:
+    """Forget the render record this rebuild kept: the next rebuild renders every page."""
+    if state.unsaved_record is not None:
+        incremental.forget_record(state.unsaved_record[0])
+        state.unsaved_record = None
 
 
 def _write_served_manifest(state: BuildState) -> bool:
@@ -264,9 +272,7 @@ def _write_served_manifest(state: BuildState) -> bool:
     except (GovpubError, OSError) as exc:
         error = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
         state.options.echo(_("govpub: error: {error}").format(error=error))
-        if state.unsaved_record is not None:
-            incremental.forget_record(state.unsaved_record[0])
-            state.unsaved_record = None
+        _drop_record(state)
         return False
     return True
 
