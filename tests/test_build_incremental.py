@@ -447,6 +447,32 @@ def test_an_index_changed_in_the_site_folder_is_written_in_full(tmp_path, capsys
     assert _search_updated() == (0, 0, 0)  # trusted again: the last build wrote it
 
 
+def test_a_site_folder_deleted_between_builds_is_built_again_in_full(tmp_path, capsys):
+    """`rm -rf site` between two builds: the cache still holds the record and the search
+    state of the folder that went. The next build renders and indexes every page (it
+    failed with "No such file or directory: site/search-index" before); so does one
+    after the index alone was replaced by a file or by a link to a folder elsewhere."""
+    root = make_site(tmp_path, linked_notices_files())
+    assert _build_both(root, tmp_path, capsys)[0] == 0
+    shutil.rmtree(root / "site")
+    assert _build_both(root, tmp_path, capsys) == (0, None)
+    assert _search_updated() is None  # written in full
+
+    index = root / "site" / "search-index"
+    shutil.rmtree(index)
+    index.write_text("not an index", encoding="utf-8")
+    assert _build_both(root, tmp_path, capsys)[0] == 0
+    assert _search_updated() is None
+
+    elsewhere = tmp_path / "elsewhere"
+    shutil.copytree(index, elsewhere)
+    shutil.rmtree(index)
+    index.symlink_to(elsewhere, target_is_directory=True)
+    assert _build_both(root, tmp_path, capsys)[0] == 0
+    assert _search_updated() is None
+    assert index.is_dir() and not index.is_symlink()
+
+
 @pytest.mark.parametrize("planted", [".site.govpub-tmp", ".site.govpub-tmp.render"])
 def test_a_link_planted_where_the_render_writes_is_removed_not_emptied(tmp_path, capsys,
                                                                         planted):

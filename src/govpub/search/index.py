@@ -172,7 +172,13 @@ def _carry_trusted(previous_site: Path, out: Path, recorded: dict) -> bool:
     """
     prefix = INDEX_DIR + "/"
     listed = sum(1 for rel in recorded if rel.startswith(prefix))
-    carried = _carry(os.fspath(previous_site / INDEX_DIR), os.fspath(out), prefix, recorded)
+    source = os.fspath(previous_site / INDEX_DIR)
+    try:
+        if not stat.S_ISDIR(os.lstat(source).st_mode):  # a link or a file planted there
+            return False
+        carried = _carry(source, os.fspath(out), prefix, recorded)
+    except (FileNotFoundError, NotADirectoryError):  # the site before deleted since
+        return False
     return carried is not None and carried == listed > 0
 
 
