@@ -23,7 +23,8 @@ deployed (``govpub.build.publish.SERVE_MARKER``).
 When a page that was published is gone (deleted, taken back by its
 sign-off, held back), nothing is left for later: the steps run before the
 swap, as in ``govpub build``, so that no list, feed or sitemap of the new
-site names it. So too after a render of every page (nothing to compare).
+site names it. So too after a render of every page (a new template,
+configuration or navigation): such a rebuild is a build's in all but the search.
 """
 
 from __future__ import annotations
@@ -47,9 +48,11 @@ CARRY_SUFFIX = ".govpub-carried"
 
 def pages_gone(delta, site_dir: Path) -> bool:
     """Whether an HTML page the site before published is not in the new one (``site_dir``,
-    rendered): a page deleted, taken back or held back; True when that cannot be told."""
+    rendered): a page deleted, taken back or held back; True when that cannot be told (no
+    render record of the site before, or none of this render). A render of every page tells
+    as well as one of a few: the record lists every file of the site before."""
     outcome = getattr(delta, "outcome", None)
-    if outcome is None or getattr(delta, "full", True) or delta.previous_site is None:
+    if outcome is None or delta.previous_site is None:
         return True
     published = {page.dest for page in outcome.pages.values()}
     return any(rel.endswith((".html", ".htm")) and rel not in published

@@ -110,11 +110,15 @@ def check_target(root: Path, target: Path, *, preview: bool, serve: bool = False
 def post_build(state: BuildState) -> None:
     options = state.options
     deferring = options.defer_search and options.target_is_local
-    carry_from = state.site_dir if deferring else None
-    # what no page shows is written again once serve's pages are served, unless a page it
-    # published is gone: then no list, feed or sitemap of the new site may still name it
-    later = [] if deferring and options.serve \
-        and not pages_gone(state.site_delta, state.temp_site) else None
+    # serve indexes the search and writes what no page shows once its pages are served,
+    # unless a page it published is gone: then no index, list, feed or sitemap of the new
+    # site may still find or name it, so they are made before the swap, as in a build.
+    # After a render of every page what no page shows is made before the swap too (see
+    # .afterpages); the search, when no page is gone, still follows the pages.
+    gone = deferring and pages_gone(state.site_delta, state.temp_site)
+    carry_from = state.site_dir if deferring and not gone else None
+    full = getattr(state.site_delta, "full", True)
+    later = [] if deferring and options.serve and not gone and not full else None
     # serve's folder is never deployed: its manifest waits until the pages are served
     # (a walk and a status of 25,000 files at 10,000 pages, before the edit could show)
     state.manifest_deferred = options.serve

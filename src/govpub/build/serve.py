@@ -14,9 +14,11 @@ the pages first, with the search index of the site before, and indexes the
 search again right after (an update of the changed pages' terms, from the
 state kept in the cache: the edited page is shown first). The open data,
 feeds, sitemap and handouts are written again and the links checked between
-the two, unless a page published before is gone (:mod:`.afterpages`). For
-those moments search may find the old text and the open data may lag; the
-folder is marked never to be deployed.
+the two (:mod:`.afterpages`). For those moments search may find the old text
+of a page and the open data may lag; the folder is marked never to be
+deployed. When a page published before is gone (deleted, taken back, held
+back), all of these are made before the pages are served, as in a build: no
+search served finds it, no list names it.
 :func:`rebuild_once` is one such rebuild, for scripts and tests.
 """
 
@@ -162,9 +164,11 @@ def rebuild_once(options: BuildOptions) -> bool:
     ``options`` are serve's (``serve=True``, ``defer_search=True``, as
     :func:`serve_forever` sets them). The pages are published first, with the
     search index of the site before, and ``rebuilt`` is said; then the search is
-    indexed again in place and ``search index updated`` is said. A failed build
-    is reported and the last good site stays; a failed re-index is reported and
-    the index before stays served. Nothing is raised: the watcher goes on.
+    indexed again in place and ``search index updated`` is said. When a page published
+    before is gone, the index is made before the pages are published, and only
+    ``rebuilt`` is said. A failed build is reported and the last good site stays; a
+    failed re-index is reported and the index before stays served. Nothing is raised:
+    the watcher goes on.
     Call it to run a rebuild deterministically, without the polling loop (the server
     then calls :func:`settle_memory`).
     """
