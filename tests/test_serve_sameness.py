@@ -459,6 +459,7 @@ def test_a_page_gone_is_named_by_nothing_of_the_site_that_serves_without_it(tmp_
     assert rebuild_once(options), said
     site = options.target
     assert "2026-11-04-d" in (site / "api/notices.json").read_text(encoding="utf-8")
+    assert bundle_contains(site, "丁事项")  # the search finds it while it is published
 
     def look():
         return {rel: (site / rel).read_text(encoding="utf-8")
